@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file stdfu/image.h
+ * @brief Firmware images: one model for raw, Intel HEX, S-record, ELF and DfuSe files.
+ *
+ * An image is a list of segments sorted by address that never overlap.
+ * Gaps between segments are not part of the image: nothing is written there
+ * and no sector is erased for them. Readers treat every file as hostile:
+ * every failure returns STDFU_ERR_IMAGE (or STDFU_ERR_FILE for I/O) with a
+ * detail naming the file, the line or offset, and the problem.
+ */
+#ifndef STDFU_IMAGE_H
+#define STDFU_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <stdfu/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum stdfu_image_format {
+	STDFU_FORMAT_AUTO = 0, /**< detect from content (then extension) */
+	STDFU_FORMAT_RAW,
+	STDFU_FORMAT_IHEX,
+	STDFU_FORMAT_SREC,
+	STDFU_FORMAT_ELF,
+	STDFU_FORMAT_DFUSE, /**< DfuSe .dfu (UM0391) */
+};
+
+struct stdfu_segment {
+	uint32_t address; /**< first byte; address + size never wraps past 4 GiB */
+	uint32_t size;    /**< > 0 */
+	uint8_t *data;    /**< size bytes, owned by the image */
+	uint8_t alt;      /**< DfuSe target alternate setting; 0 for other formats */
+};
+
+struct stdfu_image {
+	enum stdfu_image_format format; /**< what the file was */
+	size_t count;                   /**< number of segments */
+	struct stdfu_segment *segments; /**< sorted by (alt, address), non-overlapping */
+	bool has_suffix;                /**< a DFU suffix was present (checked and stripped) */
+	uint16_t suffix_vid;            /**< 0xFFFF = any */
+	uint16_t suffix_pid;            /**< 0xFFFF = any */
+	uint16_t suffix_bcd_device;     /**< 0xFFFF = any */
+	uint16_t suffix_bcd_dfu;        /**< 0x0100 plain DFU, 0x011A DfuSe */
+};
+
+struct stdfu_image_load_opts {
+	enum stdfu_image_format format; /**< STDFU_FORMAT_AUTO to detect */
+	bool raw_address_set;           /**< raw files: place at raw_address */
+	uint32_t raw_address;           /**< raw files: load address */
+	size_t max_size;                /**< refuse images whose data exceeds this; 0 = 256 MiB */
+};
+
+struct stdfu_image_save_opts {
+	enum stdfu_image_format format; /**< STDFU_FORMAT_AUTO: from the file extension */
+	uint16_t vid, pid, bcd_device;  /**< for the DFU suffix of .dfu output; 0xFFFF = any */
+	uint8_t fill;                   /**< raw output: byte used for gaps (normally 0xFF) */
+};
+
+/** Read a file. On success *out is a new image; free it with stdfu_image_free(). */
+int stdfu_image_load(const char *path, const struct stdfu_image_load_opts *opts,
+		     struct stdfu_image **out);
+
+/** Same, from memory; @name is used in error details in place of a path. */
+int stdfu_image_load_mem(const uint8_t *buf, size_t len, const char *name,
+			 const struct stdfu_image_load_opts *opts, struct stdfu_image **out);
+
+/** Write an image in the requested format (used by `stdfu convert`). */
+int stdfu_image_save(const struct stdfu_image *img, const char *path,
+		     const struct stdfu_image_save_opts *opts);
+
+/** Free an image; NULL is accepted. */
+void stdfu_image_free(struct stdfu_image *img);
+
+/** Total number of data bytes over all segments. */
+uint64_t stdfu_image_bytes(const struct stdfu_image *img);
+
+/** Format name: "raw", "ihex", "srec", "elf", "dfuse". */
+const char *stdfu_image_format_name(enum stdfu_image_format fmt);
+
+/** Parse a format name or file extension ("hex", "srec", "s19", "bin", "dfu", "elf"). */
+int stdfu_image_format_parse(const char *name, enum stdfu_image_format *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef STDFU_ERROR_INTERNAL_H
+#define STDFU_ERROR_INTERNAL_H
+
+#include <stdfu/error.h>
+
+/*
+ * Record a detail for the last failure on this thread and return @err, so
+ * that a failure site reads:   return stdfu_fail(STDFU_ERR_IMAGE, "%s:%u: ...", ...);
+ */
+int stdfu_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
