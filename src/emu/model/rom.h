@@ -2,12 +2,12 @@
 /*
  * The emulated ST ROM bootloader: a pure C state machine (no umockdev, no
  * GLib, no I/O, no clock of its own) so that it can be unit-tested and
- * fuzzed directly. The umockdev glue (emu_main.c and friends) feeds it every
+ * fuzzed directly. The umockdev glue (src/emu/*.c) feeds it every
  * control transfer the host sends, with the current time, and acts on the
  * reply: complete the URB (possibly not before reply.ready_at_ns), stall it,
  * or drop the device off the bus.
  *
- * This header is the contract between the model (rom.c, chips.c, fault.c)
+ * This header is the contract between the model (src/emu/model: rom.c, chips.c, fault.c)
  * and the glue. Change it only in step with both sides.
  */
 #ifndef STDFU_EMU_ROM_H
