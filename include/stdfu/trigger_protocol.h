@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file stdfu/trigger_protocol.h
+ * @brief The trigger protocol shared by the stdfu host and the firmware companion.
+ *
+ * ONE header, included by both sides: the host (C11, src/lib trigger code) and the
+ * firmware companion (C99, freestanding, firmware/). It therefore uses nothing but
+ * <stdint.h> and plain macros.
+ *
+ * Three ways take a running application into the STM32 ROM bootloader (USB DFU):
+ *
+ * 1. The trigger byte (default method)
+ * ------------------------------------
+ * The host sends STDFU_TRIGGER_BYTE_DEFAULT (or a byte chosen with --trigger-byte,
+ * compiled into the firmware as STDFU_FW_TRIGGER_BYTE) on the application's USB CDC
+ * data interface. The device honours it ONLY when all of the following hold:
+ *
+ *   (a) ALONE: the byte is the whole of one receive chunk, i.e. one CDC OUT transfer
+ *       as delivered to the CDC receive callback (CDC_Receive_FS in CubeMX) has
+ *       length exactly 1 and that byte is the trigger byte. The same value inside a
+ *       longer chunk is application data and is never a trigger.
+ *   (b) PRECEDED BY SILENCE: no other chunk was received during the
+ *       STDFU_TRIGGER_SILENCE_MS milliseconds before it (measured from the previous
+ *       chunk's arrival to this one's, both stamped by the device's millisecond clock).
+ *       If nothing has been received since the device booted, (b) holds.
+ *   (c) FOLLOWED BY SILENCE: no chunk at all (not even another trigger byte) arrives
+ *       during the STDFU_TRIGGER_SILENCE_MS milliseconds after it. Any chunk in that
+ *       window cancels the request; a second lone trigger byte after the cancelling
+ *       traffic starts the rule again from (a).
+ *
+ * Time comparisons are "elapsed >= STDFU_TRIGGER_SILENCE_MS" on a wrapping 32-bit
+ * millisecond counter. Only then does the device reset into the ROM, from thread
+ * context (never from the USB interrupt). A device therefore leaves no earlier than
+ * STDFU_TRIGGER_SILENCE_MS after the byte, and no later than that plus its main-loop
+ * poll period (companion recommendation: poll at least every 10 ms).
+ *
+ * The host side of the same rule: open the port, send nothing for
+ * STDFU_TRIGGER_HOST_PRE_SILENCE_MS, write the single byte in ONE write() call (one
+ * USB packet), drain (tcdrain), then stay silent with the port open for
+ * STDFU_TRIGGER_HOST_POST_SILENCE_MS before closing. Both host waits are longer than
+ * the device window, so clock granularity and USB scheduling cannot break the rule.
+ * The default byte 0xF5 can never occur in UTF-8 text (0xF5..0xFF are invalid in
+ * UTF-8), so a user typing in a terminal cannot send it by accident; binary protocols
+ * that may send a lone 0xF5 are protected by the silence rule.
+ *
+ * 2. The 1200-baud touch (Arduino convention)
+ * -------------------------------------------
+ * The host opens the port, sets STDFU_TRIGGER_TOUCH_BAUD (SET_LINE_CODING), then
+ * drops DTR (SET_CONTROL_LINE_STATE with DTR = 0, which closing the port also does)
+ * and closes, then waits STDFU_TRIGGER_TOUCH_SETTLE_MS. The device arms when it sees
+ * DTR fall from 1 to 0 while the current line coding is STDFU_TRIGGER_TOUCH_BAUD; it
+ * disarms if DTR is raised again or the rate changes away from 1200 before it fires;
+ * it fires STDFU_TRIGGER_TOUCH_DELAY_MS after arming. On a Linux pty the DTR ioctls
+ * fail (ENOTTY): the host tolerates that failure.
+ *
+ * 3. DFU 1.1 DFU_DETACH on a runtime interface (class FE/01/01): no constants here.
+ *
+ * The reset-surviving flag
+ * ------------------------
+ * The device records the request in RAM that startup code does not zero, as two
+ * 32-bit words { STDFU_TRIGGER_FLAG_MAGIC32, STDFU_TRIGGER_FLAG_CHECK32 } (the check
+ * is the complement of the magic, so power-up garbage is accepted with probability
+ * 2^-64). On RAM with 64-bit ECC (STM32H7 AXI SRAM) both words are written by ONE
+ * 64-bit store of STDFU_TRIGGER_FLAG_MAGIC64 (magic in the low word: little-endian
+ * layout is identical). Early boot jumps at most STDFU_TRIGGER_ATTEMPT_LIMIT times in
+ * a row without the application reaching its main loop, so a flag that will not clear
+ * cannot trap the part in a reset loop.
+ */
+#ifndef STDFU_TRIGGER_PROTOCOL_H
+#define STDFU_TRIGGER_PROTOCOL_H
+
+#include <stdint.h>
+
+/* --- method 1: the trigger byte ------------------------------------------------- */
+
+/** Default trigger byte (invalid in UTF-8, so never typed). */
+#define STDFU_TRIGGER_BYTE_DEFAULT	   0xF5u
+/** Silence window (ms) required before AND after the lone trigger byte. */
+#define STDFU_TRIGGER_SILENCE_MS	   100u
+/** Host: quiet time after opening the port before writing the byte (> window). */
+#define STDFU_TRIGGER_HOST_PRE_SILENCE_MS  150u
+/** Host: quiet time with the port still open after draining the byte (> window). */
+#define STDFU_TRIGGER_HOST_POST_SILENCE_MS 150u
+/** Device: recommended maximum main-loop poll period (ms). */
+#define STDFU_TRIGGER_POLL_PERIOD_MS	   10u
+
+/* --- method 2: the 1200-baud touch ---------------------------------------------- */
+
+/** Line coding rate (bit/s) that arms the touch. */
+#define STDFU_TRIGGER_TOUCH_BAUD      1200u
+/** DTR bit in the SET_CONTROL_LINE_STATE wValue (CDC PSTN 1.2, 6.3.12). */
+#define STDFU_TRIGGER_TOUCH_DTR_BIT   0x0001u
+/** The edge that fires: DTR dropped (1 -> 0) at the touch rate. */
+#define STDFU_TRIGGER_TOUCH_DTR_DROP  1
+/** Device: delay (ms) between the DTR drop and the reset (Arduino uses 250 ms). */
+#define STDFU_TRIGGER_TOUCH_DELAY_MS  250u
+/** Host: settle time (ms) after closing the touched port before looking for DFU. */
+#define STDFU_TRIGGER_TOUCH_SETTLE_MS 500u
+
+/* --- the reset-surviving flag --------------------------------------------------- */
+
+/** Flag word 0 ("boot df11"). */
+#define STDFU_TRIGGER_FLAG_MAGIC32  0xB007DF11u
+/** Flag word 1: complement of word 0. */
+#define STDFU_TRIGGER_FLAG_CHECK32  0x4FF820EEu
+/** Both words as one 64-bit little-endian store (ECC RAM): check << 32 | magic. */
+#define STDFU_TRIGGER_FLAG_MAGIC64  0x4FF820EEB007DF11ull
+/** Value the flag words hold once consumed (anything but the magic pair is "no flag"). */
+#define STDFU_TRIGGER_FLAG_CLEARED  0x00000000u
+/** Consecutive ROM entries allowed before the application's main loop runs again. */
+#define STDFU_TRIGGER_ATTEMPT_LIMIT 3u
+
+/* --- USB identities ------------------------------------------------------------- */
+
+/** Default application (CDC ACM) VID:PID: ST's Virtual COM Port, as CubeMX generates. */
+#define STDFU_TRIGGER_APP_VID 0x0483u
+#define STDFU_TRIGGER_APP_PID 0x5740u
+/** The ST ROM bootloader in DFU mode. */
+#define STDFU_TRIGGER_DFU_VID 0x0483u
+#define STDFU_TRIGGER_DFU_PID 0xDF11u
+
+#endif /* STDFU_TRIGGER_PROTOCOL_H */
