@@ -32,34 +32,35 @@ enum stdfu_image_format {
 };
 
 struct stdfu_segment {
-	uint32_t address; /**< first byte; address + size never wraps past 4 GiB */
-	uint32_t size;    /**< > 0 */
-	uint8_t *data;    /**< size bytes, owned by the image */
-	uint8_t alt;      /**< DfuSe target alternate setting; 0 for other formats */
+	uint32_t address; /**< first byte; address + size <= 0xFFFFFFFF (the end fits in 32 bits) */
+	uint32_t size;	  /**< > 0 */
+	uint8_t *data;	  /**< size bytes, owned by the image */
+	uint8_t alt;	  /**< DfuSe target alternate setting; 0 for other formats */
 };
 
 struct stdfu_image {
 	enum stdfu_image_format format; /**< what the file was */
-	size_t count;                   /**< number of segments */
+	size_t count;			/**< number of segments */
 	struct stdfu_segment *segments; /**< sorted by (alt, address), non-overlapping */
-	bool has_suffix;                /**< a DFU suffix was present (checked and stripped) */
-	uint16_t suffix_vid;            /**< 0xFFFF = any */
-	uint16_t suffix_pid;            /**< 0xFFFF = any */
-	uint16_t suffix_bcd_device;     /**< 0xFFFF = any */
-	uint16_t suffix_bcd_dfu;        /**< 0x0100 plain DFU, 0x011A DfuSe */
+	bool has_suffix;		/**< a DFU suffix was present (checked and stripped) */
+	uint16_t suffix_vid;		/**< 0xFFFF = any */
+	uint16_t suffix_pid;		/**< 0xFFFF = any */
+	uint16_t suffix_bcd_device;	/**< 0xFFFF = any */
+	uint16_t suffix_bcd_dfu;	/**< 0x0100 plain DFU, 0x011A DfuSe */
 };
 
 struct stdfu_image_load_opts {
 	enum stdfu_image_format format; /**< STDFU_FORMAT_AUTO to detect */
-	bool raw_address_set;           /**< raw files: place at raw_address */
-	uint32_t raw_address;           /**< raw files: load address */
-	size_t max_size;                /**< refuse images whose data exceeds this; 0 = 256 MiB */
+	bool raw_address_set;		/**< raw files: place at raw_address... */
+	uint32_t raw_address;		/**< ...else at 0x08000000 (STM32 flash base) */
+	size_t max_size;		/**< refuse images whose data exceeds this; 0 = 256 MiB */
 };
 
 struct stdfu_image_save_opts {
 	enum stdfu_image_format format; /**< STDFU_FORMAT_AUTO: from the file extension */
-	uint16_t vid, pid, bcd_device;  /**< for the DFU suffix of .dfu output; 0xFFFF = any */
-	uint8_t fill;                   /**< raw output: byte used for gaps (normally 0xFF) */
+	uint16_t vid, pid, bcd_device;	/**< for the DFU suffix of .dfu output; 0xFFFF = any */
+	uint8_t fill;			/**< raw output: byte used for gaps (normally 0xFF) */
+	unsigned line_bytes; /**< hex/srec output: data bytes per record, 1..32; 0 = 16 */
 };
 
 /** Read a file. On success *out is a new image; free it with stdfu_image_free(). */
@@ -85,6 +86,18 @@ const char *stdfu_image_format_name(enum stdfu_image_format fmt);
 
 /** Parse a format name or file extension ("hex", "srec", "s19", "bin", "dfu", "elf"). */
 int stdfu_image_format_parse(const char *name, enum stdfu_image_format *out);
+
+/** Format named by the extension of @path ("app.hex" -> IHEX); STDFU_ERR_ARG if none. */
+int stdfu_image_format_from_path(const char *path, enum stdfu_image_format *out);
+
+/**
+ * Format of a file from its content alone: ELF magic, "DfuSe" prefix, a first
+ * line that is an Intel HEX record or an S-record; anything else is raw.
+ * stdfu_image_load() with STDFU_FORMAT_AUTO uses this, and falls back to the
+ * extension only when the content looks raw (so a broken .hex file is
+ * reported as a broken HEX file rather than flashed as a binary).
+ */
+enum stdfu_image_format stdfu_image_detect(const uint8_t *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The image model: one sorted, non-overlapping segment list for every
+ * format, plus loading (format detection, DFU suffix) and saving.
+ *
+ * Every file is hostile. Allocations are bounded by max_size and by the
+ * real length of the input, never by a length field read from it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error_internal.h"
+#include "image_internal.h"
+
+/* A file may be a few times larger than its data (HEX is ~2.8x). */
+#define FILE_SIZE_FACTOR 4u
+
+int img_build_init(struct img_build *b, const char *name, const struct stdfu_image_load_opts *opts,
+		   enum stdfu_image_format fmt)
+{
+	memset(b, 0, sizeof(*b));
+	b->img = calloc(1, sizeof(*b->img));
+	if (!b->img)
+		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
+	b->img->format = fmt;
+	b->name = name;
+	b->max_size = opts && opts->max_size ? opts->max_size : IMG_DEFAULT_MAX_SIZE;
+	return STDFU_OK;
+}
+
+void img_build_abort(struct img_build *b)
+{
+	stdfu_image_free(b->img);
+	b->img = NULL;
+}
+
+static int grow_segments(struct img_build *b, const char *where)
+{
+	size_t ncap = b->cap ? b->cap * 2 : 16;
+	struct stdfu_segment *s;
+
+	s = realloc(b->img->segments, ncap * sizeof(*s));
+	if (!s)
+		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
+	b->img->segments = s;
+	b->cap = ncap;
+	return STDFU_OK;
+}
+
+static int extend_last(struct img_build *b, const uint8_t *data, uint32_t len, const char *where)
+{
+	struct stdfu_segment *s = &b->img->segments[b->img->count - 1];
+	size_t need = (size_t)s->size + len;
+
+	if (need > b->seg_cap) {
+		size_t ncap = b->seg_cap * 2 > need ? b->seg_cap * 2 : need;
+		uint8_t *d;
+
+		if (ncap > b->max_size)
+			ncap = need;
+		d = realloc(s->data, ncap);
+		if (!d)
+			return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
+		s->data = d;
+		b->seg_cap = ncap;
+	}
+	memcpy(s->data + s->size, data, len);
+	s->size += len;
+	return STDFU_OK;
+}
+
+int img_add(struct img_build *b, uint8_t alt, uint32_t addr, const uint8_t *data, uint32_t len,
+	    const char *where)
+{
+	struct stdfu_image *img = b->img;
+	struct stdfu_segment *last = img->count ? &img->segments[img->count - 1] : NULL;
+	int rc;
+
+	if (len == 0)
+		return STDFU_OK;
+	/* The end address must fit in 32 bits so that users can compute it. */
+	if ((uint64_t)addr + len > UINT32_MAX)
+		return stdfu_fail(
+			STDFU_ERR_IMAGE,
+			"%s: %u bytes at 0x%08x run past the end of the 4 GiB address space", where,
+			len, addr);
+	if (b->total + len > b->max_size)
+		return stdfu_fail(STDFU_ERR_IMAGE, "%s: image holds more than %zu bytes of data",
+				  where, b->max_size);
+	b->total += len;
+
+	if (last && last->alt == alt && (uint64_t)last->address + last->size == addr)
+		return extend_last(b, data, len, where);
+
+	if (img->count == b->cap && (rc = grow_segments(b, where)) < 0)
+		return rc;
+	last = &img->segments[img->count];
+	last->data = malloc(len);
+	if (!last->data)
+		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
+	memcpy(last->data, data, len);
+	last->address = addr;
+	last->size = len;
+	last->alt = alt;
+	img->count++;
+	b->seg_cap = len;
+	return STDFU_OK;
+}
+
+static int seg_cmp(const void *pa, const void *pb)
+{
+	const struct stdfu_segment *a = pa, *b = pb;
+
+	if (a->alt != b->alt)
+		return a->alt < b->alt ? -1 : 1;
+	if (a->address != b->address)
+		return a->address < b->address ? -1 : 1;
+	return 0;
+}
+
+static uint32_t seg_last(const struct stdfu_segment *s)
+{
+	return s->address + s->size - 1;
+}
+
+/* Merge segments [first, end) which are known to be adjacent into segments[first]. */
+static int merge_run(struct stdfu_image *img, size_t first, size_t end, const char *name)
+{
+	struct stdfu_segment *s = &img->segments[first];
+	uint64_t total = 0;
+	uint8_t *d;
+	size_t i, off = 0;
+
+	for (i = first; i < end; i++)
+		total += img->segments[i].size;
+	d = malloc(total);
+	if (!d)
+		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
+	for (i = first; i < end; i++) {
+		memcpy(d + off, img->segments[i].data, img->segments[i].size);
+		off += img->segments[i].size;
+		free(img->segments[i].data);
+		img->segments[i].data = NULL;
+	}
+	s->data = d;
+	s->size = (uint32_t)total;
+	return STDFU_OK;
+}
+
+int img_build_finish(struct img_build *b, struct stdfu_image **out)
+{
+	struct stdfu_image *img = b->img;
+	size_t i, w = 0;
+
+	if (img->count == 0) {
+		img_build_abort(b);
+		return stdfu_fail(STDFU_ERR_IMAGE, "%s: no data in the image", b->name);
+	}
+	qsort(img->segments, img->count, sizeof(*img->segments), seg_cmp);
+	for (i = 1; i < img->count; i++) {
+		const struct stdfu_segment *p = &img->segments[i - 1], *c = &img->segments[i];
+
+		if (p->alt == c->alt && seg_last(p) >= c->address) {
+			int rc = stdfu_fail(STDFU_ERR_IMAGE,
+					    "%s: overlapping data: 0x%08x-0x%08x and 0x%08x-0x%08x",
+					    b->name, p->address, seg_last(p), c->address,
+					    seg_last(c));
+			img_build_abort(b);
+			return rc;
+		}
+	}
+	for (i = 0; i < img->count;) {
+		size_t j = i + 1;
+		int rc;
+
+		while (j < img->count && img->segments[j].alt == img->segments[i].alt &&
+		       seg_last(&img->segments[j - 1]) + 1 == img->segments[j].address)
+			j++;
+		if (j - i > 1 && (rc = merge_run(img, i, j, b->name)) < 0) {
+			img_build_abort(b);
+			return rc;
+		}
+		img->segments[w++] = img->segments[i];
+		i = j;
+	}
+	img->count = w;
+	*out = img;
+	b->img = NULL;
+	return STDFU_OK;
+}
+
+void stdfu_image_free(struct stdfu_image *img)
+{
+	if (!img)
+		return;
+	for (size_t i = 0; i < img->count; i++)
+		free(img->segments[i].data);
+	free(img->segments);
+	free(img);
+}
+
+uint64_t stdfu_image_bytes(const struct stdfu_image *img)
+{
+	uint64_t n = 0;
+
+	if (!img)
+		return 0;
+	for (size_t i = 0; i < img->count; i++)
+		n += img->segments[i].size;
+	return n;
+}
+
+static const char *const format_names[] = {
+	[STDFU_FORMAT_AUTO] = "auto", [STDFU_FORMAT_RAW] = "raw", [STDFU_FORMAT_IHEX] = "ihex",
+	[STDFU_FORMAT_SREC] = "srec", [STDFU_FORMAT_ELF] = "elf", [STDFU_FORMAT_DFUSE] = "dfuse",
+};
+
+const char *stdfu_image_format_name(enum stdfu_image_format fmt)
+{
+	if ((unsigned)fmt >= sizeof(format_names) / sizeof(format_names[0]))
+		return "unknown";
+	return format_names[fmt];
+}
+
+static const struct {
+	const char *name;
+	enum stdfu_image_format fmt;
+} format_aliases[] = {
+	{"raw", STDFU_FORMAT_RAW},   {"bin", STDFU_FORMAT_RAW},	    {"ihex", STDFU_FORMAT_IHEX},
+	{"hex", STDFU_FORMAT_IHEX},  {"ihx", STDFU_FORMAT_IHEX},    {"srec", STDFU_FORMAT_SREC},
+	{"s19", STDFU_FORMAT_SREC},  {"s28", STDFU_FORMAT_SREC},    {"s37", STDFU_FORMAT_SREC},
+	{"mot", STDFU_FORMAT_SREC},  {"elf", STDFU_FORMAT_ELF},	    {"axf", STDFU_FORMAT_ELF},
+	{"dfu", STDFU_FORMAT_DFUSE}, {"dfuse", STDFU_FORMAT_DFUSE},
+};
+
+int stdfu_image_format_parse(const char *name, enum stdfu_image_format *out)
+{
+	if (!name || !out)
+		return stdfu_fail(STDFU_ERR_ARG, "no format name given");
+	if (name[0] == '.')
+		name++;
+	for (size_t i = 0; i < sizeof(format_aliases) / sizeof(format_aliases[0]); i++) {
+		if (strcasecmp(name, format_aliases[i].name) == 0) {
+			*out = format_aliases[i].fmt;
+			return STDFU_OK;
+		}
+	}
+	return stdfu_fail(STDFU_ERR_ARG,
+			  "unknown image format '%s' (use bin, hex, srec, elf or dfu)", name);
+}
+
+int stdfu_image_format_from_path(const char *path, enum stdfu_image_format *out)
+{
+	const char *slash, *dot;
+
+	if (!path || !out)
+		return stdfu_fail(STDFU_ERR_ARG, "no path given");
+	slash = strrchr(path, '/');
+	dot = strrchr(slash ? slash : path, '.');
+	if (!dot || !dot[1])
+		return stdfu_fail(STDFU_ERR_ARG,
+				  "%s: no file extension to tell the format (use --format)", path);
+	if (stdfu_image_format_parse(dot + 1, out) < 0)
+		return stdfu_fail(
+			STDFU_ERR_ARG,
+			"%s: unknown extension '%s' (use .bin, .hex, .srec, .elf, .dfu or "
+			"--format)",
+			path, dot);
+	return STDFU_OK;
+}
+
+static bool is_hex_digit(uint8_t c)
+{
+	return isxdigit(c) != 0;
+}
+
+/* First line of an Intel HEX file: ':' and at least the 10 hex digits of a record. */
+static bool looks_ihex(const uint8_t *buf, size_t len)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len && (buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	if (i >= len || buf[i++] != ':')
+		return false;
+	while (i < len && is_hex_digit(buf[i]) && n < 10)
+		i++, n++;
+	return n == 10;
+}
+
+static bool looks_srec(const uint8_t *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	if (len < 4 || i > len - 4)
+		return false;
+	return buf[i] == 'S' && buf[i + 1] >= '0' && buf[i + 1] <= '9' &&
+	       is_hex_digit(buf[i + 2]) && is_hex_digit(buf[i + 3]);
+}
+
+enum stdfu_image_format stdfu_image_detect(const uint8_t *buf, size_t len)
+{
+	if (len >= 4 && memcmp(buf,
+			       "\x7f"
+			       "ELF",
+			       4) == 0)
+		return STDFU_FORMAT_ELF;
+	if (len >= 5 && memcmp(buf, "DfuSe", 5) == 0)
+		return STDFU_FORMAT_DFUSE;
+	if (looks_ihex(buf, len))
+		return STDFU_FORMAT_IHEX;
+	if (looks_srec(buf, len))
+		return STDFU_FORMAT_SREC;
+	return STDFU_FORMAT_RAW;
+}
+
+static enum stdfu_image_format choose_format(const uint8_t *buf, size_t len, const char *name)
+{
+	enum stdfu_image_format fmt = stdfu_image_detect(buf, len), ext;
+
+	/*
+	 * Content wins. But a file named .hex that does not look like HEX is a
+	 * broken HEX file, not a binary to flash as is: let its parser say why.
+	 */
+	if (fmt == STDFU_FORMAT_RAW && name && stdfu_image_format_from_path(name, &ext) == 0)
+		fmt = ext;
+	stdfu_error_clear();
+	return fmt;
+}
+
+static int read_format(struct img_build *b, enum stdfu_image_format fmt, const uint8_t *buf,
+		       size_t len, const struct stdfu_image_load_opts *opts)
+{
+	switch (fmt) {
+	case STDFU_FORMAT_RAW:
+		return image_read_raw(b, buf, len, opts);
+	case STDFU_FORMAT_IHEX:
+		return image_read_ihex(b, buf, len);
+	case STDFU_FORMAT_SREC:
+		return image_read_srec(b, buf, len);
+	case STDFU_FORMAT_ELF:
+		return image_read_elf(b, buf, len);
+	case STDFU_FORMAT_DFUSE:
+		return image_read_dfuse(b, buf, len);
+	default:
+		return stdfu_fail(STDFU_ERR_ARG, "%s: unknown image format %d", b->name, (int)fmt);
+	}
+}
+
+int stdfu_image_load_mem(const uint8_t *buf, size_t len, const char *name,
+			 const struct stdfu_image_load_opts *opts, struct stdfu_image **out)
+{
+	enum stdfu_image_format fmt = opts ? opts->format : STDFU_FORMAT_AUTO;
+	struct stdfu_image suffix = {0};
+	struct img_build b;
+	size_t payload = len;
+	int rc;
+
+	if (!out || (!buf && len))
+		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_load_mem: NULL argument");
+	*out = NULL;
+	if (!name)
+		name = "<memory>";
+	if (len == 0)
+		return stdfu_fail(STDFU_ERR_IMAGE, "%s: file is empty", name);
+	if (fmt == STDFU_FORMAT_AUTO)
+		fmt = choose_format(buf, len, name);
+
+	if (dfu_suffix_present(buf, len)) {
+		rc = dfu_suffix_parse(buf, len, name, &suffix, &payload);
+		if (rc < 0)
+			return rc;
+	} else if (fmt == STDFU_FORMAT_DFUSE) {
+		return stdfu_fail(STDFU_ERR_IMAGE,
+				  "%s: DfuSe file without a DFU suffix (last 16 bytes; truncated?)",
+				  name);
+	}
+
+	rc = img_build_init(&b, name, opts, fmt);
+	if (rc < 0)
+		return rc;
+	b.img->has_suffix = suffix.has_suffix;
+	b.img->suffix_vid = suffix.suffix_vid;
+	b.img->suffix_pid = suffix.suffix_pid;
+	b.img->suffix_bcd_device = suffix.suffix_bcd_device;
+	b.img->suffix_bcd_dfu = suffix.suffix_bcd_dfu;
+	rc = read_format(&b, fmt, buf, payload, opts);
+	if (rc < 0) {
+		img_build_abort(&b);
+		return rc;
+	}
+	return img_build_finish(&b, out);
+}
+
+static int read_file(const char *path, size_t limit, uint8_t **out, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+	uint8_t *buf;
+	size_t n;
+
+	if (!f)
+		return stdfu_fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return stdfu_fail(STDFU_ERR_FILE, "%s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > limit) {
+		fclose(f);
+		return stdfu_fail(STDFU_ERR_IMAGE, "%s: file is %lld bytes, larger than any image",
+				  path, (long long)st.st_size);
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		fclose(f);
+		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
+	}
+	n = fread(buf, 1, (size_t)st.st_size, f);
+	if (n != (size_t)st.st_size || ferror(f)) {
+		fclose(f);
+		free(buf);
+		return stdfu_fail(STDFU_ERR_FILE, "%s: read error", path);
+	}
+	fclose(f);
+	*out = buf;
+	*out_len = n;
+	return STDFU_OK;
+}
+
+int stdfu_image_load(const char *path, const struct stdfu_image_load_opts *opts,
+		     struct stdfu_image **out)
+{
+	size_t max = opts && opts->max_size ? opts->max_size : IMG_DEFAULT_MAX_SIZE;
+	size_t limit = max > SIZE_MAX / FILE_SIZE_FACTOR ? SIZE_MAX : max * FILE_SIZE_FACTOR;
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	if (!path || !out)
+		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_load: NULL argument");
+	*out = NULL;
+	rc = read_file(path, limit, &buf, &len);
+	if (rc < 0)
+		return rc;
+	rc = stdfu_image_load_mem(buf, len, path, opts, out);
+	free(buf);
+	return rc;
+}
+
+static int write_format(const struct stdfu_image *img, enum stdfu_image_format fmt,
+			const struct stdfu_image_save_opts *opts, const char *path, uint8_t **buf,
+			size_t *len)
+{
+	switch (fmt) {
+	case STDFU_FORMAT_RAW:
+		return image_write_bin(img, opts, path, buf, len);
+	case STDFU_FORMAT_IHEX:
+		return image_write_ihex(img, opts, path, buf, len);
+	case STDFU_FORMAT_SREC:
+		return image_write_srec(img, opts, path, buf, len);
+	case STDFU_FORMAT_DFUSE:
+		return image_write_dfuse(img, opts, path, buf, len);
+	case STDFU_FORMAT_ELF:
+		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
+				  "%s: writing ELF is not supported (use bin, hex, srec or dfu)",
+				  path);
+	default:
+		return stdfu_fail(STDFU_ERR_ARG, "%s: unknown output format %d", path, (int)fmt);
+	}
+}
+
+/* Write through a temporary file and rename, so a failure never leaves half a file. */
+static int write_file(const char *path, const uint8_t *buf, size_t len)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	FILE *f;
+	int fd, ok;
+
+	if (!tmp)
+		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		int rc = stdfu_fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	/* mkstemp makes 0600; an output file is an ordinary file. */
+	(void)fchmod(fd, 0644);
+	f = fdopen(fd, "wb");
+	ok = f && fwrite(buf, 1, len, f) == len;
+	if (f)
+		ok = (fclose(f) == 0) && ok;
+	else
+		close(fd);
+	if (!ok || rename(tmp, path) < 0) {
+		int rc = stdfu_fail(STDFU_ERR_FILE, "%s: %s", path,
+				    errno ? strerror(errno) : "write error");
+		unlink(tmp);
+		free(tmp);
+		return rc;
+	}
+	free(tmp);
+	return STDFU_OK;
+}
+
+int stdfu_image_save(const struct stdfu_image *img, const char *path,
+		     const struct stdfu_image_save_opts *opts)
+{
+	enum stdfu_image_format fmt = opts ? opts->format : STDFU_FORMAT_AUTO;
+	struct stdfu_image_save_opts def = {
+		.vid = 0xFFFF, .pid = 0xFFFF, .bcd_device = 0xFFFF, .fill = 0xFF};
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!img || !path)
+		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_save: NULL argument");
+	if (!opts)
+		opts = &def;
+	if (fmt == STDFU_FORMAT_AUTO && (rc = stdfu_image_format_from_path(path, &fmt)) < 0)
+		return rc;
+	if (img->count == 0)
+		return stdfu_fail(STDFU_ERR_IMAGE, "%s: the image holds no data", path);
+	rc = write_format(img, fmt, opts, path, &buf, &len);
+	if (rc < 0)
+		return rc;
+	rc = write_file(path, buf, len);
+	free(buf);
+	return rc;
+}

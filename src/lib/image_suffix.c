@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The DFU suffix (DFU 1.1 appendix B; UM0391 for DfuSe files): 16 bytes at
+ * the end of the file, in file order bcdDevice, idProduct, idVendor, bcdDFU,
+ * "UFD", bLength, dwCRC. The CRC covers everything but its own 4 bytes.
+ */
+#include <string.h>
+
+#include "error_internal.h"
+#include "image_internal.h"
+
+uint32_t dfu_crc32(uint32_t crc, const uint8_t *buf, size_t len)
+{
+	while (len--) {
+		crc ^= *buf++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+	}
+	return crc;
+}
+
+bool dfu_suffix_present(const uint8_t *buf, size_t len)
+{
+	return len >= DFU_SUFFIX_LEN && memcmp(buf + len - 8, "UFD", 3) == 0;
+}
+
+int dfu_suffix_parse(const uint8_t *buf, size_t len, const char *name, struct stdfu_image *img,
+		     size_t *payload_len)
+{
+	const uint8_t *s = buf + len - DFU_SUFFIX_LEN;
+	uint32_t want, got;
+	unsigned blen = s[11];
+
+	/* A longer suffix (bLength > 16) carries extra fields before these 16 bytes. */
+	if (blen < DFU_SUFFIX_LEN || blen > len)
+		return stdfu_fail(
+			STDFU_ERR_IMAGE,
+			"%s: offset 0x%zx: DFU suffix bLength %u (expected 16, file has %zu "
+			"bytes)",
+			name, len - 5, blen, len);
+	want = le32(s + 12);
+	got = dfu_crc32(0xFFFFFFFFu, buf, len - 4);
+	if (got != want)
+		return stdfu_fail(STDFU_ERR_IMAGE,
+				  "%s: offset 0x%zx: DFU suffix CRC 0x%08x, computed 0x%08x "
+				  "(file corrupted or truncated)",
+				  name, len - 4, want, got);
+	img->has_suffix = true;
+	img->suffix_bcd_device = le16(s);
+	img->suffix_pid = le16(s + 2);
+	img->suffix_vid = le16(s + 4);
+	img->suffix_bcd_dfu = le16(s + 6);
+	*payload_len = len - blen;
+	return STDFU_OK;
+}
+
+size_t dfu_suffix_write(uint8_t *buf, size_t len, uint16_t bcd_device, uint16_t pid, uint16_t vid,
+			uint16_t bcd_dfu)
+{
+	uint8_t *s = buf + len;
+
+	put_le16(s, bcd_device);
+	put_le16(s + 2, pid);
+	put_le16(s + 4, vid);
+	put_le16(s + 6, bcd_dfu);
+	memcpy(s + 8, "UFD", 3);
+	s[11] = DFU_SUFFIX_LEN;
+	put_le32(s + 12, dfu_crc32(0xFFFFFFFFu, buf, len + 12));
+	return len + DFU_SUFFIX_LEN;
+}
