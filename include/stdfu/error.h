@@ -41,6 +41,7 @@ enum stdfu_err {
 	STDFU_ERR_MISMATCH = -18,   /**< file made for another device (DFU suffix VID/PID) */
 	STDFU_ERR_TRIGGER = -19,    /**< the trigger was sent but the device did not react */
 	STDFU_ERR_REFUSED = -20,    /**< the device came back in the wrong mode or place */
+	STDFU_ERR_ELSEWHERE = -21,  /**< DFU appeared on another USB port path than the board's */
 };
 
 /** Short, static, human name of an error code ("USB I/O error"). */

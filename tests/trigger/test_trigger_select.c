@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* Target selection: application ports first, then a lone board in DFU. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <stdfu/trigger.h>
+
+static struct stdfu_app_port app(const char *name, const char *path, const char *serial)
+{
+	struct stdfu_app_port p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	snprintf(p.path, sizeof(p.path), "%s", path);
+	snprintf(p.serial, sizeof(p.serial), "%s", serial);
+	p.vid = 0x0483;
+	p.pid = 0x5740;
+	return p;
+}
+
+static struct stdfu_bus_dev dfu(const char *path, const char *serial)
+{
+	struct stdfu_bus_dev d;
+
+	memset(&d, 0, sizeof(d));
+	snprintf(d.path, sizeof(d.path), "%s", path);
+	snprintf(d.serial, sizeof(d.serial), "%s", serial);
+	d.vid = 0x0483;
+	d.pid = 0xdf11;
+	return d;
+}
+
+static void one_app_is_picked(void **state)
+{
+	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1")};
+	struct stdfu_target_select sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	assert_int_equal(stdfu_target_select(apps, 1, NULL, 0, &sel, &t), STDFU_OK);
+	assert_int_equal(t.kind, STDFU_TARGET_APP);
+	assert_int_equal(t.index, 0);
+}
+
+static void several_apps_are_ambiguous_and_listed(void **state)
+{
+	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1"),
+					app("/dev/ttyACM1", "1-2", "A2")};
+	struct stdfu_target_select sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	assert_int_equal(stdfu_target_select(apps, 2, NULL, 0, &sel, &t), STDFU_ERR_AMBIGUOUS);
+	assert_non_null(strstr(stdfu_error_detail(), "/dev/ttyACM0"));
+	assert_non_null(strstr(stdfu_error_detail(), "/dev/ttyACM1"));
+	assert_non_null(strstr(stdfu_error_detail(), "--usb-path"));
+}
+
+static void usb_path_and_serial_select(void **state)
+{
+	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1"),
+					app("/dev/ttyACM1", "1-2", "A2"),
+					app("/dev/ttyACM2", "1-3", "A2")};
+	struct stdfu_target_select sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	sel.usb_path = "1-2";
+	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_OK);
+	assert_int_equal(t.index, 1);
+	sel.usb_path = NULL;
+	sel.serial = "A1";
+	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_OK);
+	assert_int_equal(t.index, 0);
+	/* serials are not unique: two boards share A2 */
+	sel.serial = "A2";
+	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_ERR_AMBIGUOUS);
+	assert_null(strstr(stdfu_error_detail(), "/dev/ttyACM0"));
+	sel.usb_path = "1-3";
+	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_OK);
+	assert_int_equal(t.index, 2);
+	sel.usb_path = "1-4";
+	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_ERR_NO_DEVICE);
+}
+
+static void port_names_it_directly(void **state)
+{
+	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1"),
+					app("/dev/ttyACM1", "1-2", "A2")};
+	struct stdfu_bus_dev dfus[] = {dfu("1-3", "D1")};
+	struct stdfu_target_select sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	sel.port = "/dev/ttyACM1";
+	assert_int_equal(stdfu_target_select(apps, 2, dfus, 1, &sel, &t), STDFU_OK);
+	assert_int_equal(t.kind, STDFU_TARGET_APP);
+	assert_int_equal(t.index, 1);
+	/* a named port that is not there is an error, never a fallback to DFU */
+	sel.port = "/dev/ttyACM7";
+	assert_int_equal(stdfu_target_select(apps, 2, dfus, 1, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_non_null(strstr(stdfu_error_detail(), "/dev/ttyACM7"));
+}
+
+static void lone_dfu_board_is_used(void **state)
+{
+	struct stdfu_bus_dev dfus[] = {dfu("1-3", "D1")};
+	struct stdfu_target_select sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	assert_int_equal(stdfu_target_select(NULL, 0, dfus, 1, &sel, &t), STDFU_OK);
+	assert_int_equal(t.kind, STDFU_TARGET_DFU);
+	assert_int_equal(t.index, 0);
+}
+
+static void app_wins_over_dfu(void **state)
+{
+	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1")};
+	struct stdfu_bus_dev dfus[] = {dfu("1-3", "D1")};
+	struct stdfu_target_select sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	assert_int_equal(stdfu_target_select(apps, 1, dfus, 1, &sel, &t), STDFU_OK);
+	assert_int_equal(t.kind, STDFU_TARGET_APP);
+	/* ... unless the selector names the DFU board */
+	sel.usb_path = "1-3";
+	assert_int_equal(stdfu_target_select(apps, 1, dfus, 1, &sel, &t), STDFU_OK);
+	assert_int_equal(t.kind, STDFU_TARGET_DFU);
+}
+
+static void several_dfu_boards_are_ambiguous(void **state)
+{
+	struct stdfu_bus_dev dfus[] = {dfu("1-1", "D1"), dfu("1-2", "D2")};
+	struct stdfu_target_select sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	assert_int_equal(stdfu_target_select(NULL, 0, dfus, 2, &sel, &t), STDFU_ERR_AMBIGUOUS);
+	assert_non_null(strstr(stdfu_error_detail(), "1-2"));
+	sel.serial = "D2";
+	assert_int_equal(stdfu_target_select(NULL, 0, dfus, 2, &sel, &t), STDFU_OK);
+	assert_int_equal(t.index, 1);
+}
+
+static void nothing_is_no_device(void **state)
+{
+	struct stdfu_target_select sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	assert_int_equal(stdfu_target_select(NULL, 0, NULL, 0, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_non_null(strstr(stdfu_error_detail(), "--app-id"));
+}
+
+static void ids_and_methods_parse(void **state)
+{
+	struct stdfu_usb_id id;
+	enum stdfu_trigger_method m;
+
+	(void)state;
+	assert_int_equal(stdfu_usb_id_parse("1209:ab0C", &id), STDFU_OK);
+	assert_int_equal(id.vid, 0x1209);
+	assert_int_equal(id.pid, 0xab0c);
+	assert_int_equal(stdfu_usb_id_parse("12090:1", &id), STDFU_ERR_ARG);
+	assert_int_equal(stdfu_usb_id_parse("0483", &id), STDFU_ERR_ARG);
+	assert_int_equal(stdfu_usb_id_parse("0483:", &id), STDFU_ERR_ARG);
+	assert_int_equal(stdfu_usb_id_parse("g483:5740", &id), STDFU_ERR_ARG);
+	assert_true(stdfu_app_id_match(NULL, 0, 0x0483, 0x5740));
+	assert_false(stdfu_app_id_match(NULL, 0, 0x0483, 0xdf11));
+	assert_true(stdfu_app_id_match(&id, 0, 0x0483, 0x5740));
+	id.vid = 0x1209;
+	id.pid = 0x0001;
+	assert_true(stdfu_app_id_match(&id, 1, 0x1209, 0x0001));
+	assert_false(stdfu_app_id_match(&id, 1, 0x0483, 0x5740));
+	assert_int_equal(stdfu_trigger_method_parse("touch1200", &m), STDFU_OK);
+	assert_int_equal(m, STDFU_METHOD_TOUCH1200);
+	assert_string_equal(stdfu_trigger_method_name(STDFU_METHOD_DETACH), "detach");
+	assert_int_equal(stdfu_trigger_method_parse("reset", &m), STDFU_ERR_ARG);
+	assert_int_equal(stdfu_trigger_method_parse(NULL, &m), STDFU_ERR_ARG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_app_is_picked),
+		cmocka_unit_test(several_apps_are_ambiguous_and_listed),
+		cmocka_unit_test(usb_path_and_serial_select),
+		cmocka_unit_test(port_names_it_directly),
+		cmocka_unit_test(lone_dfu_board_is_used),
+		cmocka_unit_test(app_wins_over_dfu),
+		cmocka_unit_test(several_dfu_boards_are_ambiguous),
+		cmocka_unit_test(nothing_is_no_device),
+		cmocka_unit_test(ids_and_methods_parse),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
