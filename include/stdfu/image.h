@@ -60,7 +60,7 @@ struct stdfu_image_save_opts {
 	enum stdfu_image_format format; /**< STDFU_FORMAT_AUTO: from the file extension */
 	uint16_t vid, pid, bcd_device;	/**< for the DFU suffix of .dfu output; 0xFFFF = any */
 	uint8_t fill;			/**< raw output: byte used for gaps (normally 0xFF) */
-	unsigned line_bytes; /**< hex/srec output: data bytes per record, 1..32; 0 = 16 */
+	unsigned line_bytes; /**< hex/srec output: data bytes per record, 1..250; 0 = 16 */
 };
 
 /** Read a file. On success *out is a new image; free it with stdfu_image_free(). */
