@@ -2,7 +2,7 @@
 /*
  * The emulated ST ROM bootloader: a pure C state machine (no umockdev, no
  * GLib, no I/O, no clock of its own) so that it can be unit-tested and
- * fuzzed directly. The umockdev glue (src/emu/*.c) feeds it every
+ * fuzzed directly. The umockdev glue (the C files in src/emu) feeds it every
  * control transfer the host sends, with the current time, and acts on the
  * reply: complete the URB (possibly not before reply.ready_at_ns), stall it,
  * or drop the device off the bus.
@@ -19,6 +19,13 @@
 
 /* ---- Static description of a chip's ROM (chips.c) ----------------------- */
 
+/*
+ * EMU_TIMING_REAL: flash operations take their datasheet time, data stages
+ * 1 us per byte, and GETSTATUS reports the ROM's bwPollTimeout.
+ * EMU_TIMING_FAST: every duration is zero AND bwPollTimeout is reported as 0:
+ * dfu-util sleeps the poll timeout after every GETSTATUS (100 ms per block on
+ * F4), which would make fast e2e runs as slow as real ones.
+ */
 enum emu_timing { EMU_TIMING_FAST = 0, EMU_TIMING_REAL };
 
 /* How the ROM answers a GETSTATUS that arrives while a flash operation runs. */
@@ -45,10 +52,16 @@ struct emu_rom;
 struct emu_rom_config {
 	const struct emu_chip *chip;
 	enum emu_timing timing;
-	int rdp_level;      /* 0 or 1 */
+	int rdp_level;	    /* 0 or 1 */
 	const char *serial; /* iSerialNumber string; NULL = derive from board index */
-	unsigned board;     /* 1-based board index (distinct serial/UID per board) */
-	const char *fault;  /* --fault SPEC or NULL; see emu_fault_parse() */
+	unsigned board;	    /* 1-based board index (distinct serial/UID per board) */
+	/* --fault SPEC or NULL. Grammar (full text in fault.c):
+	 *   ENTRY[,ENTRY...], ENTRY = ACTION:MATCH:N | quirk=h7-stuck-busy
+	 *   ACTION = stall | disconnect | status=errNAME (any DFU status name)
+	 *   MATCH = any dnload dnload-data set-address erase mass-erase leave
+	 *           upload getstatus clrstatus abort
+	 *   N = the 1-based count of matching requests at which it fires (once). */
+	const char *fault;
 };
 
 /* NULL on bad config (unknown fault spec etc.); err gets a message if non-NULL. */
@@ -93,7 +106,7 @@ struct emu_setup {
 };
 
 enum emu_reply_kind {
-	EMU_REPLY_ACK,        /* completed; for IN, `len` bytes were put in data */
+	EMU_REPLY_ACK,	      /* completed; for IN, `len` bytes were put in data */
 	EMU_REPLY_STALL,      /* the endpoint stalled (EPIPE for the host) */
 	EMU_REPLY_DISCONNECT, /* the device drops off the bus instead of answering */
 };
@@ -110,7 +123,7 @@ enum emu_event {
 
 struct emu_reply {
 	enum emu_reply_kind kind;
-	size_t len;           /* IN: bytes returned in data */
+	size_t len;	      /* IN: bytes returned in data */
 	uint64_t ready_at_ns; /* do not complete before this time (0 = at once) */
 	enum emu_event event;
 	bool app_plausible; /* with EMU_EVENT_LEAVE */
@@ -124,8 +137,8 @@ struct emu_reply {
  * are passed here as synthetic setup packets so that the model tracks the
  * alt setting and counts them; the glue owns interface claiming.
  */
-void emu_rom_control(struct emu_rom *rom, const struct emu_setup *setup, uint8_t *data,
-		     size_t cap, uint64_t now_ns, struct emu_reply *reply);
+void emu_rom_control(struct emu_rom *rom, const struct emu_setup *setup, uint8_t *data, size_t cap,
+		     uint64_t now_ns, struct emu_reply *reply);
 
 /* ---- Statistics (--stats) ---------------------------------------------- */
 

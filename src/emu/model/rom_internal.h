@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the ROM model (rom.c, chips.c, fault.c): the static chip
+ * description, the parsed memory map and the fault list.
+ */
+#ifndef STDFU_EMU_ROM_INTERNAL_H
+#define STDFU_EMU_ROM_INTERNAL_H
+
+#include "rom.h"
+
+#define EMU_MAX_ALTS 8
+
+/* DFU 1.1 states (§6.1.2) and status codes (§6.1.2, table 6.2). */
+enum dfu_state {
+	DFU_STATE_APP_IDLE = 0,
+	DFU_STATE_APP_DETACH = 1,
+	DFU_STATE_IDLE = 2,
+	DFU_STATE_DNLOAD_SYNC = 3,
+	DFU_STATE_DNBUSY = 4,
+	DFU_STATE_DNLOAD_IDLE = 5,
+	DFU_STATE_MANIFEST_SYNC = 6,
+	DFU_STATE_MANIFEST = 7,
+	DFU_STATE_MANIFEST_WAIT_RESET = 8,
+	DFU_STATE_UPLOAD_IDLE = 9,
+	DFU_STATE_ERROR = 10,
+};
+
+enum dfu_status {
+	DFU_STATUS_OK = 0,
+	DFU_STATUS_ERR_TARGET = 1,
+	DFU_STATUS_ERR_FILE = 2,
+	DFU_STATUS_ERR_WRITE = 3,
+	DFU_STATUS_ERR_ERASE = 4,
+	DFU_STATUS_ERR_CHECK_ERASED = 5,
+	DFU_STATUS_ERR_PROG = 6,
+	DFU_STATUS_ERR_VERIFY = 7,
+	DFU_STATUS_ERR_ADDRESS = 8,
+	DFU_STATUS_ERR_NOTDONE = 9,
+	DFU_STATUS_ERR_FIRMWARE = 10,
+	DFU_STATUS_ERR_VENDOR = 11,
+	DFU_STATUS_ERR_USBR = 12,
+	DFU_STATUS_ERR_POR = 13,
+	DFU_STATUS_ERR_UNKNOWN = 14,
+	DFU_STATUS_ERR_STALLEDPKT = 15,
+};
+
+/* What a write to an alt setting means to the device. */
+enum emu_mem_kind {
+	EMU_MEM_FLASH,	  /* internal flash: erase to 0xFF, program per chip rules */
+	EMU_MEM_OPTBYTES, /* option bytes: a write reprograms them and resets the chip */
+	EMU_MEM_OTP,	  /* one-time programmable: bits only go 1 -> 0 */
+	EMU_MEM_PLAIN,	  /* device feature etc.: plain storage */
+};
+
+/* Flash operation durations for --timing real. */
+struct emu_chip_timing {
+	uint32_t prog_unit;    /* bytes programmed per operation (4, 8 or 32) */
+	uint32_t prog_unit_ns; /* time to program one unit */
+	/* Sector/page erase time by sector size: first entry whose size >= the sector's. */
+	struct {
+		uint32_t size;
+		uint64_t ns;
+	} erase[4];
+	uint64_t mass_erase_ns;
+	/* bwPollTimeout (ms) reported with dfuDNBUSY. */
+	uint32_t poll_write_ms;
+	uint32_t poll_erase_ms;
+	uint32_t poll_mass_erase_ms;
+	uint32_t poll_set_address_ms;
+	uint32_t bus_ns_per_byte;
+	enum emu_busy_policy busy;
+};
+
+struct emu_chip_alt {
+	const char *layout; /* iInterface string, e.g. "@Internal Flash  /0x08000000/..." */
+	enum emu_mem_kind kind;
+};
+
+struct emu_chip {
+	const char *name;
+	const char *description;
+	uint16_t id_vendor, id_product, bcd_device;
+	const char *manufacturer, *product;
+	uint8_t cfg_attributes, cfg_max_power; /* configuration bmAttributes, bMaxPower (2 mA) */
+	/* DFU functional descriptor */
+	uint8_t dfu_attributes;
+	uint16_t detach_timeout, transfer_size, bcd_dfu;
+	unsigned n_alts;
+	struct emu_chip_alt alt[EMU_MAX_ALTS];
+	uint32_t flash_base, flash_size;
+	struct {
+		uint32_t base, size;
+	} sram[3];	   /* where an initial SP is plausible (size 0 = unused) */
+	uint32_t ecc_unit; /* 0: no ECC (program ANDs bits); else bytes per ECC word */
+	/* Option bytes: initial content (RDP level 0) and where the RDP byte sits. */
+	const uint8_t *ob_default;
+	uint32_t ob_size;
+	uint32_t ob_rdp_offset;
+	uint8_t ob_rdp_level0; /* RDP byte value meaning level 0 (0xAA) */
+	uint8_t ob_rdp_level1; /* value written for --rdp 1 */
+	struct emu_chip_timing timing;
+};
+
+/* One erase unit (sector/page) or contiguous segment of an alt's memory map. */
+struct emu_sector {
+	uint32_t start;
+	uint32_t size;
+	uint8_t type;	  /* layout letter & 7: bit0 read, bit1 erase, bit2 write */
+	uint32_t backing; /* offset into the alt's backing store */
+};
+
+struct emu_memmap {
+	struct emu_sector *sec;
+	unsigned n;
+	uint32_t total; /* bytes of backing store */
+};
+
+/* Parse a trusted layout string of our own chip table. 0 on success. */
+int emu_layout_parse(const char *layout, struct emu_memmap *map);
+
+/* ---- faults (fault.c) ---- */
+
+enum emu_fault_action { EMU_FAULT_STALL, EMU_FAULT_DISCONNECT, EMU_FAULT_STATUS };
+
+/* Request classes a fault can match; a request can belong to several. */
+enum emu_fault_match {
+	EMU_MATCH_ANY = 1u << 0,
+	EMU_MATCH_DNLOAD = 1u << 1,
+	EMU_MATCH_DNLOAD_DATA = 1u << 2,
+	EMU_MATCH_SET_ADDRESS = 1u << 3,
+	EMU_MATCH_ERASE = 1u << 4,
+	EMU_MATCH_MASS_ERASE = 1u << 5,
+	EMU_MATCH_LEAVE = 1u << 6,
+	EMU_MATCH_UPLOAD = 1u << 7,
+	EMU_MATCH_GETSTATUS = 1u << 8,
+	EMU_MATCH_CLRSTATUS = 1u << 9,
+	EMU_MATCH_ABORT = 1u << 10,
+};
+
+struct emu_fault {
+	enum emu_fault_action action;
+	uint8_t status; /* EMU_FAULT_STATUS */
+	unsigned match; /* one EMU_MATCH_* bit */
+	unsigned long n;
+	unsigned long seen;
+	bool fired;
+};
+
+struct emu_faults {
+	struct emu_fault *f;
+	unsigned n;
+	bool quirk_h7_stuck_busy;
+};
+
+int emu_fault_parse(const char *spec, struct emu_faults *out, char *err, size_t errlen);
+void emu_fault_free(struct emu_faults *faults);
+/* Count a request of classes @match; return the fault that fires now, or NULL. */
+struct emu_fault *emu_fault_check(struct emu_faults *faults, unsigned match);
+const char *emu_dfu_status_name(unsigned status);
+
+#endif
