@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file stdfu/plan.h
+ * @brief The flash plan: which sectors to erase and which runs to write.
+ *
+ * Built from an image's segments and the target alt's memory layout before
+ * the device is touched. Every byte of the image must land in a writable
+ * sector; a writable sector the image touches is erased once if the layout
+ * says it is erasable (and left alone if it is not, e.g. OTP). Anything else
+ * is refused with STDFU_ERR_FIT and a detail naming the address.
+ */
+#ifndef STDFU_PLAN_H
+#define STDFU_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <stdfu/image.h>
+#include <stdfu/layout.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct stdfu_plan_erase {
+	uint32_t address; /**< sector start */
+	uint32_t size;	  /**< sector size */
+};
+
+/** A contiguous run of bytes: one Set Address, then incrementing wBlockNum. */
+struct stdfu_plan_run {
+	uint32_t address;
+	uint32_t size;
+	const uint8_t *data; /**< points into the image (or the plan's own copy) */
+};
+
+struct stdfu_plan {
+	uint8_t alt;
+	size_t n_erase;
+	struct stdfu_plan_erase *erase; /**< ascending addresses, each sector once */
+	size_t n_runs;
+	struct stdfu_plan_run *runs; /**< ascending, never adjacent (merged) */
+	uint64_t erase_bytes;
+	uint64_t write_bytes;
+	uint8_t *merged; /**< private: storage for merged runs */
+};
+
+/**
+ * Plan writing the segments of @img whose alt is @alt into @layout.
+ * @img must outlive the plan. Returns STDFU_ERR_FIT (detail names the
+ * address and why) if the image does not fit, and STDFU_ERR_IMAGE if it has
+ * no data for @alt.
+ */
+int stdfu_plan_build(const struct stdfu_image *img, uint8_t alt, const struct stdfu_layout *layout,
+		     struct stdfu_plan **out);
+
+/** Plan erasing every sector that overlaps [address, address + length). */
+int stdfu_plan_erase_range(const struct stdfu_layout *layout, uint32_t address, uint32_t length,
+			   struct stdfu_plan **out);
+
+void stdfu_plan_free(struct stdfu_plan *plan);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The flash plan. Sectors may have unequal sizes (F4: 16K,16K,16K,16K,64K,
+ * 128K...), so sector boundaries always come from the layout, never from
+ * address arithmetic with one page size (the mistake peers.md notes in
+ * dfu-util).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <stdfu/plan.h>
+
+#include "error_internal.h"
+
+static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t *cap)
+{
+	if (p->n_erase && p->erase[p->n_erase - 1].address == s->start)
+		return STDFU_OK; /* segments come sorted, so a repeat is the last one */
+	if (p->n_erase == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct stdfu_plan_erase *e = realloc(p->erase, ncap * sizeof(*e));
+
+		if (!e)
+			return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning the erase");
+		p->erase = e;
+		*cap = ncap;
+	}
+	p->erase[p->n_erase].address = s->start;
+	p->erase[p->n_erase].size = s->size;
+	p->n_erase++;
+	p->erase_bytes += s->size;
+	return STDFU_OK;
+}
+
+static int not_in_map(const struct stdfu_layout *l, uint32_t addr)
+{
+	uint64_t end = (uint64_t)stdfu_layout_start(l) + stdfu_layout_bytes(l);
+
+	return stdfu_fail(STDFU_ERR_FIT,
+			  "address 0x%08x is outside the memory of \"%s\" (0x%08x..0x%08llx)", addr,
+			  l->name, stdfu_layout_start(l), (unsigned long long)(end ? end - 1 : 0));
+}
+
+/* Walk the sectors of [addr, addr+size): all must be writable. */
+static int plan_segment(struct stdfu_plan *p, const struct stdfu_layout *l, uint32_t addr,
+			uint32_t size, size_t *cap)
+{
+	uint64_t pos = addr, end = (uint64_t)addr + size;
+
+	while (pos < end) {
+		struct stdfu_sector s;
+
+		if (stdfu_layout_sector_at(l, (uint32_t)pos, &s))
+			return not_in_map(l, (uint32_t)pos);
+		if (!(s.flags & STDFU_MEM_WRITABLE))
+			return stdfu_fail(STDFU_ERR_FIT,
+					  "address 0x%08llx is in a sector of \"%s\" that is not "
+					  "writable (0x%08x, %u bytes)",
+					  (unsigned long long)pos, l->name, s.start, s.size);
+		if (s.flags & STDFU_MEM_ERASABLE) {
+			int rc = add_erase(p, &s, cap);
+			if (rc)
+				return rc;
+		}
+		pos = (uint64_t)s.start + s.size;
+	}
+	return STDFU_OK;
+}
+
+static size_t count_runs(const struct stdfu_image *img, uint8_t alt, size_t *merged_bytes)
+{
+	const struct stdfu_segment *prev = NULL;
+	size_t n = 0;
+
+	*merged_bytes = 0;
+	for (size_t i = 0; i < img->count; i++) {
+		const struct stdfu_segment *s = &img->segments[i];
+
+		if (s->alt != alt)
+			continue;
+		if (prev && (uint64_t)prev->address + prev->size == s->address)
+			*merged_bytes += s->size;
+		else
+			n++;
+		prev = s;
+	}
+	return n;
+}
+
+/* Adjacent segments become one run so that one Set Address covers them. */
+static int build_runs(struct stdfu_plan *p, const struct stdfu_image *img, uint8_t alt)
+{
+	size_t merged_bytes, nruns = count_runs(img, alt, &merged_bytes);
+	uint8_t *store = NULL;
+	size_t used = 0;
+
+	p->runs = calloc(nruns ? nruns : 1, sizeof(*p->runs));
+	if (!p->runs)
+		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning the write");
+	if (merged_bytes) {
+		/* Worst case every byte of the image for this alt is copied. */
+		p->merged = malloc((size_t)stdfu_image_bytes(img));
+		if (!p->merged)
+			return stdfu_fail(STDFU_ERR_NOMEM, "out of memory merging segments");
+		store = p->merged;
+	}
+	for (size_t i = 0; i < img->count; i++) {
+		const struct stdfu_segment *s = &img->segments[i];
+		struct stdfu_plan_run *r = p->n_runs ? &p->runs[p->n_runs - 1] : NULL;
+
+		if (s->alt != alt)
+			continue;
+		if (r && (uint64_t)r->address + r->size == s->address) {
+			if (r->data < store || r->data >= store + used) {
+				memcpy(store + used, r->data, r->size);
+				r->data = store + used;
+				used += r->size;
+			}
+			memcpy(store + used, s->data, s->size);
+			used += s->size;
+			r->size += s->size;
+		} else {
+			p->runs[p->n_runs++] =
+				(struct stdfu_plan_run){s->address, s->size, s->data};
+		}
+		p->write_bytes += s->size;
+	}
+	return STDFU_OK;
+}
+
+int stdfu_plan_build(const struct stdfu_image *img, uint8_t alt, const struct stdfu_layout *layout,
+		     struct stdfu_plan **out)
+{
+	struct stdfu_plan *p;
+	size_t cap = 0;
+	int rc = STDFU_OK;
+
+	if (!img || !layout || !out)
+		return stdfu_fail(STDFU_ERR_ARG, "stdfu_plan_build: NULL argument");
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning");
+	p->alt = alt;
+	for (size_t i = 0; i < img->count && !rc; i++) {
+		const struct stdfu_segment *s = &img->segments[i];
+
+		if (s->alt == alt && s->size)
+			rc = plan_segment(p, layout, s->address, s->size, &cap);
+	}
+	if (!rc)
+		rc = build_runs(p, img, alt);
+	if (!rc && p->n_runs == 0)
+		rc = stdfu_fail(STDFU_ERR_IMAGE, "the image has no data for alt %u", alt);
+	if (rc) {
+		stdfu_plan_free(p);
+		return rc;
+	}
+	*out = p;
+	return STDFU_OK;
+}
+
+int stdfu_plan_erase_range(const struct stdfu_layout *layout, uint32_t address, uint32_t length,
+			   struct stdfu_plan **out)
+{
+	uint64_t pos = address, end = (uint64_t)address + length;
+	struct stdfu_plan *p;
+	size_t cap = 0;
+	int rc = STDFU_OK;
+
+	if (!layout || !out || length == 0)
+		return stdfu_fail(STDFU_ERR_ARG, "erase range: empty or NULL");
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning");
+	while (pos < end && !rc) {
+		struct stdfu_sector s;
+
+		if (stdfu_layout_sector_at(layout, (uint32_t)pos, &s)) {
+			rc = not_in_map(layout, (uint32_t)pos);
+			break;
+		}
+		if (!(s.flags & STDFU_MEM_ERASABLE))
+			rc = stdfu_fail(STDFU_ERR_FIT,
+					"address 0x%08x is in a sector of \"%s\" that is not "
+					"erasable",
+					s.start, layout->name);
+		else
+			rc = add_erase(p, &s, &cap);
+		pos = (uint64_t)s.start + s.size;
+	}
+	if (rc) {
+		stdfu_plan_free(p);
+		return rc;
+	}
+	*out = p;
+	return STDFU_OK;
+}
+
+void stdfu_plan_free(struct stdfu_plan *plan)
+{
+	if (!plan)
+		return;
+	free(plan->erase);
+	free(plan->runs);
+	free(plan->merged);
+	free(plan);
+}
