@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file stdfu/flash.h
+ * @brief Operations on an open ST DFU device: flash, read, erase, verify, leave, unprotect.
+ *
+ * Every operation reports through an optional event callback (phase start,
+ * progress and end with bytes; warnings such as "cleared harmless
+ * errFIRMWARE") and fills a result with per-phase durations, bytes and
+ * control-transfer counts. Nothing is printed.
+ */
+#ifndef STDFU_FLASH_H
+#define STDFU_FLASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <stdfu/device.h>
+#include <stdfu/image.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum stdfu_phase {
+	STDFU_PHASE_PREPARE, /**< GETSTATUS, clear the start state, select the alt */
+	STDFU_PHASE_ERASE,
+	STDFU_PHASE_WRITE,
+	STDFU_PHASE_VERIFY,
+	STDFU_PHASE_READ,
+	STDFU_PHASE_LEAVE, /**< leave DFU and confirm that the device has gone */
+	STDFU_PHASE__COUNT
+};
+
+enum stdfu_event_type {
+	STDFU_EVENT_DEVICE_FOUND, /**< device = the device about to be used */
+	STDFU_EVENT_PHASE_START,  /**< total = bytes the phase will handle */
+	STDFU_EVENT_PROGRESS,	  /**< done of total bytes */
+	STDFU_EVENT_PHASE_END,
+	STDFU_EVENT_WARNING, /**< message: something handled that the user may want to know */
+};
+
+struct stdfu_event {
+	enum stdfu_event_type type;
+	enum stdfu_phase phase;
+	uint64_t done;
+	uint64_t total;
+	const char *message;
+	const struct stdfu_device_info *device;
+};
+
+typedef void (*stdfu_event_fn)(const struct stdfu_event *ev, void *user);
+
+struct stdfu_phase_result {
+	uint64_t ns;	    /**< wall time of the phase */
+	uint64_t bytes;	    /**< bytes erased / written / compared / read */
+	uint64_t transfers; /**< control transfers the phase sent */
+};
+
+struct stdfu_result {
+	struct stdfu_phase_result phase[STDFU_PHASE__COUNT];
+	uint64_t ns;	       /**< whole operation */
+	uint64_t transfers;    /**< control transfers of the operation (all phases) */
+	uint32_t fail_address; /**< verify: first differing address */
+};
+
+struct stdfu_flash_opts {
+	enum stdfu_poll_policy poll; /**< STDFU_POLL_EARLY (0) by default */
+	bool no_verify;		     /**< skip read-back verification */
+	bool no_leave;		     /**< stay in DFU mode */
+	bool force;		     /**< ignore a DFU suffix made for another VID:PID */
+	bool leave_address_set;
+	uint32_t leave_address;	  /**< default: the start of the image (else the flash base) */
+	unsigned gone_timeout_ms; /**< wait for the device to leave the bus; 0 = 5000 */
+	stdfu_event_fn on_event;
+	void *user;
+};
+
+/** Phase name: "prepare", "erase", "write", "verify", "read", "leave". */
+const char *stdfu_phase_name(enum stdfu_phase phase);
+
+/**
+ * Erase exactly the sectors @img touches, write it, verify it by read-back,
+ * leave DFU and confirm that the device has gone. Everything that can be
+ * checked without the device (fit, writable memory, suffix VID:PID) is
+ * checked before the first request.
+ */
+int stdfu_flash(struct stdfu_device *dev, const struct stdfu_image *img,
+		const struct stdfu_flash_opts *opts, struct stdfu_result *res);
+
+/** Compare @img with the device's memory (UPLOAD). STDFU_ERR_VERIFY names the address. */
+int stdfu_verify(struct stdfu_device *dev, const struct stdfu_image *img,
+		 const struct stdfu_flash_opts *opts, struct stdfu_result *res);
+
+/** Read @length bytes at @address of alt @alt into @buf. */
+int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t length,
+	       uint8_t *buf, const struct stdfu_flash_opts *opts, struct stdfu_result *res);
+
+/** Erase the sectors of the flash alt overlapping [address, address + length). */
+int stdfu_erase_range(struct stdfu_device *dev, uint32_t address, uint32_t length,
+		      const struct stdfu_flash_opts *opts, struct stdfu_result *res);
+
+/** Mass erase (polls until done: F405 reports 100 ms but takes 8+ s). */
+int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
+		     struct stdfu_result *res);
+
+/** Leave DFU at @address and confirm that the device has gone. */
+int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_flash_opts *opts,
+		struct stdfu_result *res);
+
+/** Remove read protection: mass-erases everything; the device resets. */
+int stdfu_unprotect(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
+		    struct stdfu_result *res);
+
+/** Check a DFU suffix against the device: STDFU_ERR_MISMATCH unless it matches or says "any". */
+int stdfu_image_check_suffix(const struct stdfu_image *img, const struct stdfu_device_info *info);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file stdfu/stdfu.h
+ * @brief libstdfu: flash STM32 parts through their USB ROM bootloader (ST DfuSe).
+ *
+ * Umbrella header. Typical use:
+ *   stdfu_ctx_new -> stdfu_device_scan -> stdfu_device_select -> stdfu_device_open
+ *   -> stdfu_image_load -> stdfu_flash -> stdfu_device_close -> stdfu_ctx_free
+ */
+#ifndef STDFU_STDFU_H
+#define STDFU_STDFU_H
+
+#include <stdfu/error.h>
+#include <stdfu/layout.h>
+#include <stdfu/dfu.h>
+#include <stdfu/device.h>
+#include <stdfu/dfuse.h>
+#include <stdfu/image.h>
+#include <stdfu/plan.h>
+#include <stdfu/flash.h>
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The libusb transport: class requests to the DFU interface, counted, with
+ * timeouts, and libusb errors mapped to stdfu errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "device_internal.h"
+#include "error_internal.h"
+
+uint64_t stdfu_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void stdfu_sleep_us(uint64_t us)
+{
+	struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000};
+
+	if (us == 0)
+		return;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+int stdfu_usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t request,
+		      uint16_t value, uint8_t *data, uint16_t len, unsigned timeout_ms)
+{
+	int rc;
+
+	if (dev->gone)
+		return LIBUSB_ERROR_NO_DEVICE;
+	dev->transfers++;
+	dev->ctx->transfers++;
+	rc = libusb_control_transfer(dev->handle, request_type, request, value, dev->info.interface,
+				     data, len, timeout_ms);
+	if (rc == LIBUSB_ERROR_NO_DEVICE)
+		dev->gone = true;
+	return rc;
+}
+
+int stdfu_usb_error(struct stdfu_device *dev, int lrc, const char *what)
+{
+	switch (lrc) {
+	case LIBUSB_ERROR_NO_DEVICE:
+		return stdfu_fail(STDFU_ERR_GONE,
+				  "the device at %s disconnected during %s; the flash may be "
+				  "half-written: put the board in DFU mode again and re-flash",
+				  dev->info.path, what);
+	case LIBUSB_ERROR_TIMEOUT:
+		return stdfu_fail(STDFU_ERR_TIMEOUT, "%s: the device at %s did not answer in time",
+				  what, dev->info.path);
+	case LIBUSB_ERROR_PIPE:
+		return stdfu_fail(STDFU_ERR_PROTOCOL, "%s: the device at %s stalled the request",
+				  what, dev->info.path);
+	default:
+		return stdfu_fail(STDFU_ERR_IO, "%s: USB error on %s: %s", what, dev->info.path,
+				  libusb_strerror(lrc));
+	}
+}
+
+int stdfu_usb_map_open_error(int lrc, const char *path, const char *what)
+{
+	switch (lrc) {
+	case LIBUSB_ERROR_ACCESS:
+		return stdfu_fail(STDFU_ERR_ACCESS, "%s %s: permission denied", what, path);
+	case LIBUSB_ERROR_BUSY:
+		return stdfu_fail(STDFU_ERR_BUSY,
+				  "%s %s: the interface is claimed by another program "
+				  "(another stdfu or dfu-util?)",
+				  what, path);
+	case LIBUSB_ERROR_NO_DEVICE:
+		return stdfu_fail(STDFU_ERR_GONE, "%s %s: the device is gone", what, path);
+	case LIBUSB_ERROR_NO_MEM:
+		return stdfu_fail(STDFU_ERR_NOMEM, "%s %s: out of memory", what, path);
+	default:
+		return stdfu_fail(STDFU_ERR_IO, "%s %s: %s", what, path, libusb_strerror(lrc));
+	}
+}
+
+int stdfu_usb_port_path(libusb_device *udev, char *buf, size_t cap)
+{
+	uint8_t ports[8];
+	int n = libusb_get_port_numbers(udev, ports, (int)sizeof(ports));
+	size_t used;
+
+	if (n < 1)
+		return STDFU_ERR_IO;
+	used = (size_t)snprintf(buf, cap, "%u-%u", libusb_get_bus_number(udev), ports[0]);
+	for (int i = 1; i < n && used < cap; i++)
+		used += (size_t)snprintf(buf + used, cap - used, ".%u", ports[i]);
+	return used < cap ? STDFU_OK : STDFU_ERR_IO;
+}
+
+/* One transfer per string: the language id is read once by the caller. */
+int stdfu_usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
+			 uint8_t index, char *buf, size_t cap)
+{
+	uint8_t raw[255];
+	size_t out = 0;
+	int rc;
+
+	buf[0] = '\0';
+	if (index == 0)
+		return STDFU_OK;
+	ctx->transfers++;
+	rc = libusb_get_string_descriptor(h, index, langid, raw, sizeof(raw));
+	if (rc < 0)
+		return rc;
+	if (rc < 2 || raw[1] != LIBUSB_DT_STRING || raw[0] > rc)
+		return LIBUSB_ERROR_IO;
+	/* UTF-16LE: keep printable ASCII, replace the rest. */
+	for (int i = 2; i + 1 < raw[0] && out + 1 < cap; i += 2) {
+		unsigned ch = raw[i] | raw[i + 1] << 8;
+
+		buf[out++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+	}
+	buf[out] = '\0';
+	return STDFU_OK;
+}
