@@ -58,4 +58,37 @@ static inline void assert_segment(const struct stdfu_image *img, size_t i, uint3
 	assert_memory_equal(img->segments[i].data, data, size);
 }
 
+/* One Intel HEX record with a correct checksum, appended to @out. */
+static inline void ihex_rec(char *out, uint8_t type, uint16_t addr, const uint8_t *d, unsigned n)
+{
+	uint8_t sum = (uint8_t)(n + (addr >> 8) + addr + type);
+	char *p = out + strlen(out);
+
+	p += sprintf(p, ":%02X%04X%02X", n, addr, type);
+	for (unsigned i = 0; i < n; i++) {
+		p += sprintf(p, "%02X", d[i]);
+		sum = (uint8_t)(sum + d[i]);
+	}
+	sprintf(p, "%02X\n", (uint8_t)(0x100 - sum));
+}
+
+/* One S-record with a correct checksum, appended to @out; @alen address bytes. */
+static inline void srec_rec(char *out, char type, unsigned alen, uint32_t addr, const uint8_t *d,
+			    unsigned n)
+{
+	uint8_t count = (uint8_t)(alen + n + 1), sum = count;
+	char *p = out + strlen(out);
+
+	p += sprintf(p, "S%c%02X", type, count);
+	for (unsigned i = alen; i-- > 0;) {
+		p += sprintf(p, "%02X", (uint8_t)(addr >> (8 * i)));
+		sum = (uint8_t)(sum + (uint8_t)(addr >> (8 * i)));
+	}
+	for (unsigned i = 0; i < n; i++) {
+		p += sprintf(p, "%02X", d[i]);
+		sum = (uint8_t)(sum + d[i]);
+	}
+	sprintf(p, "%02X\n", (uint8_t)~sum);
+}
+
 #endif

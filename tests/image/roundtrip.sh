@@ -42,3 +42,11 @@ cmp region1.bin conv.dfu.target0.image1.bin
 grep -q "address: 0x08000000" dump.txt && grep -q "address: 0x08020000" dump.txt \
 	|| { echo "FAIL: element addresses"; exit 1; }
 echo "PASS: dfu-suffix and dfuse-pack accept our .dfu"
+
+# Our .hex and .srec (16 and 32 bytes per record), read by objcopy: the same
+# binary as objcopy makes from the ELF.
+for f in conv.hex wide.hex conv.srec wide.srec; do
+	arm-none-eabi-objcopy -I "$([ "${f##*.}" = hex ] && echo ihex || echo srec)" -O binary "$f" "$f.bin"
+	cmp fw.bin "$f.bin"
+done
+echo "PASS: objcopy reads our .hex and .srec back to its own binary"
