@@ -30,12 +30,15 @@ static char *out_text(int (*w)(const struct stdfu_image *, const struct stdfu_im
 {
 	struct stdfu_image_save_opts o = {.fill = 0xFF, .line_bytes = per};
 	uint8_t *buf;
+	char *t;
 	size_t len;
 
 	assert_int_equal(w(img, &o, "t", &buf, &len), 0);
-	buf = realloc(buf, len + 1);
-	buf[len] = 0;
-	return (char *)buf;
+	t = calloc(1, len + 1);
+	assert_non_null(t);
+	memcpy(t, buf, len);
+	free(buf);
+	return t;
 }
 
 /* A segment across a 64 KiB boundary: records split there, 04 records as needed. */
