@@ -294,10 +294,13 @@ static const struct emu_chip chips[] = {
 		.ob_rdp_level1 = 0xBB,
 		.timing =
 			{
-				/* STM32L476 datasheet (DS10198) Flash memory
-				 * characteristics: 64-bit programming 81.7 us typ,
-				 * page (2 KiB) erase 22 ms typ, mass erase (one bank)
-				 * 22.1 ms typ. */
+				/* ASSUMPTION (figures recalled from the STM32L476
+				 * datasheet DS10198 "Flash memory characteristics";
+				 * the table could not be retrieved with the search
+				 * tool): 64-bit programming 81.7 us typ, page (2 KiB)
+				 * erase 22 ms typ, mass erase 22.1 ms typ per bank.
+				 * Consistent with the G0 figures below (same flash
+				 * generation, 64+8-bit words). */
 				.prog_unit = 8,
 				.prog_unit_ns = 81700,
 				.erase = {{2 * KiB, 22 * MS}},
@@ -350,15 +353,18 @@ static const struct emu_chip chips[] = {
 		.ob_rdp_level1 = 0xBB,
 		.timing =
 			{
-				/* STM32H743 datasheet (DS12110) Flash memory
-				 * characteristics, x64 parallelism: word (256-bit)
-				 * program 16 us typ; sector (128 KiB) erase 2 s typ;
-				 * bank mass erase 16 s typ (x64, both banks run in
-				 * parallel on a full mass erase). */
+				/* Sector (128 KiB) erase at x32 parallelism: 1.1 s
+				 * typ, 2.2 s max, from the STM32H743 datasheet table
+				 * quoted by ST staff ("STM32H743 Flash EraseSector
+				 * Reset Problem", community.st.com td-p/734674).
+				 * ASSUMPTIONS (DS12110 table not retrievable): 256-bit
+				 * flash word program 130 us typ at x32; mass erase
+				 * 6 s typ at x32. The ROM's parallelism is unknown;
+				 * x32 is the 2.7-3.6 V setting. */
 				.prog_unit = 32,
-				.prog_unit_ns = 16 * US,
-				.erase = {{128 * KiB, 2000 * MS}},
-				.mass_erase_ns = 16000 * MS,
+				.prog_unit_ns = 130 * US,
+				.erase = {{128 * KiB, 1100 * MS}},
+				.mass_erase_ns = 6000 * MS,
 				/* ASSUMPTION: no public H7 ROM bwPollTimeout figure;
 				 * report the F4 ROM's 100 ms. */
 				.poll_write_ms = 100,
@@ -405,9 +411,12 @@ static const struct emu_chip chips[] = {
 		.ob_size = 0,
 		.timing =
 			{
-				/* STM32G0B1 datasheet (DS13560) Flash memory
-				 * characteristics: 64-bit programming 85 us typ, page
-				 * erase 22 ms typ, mass erase 22.1 ms typ per bank. */
+				/* G0 datasheet flash table as quoted for STM32G030
+				 * (same G0 flash macro; blog.csdn.net/weixin_44071950
+				 * /article/details/125284547): 64-bit program 85 us
+				 * typ (125 max), page erase 40 ms max. ASSUMPTION:
+				 * page erase 22 ms typ and mass erase 22.1 ms typ per
+				 * bank (recalled from DS13560, not retrieved). */
 				.prog_unit = 8,
 				.prog_unit_ns = 85 * US,
 				.erase = {{2 * KiB, 22 * MS}},

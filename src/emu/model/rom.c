@@ -594,14 +594,16 @@ static void exec_erase(struct emu_rom *rom, struct exec_result *r)
 	const struct emu_sector *s = find_sector(rom, rom->alt, rom->cmd.arg);
 
 	r->poll_ms = tm(rom)->poll_erase_ms;
-	if (rom->rdp) {
-		r->status = DFU_STATUS_ERR_VENDOR;
-		return;
-	}
-	/* AN3156 §5.3: the page containing the address is erased; a page
-	 * that is not erasable in this alt, or no page: errTARGET. */
+	/* AN2662 §4.5.3 fig. 59 (the F105/F107 DFU ROM; AN3156 describes the
+	 * same protocol): a wrong or unsupported page address gives errTARGET,
+	 * then active read protection gives errVENDOR and the erase is
+	 * ignored. The page containing the address is erased. */
 	if (!s || !(s->type & PERM_ERASE) || rom->chip->alt[rom->alt].kind != EMU_MEM_FLASH) {
 		r->status = DFU_STATUS_ERR_TARGET;
+		return;
+	}
+	if (rom->rdp) {
+		r->status = DFU_STATUS_ERR_VENDOR;
 		return;
 	}
 	flash_erase_range(rom, s->start, s->size);
@@ -709,14 +711,16 @@ static void exec_data(struct emu_rom *rom, struct exec_result *r)
 	uint32_t len = rom->cmd.len;
 
 	r->poll_ms = tm(rom)->poll_write_ms;
-	if (rom->rdp && kind != EMU_MEM_OPTBYTES) {
-		r->status = DFU_STATUS_ERR_VENDOR;
-		return;
-	}
-	/* AN3156 §5.4 (Write memory): a destination that is not writable
-	 * memory gives errTARGET. */
+	/* AN2662 §4.5.1 fig. 57 (Write memory): address not allowed ->
+	 * errTARGET; then read protection active -> errVENDOR; a write to the
+	 * option bytes ends in a system reset. "Allowed" here: writable per
+	 * the alt's layout letters. */
 	if (!range_ok(rom, alt, addr, len, PERM_WRITE)) {
 		r->status = DFU_STATUS_ERR_TARGET;
+		return;
+	}
+	if (rom->rdp) {
+		r->status = DFU_STATUS_ERR_VENDOR;
 		return;
 	}
 	r->dur_ns = prog_time(rom, len);
@@ -738,16 +742,34 @@ static void exec_data(struct emu_rom *rom, struct exec_result *r)
 	}
 }
 
+static bool address_allowed(const struct emu_rom *rom, uint32_t addr)
+{
+	const struct emu_chip *c = rom->chip;
+
+	for (unsigned i = 0; i < c->n_alts; i++)
+		if (find_sector(rom, i, addr))
+			return true;
+	for (unsigned i = 0; i < 3; i++)
+		if (c->sram[i].size && addr >= c->sram[i].base &&
+		    addr - c->sram[i].base < c->sram[i].size)
+			return true;
+	return false;
+}
+
 /* Execute the pending command (on the GETSTATUS that answers dfuDNBUSY). */
 static void execute(struct emu_rom *rom, struct exec_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	switch (rom->cmd.kind) {
 	case CMD_SET_ADDRESS:
-		/* Allowed under read protection (AN3156); any address is accepted
-		 * here, errors show on the access (ASSUMPTION, favours the host). */
-		rom->addr_ptr = rom->cmd.arg;
+		/* AN2662 §4.5.2: allowed under read protection; a wrong address
+		 * gives errTARGET. Allowed: flash, RAM, system memory and option
+		 * bytes; we accept every alt's memory and the SRAM. */
 		r->poll_ms = tm(rom)->poll_set_address_ms;
+		if (!address_allowed(rom, rom->cmd.arg))
+			r->status = DFU_STATUS_ERR_TARGET;
+		else
+			rom->addr_ptr = rom->cmd.arg;
 		break;
 	case CMD_ERASE:
 		exec_erase(rom, r);
@@ -1078,8 +1100,10 @@ static void handle_upload(struct emu_rom *rom, struct req *q)
 		stall_protocol(rom, q);
 		return;
 	}
-	if (rom->rdp && c->alt[rom->alt].kind != EMU_MEM_OPTBYTES) {
-		/* read protection: the read is refused, status errVENDOR */
+	if (rom->rdp) {
+		/* ASSUMPTION (upload figure not found): by analogy with AN2662
+		 * figs. 57/59, read protection refuses the read with errVENDOR;
+		 * the request stalls since no data can be returned. */
 		stall(q);
 		fail(rom, DFU_STATUS_ERR_VENDOR);
 		return;
