@@ -171,9 +171,11 @@ uint64_t stdfu_wait_next_ms(const struct stdfu_wait *w, uint64_t now_ms);
 
 /* ---- I/O: ports, trigger, wait ------------------------------------------------- */
 
+struct stdfu_ctx; /* stdfu/device.h: the libusb context shared with the DFU code */
+
 enum stdfu_trigger_event_kind {
 	STDFU_TRIGGER_EV_TARGET,    /**< the port (or DFU board) chosen */
-	STDFU_TRIGGER_EV_SENT,	    /**< the trigger went out (elapsed = time to send it) */
+	STDFU_TRIGGER_EV_SENT,	    /**< the trigger went out (step = time to send it) */
 	STDFU_TRIGGER_EV_LEFT,	    /**< the application left the bus */
 	STDFU_TRIGGER_EV_DFU_FOUND, /**< the ROM is there, on the recorded path */
 	STDFU_TRIGGER_EV_APP_BACK,  /**< after leave: the application's port is back */
@@ -208,7 +210,7 @@ struct stdfu_trigger_result {
 	bool already_dfu;	       /**< no trigger was needed */
 	char port[STDFU_PORT_MAX];     /**< the application port that was triggered */
 	char app_path[STDFU_PATH_MAX]; /**< its USB port path */
-	uint8_t app_address;
+	uint8_t app_bus, app_address;
 	struct stdfu_bus_dev dfu;		/**< the ROM: path, bus, address */
 	uint64_t trigger_ms, left_ms, found_ms; /**< durations of each step */
 };
@@ -219,13 +221,14 @@ struct stdfu_trigger_result {
  * program holds the port; the detail names it), ACCESS, TRIGGER (the trigger
  * could not be delivered), TIMEOUT, REFUSED, ELSEWHERE, IO.
  */
-int stdfu_trigger_to_dfu(const struct stdfu_trigger_opts *opts, struct stdfu_trigger_result *res);
+int stdfu_trigger_to_dfu(struct stdfu_ctx *ctx, const struct stdfu_trigger_opts *opts,
+			 struct stdfu_trigger_result *res);
 
 /**
  * After a leave: wait for the application to come back on @path (the ROM was at
- * @bus/@address). On success @out names its port.
+ * @bus/@address) and for its serial port to appear. On success @out names it.
  */
-int stdfu_wait_app(const char *path, uint8_t bus, uint8_t address,
+int stdfu_wait_app(struct stdfu_ctx *ctx, const char *path, uint8_t bus, uint8_t address,
 		   const struct stdfu_usb_id *app_ids, size_t n_app_ids, uint32_t timeout_ms,
 		   stdfu_trigger_cb cb, void *user, struct stdfu_app_port *out);
 
@@ -233,17 +236,18 @@ int stdfu_wait_app(const char *path, uint8_t bus, uint8_t address,
  * List the application ports of @ids (the default id when n_ids is 0), with their
  * USB port paths. *out is malloc'ed (free() it); returns the count or an error.
  */
-int stdfu_app_ports_list(const struct stdfu_usb_id *ids, size_t n_ids, struct stdfu_app_port **out);
+int stdfu_app_ports_list(struct stdfu_ctx *ctx, const struct stdfu_usb_id *ids, size_t n_ids,
+			 struct stdfu_app_port **out);
+
+/** Describe the serial port @name (whatever its USB id). */
+int stdfu_app_port_get(struct stdfu_ctx *ctx, const char *name, struct stdfu_app_port *out);
+
+/** Snapshot of the USB bus: every device with its port path. *out is malloc'ed. */
+int stdfu_bus_snapshot(struct stdfu_ctx *ctx, struct stdfu_bus_dev **out, size_t *count);
 
 /**
- * Snapshot of the USB bus: every device with its port path. *out is malloc'ed.
- * DFU boards (0483:df11) get their serial read when @dfu_serials is true.
- */
-int stdfu_bus_snapshot(struct stdfu_bus_dev **out, bool dfu_serials);
-
-/**
- * Find a program other than us that holds the tty @name open. On a hit, writes
- * "comm (pid N)" into @who and returns the pid; 0 if none; negative on error.
+ * Find the programs other than us that hold the tty @name open. On a hit, writes
+ * "comm (pid N)[, comm (pid M)...]" into @who and returns the first pid; 0 if none.
  */
 int stdfu_port_holder(const char *name, char *who, size_t cap);
 
