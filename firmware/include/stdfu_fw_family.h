@@ -93,6 +93,9 @@
 	defined(STM32G070xx) || defined(STM32G071xx) || defined(STM32G081xx)
 #error "stdfu_fw: no USB DFU in ROM: this STM32G0 has no USB (only G0B0/G0B1/G0C1 do)"
 #define STDFU_FW_FAMILY STDFU_FW_FAM_NODFU
+#elif defined(STM32C011xx) || defined(STM32C031xx)
+#error "stdfu_fw: no USB DFU in ROM: STM32C011/C031 have no USB (only C071 does)"
+#define STDFU_FW_FAMILY STDFU_FW_FAM_NODFU
 /* --- 3. CMSIS series macros ------------------------------------------------------------ */
 #elif defined(STM32F0xx) || defined(STM32F0)
 #error "stdfu_fw: STM32F0: name the device (STM32F042x6, STM32F072xB, ...) or set STDFU_FW_FAMILY; F03x/F05x have no USB DFU"
