@@ -253,6 +253,37 @@ out:
 
 /* ---- the chain -------------------------------------------------------------- */
 
+/*
+ * On a real system udev applies the device node's permissions a few ms after
+ * the device appears: the first open can fail with EACCES. Give it up to
+ * STDFU_TRIGGER_SETTLE_MS (opening costs no control transfer).
+ */
+#define STDFU_TRIGGER_SETTLE_MS 1000u
+
+static void settle(struct stdfu_ctx *ctx, const struct stdfu_bus_dev *d)
+{
+	uint64_t end = now_ms() + STDFU_TRIGGER_SETTLE_MS;
+
+	for (;;) {
+		libusb_device **list;
+		libusb_device_handle *h = NULL;
+		ssize_t n = libusb_get_device_list(ctx->usb, &list);
+		int rc = LIBUSB_ERROR_NO_DEVICE;
+
+		for (ssize_t i = 0; i < n; i++)
+			if (libusb_get_bus_number(list[i]) == d->bus &&
+			    libusb_get_device_address(list[i]) == d->address)
+				rc = libusb_open(list[i], &h);
+		if (n >= 0)
+			libusb_free_device_list(list, 1);
+		if (h)
+			libusb_close(h);
+		if (rc != LIBUSB_ERROR_ACCESS || now_ms() >= end)
+			return;
+		stdfu_sleep_us(STDFU_WAIT_POLL_MS * 1000u);
+	}
+}
+
 static int send(struct run *r, const struct stdfu_trigger_opts *o, const struct stdfu_app_port *a,
 		struct wait_io *io)
 {
@@ -330,6 +361,7 @@ int stdfu_trigger_to_dfu(struct stdfu_ctx *ctx, const struct stdfu_trigger_opts 
 		return rc;
 	if (!left)
 		left = now_ms();
+	settle(ctx, &res->dfu);
 	res->left_ms = left - sent;
 	res->found_ms = now_ms() - left;
 	emit(&r, STDFU_TRIGGER_EV_DFU_FOUND, res->dfu.path, "", res->dfu.address, false);
