@@ -23,7 +23,7 @@
 /* Overall limits per operation; the device's bwPollTimeout is only a hint. */
 #define BUDGET_COMMAND_US 5000000ull
 #define BUDGET_WRITE_US	  5000000ull
-#define BUDGET_ERASE_US	  30000000ull  /* F4 128 KiB sector: 2 s max */
+#define BUDGET_ERASE_US	  10000000ull  /* F4 128 KiB sector: 2 s max */
 #define BUDGET_MASS_US	  120000000ull /* F405 x8: up to 32 s */
 
 static int get_status_timeout(struct stdfu_device *dev, struct stdfu_dfu_status *st,
@@ -89,10 +89,7 @@ int stdfu_dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_st
 	if (st->status == STDFU_STATUS_ERR_VENDOR)
 		return stdfu_fail(
 			STDFU_ERR_PROTECTED,
-			"%s: the device answered errVENDOR: read protection (RDP level "
-			"1) is active. `stdfu unprotect --yes` removes it by mass-erasing "
-			"the whole flash",
-			what);
+			"%s: the device answered errVENDOR (read protection, RDP level 1)", what);
 	if (st->status == STDFU_STATUS_OK)
 		return stdfu_fail(STDFU_ERR_PROTOCOL, "%s: the device went to %s without a status",
 				  what, stdfu_dfu_state_name(st->state));

@@ -67,13 +67,18 @@ static void progress(struct op *op, uint64_t bytes)
 	emit(op, STDFU_EVENT_PROGRESS, NULL);
 }
 
-static void phase_end(struct op *op)
+static void phase_account(struct op *op)
 {
 	struct stdfu_phase_result *r = &op->res->phase[op->phase];
 
 	r->ns += (stdfu_now_us() - op->phase_t0) * 1000;
 	r->bytes += op->done;
 	r->transfers += op->dev->transfers - op->phase_x0;
+}
+
+static void phase_end(struct op *op)
+{
+	phase_account(op);
 	emit(op, STDFU_EVENT_PHASE_END, NULL);
 }
 
@@ -103,10 +108,10 @@ static int op_end(struct op *op, int rc)
 	return rc;
 }
 
-/* Fail a phase: account for its time and transfers anyway. */
+/* Fail a phase: account for its time and transfers, but do not call it done. */
 static int phase_fail(struct op *op, int rc)
 {
-	phase_end(op);
+	phase_account(op);
 	return rc;
 }
 

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Getting hold of the device a command works on. Every command goes through
+ * cli_acquire(); the trigger work extends it (trigger a running application,
+ * wait for its ROM on the same USB port path) before the scan below.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int ensure_ctx(struct cli *c)
+{
+	if (c->ctx)
+		return STDFU_OK;
+	return stdfu_ctx_new(&c->ctx);
+}
+
+int cli_acquire(struct cli *c, struct stdfu_device **dev)
+{
+	struct stdfu_device_list *list = NULL;
+	struct stdfu_event ev = {.type = STDFU_EVENT_DEVICE_FOUND};
+	size_t idx = 0;
+	int rc;
+
+	*dev = NULL;
+	rc = ensure_ctx(c);
+	if (!rc)
+		rc = stdfu_device_scan(c->ctx, &list);
+	if (!rc)
+		rc = stdfu_device_select(list, &c->sel, &idx);
+	if (rc == STDFU_ERR_AMBIGUOUS) {
+		int code = out_fail(c, rc);
+
+		out_candidates(c, list);
+		stdfu_device_list_free(list);
+		return code; /* > 0: an exit code, already reported */
+	}
+	if (!rc && list->items[idx].access_denied)
+		rc = STDFU_ERR_ACCESS;
+	if (!rc)
+		rc = stdfu_device_open(c->ctx, &list->items[idx], dev);
+	if (rc == STDFU_ERR_ACCESS && !stdfu_error_detail()[0])
+		stdfu_error_clear();
+	if (!rc) {
+		ev.device = stdfu_device_get_info(*dev);
+		out_device(c, ev.device);
+		stdfu_device_set_poll_policy(*dev, c->poll);
+	}
+	stdfu_device_list_free(list);
+	return rc;
+}
+
+void cli_release(struct cli *c, struct stdfu_device *dev)
+{
+	(void)c;
+	stdfu_device_close(dev);
+}
+
+uint32_t cli_flash_base(const struct stdfu_device_info *info)
+{
+	const struct stdfu_alt *alt = stdfu_device_flash_alt(info);
+
+	return alt ? stdfu_layout_start(&alt->layout) : 0x08000000u;
+}
+
+int cli_load_image(struct cli *c, const char *path, struct stdfu_image **img)
+{
+	struct stdfu_image_load_opts o = {0};
+
+	if (c->format) {
+		int rc = stdfu_image_format_parse(c->format, &o.format);
+
+		if (rc)
+			return rc;
+	}
+	/* Raw files need an address; without --address the flash base is only known
+	 * once the device is found: cli_place_raw() moves the image there. */
+	o.raw_address_set = true;
+	o.raw_address = c->address_set ? c->address : 0x08000000u;
+	return stdfu_image_load(path, &o, img);
+}
+
+void cli_place_raw(struct cli *c, struct stdfu_image *img, const struct stdfu_device_info *info)
+{
+	uint32_t base = cli_flash_base(info);
+
+	if (c->address_set || img->format != STDFU_FORMAT_RAW || img->count != 1)
+		return;
+	img->segments[0].address = base;
+}
+
+struct stdfu_flash_opts cli_flash_opts(struct cli *c)
+{
+	struct stdfu_flash_opts o = {0};
+
+	o.poll = c->poll;
+	o.no_verify = c->no_verify;
+	o.no_leave = c->no_leave;
+	o.force = c->force;
+	o.on_event = out_event;
+	o.user = c;
+	return o;
+}

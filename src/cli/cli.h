@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/* The stdfu command-line tool: shared state, options, output and exit codes. */
+#ifndef STDFU_CLI_H
+#define STDFU_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <stdfu/stdfu.h>
+
+/* Exit codes: stable, documented in stdfu(1). Never renumber; only add. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_INTERNAL = 1,	  /* out of memory, unexpected */
+	CLI_EXIT_USAGE = 2,	  /* bad command line */
+	CLI_EXIT_NO_DEVICE = 3,	  /* no matching DFU device */
+	CLI_EXIT_AMBIGUOUS = 4,	  /* several devices match, none selected */
+	CLI_EXIT_PERMISSION = 5,  /* permission denied opening the device */
+	CLI_EXIT_BUSY = 6,	  /* device claimed by another program */
+	CLI_EXIT_BAD_IMAGE = 7,	  /* malformed firmware image */
+	CLI_EXIT_FILE = 8,	  /* a host file could not be read or written */
+	CLI_EXIT_FIT = 9,	  /* image does not fit / hits memory that is not writable */
+	CLI_EXIT_DFU_STATUS = 10, /* the device reported a DFU error status */
+	CLI_EXIT_VERIFY = 11,	  /* read-back differs from the image */
+	CLI_EXIT_IO = 12,	  /* USB I/O error */
+	CLI_EXIT_TIMEOUT = 13,	  /* the device did not answer or go in time */
+	CLI_EXIT_PROTECTED = 14,  /* read protection active */
+	CLI_EXIT_GONE = 15,	  /* the device disconnected part-way */
+	CLI_EXIT_PROTOCOL = 16,	  /* the device broke the protocol */
+	CLI_EXIT_MISMATCH = 17,	  /* DFU suffix names another device */
+	CLI_EXIT_TRIGGER = 18,	  /* trigger sent, device did not react */
+	CLI_EXIT_REFUSED = 19,	  /* device came back in the wrong mode or place */
+	CLI_EXIT_UNSUPPORTED = 20,
+};
+
+/* Options, parsed once; each command says which ones it accepts. */
+enum cli_opt_bit {
+	OPT_SELECT = 1 << 0, /* --serial, --usb-path */
+	OPT_ADDRESS = 1 << 1,
+	OPT_LENGTH = 1 << 2,
+	OPT_NO_VERIFY = 1 << 3,
+	OPT_NO_LEAVE = 1 << 4,
+	OPT_POLL = 1 << 5,
+	OPT_MASS = 1 << 6,
+	OPT_YES = 1 << 7,
+	OPT_FORCE = 1 << 8,
+	OPT_FORMAT = 1 << 9,
+	OPT_ALT = 1 << 10,
+};
+
+enum out_mode { OUT_HUMAN, OUT_QUIET, OUT_JSON };
+
+struct cli {
+	const char *prog;
+	const struct cli_cmd *cmd;
+	enum out_mode mode;
+	bool tty; /* stderr is a terminal: progress bars */
+	/* options */
+	struct stdfu_selector sel;
+	bool address_set, length_set, alt_set;
+	uint32_t address, length;
+	uint8_t alt;
+	bool no_verify, no_leave, mass, yes, force;
+	enum stdfu_poll_policy poll;
+	const char *format;
+	int nargs;
+	char **args; /* positional arguments */
+	/* state */
+	struct stdfu_ctx *ctx;
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*run)(struct cli *c);
+	unsigned opts; /* accepted enum cli_opt_bit */
+	int min_args, max_args;
+	const char *synopsis; /* after "stdfu NAME" */
+	const char *summary;
+	const char *help; /* details for `stdfu NAME --help` */
+};
+
+/* main.c */
+extern const struct cli_cmd cli_commands[];
+
+/* device acquisition (acquire.c): scan, select, open; the one place the
+ * trigger work extends with "get the board into DFU first". Returns STDFU_OK,
+ * a negative stdfu error (not yet reported), or a positive exit code when it
+ * has already reported the failure (ambiguous: the candidate list). */
+int cli_acquire(struct cli *c, struct stdfu_device **dev);
+void cli_release(struct cli *c, struct stdfu_device *dev);
+uint32_t cli_flash_base(const struct stdfu_device_info *info);
+
+/* Load an image; raw files go to --address (or the flash base once known). */
+int cli_load_image(struct cli *c, const char *path, struct stdfu_image **img);
+void cli_place_raw(struct cli *c, struct stdfu_image *img, const struct stdfu_device_info *info);
+struct stdfu_flash_opts cli_flash_opts(struct cli *c);
+
+/* output.c */
+void out_event(const struct stdfu_event *ev, void *user);
+void out_device(struct cli *c, const struct stdfu_device_info *info);
+int out_fail(struct cli *c, int err);
+int out_result(struct cli *c, int err, const struct stdfu_result *res);
+void out_msg(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_json_string(const char *s);
+int cli_exit_code(int err);
+void out_candidates(struct cli *c, const struct stdfu_device_list *list);
+
+/* commands */
+int cmd_list(struct cli *c);
+int cmd_info(struct cli *c);
+int cmd_flash(struct cli *c);
+int cmd_read(struct cli *c);
+int cmd_erase(struct cli *c);
+int cmd_verify(struct cli *c);
+int cmd_leave(struct cli *c);
+int cmd_unprotect(struct cli *c);
+
+#endif

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/* stdfu: command table, option parsing, dispatch. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef STDFU_VERSION
+#define STDFU_VERSION "0.0.0"
+#endif
+
+#define SEL "[--serial SN | --usb-path BUS-PORT[.PORT...]]"
+
+const struct cli_cmd cli_commands[] = {
+	{"list", cmd_list, 0, 0, 0, "[--json]", "list ST DFU devices with their memory maps",
+	 "Shows every ST ROM DFU device (0483:df11) with its USB port path, serial and, for\n"
+	 "each alt setting, the memory map."},
+	{"info", cmd_info, OPT_SELECT, 0, 0, "[SELECT] [--json]",
+	 "decode one device: alts, sectors, permissions, transfer size, state",
+	 "Decodes each alt: regions, sector sizes and R/E/W permissions, plus the transfer\n"
+	 "size, the DFU version and the current DFU state and status."},
+	{"flash", cmd_flash,
+	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
+		 OPT_FORMAT,
+	 1, 1,
+	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early] [--json]",
+	 "erase, write, verify and start an image",
+	 "Erases exactly the sectors FILE touches, writes it, verifies it by read-back and\n"
+	 "leaves DFU mode so that the application starts. FILE may be raw binary (placed at\n"
+	 "--address, default the start of the internal flash), Intel HEX, S-record, ELF or\n"
+	 "DfuSe; the format is detected (--format overrides). Checks that the image fits\n"
+	 "before touching the device."},
+	{"read", cmd_read, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_ALT, 1, 1,
+	 "FILE --address ADDR --length N [SELECT]", "read device memory into a raw file",
+	 "Reads N bytes at ADDR (of the alt whose memory holds ADDR) into FILE."},
+	{"erase", cmd_erase, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_MASS, 0, 0,
+	 "(--address ADDR --length N | --mass) [SELECT]", "erase sectors or the whole flash",
+	 "Erases every sector overlapping [ADDR, ADDR+N), or the whole flash with --mass\n"
+	 "(which can take many seconds)."},
+	{"verify", cmd_verify, OPT_SELECT | OPT_ADDRESS | OPT_FORMAT | OPT_FORCE, 1, 1,
+	 "FILE [--address ADDR] [SELECT]", "compare device memory with an image",
+	 "Reads back the memory FILE covers and compares it byte for byte."},
+	{"leave", cmd_leave, OPT_SELECT | OPT_ADDRESS, 0, 0, "[--address ADDR] [SELECT]",
+	 "leave DFU mode and start the application",
+	 "Sets the address (default: the start of the internal flash), leaves DFU mode and\n"
+	 "waits until the device has left the bus."},
+	{"unprotect", cmd_unprotect, OPT_SELECT | OPT_YES, 0, 0, "--yes [SELECT]",
+	 "remove read protection (MASS-ERASES the flash)",
+	 "Sends Read Unprotect: the ROM erases the whole flash, removes read protection\n"
+	 "(RDP level 1 -> 0) and resets. Needs --yes because every byte of flash is lost."},
+	{NULL, NULL, 0, 0, 0, NULL, NULL, NULL},
+};
+
+enum {
+	O_SERIAL = 256,
+	O_USB_PATH,
+	O_ADDRESS,
+	O_LENGTH,
+	O_NO_VERIFY,
+	O_NO_LEAVE,
+	O_POLL,
+	O_MASS,
+	O_YES,
+	O_FORCE,
+	O_FORMAT,
+	O_ALT,
+	O_JSON,
+	O_QUIET,
+	O_HELP,
+	O_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{"serial", required_argument, NULL, O_SERIAL},
+	{"usb-path", required_argument, NULL, O_USB_PATH},
+	{"address", required_argument, NULL, O_ADDRESS},
+	{"length", required_argument, NULL, O_LENGTH},
+	{"no-verify", no_argument, NULL, O_NO_VERIFY},
+	{"no-leave", no_argument, NULL, O_NO_LEAVE},
+	{"poll", required_argument, NULL, O_POLL},
+	{"mass", no_argument, NULL, O_MASS},
+	{"yes", no_argument, NULL, O_YES},
+	{"force", no_argument, NULL, O_FORCE},
+	{"format", required_argument, NULL, O_FORMAT},
+	{"alt", required_argument, NULL, O_ALT},
+	{"json", no_argument, NULL, O_JSON},
+	{"quiet", no_argument, NULL, O_QUIET},
+	{"help", no_argument, NULL, O_HELP},
+	{"version", no_argument, NULL, O_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct {
+	int opt;
+	unsigned bit;
+} opt_bits[] = {
+	{O_SERIAL, OPT_SELECT}, {O_USB_PATH, OPT_SELECT},     {O_ADDRESS, OPT_ADDRESS},
+	{O_LENGTH, OPT_LENGTH}, {O_NO_VERIFY, OPT_NO_VERIFY}, {O_NO_LEAVE, OPT_NO_LEAVE},
+	{O_POLL, OPT_POLL},	{O_MASS, OPT_MASS},	      {O_YES, OPT_YES},
+	{O_FORCE, OPT_FORCE},	{O_FORMAT, OPT_FORMAT},	      {O_ALT, OPT_ALT},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: stdfu COMMAND [OPTIONS]\n\n"
+		   "Flash STM32 microcontrollers through their USB ROM bootloader (ST DfuSe).\n\n"
+		   "Commands:\n");
+	for (const struct cli_cmd *cmd = cli_commands; cmd->name; cmd++)
+		fprintf(f, "  %-10s %s\n", cmd->name, cmd->summary);
+	fprintf(f, "\nSELECT is --serial SN or --usb-path BUS-PORT[.PORT...].\n"
+		   "Common options: --json, --quiet, --help, --version.\n"
+		   "`stdfu COMMAND --help` for details; man stdfu(1) for exit codes and JSON.\n");
+}
+
+static void command_help(const struct cli_cmd *cmd)
+{
+	printf("usage: stdfu %s %s\n\n%s\n\nSELECT: %s\n", cmd->name, cmd->synopsis, cmd->help,
+	       SEL);
+}
+
+static int usage_error(struct cli *c, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "stdfu: ");
+	fprintf(stderr, fmt, arg);
+	if (c->cmd)
+		fprintf(stderr, "\nusage: stdfu %s %s\n", c->cmd->name, c->cmd->synopsis);
+	else
+		fprintf(stderr, "\nTry `stdfu --help`.\n");
+	return CLI_EXIT_USAGE;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	v = strtoull(s, &end, 0);
+	if (*end == 'K' || *end == 'k') {
+		v *= 1024;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		v *= 1024 * 1024;
+		end++;
+	}
+	if (*end || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static int set_option(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case O_SERIAL:
+		c->sel.serial = arg;
+		return 0;
+	case O_USB_PATH:
+		if (!stdfu_usb_path_valid(arg))
+			return usage_error(
+				c,
+				"bad --usb-path \"%s\" (expected BUS-PORT[.PORT...], e.g. 1-2.3)",
+				arg);
+		c->sel.usb_path = arg;
+		return 0;
+	case O_ADDRESS:
+		c->address_set = parse_u32(arg, &c->address);
+		return c->address_set
+			       ? 0
+			       : usage_error(c, "bad --address \"%s\" (e.g. 0x08000000)", arg);
+	case O_LENGTH:
+		c->length_set = parse_u32(arg, &c->length) && c->length > 0;
+		return c->length_set
+			       ? 0
+			       : usage_error(c, "bad --length \"%s\" (e.g. 4096, 0x1000, 16K)",
+					     arg);
+	case O_ALT: {
+		uint32_t v;
+
+		c->alt_set = parse_u32(arg, &v) && v < 256;
+		c->alt = (uint8_t)v;
+		return c->alt_set ? 0 : usage_error(c, "bad --alt \"%s\"", arg);
+	}
+	case O_POLL:
+		return stdfu_poll_policy_parse(arg, &c->poll)
+			       ? usage_error(c, "bad --poll \"%s\" (spec or early)", arg)
+			       : 0;
+	case O_NO_VERIFY:
+		c->no_verify = true;
+		return 0;
+	case O_NO_LEAVE:
+		c->no_leave = true;
+		return 0;
+	case O_MASS:
+		c->mass = true;
+		return 0;
+	case O_YES:
+		c->yes = true;
+		return 0;
+	case O_FORCE:
+		c->force = true;
+		return 0;
+	case O_FORMAT:
+		c->format = arg;
+		return 0;
+	}
+	return 0;
+}
+
+static bool allowed(const struct cli_cmd *cmd, int opt)
+{
+	for (size_t i = 0; i < sizeof(opt_bits) / sizeof(opt_bits[0]); i++)
+		if (opt_bits[i].opt == opt)
+			return cmd->opts & opt_bits[i].bit;
+	return true;
+}
+
+static const struct cli_cmd *find_command(const char *name)
+{
+	for (const struct cli_cmd *cmd = cli_commands; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	return NULL;
+}
+
+static int parse(struct cli *c, int ac, char **av, bool *done)
+{
+	int opt;
+
+	*done = false;
+	c->cmd = find_command(av[0]);
+	if (!c->cmd)
+		return usage_error(c, "unknown command \"%s\"", av[0]);
+	/* GNU getopt permutes: options may follow FILE ("flash app.bin --json"). */
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(ac, av, ":hqV", long_opts, NULL)) != -1) {
+		int rc;
+
+		if (opt == '?' || opt == ':')
+			return usage_error(c,
+					   opt == '?' ? "unknown option \"%s\""
+						      : "option \"%s\" needs a value",
+					   av[optind - 1]);
+		if (opt == O_HELP || opt == 'h') {
+			command_help(c->cmd);
+			*done = true;
+			return 0;
+		}
+		if (opt == O_JSON)
+			c->mode = OUT_JSON;
+		else if (opt == O_QUIET || opt == 'q')
+			c->mode = c->mode == OUT_JSON ? OUT_JSON : OUT_QUIET;
+		else if (!allowed(c->cmd, opt))
+			return usage_error(c, "option \"%s\" does not apply to this command",
+					   av[optind - 1]);
+		else if ((rc = set_option(c, opt, optarg)))
+			return rc;
+	}
+	while (optind < ac) {
+		if (c->nargs >= 4)
+			return usage_error(c, "too many arguments (\"%s\")", av[optind]);
+		c->args[c->nargs++] = av[optind++];
+	}
+	if (c->nargs < c->cmd->min_args)
+		return usage_error(c, "missing argument%s", "");
+	if (c->nargs > c->cmd->max_args)
+		return usage_error(c, "unexpected argument \"%s\"", c->args[c->cmd->max_args]);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char *args[4];
+	struct cli c = {.prog = "stdfu", .args = args, .poll = STDFU_POLL_EARLY};
+	bool done;
+	int rc;
+
+	c.tty = isatty(STDERR_FILENO);
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("stdfu %s\n", STDFU_VERSION);
+		return 0;
+	}
+	rc = parse(&c, argc - 1, argv + 1, &done);
+	if (rc || done)
+		return rc;
+	rc = c.cmd->run(&c);
+	stdfu_ctx_free(c.ctx);
+	return rc;
+}

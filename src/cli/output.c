@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * All of stdfu's output. Three modes:
+ *  - human: on a TTY a progress bar per phase on stderr; off a TTY plain lines;
+ *  - quiet: errors only;
+ *  - json:  one JSON object per line on stdout (schema in stdfu(1)).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#ifndef STDFU_UDEV_RULE
+#define STDFU_UDEV_RULE "/usr/lib/udev/rules.d/60-stdfu.rules"
+#endif
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void out_json_string(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", stdout);
+		else if (ch < 0x20 || ch >= 0x7f)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+void out_msg(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->mode != OUT_HUMAN)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- progress ------------------------------------------------------------ */
+
+struct progress {
+	double t0, last;
+};
+
+static struct progress prog;
+
+static void human_bytes(char *buf, size_t cap, double v)
+{
+	if (v >= 1024 * 1024)
+		snprintf(buf, cap, "%.1f MiB", v / (1024 * 1024));
+	else if (v >= 1024)
+		snprintf(buf, cap, "%.1f KiB", v / 1024);
+	else
+		snprintf(buf, cap, "%.0f B", v);
+}
+
+static void bar(const struct stdfu_event *ev, bool final)
+{
+	double t = now_s() - prog.t0, speed = t > 0 ? (double)ev->done / t : 0;
+	double left = speed > 0 ? (double)(ev->total - ev->done) / speed : 0;
+	unsigned pct = ev->total ? (unsigned)(ev->done * 100 / ev->total) : 100;
+	char done[32], total[32], rate[32], fill[31];
+
+	for (unsigned i = 0; i < 30; i++)
+		fill[i] = i < pct * 30 / 100 ? '#' : '.';
+	fill[30] = '\0';
+	human_bytes(done, sizeof(done), (double)ev->done);
+	human_bytes(total, sizeof(total), (double)ev->total);
+	human_bytes(rate, sizeof(rate), speed);
+	fprintf(stderr, "\r%-7s [%s] %3u%% %s/%s %s/s %s %.1fs\033[K", stdfu_phase_name(ev->phase),
+		fill, pct, done, total, rate, final ? "in" : "left", final ? t : left);
+	if (final)
+		fputc('\n', stderr);
+}
+
+static void human_event(struct cli *c, const struct stdfu_event *ev)
+{
+	double t = now_s();
+
+	if (ev->type == STDFU_EVENT_WARNING) {
+		/* The ROM's blank-flash start state is normal: only JSON records it. */
+		if (!strstr(ev->message, "harmless"))
+			fprintf(stderr, "stdfu: note: %s\n", ev->message);
+		return;
+	}
+	if (ev->phase == STDFU_PHASE_PREPARE)
+		return;
+	if (ev->type == STDFU_EVENT_PHASE_START) {
+		prog.t0 = prog.last = t;
+		if (!c->tty)
+			fprintf(stderr, "%s...\n", stdfu_phase_name(ev->phase));
+		return;
+	}
+	if (ev->type == STDFU_EVENT_PHASE_END) {
+		if (c->tty && ev->total)
+			bar(ev, true);
+		else {
+			char total[32];
+
+			human_bytes(total, sizeof(total), (double)ev->done);
+			fprintf(stderr, "%s done: %s in %.2f s\n", stdfu_phase_name(ev->phase),
+				total, t - prog.t0);
+		}
+		return;
+	}
+	if (c->tty && ev->type == STDFU_EVENT_PROGRESS && t - prog.last >= 0.1) {
+		prog.last = t;
+		bar(ev, false);
+	}
+}
+
+static void json_event(const struct stdfu_event *ev)
+{
+	double t = now_s();
+
+	switch (ev->type) {
+	case STDFU_EVENT_PHASE_START:
+		prog.t0 = prog.last = t;
+		printf("{\"event\":\"phase_start\",\"phase\":\"%s\",\"total\":%llu}\n",
+		       stdfu_phase_name(ev->phase), (unsigned long long)ev->total);
+		break;
+	case STDFU_EVENT_PROGRESS:
+		if (t - prog.last < 0.1 && ev->done != ev->total)
+			return;
+		prog.last = t;
+		printf("{\"event\":\"progress\",\"phase\":\"%s\",\"done\":%llu,\"total\":%llu}\n",
+		       stdfu_phase_name(ev->phase), (unsigned long long)ev->done,
+		       (unsigned long long)ev->total);
+		break;
+	case STDFU_EVENT_PHASE_END:
+		printf("{\"event\":\"phase_end\",\"phase\":\"%s\",\"bytes\":%llu,\"ms\":%.1f}\n",
+		       stdfu_phase_name(ev->phase), (unsigned long long)ev->done,
+		       (t - prog.t0) * 1000);
+		break;
+	case STDFU_EVENT_WARNING:
+		fputs("{\"event\":\"warning\",\"message\":", stdout);
+		out_json_string(ev->message);
+		fputs("}\n", stdout);
+		break;
+	case STDFU_EVENT_DEVICE_FOUND:
+		break;
+	}
+	fflush(stdout);
+}
+
+void out_event(const struct stdfu_event *ev, void *user)
+{
+	struct cli *c = user;
+
+	if (c->mode == OUT_JSON)
+		json_event(ev);
+	else if (c->mode == OUT_HUMAN)
+		human_event(c, ev);
+}
+
+/* ---- devices -------------------------------------------------------------- */
+
+void out_device(struct cli *c, const struct stdfu_device_info *info)
+{
+	if (c->mode == OUT_JSON) {
+		printf("{\"event\":\"device\",\"usb_path\":\"%s\",\"serial\":", info->path);
+		out_json_string(info->serial);
+		printf(",\"vid\":\"%04x\",\"pid\":\"%04x\",\"transfer_size\":%u,\"dfu_version\":\"%"
+		       "x.%02x\"}\n",
+		       info->vid, info->pid, info->functional.transfer_size,
+		       info->functional.bcd_dfu >> 8, info->functional.bcd_dfu & 0xff);
+		fflush(stdout);
+		return;
+	}
+	out_msg(c, "device %s serial %s (%04x:%04x)", info->path,
+		info->serial[0] ? info->serial : "?", info->vid, info->pid);
+}
+
+void out_candidates(struct cli *c, const struct stdfu_device_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const struct stdfu_device_info *d = &list->items[i];
+
+		if (!stdfu_device_matches(d, &c->sel))
+			continue;
+		if (c->mode == OUT_JSON) {
+			printf("{\"event\":\"candidate\",\"usb_path\":\"%s\",\"serial\":", d->path);
+			out_json_string(d->serial);
+			puts("}");
+		} else {
+			fprintf(stderr, "  --usb-path %-12s --serial %s\n", d->path,
+				d->serial[0] ? d->serial : "(unknown)");
+		}
+	}
+}
+
+/* ---- errors and exit codes ------------------------------------------------- */
+
+int cli_exit_code(int err)
+{
+	switch (err) {
+	case STDFU_OK:
+		return CLI_EXIT_OK;
+	case STDFU_ERR_ARG:
+		return CLI_EXIT_USAGE;
+	case STDFU_ERR_NO_DEVICE:
+		return CLI_EXIT_NO_DEVICE;
+	case STDFU_ERR_AMBIGUOUS:
+		return CLI_EXIT_AMBIGUOUS;
+	case STDFU_ERR_ACCESS:
+		return CLI_EXIT_PERMISSION;
+	case STDFU_ERR_BUSY:
+		return CLI_EXIT_BUSY;
+	case STDFU_ERR_IMAGE:
+		return CLI_EXIT_BAD_IMAGE;
+	case STDFU_ERR_FILE:
+		return CLI_EXIT_FILE;
+	case STDFU_ERR_FIT:
+		return CLI_EXIT_FIT;
+	case STDFU_ERR_DFU_STATUS:
+		return CLI_EXIT_DFU_STATUS;
+	case STDFU_ERR_VERIFY:
+		return CLI_EXIT_VERIFY;
+	case STDFU_ERR_IO:
+		return CLI_EXIT_IO;
+	case STDFU_ERR_TIMEOUT:
+		return CLI_EXIT_TIMEOUT;
+	case STDFU_ERR_PROTECTED:
+		return CLI_EXIT_PROTECTED;
+	case STDFU_ERR_GONE:
+		return CLI_EXIT_GONE;
+	case STDFU_ERR_PROTOCOL:
+		return CLI_EXIT_PROTOCOL;
+	case STDFU_ERR_MISMATCH:
+		return CLI_EXIT_MISMATCH;
+	case STDFU_ERR_TRIGGER:
+		return CLI_EXIT_TRIGGER;
+	case STDFU_ERR_REFUSED:
+		return CLI_EXIT_REFUSED;
+	case STDFU_ERR_UNSUPPORTED:
+		return CLI_EXIT_UNSUPPORTED;
+	default:
+		return CLI_EXIT_INTERNAL;
+	}
+}
+
+static const char *hint(int err)
+{
+	switch (err) {
+	case STDFU_ERR_ACCESS:
+		return "your user may not open USB devices. Install the udev rule shipped with "
+		       "stdfu (" STDFU_UDEV_RULE "): copy it to /etc/udev/rules.d/ if it is not "
+		       "there, run `sudo udevadm control --reload && sudo udevadm trigger`, then "
+		       "replug the board (the rule grants the logged-in user access to 0483:df11)";
+	case STDFU_ERR_NO_DEVICE:
+		return "put the board in DFU mode (BOOT0 high, then reset) and check `stdfu list`";
+	case STDFU_ERR_AMBIGUOUS:
+		return "pick one of the devices above with --usb-path or --serial";
+	case STDFU_ERR_BUSY:
+		return "another program (dfu-util, another stdfu) has the device open; close it";
+	case STDFU_ERR_FIT:
+		return "check the image and --address against the memory map of `stdfu info`";
+	case STDFU_ERR_PROTECTED:
+		return "read protection (RDP level 1) is active: the ROM refuses to erase, write "
+		       "or read the flash. `stdfu unprotect --yes` removes it; that MASS-ERASES "
+		       "the "
+		       "whole flash and resets the device. Then flash again";
+	case STDFU_ERR_DFU_STATUS:
+		return "the flash is probably half-written: flash the image again; if the error "
+		       "persists, check write protection in the option bytes";
+	case STDFU_ERR_GONE:
+		return "the device left the bus part-way: the flash is probably half-written. "
+		       "Reconnect the board, put it in DFU mode and flash again";
+	case STDFU_ERR_VERIFY:
+		return "the flash does not hold the image: flash again; if it persists, check "
+		       "write protection in the option bytes";
+	case STDFU_ERR_TIMEOUT:
+		return "reset the board into DFU mode and try again";
+	case STDFU_ERR_IO:
+		return "check the cable and hub, then try again";
+	case STDFU_ERR_MISMATCH:
+		return "use an image built for this device, or --force";
+	case STDFU_ERR_IMAGE:
+		return "check the file (or give --format)";
+	default:
+		return NULL;
+	}
+}
+
+int out_fail(struct cli *c, int err)
+{
+	const char *detail = stdfu_error_detail(), *h = hint(err);
+	int code = cli_exit_code(err);
+
+	if (c->mode == OUT_JSON) {
+		printf("{\"event\":\"result\",\"command\":\"%s\",\"ok\":false,\"exit\":%d,"
+		       "\"error\":\"%s\",\"message\":",
+		       c->cmd->name, code, stdfu_error_name(err));
+		out_json_string(detail[0] ? detail : stdfu_strerror(err));
+		fputs(",\"hint\":", stdout);
+		out_json_string(h ? h : "");
+		puts("}");
+		fflush(stdout);
+		return code;
+	}
+	if (c->tty && c->mode == OUT_HUMAN)
+		fputc('\n', stderr);
+	fprintf(stderr, "stdfu: %s: %s\n", stdfu_strerror(err),
+		detail[0] ? detail : stdfu_strerror(err));
+	if (h)
+		fprintf(stderr, "stdfu: hint: %s\n", h);
+	return code;
+}
+
+static void json_phase(const struct stdfu_result *res, int p, bool *first)
+{
+	const struct stdfu_phase_result *r = &res->phase[p];
+
+	printf("%s\"%s\":{\"ms\":%.1f,\"bytes\":%llu,\"transfers\":%llu}", *first ? "" : ",",
+	       stdfu_phase_name(p), (double)r->ns / 1e6, (unsigned long long)r->bytes,
+	       (unsigned long long)r->transfers);
+	*first = false;
+}
+
+int out_result(struct cli *c, int err, const struct stdfu_result *res)
+{
+	bool first = true;
+
+	if (err)
+		return out_fail(c, err);
+	if (c->mode == OUT_JSON) {
+		printf("{\"event\":\"result\",\"command\":\"%s\",\"ok\":true,\"exit\":0,\"ms\":%."
+		       "1f,"
+		       "\"phases\":{",
+		       c->cmd->name, res ? (double)res->ns / 1e6 : 0.0);
+		for (int p = 0; res && p < STDFU_PHASE__COUNT; p++)
+			if (res->phase[p].ns || res->phase[p].transfers)
+				json_phase(res, p, &first);
+		printf("},\"transfers\":%llu,\"transfers_total\":%llu}\n",
+		       res ? (unsigned long long)res->transfers : 0ull,
+		       c->ctx ? (unsigned long long)stdfu_ctx_transfers(c->ctx) : 0ull);
+		fflush(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (res)
+		out_msg(c, "%s: ok (%.2f s, %llu control transfers)", c->cmd->name,
+			(double)res->ns / 1e9,
+			c->ctx ? (unsigned long long)stdfu_ctx_transfers(c->ctx)
+			       : (unsigned long long)res->transfers);
+	return CLI_EXIT_OK;
+}
