@@ -42,6 +42,7 @@ enum stdfu_err {
 	STDFU_ERR_TRIGGER = -19,    /**< the trigger was sent but the device did not react */
 	STDFU_ERR_REFUSED = -20,    /**< the device came back in the wrong mode or place */
 	STDFU_ERR_ELSEWHERE = -21,  /**< DFU appeared on another USB port path than the board's */
+	STDFU_ERR_ADDRESS = -22,    /**< the image or request starts outside the device memory */
 };
 
 /** Short, static, human name of an error code ("USB I/O error"). */

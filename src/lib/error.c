@@ -35,6 +35,7 @@ static const struct err_desc descs[] = {
 	{STDFU_ERR_TRIGGER, "trigger", "device did not react to the trigger"},
 	{STDFU_ERR_REFUSED, "refused", "device came back in the wrong mode or place"},
 	{STDFU_ERR_ELSEWHERE, "dfu-elsewhere", "DFU device appeared on another USB port"},
+	{STDFU_ERR_ADDRESS, "bad-address", "address outside the device memory"},
 };
 
 static const struct err_desc *find(int err)

@@ -36,9 +36,19 @@ static int not_in_map(const struct stdfu_layout *l, uint32_t addr)
 {
 	uint64_t end = (uint64_t)stdfu_layout_start(l) + stdfu_layout_bytes(l);
 
-	return stdfu_fail(STDFU_ERR_FIT,
+	return stdfu_fail(STDFU_ERR_ADDRESS,
 			  "address 0x%08x is outside the memory of \"%s\" (0x%08x..0x%08llx)", addr,
 			  l->name, stdfu_layout_start(l), (unsigned long long)(end ? end - 1 : 0));
+}
+
+/* The data starts inside the memory but runs off its end (or into a gap). */
+static int too_large(const struct stdfu_layout *l, uint32_t addr, uint32_t size, uint64_t pos)
+{
+	return stdfu_fail(STDFU_ERR_FIT,
+			  "the image does not fit: %u bytes at 0x%08x run past the memory of "
+			  "\"%s\" at 0x%08llx (%llu bytes too many)",
+			  size, addr, l->name, (unsigned long long)pos,
+			  (unsigned long long)((uint64_t)addr + size - pos));
 }
 
 /* Walk the sectors of [addr, addr+size): all must be writable. */
@@ -51,7 +61,7 @@ static int plan_segment(struct stdfu_plan *p, const struct stdfu_layout *l, uint
 		struct stdfu_sector s;
 
 		if (stdfu_layout_sector_at(l, (uint32_t)pos, &s))
-			return not_in_map(l, (uint32_t)pos);
+			return pos == addr ? not_in_map(l, addr) : too_large(l, addr, size, pos);
 		if (!(s.flags & STDFU_MEM_WRITABLE))
 			return stdfu_fail(STDFU_ERR_FIT,
 					  "address 0x%08llx is in a sector of \"%s\" that is not "

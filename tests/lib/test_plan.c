@@ -129,10 +129,11 @@ static void does_not_fit(void **state)
 	assert_int_equal(stdfu_plan_build(&f.img, 0, &f.layout, &p), STDFU_ERR_FIT);
 	assert_null(p);
 	assert_non_null(strstr(stdfu_error_detail(), "0x08100000"));
+	assert_non_null(strstr(stdfu_error_detail(), "1 bytes too many"));
 	setup_img(&f, F4, 1, a2, s2);
-	assert_int_equal(stdfu_plan_build(&f.img, 0, &f.layout, &p), STDFU_ERR_FIT);
+	assert_int_equal(stdfu_plan_build(&f.img, 0, &f.layout, &p), STDFU_ERR_ADDRESS);
 	setup_img(&f, F4, 1, a3, s3);
-	assert_int_equal(stdfu_plan_build(&f.img, 0, &f.layout, &p), STDFU_ERR_FIT);
+	assert_int_equal(stdfu_plan_build(&f.img, 0, &f.layout, &p), STDFU_ERR_ADDRESS);
 	assert_non_null(strstr(stdfu_error_detail(), "0x07fffffc"));
 }
 
@@ -186,7 +187,7 @@ static void erase_range(void **state)
 	assert_int_equal(stdfu_plan_erase_range(&l, 0x08003FFF, 2, &p), STDFU_OK);
 	assert_int_equal(p->n_erase, 2);
 	stdfu_plan_free(p);
-	assert_int_equal(stdfu_plan_erase_range(&l, 0x080F0000, 0x20000, &p), STDFU_ERR_FIT);
+	assert_int_equal(stdfu_plan_erase_range(&l, 0x080F0000, 0x20000, &p), STDFU_ERR_ADDRESS);
 	assert_int_equal(stdfu_layout_parse("@OTP/0x1FFF7800/01*512 e", &l), STDFU_OK);
 	assert_int_equal(stdfu_plan_erase_range(&l, 0x1FFF7800, 1, &p), STDFU_ERR_FIT);
 	assert_non_null(strstr(stdfu_error_detail(), "not erasable"));
