@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One emulated board: routes control transfers to whatever it currently is
+ * (ROM or application), logs them with --verbose, and turns the models'
+ * events into re-enumerations on the same port path.
+ */
+#include "emu.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *dfu_req_name(uint8_t req)
+{
+	static const char *const names[] = {"DETACH",	 "DNLOAD",   "UPLOAD", "GETSTATUS",
+					    "CLRSTATUS", "GETSTATE", "ABORT"};
+
+	return req < G_N_ELEMENTS(names) ? names[req] : "?";
+}
+
+static const char *std_req_name(uint8_t req)
+{
+	static const char *const names[] = {"GET_STATUS",
+					    "CLEAR_FEATURE",
+					    "?",
+					    "SET_FEATURE",
+					    "?",
+					    "SET_ADDRESS",
+					    "GET_DESCRIPTOR",
+					    "SET_DESCRIPTOR",
+					    "GET_CONFIGURATION",
+					    "SET_CONFIGURATION",
+					    "GET_INTERFACE",
+					    "SET_INTERFACE"};
+
+	return req < G_N_ELEMENTS(names) ? names[req] : "?";
+}
+
+static void log_request(const struct emu_board *b, const struct emu_setup *s,
+			const struct emu_reply *r, const uint8_t *data)
+{
+	const char *name = "?";
+	unsigned type = s->bmRequestType & 0x60;
+	static const char *const kinds[] = {"ACK", "STALL", "DISCONNECT"};
+
+	if (type == 0x00)
+		name = std_req_name(s->bRequest);
+	else if (type == 0x20 && b->kind == EMU_DEV_ROM)
+		name = dfu_req_name(s->bRequest);
+	else if (type == 0x20)
+		name = s->bRequest == EMU_CDC_SET_LINE_CODING	       ? "SET_LINE_CODING"
+		       : s->bRequest == EMU_CDC_GET_LINE_CODING	       ? "GET_LINE_CODING"
+		       : s->bRequest == EMU_CDC_SET_CONTROL_LINE_STATE ? "SET_CONTROL_LINE_STATE"
+								       : dfu_req_name(s->bRequest);
+	fprintf(stderr, "stdfu-emu: board %u %s: %02x %02x %04x %04x %04x %-17s -> %s len %zu%s",
+		b->index, b->kind == EMU_DEV_APP ? "app" : "rom", s->bmRequestType, s->bRequest,
+		s->wValue, s->wIndex, s->wLength, name, kinds[r->kind % 3], r->len,
+		r->ready_at_ns ? " (delayed)" : "");
+	if (type == 0x20 && b->kind == EMU_DEV_ROM && s->bRequest == 3 && r->kind == 0 &&
+	    r->len >= 6)
+		fprintf(stderr, " [status %u poll %lu state %u]", (unsigned)data[0],
+			(unsigned long)data[1] | (unsigned long)data[2] << 8 |
+				(unsigned long)data[3] << 16,
+			(unsigned)data[4]);
+	fputc('\n', stderr);
+}
+
+static void count_app(struct emu_board *b, const struct emu_setup *s, const struct emu_reply *r)
+{
+	struct emu_stats *st = &b->app_stats;
+
+	st->control_transfers++;
+	if ((s->bmRequestType & 0x60) == 0)
+		st->by_request[EMU_STAT_STANDARD]++;
+	if (r->kind != EMU_REPLY_ACK)
+		return;
+	if (s->bmRequestType & 0x80)
+		st->bytes_up += r->len;
+	else
+		st->bytes_down += s->wLength;
+}
+
+void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8_t *data,
+		       size_t cap, struct emu_reply *reply)
+{
+	uint64_t now = emu_now_ns();
+
+	memset(reply, 0, sizeof(*reply));
+	if (b->kind == EMU_DEV_APP) {
+		emu_app_control(b->app, setup, data, cap, now, reply);
+		count_app(b, setup, reply);
+	} else {
+		emu_rom_control(b->rom, setup, data, cap, now, reply);
+	}
+	if (b->ctx->opt.verbose)
+		log_request(b, setup, reply, data);
+}
+
+void emu_board_after_reply(struct emu_board *b, unsigned generation, const struct emu_reply *r)
+{
+	struct emu_ctx *ctx = b->ctx;
+	bool stale;
+
+	g_mutex_lock(&b->lock);
+	stale = generation != b->generation;
+	g_mutex_unlock(&b->lock);
+	if (stale)
+		return;
+	switch (r->event) {
+	case EMU_EVENT_LEAVE:
+		/* the ROM jumps to the application (or falls back to itself) */
+		if (r->app_plausible)
+			emu_board_reenumerate(b, EMU_DEV_APP, 1,
+					      emu_reenum_delay_ms(ctx, EMU_DEV_APP));
+		else
+			emu_board_reenumerate(b, EMU_DEV_ROM, 1,
+					      emu_reenum_delay_ms(ctx, EMU_DEV_ROM));
+		return;
+	case EMU_EVENT_RESET:
+		emu_board_reenumerate(b, EMU_DEV_ROM, 1, emu_reenum_delay_ms(ctx, EMU_DEV_ROM));
+		return;
+	case EMU_EVENT_NONE:
+	default:
+		break;
+	}
+	/* A device that drops off the bus mid-transfer (a --fault disconnect, a
+	 * brown-out) comes back as the ROM, as a real board resetting would. */
+	if (r->kind == EMU_REPLY_DISCONNECT)
+		emu_board_reenumerate(b, EMU_DEV_ROM, 0, emu_reenum_delay_ms(ctx, EMU_DEV_ROM));
+}
+
+void emu_board_enter_rom(struct emu_board *b)
+{
+	emu_board_reenumerate(b, EMU_DEV_ROM, 1, emu_reenum_delay_ms(b->ctx, EMU_DEV_ROM));
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stdfu-emu glue: shared state between the CLI (emu_main.c), the testbed
+ * (testbed.c: sysfs, device nodes, uevents, re-enumeration), the usbdevfs
+ * ioctl handler (usbfs.c), the CDC tty handler (tty.c) and --stats (stats.c).
+ *
+ * Threads: the GLib main loop (main thread) owns the testbed; every testbed
+ * change happens there. umockdev runs the ioctl handlers on its own worker
+ * thread; they touch a board only with board->lock held and ask the main
+ * thread for testbed changes with g_main_context_invoke().
+ */
+#ifndef STDFU_EMU_GLUE_H
+#define STDFU_EMU_GLUE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <umockdev.h>
+
+#include "app.h"
+#include "rom.h"
+
+#define EMU_MAX_BOARDS 32
+#define EMU_BUS	       1
+
+enum emu_mode { EMU_MODE_DFU, EMU_MODE_APP };
+
+/* What a board currently shows on the bus. */
+enum emu_dev_kind { EMU_DEV_NONE, EMU_DEV_ROM, EMU_DEV_APP };
+
+struct emu_options {
+	const struct emu_chip *chip;
+	const char *chip_name;
+	enum emu_mode mode;
+	enum emu_timing timing;
+	int rdp_level;
+	unsigned boards;
+	const char *load_file;
+	uint32_t load_addr;
+	bool load_addr_set;
+	const char *dump_file;
+	const char *stats_file;
+	const char *fault;
+	bool verbose;
+	bool runtime_dfu;
+	struct emu_app_trigger_config companion;
+	char **command; /* NULL-terminated argv of COMMAND */
+};
+
+struct emu_ctx;
+struct emu_usbfs;
+struct emu_tty;
+
+struct emu_board {
+	struct emu_ctx *ctx;
+	unsigned index; /* 1-based; USB port path "1-<index>" */
+	GMutex lock;	/* guards everything below and every model call */
+	struct emu_rom *rom;
+	struct emu_app *app;
+	enum emu_dev_kind kind; /* on the bus now; NONE while re-enumerating */
+	unsigned generation;	/* bumped on each unplug; stale handlers see ENODEV */
+	unsigned devnum;
+	char portname[16]; /* "1-2" */
+	char syspath[256]; /* /sys/devices/... of the usb_device, "" if absent */
+	char devnode[64];  /* /dev/bus/usb/001/007 */
+	struct emu_usbfs *usbfs;
+	struct emu_tty *tty;
+	char ttyname[32];	    /* "ttyACM1" */
+	char *tty_target;	    /* the pty behind /dev/ttyACMn, kept across re-plugs */
+	struct emu_stats app_stats; /* control transfers the app device received */
+	bool pending_plug;	    /* a re-enumeration is scheduled */
+};
+
+struct emu_ctx {
+	struct emu_options opt;
+	UMockdevTestbed *testbed;
+	GMainLoop *loop;
+	char *root_dir;
+	unsigned next_devnum;
+	unsigned nboards;
+	struct emu_board board[EMU_MAX_BOARDS];
+	GPid child;
+	int child_status;
+	bool child_done;
+};
+
+/* Monotonic time in ns, the model's clock. */
+uint64_t emu_now_ns(void);
+
+/* testbed.c (main thread only unless noted) */
+int emu_testbed_init(struct emu_ctx *ctx, char *err, size_t errlen);
+void emu_testbed_fini(struct emu_ctx *ctx);
+/* Put the board on the bus as @kind (ROM or app) with a new device address. */
+void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind);
+/* Take the board off the bus: remove uevents child-first, then the nodes. */
+void emu_board_unplug(struct emu_board *b);
+/*
+ * Thread-safe: drop the board off the bus after @gone_ms, then bring it back as
+ * @kind after a further @back_ms (a new device address, the same port path).
+ * The hook the trigger work uses: emu_board_reenumerate(b, EMU_DEV_ROM, 0,
+ * emu_reenum_delay_ms(ctx, EMU_DEV_ROM)).
+ */
+void emu_board_reenumerate(struct emu_board *b, enum emu_dev_kind kind, unsigned gone_ms,
+			   unsigned back_ms);
+/*
+ * Thread-safe: the board (application) resets into the ROM bootloader: off
+ * the bus now, back as 0483:df11 on the same port path with a new address
+ * after a realistic delay. What the trigger logic calls once it has decided.
+ */
+void emu_board_enter_rom(struct emu_board *b);
+/* Realistic delay between a device dropping off and the next one being seen. */
+unsigned emu_reenum_delay_ms(const struct emu_ctx *ctx, enum emu_dev_kind kind);
+
+/* board.c: dispatch one control transfer to the current model (lock held). */
+void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8_t *data,
+		       size_t cap, struct emu_reply *reply);
+/* Act on a completed reply's event (lock NOT held). */
+void emu_board_after_reply(struct emu_board *b, unsigned generation, const struct emu_reply *r);
+
+/* usbfs.c */
+struct emu_usbfs *emu_usbfs_new(struct emu_board *b, unsigned generation);
+/* Mark the handler's device as gone: later ioctls fail with ENODEV. */
+void emu_usbfs_gone(struct emu_usbfs *u);
+void emu_usbfs_unref(struct emu_usbfs *u);
+UMockdevIoctlBase *emu_usbfs_base(struct emu_usbfs *u);
+
+/* tty.c */
+struct emu_tty *emu_tty_new(struct emu_board *b);
+UMockdevIoctlBase *emu_tty_base(struct emu_tty *t);
+/* Start reading what the host writes (master side of the pty). */
+void emu_tty_start(struct emu_tty *t, int master_fd);
+/* Device -> host bytes (the application "prints"). Main thread. */
+void emu_tty_write(struct emu_tty *t, const uint8_t *buf, size_t len);
+void emu_tty_free(struct emu_tty *t);
+
+/* stats.c */
+int emu_stats_write(const struct emu_ctx *ctx, const char *path);
+
+#endif

@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stdfu-emu [OPTIONS] -- COMMAND [ARGS...]
+ *
+ * Builds a umockdev testbed holding emulated STM32 targets, runs COMMAND
+ * under it and exits with COMMAND's status. Exit codes of its own: 2 for bad
+ * usage or input (options, --load file), 125 when the emulator itself fails,
+ * 126/127 when COMMAND cannot be run / is not found (as env(1) does).
+ */
+#include "emu.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef STDFU_VERSION
+#define STDFU_VERSION "0.0.0"
+#endif
+
+#define EXIT_USAGE 2
+#define EXIT_EMU   125
+#define PRELOAD	   "libumockdev-preload.so.0"
+#define REEXEC_ENV "STDFU_EMU_REEXEC"
+
+static struct emu_ctx ctx;
+
+static void usage(FILE *f)
+{
+	const char *const *names = emu_chip_names();
+
+	fprintf(f,
+		"Usage: stdfu-emu [OPTIONS] -- COMMAND [ARGS...]\n"
+		"Run COMMAND with emulated STM32 USB targets (umockdev); exit with its status.\n\n"
+		"  --chip NAME         chip whose ROM bootloader to emulate (default f405):");
+	for (; names && *names; names++)
+		fprintf(f, " %s", *names);
+	fprintf(f, "\n"
+		   "  --mode dfu|app      start in the ROM (DFU, 0483:df11) or as the application\n"
+		   "                      (CDC-ACM 0483:5740 with /dev/ttyACMn); default dfu\n"
+		   "  --load FILE[@ADDR]  preload flash with FILE at ADDR (default: flash base)\n"
+		   "  --dump FILE         write the whole flash to FILE when COMMAND exits\n"
+		   "                      (FILE.i for board i when --boards > 1)\n"
+		   "  --rdp LEVEL         read protection level, 0 or 1 (default 0)\n"
+		   "  --timing fast|real  no delays (default) or the datasheet timing model\n"
+		   "  --boards N          N independent targets, board i on USB port path 1-i\n"
+		   "  --stats FILE        write transfer statistics as JSON when COMMAND exits\n"
+		   "  --fault SPEC        inject a fault (see stdfu-emu(1))\n"
+		   "  --runtime-dfu       the application also has a DFU runtime interface\n"
+		   "  --companion SPEC    the application's trigger companion: stdfu (default),\n"
+		   "                      byte=0xNN (another trigger byte) or none (ignores all)\n"
+		   "  --verbose           log every control request to stderr\n"
+		   "  --help, --version\n");
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "stdfu-emu: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'stdfu-emu --help'.\n");
+	return EXIT_USAGE;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static int parse_load(struct emu_options *o, const char *arg)
+{
+	const char *at = strrchr(arg, '@');
+	static char path[4096];
+
+	o->load_file = arg;
+	if (at && parse_u32(at + 1, &o->load_addr)) {
+		if ((size_t)(at - arg) >= sizeof(path))
+			return bad_usage("--load: path too long: %s", arg);
+		memcpy(path, arg, (size_t)(at - arg));
+		path[at - arg] = '\0';
+		o->load_file = path;
+		o->load_addr_set = true;
+	}
+	return 0;
+}
+
+enum {
+	OPT_CHIP = 256,
+	OPT_MODE,
+	OPT_LOAD,
+	OPT_DUMP,
+	OPT_RDP,
+	OPT_TIMING,
+	OPT_BOARDS,
+	OPT_STATS,
+	OPT_FAULT,
+	OPT_RUNTIME_DFU,
+	OPT_COMPANION,
+	OPT_VERBOSE,
+	OPT_HELP,
+	OPT_VERSION
+};
+
+static const struct option long_opts[] = {
+	{"chip", required_argument, NULL, OPT_CHIP},
+	{"mode", required_argument, NULL, OPT_MODE},
+	{"load", required_argument, NULL, OPT_LOAD},
+	{"dump", required_argument, NULL, OPT_DUMP},
+	{"rdp", required_argument, NULL, OPT_RDP},
+	{"timing", required_argument, NULL, OPT_TIMING},
+	{"boards", required_argument, NULL, OPT_BOARDS},
+	{"stats", required_argument, NULL, OPT_STATS},
+	{"fault", required_argument, NULL, OPT_FAULT},
+	{"runtime-dfu", no_argument, NULL, OPT_RUNTIME_DFU},
+	{"companion", required_argument, NULL, OPT_COMPANION},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+/* Returns -1 to go on, else an exit status. */
+static int parse_option(struct emu_options *o, int c, const char *arg)
+{
+	uint32_t v;
+
+	switch (c) {
+	case OPT_CHIP:
+		o->chip = emu_chip_find(arg);
+		o->chip_name = arg;
+		if (!o->chip)
+			return bad_usage("unknown chip '%s' (see --help for the list)", arg);
+		return -1;
+	case OPT_MODE:
+		if (strcmp(arg, "dfu") && strcmp(arg, "app"))
+			return bad_usage("--mode must be dfu or app, not '%s'", arg);
+		o->mode = strcmp(arg, "app") ? EMU_MODE_DFU : EMU_MODE_APP;
+		return -1;
+	case OPT_LOAD:
+		return parse_load(o, arg) ? EXIT_USAGE : -1;
+	case OPT_DUMP:
+		o->dump_file = arg;
+		return -1;
+	case OPT_RDP:
+		if (!parse_u32(arg, &v) || v > 1)
+			return bad_usage("--rdp must be 0 or 1, not '%s' (level 2 is permanent "
+					 "and not emulated)",
+					 arg);
+		o->rdp_level = (int)v;
+		return -1;
+	case OPT_TIMING:
+		if (strcmp(arg, "fast") && strcmp(arg, "real"))
+			return bad_usage("--timing must be fast or real, not '%s'", arg);
+		o->timing = strcmp(arg, "real") ? EMU_TIMING_FAST : EMU_TIMING_REAL;
+		return -1;
+	case OPT_BOARDS:
+		if (!parse_u32(arg, &v) || v < 1 || v > EMU_MAX_BOARDS)
+			return bad_usage("--boards must be 1..32, not '%s'", arg);
+		o->boards = v;
+		return -1;
+	case OPT_STATS:
+		o->stats_file = arg;
+		return -1;
+	case OPT_FAULT:
+		o->fault = arg;
+		return -1;
+	case OPT_RUNTIME_DFU:
+		o->runtime_dfu = true;
+		return -1;
+	case OPT_COMPANION: {
+		char err[200];
+
+		if (emu_app_companion_parse(arg, &o->companion, err, sizeof(err)))
+			return bad_usage("--companion: %s", err);
+		return -1;
+	}
+	case OPT_VERBOSE:
+		o->verbose = true;
+		return -1;
+	case OPT_HELP:
+		usage(stdout);
+		return 0;
+	case OPT_VERSION:
+		printf("stdfu-emu %s\n", STDFU_VERSION);
+		return 0;
+	default:
+		fprintf(stderr, "Try 'stdfu-emu --help'.\n");
+		return EXIT_USAGE;
+	}
+}
+
+static int parse_args(struct emu_options *o, int argc, char **argv)
+{
+	int c;
+
+	o->chip_name = "f405";
+	o->chip = emu_chip_find(o->chip_name);
+	o->boards = 1;
+	o->timing = EMU_TIMING_FAST;
+	emu_app_companion_parse("stdfu", &o->companion, NULL, 0);
+	/* '+': stop at the first non-option, COMMAND's options are its own */
+	while ((c = getopt_long(argc, argv, "+", long_opts, NULL)) != -1) {
+		int r = parse_option(o, c, optarg);
+
+		if (r >= 0)
+			return r;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "stdfu-emu: no COMMAND given\n"
+				"Usage: stdfu-emu [OPTIONS] -- COMMAND [ARGS...]\n");
+		return EXIT_USAGE;
+	}
+	if (!o->chip) {
+		fprintf(stderr, "stdfu-emu: internal error: no default chip model\n");
+		return EXIT_EMU;
+	}
+	o->command = argv + optind;
+	return -1;
+}
+
+/* The testbed itself must run under the preload, or uevents fail. */
+static void reexec_under_preload(char **argv)
+{
+	const char *pre = getenv("LD_PRELOAD");
+	const char *asan = getenv("ASAN_OPTIONS");
+	char *v;
+
+	if (pre && strstr(pre, "libumockdev-preload"))
+		return;
+	if (getenv(REEXEC_ENV)) {
+		fprintf(stderr, "stdfu-emu: cannot run under %s (is umockdev installed?)\n",
+			PRELOAD);
+		exit(EXIT_EMU);
+	}
+	v = pre && *pre ? g_strdup_printf("%s:%s", PRELOAD, pre) : g_strdup(PRELOAD);
+	setenv("LD_PRELOAD", v, 1);
+	g_free(v);
+	/* sanitizer builds: the preload comes before libasan in the link order */
+	v = asan && *asan ? g_strdup_printf("%s:verify_asan_link_order=0", asan)
+			  : g_strdup("verify_asan_link_order=0");
+	setenv("ASAN_OPTIONS", v, 1);
+	g_free(v);
+	setenv(REEXEC_ENV, "1", 1);
+	execv("/proc/self/exe", argv);
+	fprintf(stderr, "stdfu-emu: cannot re-execute itself: %s\n", strerror(errno));
+	exit(EXIT_EMU);
+}
+
+static int load_flash(struct emu_board *b, const struct emu_options *o)
+{
+	uint32_t base, size, addr;
+	uint8_t *flash = emu_rom_flash(b->rom, &base, &size);
+	gchar *data = NULL;
+	gsize len = 0;
+	GError *err = NULL;
+
+	if (!g_file_get_contents(o->load_file, &data, &len, &err)) {
+		fprintf(stderr, "stdfu-emu: --load: %s\n", err->message);
+		g_error_free(err);
+		return EXIT_USAGE;
+	}
+	addr = o->load_addr_set ? o->load_addr : base;
+	if (addr < base || addr - base > size || len > size - (addr - base)) {
+		fprintf(stderr,
+			"stdfu-emu: --load: %s (%zu bytes at 0x%08x) does not fit in the %s "
+			"flash 0x%08x..0x%08x; give the address as FILE@0xADDR\n",
+			o->load_file, (size_t)len, addr, o->chip_name, base, base + size - 1);
+		g_free(data);
+		return EXIT_USAGE;
+	}
+	memcpy(flash + (addr - base), data, len);
+	g_free(data);
+	return 0;
+}
+
+static int dump_flash(const struct emu_ctx *c)
+{
+	int ret = 0;
+
+	for (unsigned i = 0; i < c->nboards; i++) {
+		uint32_t base, size;
+		const uint8_t *flash = emu_rom_flash(c->board[i].rom, &base, &size);
+		char *path = c->nboards > 1 ? g_strdup_printf("%s.%u", c->opt.dump_file, i + 1)
+					    : g_strdup(c->opt.dump_file);
+		GError *err = NULL;
+
+		if (!g_file_set_contents(path, (const gchar *)flash, size, &err)) {
+			fprintf(stderr, "stdfu-emu: --dump: %s\n", err->message);
+			g_error_free(err);
+			ret = EXIT_EMU;
+		}
+		g_free(path);
+	}
+	return ret;
+}
+
+static int boards_init(struct emu_ctx *c)
+{
+	char err[256] = "";
+
+	c->nboards = c->opt.boards;
+	for (unsigned i = 0; i < c->nboards; i++) {
+		struct emu_board *b = &c->board[i];
+		struct emu_rom_config rc = {
+			.chip = c->opt.chip,
+			.timing = c->opt.timing,
+			.rdp_level = c->opt.rdp_level,
+			.serial = NULL,
+			.board = i + 1,
+			.fault = c->opt.fault,
+		};
+		struct emu_app_config ac = {
+			.board = i + 1,
+			.runtime_dfu = c->opt.runtime_dfu,
+			.trigger = c->opt.companion,
+		};
+
+		b->ctx = c;
+		b->index = i + 1;
+		g_mutex_init(&b->lock);
+		snprintf(b->portname, sizeof(b->portname), "%d-%u", EMU_BUS, b->index);
+		snprintf(b->ttyname, sizeof(b->ttyname), "ttyACM%u", i);
+		b->rom = emu_rom_new(&rc, err, sizeof(err));
+		if (!b->rom) {
+			fprintf(stderr, "stdfu-emu: %s\n",
+				err[0] ? err : "cannot create the ROM model");
+			return c->opt.fault ? EXIT_USAGE : EXIT_EMU;
+		}
+		b->app = emu_app_new(&ac);
+		b->tty = emu_tty_new(b);
+		if (!b->app || !b->tty) {
+			fprintf(stderr, "stdfu-emu: out of memory\n");
+			return EXIT_EMU;
+		}
+		if (c->opt.load_file && load_flash(b, &c->opt))
+			return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void boards_fini(struct emu_ctx *c)
+{
+	for (unsigned i = 0; i < c->nboards; i++) {
+		struct emu_board *b = &c->board[i];
+
+		emu_tty_free(b->tty);
+		emu_usbfs_unref(b->usbfs);
+		emu_app_free(b->app);
+		emu_rom_free(b->rom);
+		g_free(b->tty_target);
+	}
+}
+
+static void child_exited(GPid pid, gint status, gpointer data)
+{
+	struct emu_ctx *c = data;
+
+	c->child_status = status;
+	c->child_done = true;
+	g_spawn_close_pid(pid);
+	g_main_loop_quit(c->loop);
+}
+
+static gboolean forward_signal(gpointer data)
+{
+	int sig = GPOINTER_TO_INT(data);
+
+	if (ctx.child > 0 && !ctx.child_done)
+		kill(ctx.child, sig);
+	return G_SOURCE_CONTINUE;
+}
+
+static int run_command(struct emu_ctx *c)
+{
+	GError *err = NULL;
+
+	g_unsetenv(REEXEC_ENV);
+	if (!g_spawn_async(NULL, c->opt.command, NULL,
+			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+				   G_SPAWN_CHILD_INHERITS_STDIN,
+			   NULL, NULL, &c->child, &err)) {
+		int code = g_error_matches(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT) ? 127 : 126;
+		fprintf(stderr, "stdfu-emu: cannot run %s: %s\n", c->opt.command[0], err->message);
+		g_error_free(err);
+		return code;
+	}
+	g_child_watch_add(c->child, child_exited, c);
+	g_unix_signal_add(SIGINT, forward_signal, GINT_TO_POINTER(SIGINT));
+	g_unix_signal_add(SIGTERM, forward_signal, GINT_TO_POINTER(SIGTERM));
+	g_unix_signal_add(SIGHUP, forward_signal, GINT_TO_POINTER(SIGHUP));
+	g_main_loop_run(c->loop);
+	if (WIFEXITED(c->child_status))
+		return WEXITSTATUS(c->child_status);
+	if (WIFSIGNALED(c->child_status))
+		return 128 + WTERMSIG(c->child_status);
+	return EXIT_EMU;
+}
+
+int main(int argc, char **argv)
+{
+	char err[512] = "";
+	int r;
+
+	r = parse_args(&ctx.opt, argc, argv);
+	if (r >= 0)
+		return r;
+	reexec_under_preload(argv);
+
+	/* the preload sleeps usleep(0) per ioctl: make that ~20 us, not ~90 */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	ctx.loop = g_main_loop_new(NULL, FALSE);
+	r = boards_init(&ctx);
+	if (r)
+		goto out;
+	if (emu_testbed_init(&ctx, err, sizeof(err))) {
+		fprintf(stderr, "stdfu-emu: %s\n", err);
+		r = EXIT_EMU;
+		goto out;
+	}
+	for (unsigned i = 0; i < ctx.nboards; i++)
+		emu_board_plug(&ctx.board[i],
+			       ctx.opt.mode == EMU_MODE_APP ? EMU_DEV_APP : EMU_DEV_ROM);
+	r = run_command(&ctx);
+	if (ctx.opt.dump_file && dump_flash(&ctx) && r == 0)
+		r = EXIT_EMU;
+	if (ctx.opt.stats_file && emu_stats_write(&ctx, ctx.opt.stats_file)) {
+		fprintf(stderr, "stdfu-emu: --stats: cannot write %s: %s\n", ctx.opt.stats_file,
+			strerror(errno));
+		if (r == 0)
+			r = EXIT_EMU;
+	}
+out:
+	emu_testbed_fini(&ctx);
+	boards_fini(&ctx);
+	g_main_loop_unref(ctx.loop);
+	return r;
+}

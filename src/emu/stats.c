@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * --stats FILE: what the targets saw, as JSON. Totals over all boards first
+ * (what the benchmark and the transfer-count checks read), then one object
+ * per board. Counts come from the models (emu_rom_stats) plus the
+ * application device's control transfers counted by the glue.
+ */
+#include "emu.h"
+
+#include <stdio.h>
+
+static void add_stats(struct emu_stats *sum, const struct emu_stats *s)
+{
+	sum->control_transfers += s->control_transfers;
+	for (int i = 0; i < EMU_STAT__COUNT; i++)
+		sum->by_request[i] += s->by_request[i];
+	sum->bytes_down += s->bytes_down;
+	sum->bytes_up += s->bytes_up;
+	sum->device_busy_ns += s->device_busy_ns;
+}
+
+static void print_stats(FILE *f, const struct emu_stats *s, const char *indent)
+{
+	fprintf(f, "%s\"control_transfers\": %llu,\n", indent,
+		(unsigned long long)s->control_transfers);
+	fprintf(f, "%s\"by_request\": {", indent);
+	for (int i = 0; i < EMU_STAT__COUNT; i++)
+		fprintf(f, "%s\"%s\": %llu", i ? ", " : "", emu_stat_name((enum emu_stat_req)i),
+			(unsigned long long)s->by_request[i]);
+	fprintf(f, "},\n");
+	fprintf(f, "%s\"bytes_down\": %llu,\n", indent, (unsigned long long)s->bytes_down);
+	fprintf(f, "%s\"bytes_up\": %llu,\n", indent, (unsigned long long)s->bytes_up);
+	fprintf(f, "%s\"device_busy_ms\": %.3f", indent, (double)s->device_busy_ns / 1e6);
+}
+
+static void board_stats(const struct emu_board *b, struct emu_stats *out)
+{
+	*out = *emu_rom_stats(b->rom);
+	add_stats(out, &b->app_stats);
+}
+
+int emu_stats_write(const struct emu_ctx *ctx, const char *path)
+{
+	struct emu_stats sum = {0}, s;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	for (unsigned i = 0; i < ctx->nboards; i++) {
+		board_stats(&ctx->board[i], &s);
+		add_stats(&sum, &s);
+	}
+	fprintf(f, "{\n");
+	fprintf(f, "  \"chip\": \"%s\",\n", ctx->opt.chip_name);
+	fprintf(f, "  \"timing\": \"%s\",\n", ctx->opt.timing == EMU_TIMING_REAL ? "real" : "fast");
+	print_stats(f, &sum, "  ");
+	fprintf(f, ",\n  \"boards\": [\n");
+	for (unsigned i = 0; i < ctx->nboards; i++) {
+		const struct emu_board *b = &ctx->board[i];
+
+		board_stats(b, &s);
+		fprintf(f, "    {\n      \"board\": %u,\n      \"port\": \"%s\",\n", b->index,
+			b->portname);
+		print_stats(f, &s, "      ");
+		fprintf(f, "\n    }%s\n", i + 1 < ctx->nboards ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	return fclose(f) == 0 ? 0 : -1;
+}

@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The usbdevfs ioctl handler of one enumeration of one board: what the Linux
+ * kernel's drivers/usb/core/devio.c does for /dev/bus/usb/BBB/DDD, answered
+ * from the device models.
+ *
+ * Runs on umockdev's worker thread, which serves every board and every
+ * client: nothing here may sleep. A control URB is handed to the model when
+ * the client reaps it (see umockdev-notes.md); if the model says the reply
+ * is not ready before ready_at_ns (the ROM is busy erasing), REAPURBNDELAY
+ * answers EAGAIN until then, exactly like a kernel URB still in flight, so
+ * several boards make progress in parallel.
+ */
+#include "emu.h"
+
+#include <errno.h>
+#include <sys/ioctl.h>
+#include <linux/usbdevice_fs.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_IFACES     32
+#define USB_SPEED_FULL 2 /* linux/usb/ch9.h enum usb_device_speed */
+
+struct urb {
+	const UMockdevIoctlClient *client; /* not owned: identity of the fd */
+	UMockdevIoctlData *urb_data;
+	UMockdevIoctlData *buf_data; /* NULL for an empty buffer */
+	bool processed;
+	bool discarded;
+	uint64_t ready_at_ns;
+	int status;
+	int actual_length;
+	unsigned generation;
+	struct emu_reply reply;
+};
+
+struct emu_usbfs {
+	UMockdevIoctlBase parent;
+	struct emu_board *board;
+	unsigned generation;
+	gint gone; /* atomic */
+	GQueue urbs;
+	UMockdevIoctlClient *claimed[MAX_IFACES];
+	bool unbound[MAX_IFACES]; /* app: cdc_acm detached from this interface */
+};
+
+typedef struct emu_usbfs EmuUsbfs;
+typedef struct {
+	UMockdevIoctlBaseClass parent_class;
+} EmuUsbfsClass;
+
+GType emu_usbfs_get_type(void);
+G_DEFINE_TYPE(EmuUsbfs, emu_usbfs, UMOCKDEV_TYPE_IOCTL_BASE)
+
+static void urb_free(struct urb *u)
+{
+	if (u->urb_data)
+		g_object_unref(u->urb_data);
+	if (u->buf_data)
+		g_object_unref(u->buf_data);
+	g_free(u);
+}
+
+static void emu_usbfs_finalize(GObject *obj)
+{
+	EmuUsbfs *self = (EmuUsbfs *)obj;
+	struct urb *u;
+
+	while ((u = g_queue_pop_head(&self->urbs)) != NULL)
+		urb_free(u);
+	G_OBJECT_CLASS(emu_usbfs_parent_class)->finalize(obj);
+}
+
+/* An fd was closed: the kernel releases its interfaces and kills its URBs. */
+static void client_closed(GObject *obj, GParamSpec *pspec, gpointer data)
+{
+	UMockdevIoctlClient *client = UMOCKDEV_IOCTL_CLIENT(obj);
+	EmuUsbfs *self = data;
+	GList *l, *next;
+
+	(void)pspec;
+	if (umockdev_ioctl_client_get_connected(client))
+		return;
+	for (unsigned i = 0; i < MAX_IFACES; i++) {
+		if (self->claimed[i] == client)
+			self->claimed[i] = NULL;
+	}
+	for (l = self->urbs.head; l; l = next) {
+		struct urb *u = l->data;
+
+		next = l->next;
+		if (u->client == client) {
+			g_queue_delete_link(&self->urbs, l);
+			urb_free(u);
+		}
+	}
+	g_signal_handlers_disconnect_by_data(obj, self);
+}
+
+static void emu_usbfs_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
+{
+	g_signal_connect_object(client, "notify::connected", G_CALLBACK(client_closed), base, 0);
+}
+
+static bool is_app(const EmuUsbfs *self)
+{
+	return self->board->app && self->board->kind == EMU_DEV_APP;
+}
+
+/* Interfaces the kernel's cdc_acm driver binds on the application device. */
+static bool driver_bound(const EmuUsbfs *self, unsigned iface)
+{
+	return is_app(self) && iface < 2 && !self->unbound[iface];
+}
+
+static unsigned num_interfaces(const EmuUsbfs *self)
+{
+	return is_app(self) ? emu_app_num_interfaces(self->board->app) : 1;
+}
+
+/* Run one control transfer through the model; returns the reply. */
+static void do_control(EmuUsbfs *self, const struct emu_setup *setup, uint8_t *data, size_t cap,
+		       struct emu_reply *reply, bool *stale)
+{
+	struct emu_board *b = self->board;
+
+	g_mutex_lock(&b->lock);
+	*stale = b->generation != self->generation || b->kind == EMU_DEV_NONE;
+	if (!*stale)
+		emu_board_control(b, setup, data, cap, reply);
+	g_mutex_unlock(&b->lock);
+}
+
+static int errno_of_reply(const struct emu_reply *r)
+{
+	switch (r->kind) {
+	case EMU_REPLY_ACK:
+		return 0;
+	case EMU_REPLY_STALL:
+		return EPIPE;
+	case EMU_REPLY_DISCONNECT:
+	default:
+		return ENODEV;
+	}
+}
+
+/* A standard request the kernel sends on the caller's behalf. */
+static int synthetic(EmuUsbfs *self, uint8_t type, uint8_t req, uint16_t value, uint16_t index)
+{
+	struct emu_setup s = {type, req, value, index, 0};
+	struct emu_reply r;
+	uint8_t dummy[1];
+	bool stale;
+
+	memset(&r, 0, sizeof(r));
+	do_control(self, &s, dummy, 0, &r, &stale);
+	if (stale)
+		return ENODEV;
+	emu_board_after_reply(self->board, self->generation, &r);
+	return errno_of_reply(&r);
+}
+
+static void process_urb(EmuUsbfs *self, struct urb *u)
+{
+	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)u->urb_data->data;
+	uint8_t *buf = u->buf_data ? u->buf_data->data : NULL;
+	size_t len = u->buf_data ? (size_t)u->buf_data->data_len : 0;
+	struct emu_setup s;
+	bool stale;
+
+	u->processed = true;
+	u->generation = self->generation;
+	if (urb->type != USBDEVFS_URB_TYPE_CONTROL) {
+		/* bulk OUT on the CDC data endpoint: the application swallows it */
+		u->status = 0;
+		u->actual_length = (int)len;
+		return;
+	}
+	if (len < 8) {
+		u->status = -EINVAL;
+		return;
+	}
+	s.bmRequestType = buf[0];
+	s.bRequest = buf[1];
+	s.wValue = (uint16_t)(buf[2] | buf[3] << 8);
+	s.wIndex = (uint16_t)(buf[4] | buf[5] << 8);
+	s.wLength = (uint16_t)(buf[6] | buf[7] << 8);
+	if (s.wLength > len - 8) {
+		u->status = -EINVAL;
+		return;
+	}
+	memset(&u->reply, 0, sizeof(u->reply));
+	do_control(self, &s, buf + 8, s.wLength, &u->reply, &stale);
+	if (stale) {
+		u->status = -ESHUTDOWN;
+		return;
+	}
+	u->ready_at_ns = u->reply.ready_at_ns;
+	switch (u->reply.kind) {
+	case EMU_REPLY_ACK:
+		u->status = 0;
+		u->actual_length = (s.bmRequestType & 0x80) ? (int)u->reply.len : s.wLength;
+		break;
+	case EMU_REPLY_STALL:
+		u->status = -EPIPE;
+		break;
+	case EMU_REPLY_DISCONNECT:
+	default:
+		u->status = -ESHUTDOWN;
+		break;
+	}
+}
+
+/* URBs that complete by themselves: control and OUT transfers. */
+static bool completes(const struct urb *u)
+{
+	const struct usbdevfs_urb *urb = (const struct usbdevfs_urb *)u->urb_data->data;
+
+	return u->discarded || urb->type == USBDEVFS_URB_TYPE_CONTROL || !(urb->endpoint & 0x80);
+}
+
+/* The next URB of @client that can be reaped now; NULL if none (yet). */
+static struct urb *reapable(EmuUsbfs *self, const UMockdevIoctlClient *client, bool *pending)
+{
+	uint64_t now = emu_now_ns();
+	bool gone = g_atomic_int_get(&self->gone);
+
+	*pending = false;
+	for (GList *l = self->urbs.head; l; l = l->next) {
+		struct urb *u = l->data;
+
+		if (u->client != client)
+			continue;
+		*pending = true;
+		if (u->discarded) {
+			u->status = -ENOENT;
+			u->actual_length = 0;
+		} else if (!u->processed && gone) {
+			u->status = -ESHUTDOWN;
+			u->processed = true;
+		} else if (!completes(u)) {
+			if (!gone)
+				continue;
+			u->status = -ESHUTDOWN;
+			u->processed = true;
+		} else if (!u->processed) {
+			process_urb(self, u);
+		}
+		if (u->processed && u->ready_at_ns > now && !u->discarded)
+			return NULL; /* in flight: the device is still busy */
+		g_queue_delete_link(&self->urbs, l);
+		return u;
+	}
+	return NULL;
+}
+
+static int do_reap(EmuUsbfs *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+{
+	UMockdevIoctlData *slot;
+	struct usbdevfs_urb *urb;
+	struct urb *u;
+	struct emu_reply reply;
+	unsigned gen;
+	bool pending;
+	GError *err = NULL;
+
+	u = reapable(self, client, &pending);
+	if (!u)
+		return (!pending && g_atomic_int_get(&self->gone)) ? ENODEV : EAGAIN;
+	urb = (struct usbdevfs_urb *)u->urb_data->data;
+	urb->status = u->status;
+	urb->actual_length = u->actual_length;
+	slot = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), &err);
+	if (!slot) {
+		g_clear_error(&err);
+		urb_free(u);
+		return EFAULT;
+	}
+	umockdev_ioctl_data_set_ptr(slot, 0, u->urb_data);
+	g_object_unref(slot); /* the ioctl argument keeps its own reference */
+	reply = u->reply;
+	gen = u->generation;
+	urb_free(u);
+	emu_board_after_reply(self->board, gen, &reply);
+	return 0;
+}
+
+static int do_submit(EmuUsbfs *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+{
+	GError *err = NULL;
+	UMockdevIoctlData *data;
+	struct usbdevfs_urb *urb;
+	struct urb *u;
+
+	if (g_atomic_int_get(&self->gone))
+		return ENODEV;
+	data = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), &err);
+	if (!data) {
+		g_clear_error(&err);
+		return EFAULT;
+	}
+	urb = (struct usbdevfs_urb *)data->data;
+	if ((urb->type != USBDEVFS_URB_TYPE_CONTROL && urb->type != USBDEVFS_URB_TYPE_BULK &&
+	     urb->type != USBDEVFS_URB_TYPE_INTERRUPT) ||
+	    urb->buffer_length < 0) {
+		g_object_unref(data);
+		return EINVAL;
+	}
+	u = g_new0(struct urb, 1);
+	u->client = client;
+	u->urb_data = data; /* keep resolve()'s reference */
+	if (urb->buffer_length > 0) {
+		u->buf_data =
+			umockdev_ioctl_data_resolve(data, offsetof(struct usbdevfs_urb, buffer),
+						    (gsize)urb->buffer_length, &err);
+		if (!u->buf_data) {
+			g_clear_error(&err);
+			urb_free(u);
+			return EFAULT;
+		}
+	}
+	g_queue_push_tail(&self->urbs, u);
+	return 0;
+}
+
+static int do_discard(EmuUsbfs *self, const UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+{
+	gulong addr = *(gulong *)arg->data;
+
+	for (GList *l = self->urbs.head; l; l = l->next) {
+		struct urb *u = l->data;
+
+		if (u->client == client && u->urb_data->client_addr == addr && !u->discarded) {
+			u->discarded = true;
+			return 0;
+		}
+	}
+	return EINVAL;
+}
+
+static int do_sync_control(EmuUsbfs *self, UMockdevIoctlData *arg, long *res)
+{
+	struct usbdevfs_ctrltransfer *ct;
+	UMockdevIoctlData *data, *buf = NULL;
+	struct emu_setup s;
+	struct emu_reply r;
+	GError *err = NULL;
+	uint8_t dummy[1];
+	bool stale;
+
+	data = umockdev_ioctl_data_resolve(arg, 0, sizeof(*ct), &err);
+	if (!data) {
+		g_clear_error(&err);
+		return EFAULT;
+	}
+	g_object_unref(data); /* borrowed from here on, see arg_struct() */
+	ct = (struct usbdevfs_ctrltransfer *)data->data;
+	s = (struct emu_setup){ct->bRequestType, ct->bRequest, ct->wValue, ct->wIndex, ct->wLength};
+	if (s.wLength) {
+		buf = umockdev_ioctl_data_resolve(
+			data, offsetof(struct usbdevfs_ctrltransfer, data), s.wLength, &err);
+		if (!buf) {
+			g_clear_error(&err);
+			return EFAULT;
+		}
+		g_object_unref(buf);
+	}
+	memset(&r, 0, sizeof(r));
+	do_control(self, &s, buf ? buf->data : dummy, s.wLength, &r, &stale);
+	if (stale)
+		return ENODEV;
+	/* A synchronous caller blocks anyway; a busy device just answers late.
+	 * Only libusb's async path (SUBMITURB) matters for parallel boards. */
+	if (r.ready_at_ns > emu_now_ns())
+		g_usleep((r.ready_at_ns - emu_now_ns()) / 1000);
+	emu_board_after_reply(self->board, self->generation, &r);
+	if (r.kind != EMU_REPLY_ACK)
+		return errno_of_reply(&r);
+	*res = (s.bmRequestType & 0x80) ? (long)r.len : s.wLength;
+	return 0;
+}
+
+static UMockdevIoctlData *arg_struct(UMockdevIoctlClient *client, gsize size)
+{
+	GError *err = NULL;
+	UMockdevIoctlData *d;
+
+	d = umockdev_ioctl_data_resolve(umockdev_ioctl_client_get_arg(client), 0, size, &err);
+	g_clear_error(&err);
+	/* borrowed: the ioctl argument holds it until the ioctl completes */
+	if (d)
+		g_object_unref(d);
+	return d;
+}
+
+static int claim(EmuUsbfs *self, UMockdevIoctlClient *client, unsigned iface)
+{
+	if (iface >= num_interfaces(self) || iface >= MAX_IFACES)
+		return ENOENT;
+	if (driver_bound(self, iface))
+		return EBUSY;
+	if (self->claimed[iface] && self->claimed[iface] != client)
+		return EBUSY;
+	self->claimed[iface] = client;
+	return 0;
+}
+
+static int do_usbfs_ioctl(EmuUsbfs *self, UMockdevIoctlClient *client)
+{
+	UMockdevIoctlData *d = arg_struct(client, sizeof(struct usbdevfs_ioctl));
+	struct usbdevfs_ioctl *io;
+
+	if (!d)
+		return EFAULT;
+	io = (struct usbdevfs_ioctl *)d->data;
+	if (io->ifno < 0 || io->ifno >= (int)num_interfaces(self))
+		return EINVAL;
+	switch ((unsigned long)io->ioctl_code) {
+	case USBDEVFS_DISCONNECT:
+		if (!driver_bound(self, (unsigned)io->ifno))
+			return ENODATA;
+		self->unbound[io->ifno] = true;
+		return 0;
+	case USBDEVFS_CONNECT:
+		self->unbound[io->ifno] = false;
+		return 0;
+	default:
+		return ENOTTY;
+	}
+}
+
+static int do_getdriver(EmuUsbfs *self, UMockdevIoctlClient *client)
+{
+	UMockdevIoctlData *d = arg_struct(client, sizeof(struct usbdevfs_getdriver));
+	struct usbdevfs_getdriver *gd;
+
+	if (!d)
+		return EFAULT;
+	gd = (struct usbdevfs_getdriver *)d->data;
+	if (gd->interface >= num_interfaces(self))
+		return EINVAL;
+	if (!driver_bound(self, gd->interface))
+		return ENODATA;
+	snprintf(gd->driver, sizeof(gd->driver), "cdc_acm");
+	return 0;
+}
+
+static int do_disconnect_claim(EmuUsbfs *self, UMockdevIoctlClient *client)
+{
+	UMockdevIoctlData *d = arg_struct(client, sizeof(struct usbdevfs_disconnect_claim));
+	struct usbdevfs_disconnect_claim *dc;
+
+	if (!d)
+		return EFAULT;
+	dc = (struct usbdevfs_disconnect_claim *)d->data;
+	if (dc->interface >= num_interfaces(self) || dc->interface >= MAX_IFACES)
+		return EINVAL;
+	if (driver_bound(self, dc->interface)) {
+		bool match = strncmp(dc->driver, "cdc_acm", sizeof(dc->driver)) == 0;
+
+		if ((dc->flags & USBDEVFS_DISCONNECT_CLAIM_IF_DRIVER) && !match)
+			return EBUSY;
+		if ((dc->flags & USBDEVFS_DISCONNECT_CLAIM_EXCEPT_DRIVER) && match)
+			return EBUSY;
+		self->unbound[dc->interface] = true;
+	}
+	return claim(self, client, dc->interface);
+}
+
+static int handle(EmuUsbfs *self, UMockdevIoctlClient *client, long *res)
+{
+	unsigned long req = umockdev_ioctl_client_get_request(client);
+	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
+	UMockdevIoctlData *d;
+	bool gone = g_atomic_int_get(&self->gone);
+
+	*res = 0;
+	switch (req) {
+	case USBDEVFS_REAPURB:
+	case USBDEVFS_REAPURBNDELAY:
+		return do_reap(self, client, arg);
+	case USBDEVFS_DISCARDURB:
+		return do_discard(self, client, arg);
+	default:
+		break;
+	}
+	if (gone)
+		return ENODEV;
+	switch (req) {
+	case USBDEVFS_SUBMITURB:
+		return do_submit(self, client, arg);
+	case USBDEVFS_CONTROL:
+		return do_sync_control(self, arg, res);
+	case USBDEVFS_GET_CAPABILITIES:
+		d = arg_struct(client, sizeof(uint32_t));
+		if (!d)
+			return EFAULT;
+		*(uint32_t *)d->data = USBDEVFS_CAP_ZERO_PACKET | USBDEVFS_CAP_BULK_CONTINUATION |
+				       USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
+				       USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
+		return 0;
+	case USBDEVFS_CLAIMINTERFACE:
+		d = arg_struct(client, sizeof(unsigned));
+		return d ? claim(self, client, *(unsigned *)d->data) : EFAULT;
+	case USBDEVFS_RELEASEINTERFACE:
+		d = arg_struct(client, sizeof(unsigned));
+		if (!d)
+			return EFAULT;
+		if (*(unsigned *)d->data >= MAX_IFACES ||
+		    self->claimed[*(unsigned *)d->data] != client)
+			return EINVAL;
+		self->claimed[*(unsigned *)d->data] = NULL;
+		return 0;
+	case USBDEVFS_SETINTERFACE: {
+		struct usbdevfs_setinterface *si;
+
+		d = arg_struct(client, sizeof(*si));
+		if (!d)
+			return EFAULT;
+		si = (struct usbdevfs_setinterface *)d->data;
+		if (si->interface >= MAX_IFACES || self->claimed[si->interface] != client)
+			return EINVAL;
+		/* SET_INTERFACE, USB 2.0 9.4.10; the kernel maps a stall to EPIPE */
+		return synthetic(self, 0x01, 0x0b, (uint16_t)si->altsetting,
+				 (uint16_t)si->interface);
+	}
+	case USBDEVFS_SETCONFIGURATION:
+		d = arg_struct(client, sizeof(unsigned));
+		if (!d)
+			return EFAULT;
+		return synthetic(self, 0x00, 0x09, (uint16_t) * (unsigned *)d->data, 0);
+	case USBDEVFS_CLEAR_HALT:
+		d = arg_struct(client, sizeof(unsigned));
+		if (!d)
+			return EFAULT;
+		/* CLEAR_FEATURE(ENDPOINT_HALT) */
+		return synthetic(self, 0x02, 0x01, 0, (uint16_t) * (unsigned *)d->data);
+	case USBDEVFS_RESETEP:
+	case USBDEVFS_RESET:
+	case USBDEVFS_DROP_PRIVILEGES:
+	case USBDEVFS_FORBID_SUSPEND:
+	case USBDEVFS_ALLOW_SUSPEND:
+		return 0;
+	case USBDEVFS_GET_SPEED:
+		*res = USB_SPEED_FULL;
+		return 0;
+	case USBDEVFS_CONNECTINFO: {
+		struct usbdevfs_connectinfo *ci;
+
+		d = arg_struct(client, sizeof(*ci));
+		if (!d)
+			return EFAULT;
+		ci = (struct usbdevfs_connectinfo *)d->data;
+		ci->devnum = self->board->devnum;
+		ci->slow = 0;
+		return 0;
+	}
+	case USBDEVFS_GETDRIVER:
+		return do_getdriver(self, client);
+	case USBDEVFS_IOCTL:
+		return do_usbfs_ioctl(self, client);
+	case USBDEVFS_DISCONNECT_CLAIM:
+		return do_disconnect_claim(self, client);
+	default:
+		return ENOTTY;
+	}
+}
+
+static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
+{
+	EmuUsbfs *self = (EmuUsbfs *)base;
+	long res = 0;
+	int e = handle(self, client, &res);
+
+	umockdev_ioctl_client_complete(client, e ? -1 : res, e);
+	return TRUE;
+}
+
+static void emu_usbfs_class_init(EmuUsbfsClass *klass)
+{
+	UMockdevIoctlBaseClass *base = UMOCKDEV_IOCTL_BASE_CLASS(klass);
+
+	G_OBJECT_CLASS(klass)->finalize = emu_usbfs_finalize;
+	base->handle_ioctl = emu_usbfs_handle_ioctl;
+	base->client_connected = emu_usbfs_client_connected;
+}
+
+static void emu_usbfs_init(EmuUsbfs *self)
+{
+	g_queue_init(&self->urbs);
+}
+
+struct emu_usbfs *emu_usbfs_new(struct emu_board *b, unsigned generation)
+{
+	EmuUsbfs *self = g_object_new(emu_usbfs_get_type(), NULL);
+
+	self->board = b;
+	self->generation = generation;
+	return self;
+}
+
+void emu_usbfs_gone(struct emu_usbfs *u)
+{
+	g_atomic_int_set(&u->gone, 1);
+}
+
+void emu_usbfs_unref(struct emu_usbfs *u)
+{
+	if (u)
+		g_object_unref(u);
+}
+
+UMockdevIoctlBase *emu_usbfs_base(struct emu_usbfs *u)
+{
+	return &u->parent;
+}
