@@ -201,6 +201,9 @@ struct stdfu_trigger_opts {
 	int trigger_byte;    /**< 0..255, or -1 for STDFU_TRIGGER_BYTE_DEFAULT */
 	uint32_t timeout_ms; /**< 0 = STDFU_TRIGGER_TIMEOUT_DEFAULT_MS */
 	bool any_port;
+	/** Never fall back to a board already in DFU: return STDFU_ERR_NO_DEVICE and
+	 *  let the caller, which scans DFU devices anyway, select one. */
+	bool app_only;
 	stdfu_trigger_cb cb;
 	void *user;
 };

@@ -25,6 +25,10 @@ int cli_acquire(struct cli *c, struct stdfu_device **dev)
 
 	*dev = NULL;
 	rc = ensure_ctx(c);
+	/* Commands that take a running application: get the board into DFU first;
+	 * afterwards the selector names the ROM's USB port path. */
+	if (!rc && (c->cmd->opts & OPT_TRIGGER))
+		rc = cli_get_to_dfu(c);
 	if (!rc)
 		rc = stdfu_device_scan(c->ctx, &list);
 	if (!rc)

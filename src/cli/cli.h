@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <stdfu/stdfu.h>
+#include <stdfu/trigger.h>
 
 /* Exit codes: stable, documented in stdfu(1). Never renumber; only add. */
 enum cli_exit {
@@ -31,6 +32,7 @@ enum cli_exit {
 	CLI_EXIT_TRIGGER = 18,	  /* trigger sent, device did not react */
 	CLI_EXIT_REFUSED = 19,	  /* device came back in the wrong mode or place */
 	CLI_EXIT_UNSUPPORTED = 20,
+	CLI_EXIT_ELSEWHERE = 21, /* DFU appeared on another USB port path (no --any-port) */
 };
 
 /* Options, parsed once; each command says which ones it accepts. */
@@ -46,9 +48,28 @@ enum cli_opt_bit {
 	OPT_FORCE = 1 << 8,
 	OPT_FORMAT = 1 << 9,
 	OPT_ALT = 1 << 10,
+	OPT_TRIGGER = 1 << 11,	/* --method --trigger-byte --timeout --any-port --port */
+	OPT_APP_ID = 1 << 12,	/* --app-id (repeatable) */
+	OPT_WAIT_APP = 1 << 13, /* --wait-app */
 };
 
 enum out_mode { OUT_HUMAN, OUT_QUIET, OUT_JSON };
+
+/* The trigger options and what the trigger found (cmd_trigger.c). */
+struct cli_trigger {
+	enum stdfu_trigger_method method;
+	int byte; /* -1: the protocol default */
+	uint32_t timeout_ms;
+	bool any_port, wait_app;
+	const char *port;
+	struct stdfu_usb_id app_ids[STDFU_APP_IDS_MAX];
+	size_t n_app_ids;
+	bool ran; /* cli_get_to_dfu() succeeded: res is valid */
+	struct stdfu_trigger_result res;
+	bool app_back;
+	uint64_t app_back_ms;
+	struct stdfu_app_port app;
+};
 
 struct cli {
 	const char *prog;
@@ -65,6 +86,7 @@ struct cli {
 	const char *format;
 	int nargs;
 	char **args; /* positional arguments */
+	struct cli_trigger trig;
 	/* state */
 	struct stdfu_ctx *ctx;
 };
@@ -114,5 +136,13 @@ int cmd_erase(struct cli *c);
 int cmd_verify(struct cli *c);
 int cmd_leave(struct cli *c);
 int cmd_unprotect(struct cli *c);
+int cmd_trigger(struct cli *c);
+
+/* cmd_trigger.c: the trigger step and its options */
+int cli_trigger_option(struct cli *c, const char *name, const char *arg);
+int cli_get_to_dfu(struct cli *c);
+int cli_wait_app(struct cli *c, const struct stdfu_device_info *rom);
+void cli_trigger_json_steps(struct cli *c, bool before, bool *first);
+void cli_list_app_ports(struct cli *c);
 
 #endif

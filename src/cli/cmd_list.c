@@ -72,6 +72,8 @@ int cmd_list(struct cli *c)
 	}
 	if (c->mode == OUT_HUMAN && list->count == 0)
 		fprintf(stderr, "no ST DFU device (0483:df11) found\n");
+	/* Boards still running their application: what `stdfu flash` triggers. */
+	cli_list_app_ports(c);
 	stdfu_device_list_free(list);
 	return CLI_EXIT_OK;
 }

@@ -15,24 +15,37 @@
 #define SEL "[--serial SN | --usb-path BUS-PORT[.PORT...]]"
 
 const struct cli_cmd cli_commands[] = {
-	{"list", cmd_list, 0, 0, 0, "[--json]", "list ST DFU devices with their memory maps",
+	{"list", cmd_list, OPT_APP_ID, 0, 0, "[--app-id VID:PID]... [--json]",
+	 "list ST DFU devices with their memory maps, and application ports",
 	 "Shows every ST ROM DFU device (0483:df11) with its USB port path, serial and, for\n"
-	 "each alt setting, the memory map."},
+	 "each alt setting, the memory map; then the serial ports of running applications\n"
+	 "(0483:5740, or each --app-id) that `stdfu flash` can trigger into DFU."},
 	{"info", cmd_info, OPT_SELECT, 0, 0, "[SELECT] [--json]",
 	 "decode one device: alts, sectors, permissions, transfer size, state",
 	 "Decodes each alt: regions, sector sizes and R/E/W permissions, plus the transfer\n"
 	 "size, the DFU version and the current DFU state and status."},
 	{"flash", cmd_flash,
 	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
-		 OPT_FORMAT,
+		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP,
 	 1, 1,
-	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early] [--json]",
-	 "erase, write, verify and start an image",
-	 "Erases exactly the sectors FILE touches, writes it, verifies it by read-back and\n"
-	 "leaves DFU mode so that the application starts. FILE may be raw binary (placed at\n"
-	 "--address, default the start of the internal flash), Intel HEX, S-record, ELF or\n"
-	 "DfuSe; the format is detected (--format overrides). Checks that the image fits\n"
-	 "before touching the device."},
+	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
+	 "       [--method byte|touch1200|detach|none] [--port TTY] [--app-id VID:PID]...\n"
+	 "       [--trigger-byte 0xNN] [--timeout MS] [--any-port] [--wait-app] [--json]",
+	 "trigger the application into DFU, erase, write, verify and start an image",
+	 "Takes the board from its running application into the ROM bootloader (--method,\n"
+	 "default: the trigger byte on the application's CDC port) and waits for the ROM on\n"
+	 "the same USB port path; a board already in DFU mode is used as it is. Then erases\n"
+	 "exactly the sectors FILE touches, writes it, verifies it by read-back and leaves\n"
+	 "DFU mode so that the application starts (--wait-app: until its port is back).\n"
+	 "FILE may be raw binary (placed at --address, default the start of the internal\n"
+	 "flash), Intel HEX, S-record, ELF or DfuSe; the format is detected (--format\n"
+	 "overrides). Checks that the image fits before touching the device."},
+	{"trigger", cmd_trigger, OPT_SELECT | OPT_TRIGGER | OPT_APP_ID, 0, 0,
+	 "[SELECT] [--port TTY] [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN]\n"
+	 "       [--timeout MS] [--any-port] [--json]",
+	 "take a running application into the ROM bootloader (DFU) and print its port path",
+	 "Sends the trigger to the application's serial port (or DFU_DETACH), waits for the\n"
+	 "ROM bootloader (0483:df11) on the same USB port path and prints that path."},
 	{"read", cmd_read, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_ALT, 1, 1,
 	 "FILE --address ADDR --length N [SELECT]", "read device memory into a raw file",
 	 "Reads N bytes at ADDR (of the alt whose memory holds ADDR) into FILE."},
@@ -71,6 +84,13 @@ enum {
 	O_QUIET,
 	O_HELP,
 	O_VERSION,
+	O_METHOD,
+	O_TRIGGER_BYTE,
+	O_TIMEOUT,
+	O_ANY_PORT,
+	O_PORT,
+	O_APP_ID,
+	O_WAIT_APP,
 };
 
 static const struct option long_opts[] = {
@@ -90,6 +110,13 @@ static const struct option long_opts[] = {
 	{"quiet", no_argument, NULL, O_QUIET},
 	{"help", no_argument, NULL, O_HELP},
 	{"version", no_argument, NULL, O_VERSION},
+	{"method", required_argument, NULL, O_METHOD},
+	{"trigger-byte", required_argument, NULL, O_TRIGGER_BYTE},
+	{"timeout", required_argument, NULL, O_TIMEOUT},
+	{"any-port", no_argument, NULL, O_ANY_PORT},
+	{"port", required_argument, NULL, O_PORT},
+	{"app-id", required_argument, NULL, O_APP_ID},
+	{"wait-app", no_argument, NULL, O_WAIT_APP},
 	{NULL, 0, NULL, 0},
 };
 
@@ -101,6 +128,9 @@ static const struct {
 	{O_LENGTH, OPT_LENGTH}, {O_NO_VERIFY, OPT_NO_VERIFY}, {O_NO_LEAVE, OPT_NO_LEAVE},
 	{O_POLL, OPT_POLL},	{O_MASS, OPT_MASS},	      {O_YES, OPT_YES},
 	{O_FORCE, OPT_FORCE},	{O_FORMAT, OPT_FORMAT},	      {O_ALT, OPT_ALT},
+	{O_METHOD, OPT_TRIGGER}, {O_TRIGGER_BYTE, OPT_TRIGGER}, {O_TIMEOUT, OPT_TRIGGER},
+	{O_ANY_PORT, OPT_TRIGGER}, {O_PORT, OPT_TRIGGER}, {O_APP_ID, OPT_APP_ID},
+	{O_WAIT_APP, OPT_WAIT_APP},
 };
 
 static void usage(FILE *f)
@@ -207,6 +237,20 @@ static int set_option(struct cli *c, int opt, const char *arg)
 	case O_FORMAT:
 		c->format = arg;
 		return 0;
+	case O_METHOD:
+		return cli_trigger_option(c, "method", arg);
+	case O_TRIGGER_BYTE:
+		return cli_trigger_option(c, "trigger-byte", arg);
+	case O_TIMEOUT:
+		return cli_trigger_option(c, "timeout", arg);
+	case O_ANY_PORT:
+		return cli_trigger_option(c, "any-port", arg);
+	case O_PORT:
+		return cli_trigger_option(c, "port", arg);
+	case O_APP_ID:
+		return cli_trigger_option(c, "app-id", arg);
+	case O_WAIT_APP:
+		return cli_trigger_option(c, "wait-app", arg);
 	}
 	return 0;
 }
@@ -276,7 +320,7 @@ static int parse(struct cli *c, int ac, char **av, bool *done)
 int main(int argc, char **argv)
 {
 	char *args[4];
-	struct cli c = {.prog = "stdfu", .args = args, .poll = STDFU_POLL_EARLY};
+	struct cli c = {.prog = "stdfu", .args = args, .poll = STDFU_POLL_EARLY, .trig.byte = -1};
 	bool done;
 	int rc;
 

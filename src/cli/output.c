@@ -252,6 +252,8 @@ int cli_exit_code(int err)
 		return CLI_EXIT_REFUSED;
 	case STDFU_ERR_UNSUPPORTED:
 		return CLI_EXIT_UNSUPPORTED;
+	case STDFU_ERR_ELSEWHERE:
+		return CLI_EXIT_ELSEWHERE;
 	default:
 		return CLI_EXIT_INTERNAL;
 	}
@@ -289,6 +291,13 @@ static const char *hint(int err)
 		       "write protection in the option bytes";
 	case STDFU_ERR_TIMEOUT:
 		return "reset the board into DFU mode and try again";
+	case STDFU_ERR_TRIGGER:
+		return "try another --method (byte, touch1200, detach), or enter DFU with BOOT0 "
+		       "and use --method none";
+	case STDFU_ERR_REFUSED:
+		return "the ROM bootloader did not keep the board: see the detail above";
+	case STDFU_ERR_ELSEWHERE:
+		return "check which board went into DFU (stdfu list); --any-port accepts it";
 	case STDFU_ERR_IO:
 		return "check the cable and hub, then try again";
 	case STDFU_ERR_MISMATCH:
@@ -346,9 +355,11 @@ int out_result(struct cli *c, int err, const struct stdfu_result *res)
 		       "1f,"
 		       "\"phases\":{",
 		       c->cmd->name, res ? (double)res->ns / 1e6 : 0.0);
+		cli_trigger_json_steps(c, true, &first);
 		for (int p = 0; res && p < STDFU_PHASE__COUNT; p++)
 			if (res->phase[p].ns || res->phase[p].transfers)
 				json_phase(res, p, &first);
+		cli_trigger_json_steps(c, false, &first);
 		printf("},\"transfers\":%llu,\"transfers_total\":%llu}\n",
 		       res ? (unsigned long long)res->transfers : 0ull,
 		       c->ctx ? (unsigned long long)stdfu_ctx_transfers(c->ctx) : 0ull);

@@ -361,6 +361,12 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 		g_free(dev);
 	}
 	precreate(ctx, devpath, b, &di);
+	/* umockdev sends the usb_device's "add" uevent from inside
+	 * add_from_string: a fast client may open the node before it returns,
+	 * so the board must already answer as its new kind. */
+	g_mutex_lock(&b->lock);
+	b->kind = kind;
+	g_mutex_unlock(&b->lock);
 	if (!umockdev_testbed_add_from_string(ctx->testbed, s->str, &gerr)) {
 		g_warning("cannot add board %u: %s", b->index, gerr->message);
 		g_clear_error(&gerr);
@@ -375,9 +381,6 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 		g_free(dev);
 	}
 
-	g_mutex_lock(&b->lock);
-	b->kind = kind;
-	g_mutex_unlock(&b->lock);
 	send_add_uevents(ctx, devpath, s->str);
 	if (ctx->opt.verbose)
 		fprintf(stderr, "stdfu-emu: board %u: %s on %s at %s\n", b->index,

@@ -141,7 +141,10 @@ static int wait_loop(struct run *r, struct stdfu_wait *w, struct wait_io *io,
 		rc = stdfu_wait_step(w, snap, n, now, &idx, &just_left);
 		if (just_left) {
 			*left_at = now;
-			emit(r, STDFU_TRIGGER_EV_LEFT, w->path, "", w->address, false);
+			/* After a leave the ROM's departure was already confirmed by
+			 * the DFU code: only the application leaving is news. */
+			if (w->target == STDFU_WAIT_FOR_DFU)
+				emit(r, STDFU_TRIGGER_EV_LEFT, w->path, "", w->address, false);
 		}
 		if (rc == STDFU_OK)
 			*found = snap[idx];
@@ -229,11 +232,13 @@ static int choose(struct stdfu_ctx *ctx, const struct stdfu_trigger_opts *o,
 
 	if (o->method != STDFU_METHOD_NONE)
 		rc = app_candidates(ctx, &o->sel, &apps, &n_apps);
+	else if (o->app_only)
+		rc = stdfu_fail(STDFU_ERR_NO_DEVICE, "--method none: no trigger");
 	if (rc)
 		goto out;
 	rc = stdfu_target_select(apps, n_apps, NULL, 0, &o->sel, &t);
 	/* No application port: a board already in DFU will do (never with --port). */
-	if (rc == STDFU_ERR_NO_DEVICE && !o->sel.port) {
+	if (rc == STDFU_ERR_NO_DEVICE && !o->sel.port && !o->app_only) {
 		rc = dfu_candidates(ctx, &dfus, &n_dfus);
 		if (!rc)
 			rc = stdfu_target_select(NULL, 0, dfus, n_dfus, &o->sel, &t);

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# End-to-end trigger tests: the installed stdfu against the installed stdfu-emu.
+#   e2e_trigger.sh flash CHIP METHOD   app -> trigger -> DFU -> erase/write/verify/leave
+#   e2e_trigger.sh boards3              --usb-path 1-2 changes only the middle board
+#   e2e_trigger.sh companion-none       timeout exit code + hint within --timeout + 1 s
+#   e2e_trigger.sh busy                 a port held by another process: its own error
+#   e2e_trigger.sh wait-app             --wait-app and the JSON steps
+#   e2e_trigger.sh byte                 --trigger-byte must match the companion's byte
+#   e2e_trigger.sh list                 stdfu list shows application ports
+#   e2e_trigger.sh trigger              stdfu trigger alone
+set -euo pipefail
+
+: "${STDFU_STAGE:?STDFU_STAGE must point at the staged install}"
+EMU="$STDFU_STAGE/bin/stdfu-emu"
+STDFU="$STDFU_STAGE/bin/stdfu"
+# Exit codes of stdfu(1).
+EXIT_BUSY=6
+EXIT_TIMEOUT=13
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+fail() {
+	echo "FAIL: $*" >&2
+	for f in "$work"/*.log; do
+		[ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
+	done
+	exit 1
+}
+
+# A plausible application (initial SP in SRAM, odd reset vector in flash), so
+# that the application comes back after leave; 40000 bytes crosses sectors.
+make_image() {
+	local size=${1:-40000}
+	printf '\x00\x20\x00\x20\x01\x01\x00\x08' >app.bin
+	head -c $((size - 8)) /dev/urandom >>app.bin
+}
+
+expect_in() { # FILE WORD...
+	local f=$1
+	shift
+	for w in "$@"; do
+		grep -qi -- "$w" "$f" || fail "'$w' missing from $f"
+	done
+}
+
+same_head() { # DUMP IMAGE
+	cmp -n "$(stat -c %s "$2")" "$1" "$2" >/dev/null || fail "$1 does not start with $2"
+}
+
+all_ff() { # FILE
+	local n
+	n=$(tr -d '\377' <"$1" | wc -c)
+	[ "$n" -eq 0 ] || fail "$1 has $n bytes that are not 0xFF"
+}
+
+case "${1:-}" in
+flash)
+	chip=$2 method=$3
+	make_image
+	mode=app
+	[ "$method" = none ] && mode=dfu
+	set +e
+	"$EMU" --chip "$chip" --mode "$mode" --runtime-dfu --dump out.bin -- \
+		"$STDFU" flash app.bin --method "$method" >out.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq 0 ] || fail "stdfu flash --method $method on $chip exited $rc"
+	same_head out.bin app.bin
+	if [ "$method" = none ]; then
+		expect_in out.log "already be in DFU"
+	else
+		expect_in out.log "trigger:" "left the bus"
+	fi
+	expect_in out.log "DFU" "erase" "write" "verify" "leave"
+	;;
+boards3)
+	make_image
+	"$EMU" --chip f405 --mode app --boards 3 --dump out.bin -- \
+		"$STDFU" flash app.bin --usb-path 1-2 >out.log 2>&1 || fail "flash --usb-path 1-2 failed"
+	same_head out.bin.2 app.bin
+	all_ff out.bin.1
+	all_ff out.bin.3
+	# without a selection: refuse and list the three ports
+	set +e
+	"$EMU" --chip f405 --mode app --boards 3 -- "$STDFU" flash app.bin >amb.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -ne 0 ] || fail "three boards and no selection must be refused"
+	expect_in amb.log ttyACM0 ttyACM1 ttyACM2 "--usb-path"
+	rm amb.log
+	;;
+companion-none)
+	make_image
+	set +e
+	"$EMU" --chip f405 --mode app --companion none -- sh -c '
+		t0=$(date +%s%N)
+		"$1" flash app.bin --timeout 2000
+		rc=$?
+		t1=$(date +%s%N)
+		echo "elapsed_ms $(( (t1 - t0) / 1000000 ))"
+		exit $rc' sh "$STDFU" >out.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq "$EXIT_TIMEOUT" ] || fail "expected exit $EXIT_TIMEOUT (timeout), got $rc"
+	expect_in out.log "never left" "companion"
+	ms=$(sed -n 's/^elapsed_ms //p' out.log)
+	echo "companion none: stdfu gave up after $ms ms (--timeout 2000)"
+	[ "$ms" -le 3000 ] || fail "took $ms ms, more than --timeout + 1 s"
+	[ "$ms" -ge 2000 ] || fail "gave up after $ms ms, before --timeout"
+	;;
+busy)
+	make_image
+	set +e
+	"$EMU" --chip f405 --mode app --dump out.bin -- sh -c '
+		exec 3<>/dev/ttyACM0
+		sleep 30 &
+		holder=$!
+		exec 3>&-
+		"$1" flash app.bin
+		rc=$?
+		kill $holder
+		exit $rc' sh "$STDFU" >out.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq "$EXIT_BUSY" ] || fail "expected exit $EXIT_BUSY (busy), got $rc"
+	expect_in out.log "held open by" "sleep"
+	all_ff out.bin
+	;;
+wait-app)
+	make_image
+	"$EMU" --chip f405 --mode app --dump out.bin -- \
+		"$STDFU" flash app.bin --wait-app --json >out.log 2>err.log || fail "flash --wait-app failed"
+	same_head out.bin app.bin
+	result=$(grep '"event":"result"' out.log)
+	for step in trigger left dfu_found erase write verify leave app_back; do
+		echo "$result" | grep -q "\"$step\":{\"ms\":" || fail "step $step missing: $result"
+	done
+	expect_in out.log '"event":"app_back"' '"port":"/dev/ttyACM0"'
+	# human output names the port that came back
+	"$EMU" --chip f405 --mode app -- "$STDFU" flash app.bin --wait-app >h.log 2>&1 ||
+		fail "flash --wait-app (human) failed"
+	expect_in h.log "app back: /dev/ttyACM0"
+	;;
+byte)
+	make_image
+	"$EMU" --chip g0 --mode app --companion byte=0xA5 --dump out.bin -- \
+		"$STDFU" flash app.bin --trigger-byte 0xA5 >out.log 2>&1 || fail "--trigger-byte 0xA5 failed"
+	same_head out.bin app.bin
+	expect_in out.log "byte 0xA5"
+	set +e
+	"$EMU" --chip g0 --mode app --companion byte=0xA5 -- \
+		"$STDFU" flash app.bin --timeout 1000 >bad.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq "$EXIT_TIMEOUT" ] || fail "a byte the companion does not know must time out, got $rc"
+	rm bad.log
+	;;
+list)
+	"$EMU" --chip f405 --mode app --boards 2 -- "$STDFU" list >out.log 2>&1 || fail "list failed"
+	expect_in out.log "/dev/ttyACM0" "/dev/ttyACM1" "1-1" "1-2" "0483:5740"
+	"$EMU" --chip f405 --mode app -- "$STDFU" list --json >j.log 2>&1 || fail "list --json failed"
+	expect_in j.log '"event":"app_port"' '"usb_path":"1-1"'
+	# an --app-id that matches nothing lists no application port
+	"$EMU" --chip f405 --mode app -- "$STDFU" list --app-id 1209:0001 >n.log 2>&1 ||
+		fail "list --app-id failed"
+	if grep -q ttyACM n.log; then fail "--app-id 1209:0001 listed the ST port"; fi
+	;;
+trigger)
+	"$EMU" --chip l4 --mode app --boards 3 -- sh -c '
+		"$1" trigger --usb-path 1-3 || exit 1
+		"$1" list' sh "$STDFU" >out.log 2>&1 || fail "stdfu trigger failed"
+	expect_in out.log "left the bus" "0483:df11"
+	grep -q '^1-3  0483:df11' out.log || fail "board 1-3 is not in DFU after stdfu trigger"
+	grep -q '^1-1  0483:5740' out.log || fail "board 1-1 must still run its application"
+	;;
+*)
+	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | wait-app | byte | list | trigger" >&2
+	exit 2
+	;;
+esac
+echo "ok: $*"
