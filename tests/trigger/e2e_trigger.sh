@@ -4,6 +4,7 @@
 #   e2e_trigger.sh boards3              --usb-path 1-2 changes only the middle board
 #   e2e_trigger.sh companion-none       timeout exit code + hint within --timeout + 1 s
 #   e2e_trigger.sh busy                 a port held by another process: its own error
+#   e2e_trigger.sh port                 --port names the tty; its board alone changes
 #   e2e_trigger.sh wait-app             --wait-app and the JSON steps
 #   e2e_trigger.sh byte                 --trigger-byte must match the companion's byte
 #   e2e_trigger.sh list                 stdfu list shows application ports
@@ -128,6 +129,22 @@ busy)
 	expect_in out.log "held open by" "sleep"
 	all_ff out.bin
 	;;
+port)
+	# --port names the tty directly; its USB path is still what is followed
+	make_image
+	"$EMU" --chip l4 --mode app --boards 2 --dump out.bin -- \
+		"$STDFU" flash app.bin --port /dev/ttyACM1 --json >out.log 2>&1 || fail "--port failed"
+	same_head out.bin.2 app.bin
+	all_ff out.bin.1
+	expect_in out.log '"event":"dfu_found"' '"usb_path":"1-2"'
+	set +e
+	"$EMU" --chip l4 --mode app -- "$STDFU" flash app.bin --port /dev/ttyACM7 >bad.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq 3 ] || fail "a --port that does not exist must exit 3 (no device), got $rc"
+	expect_in bad.log "/dev/ttyACM7"
+	rm bad.log
+	;;
 wait-app)
 	make_image
 	"$EMU" --chip f405 --mode app --dump out.bin -- \
@@ -176,7 +193,7 @@ trigger)
 	grep -q '^1-1  0483:5740' out.log || fail "board 1-1 must still run its application"
 	;;
 *)
-	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | wait-app | byte | list | trigger" >&2
+	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | port | wait-app | byte | list | trigger" >&2
 	exit 2
 	;;
 esac
