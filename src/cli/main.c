@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_convert.h"
 
 #ifndef STDFU_VERSION
 #define STDFU_VERSION "0.0.0"
@@ -64,6 +65,7 @@ const struct cli_cmd cli_commands[] = {
 	 "remove read protection (MASS-ERASES the flash)",
 	 "Sends Read Unprotect: the ROM erases the whole flash, removes read protection\n"
 	 "(RDP level 1 -> 0) and resets. Needs --yes because every byte of flash is lost."},
+	CMD_CONVERT_ENTRY,
 	{NULL, NULL, 0, 0, 0, NULL, NULL, NULL},
 };
 
