@@ -110,6 +110,10 @@ static int add_roothub(struct emu_ctx *ctx, char *err, size_t errlen)
 	append(s, "H: descriptors=");
 	append_hex(s, roothub_desc, sizeof(roothub_desc));
 	append(s, "\n\n");
+	/* a virtual console, so that /sys/class/tty exists with no ttyACM either,
+	 * as on any Linux system (libserialport fails to list without it) */
+	append(s, "P: /devices/virtual/tty/tty0\nE: SUBSYSTEM=tty\nE: DEVNAME=/dev/tty0\n");
+	append(s, "A: dev=4:0\n\n");
 	if (!umockdev_testbed_add_from_string(ctx->testbed, s->str, &gerr)) {
 		snprintf(err, errlen, "cannot create the emulated root hub: %s", gerr->message);
 		g_error_free(gerr);

@@ -92,7 +92,9 @@ static void sync_line_coding(EmuTty *t, struct emu_reply *r)
 	unsigned bits;
 
 	memset(r, 0, sizeof(*r));
-	if (t->master_fd < 0 || t->board->kind != EMU_DEV_APP || tcgetattr(t->master_fd, &tio) < 0)
+	/* cdc_acm sends the line coding while the tty is open (open, set_termios) */
+	if (t->opens <= 0 || t->master_fd < 0 || t->board->kind != EMU_DEV_APP ||
+	    tcgetattr(t->master_fd, &tio) < 0)
 		return;
 	if (t->have_last && cfgetospeed(&tio) == cfgetospeed(&t->last) &&
 	    (tio.c_cflag & (CSIZE | PARENB | PARODD | CSTOPB)) ==
@@ -265,10 +267,12 @@ static void emu_tty_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClien
 				0);
 	memset(&r2, 0, sizeof(r2));
 	g_mutex_lock(&b->lock);
-	sync_line_coding(t, &r1);
 	/* tty_port_block_til_ready() raises DTR and RTS on the first open */
-	if (t->opens++ == 0)
+	if (t->opens++ == 0) {
+		t->have_last = false;
 		set_ctrl(t, EMU_APP_CTRL_DTR | EMU_APP_CTRL_RTS, &r2);
+	}
+	sync_line_coding(t, &r1);
 	g_mutex_unlock(&b->lock);
 	act_from_worker(t, &r1, &r2);
 }
