@@ -213,13 +213,18 @@ void cli_trigger_json_steps(struct cli *c, bool before, bool *first)
 
 int cmd_trigger(struct cli *c)
 {
+	const struct stdfu_trigger_result *r = &c->trig.res;
+	struct stdfu_result res;
 	int rc = cli_get_to_dfu(c);
 
 	if (rc)
 		return out_fail(c, rc);
+	/* The ROM's port path on stdout, for scripts: stdfu flash --usb-path $(...) */
 	if (c->mode == OUT_HUMAN)
-		printf("%s\n", c->trig.res.dfu.path);
-	return out_result(c, STDFU_OK, NULL);
+		printf("%s\n", r->dfu.path);
+	memset(&res, 0, sizeof(res));
+	res.ns = (r->trigger_ms + r->left_ms + r->found_ms) * 1000000u;
+	return out_result(c, STDFU_OK, &res);
 }
 
 /* ---- stdfu list: the application ports ------------------------------------------ */
