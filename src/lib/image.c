@@ -439,8 +439,8 @@ int stdfu_image_load(const char *path, const struct stdfu_image_load_opts *opts,
 {
 	size_t max = opts && opts->max_size ? opts->max_size : IMG_DEFAULT_MAX_SIZE;
 	size_t limit = max > SIZE_MAX / FILE_SIZE_FACTOR ? SIZE_MAX : max * FILE_SIZE_FACTOR;
-	uint8_t *buf;
-	size_t len;
+	uint8_t *buf = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (!path || !out)

@@ -134,7 +134,7 @@ static int parse_group(struct cursor *c, struct stdfu_layout *l, uint64_t *addr)
 {
 	struct stdfu_sector_group *g;
 	uint64_t count, size, mult;
-	char letter;
+	char letter = 0;
 	int rc;
 
 	if (l->n_groups >= STDFU_LAYOUT_MAX_GROUPS)
@@ -172,7 +172,7 @@ static int parse_group(struct cursor *c, struct stdfu_layout *l, uint64_t *addr)
 
 static int parse_region(struct cursor *c, struct stdfu_layout *l)
 {
-	uint32_t start;
+	uint32_t start = 0;
 	uint64_t addr;
 	int rc;
 

@@ -161,7 +161,7 @@ int stdfu_bus_snapshot(struct stdfu_ctx *ctx, struct stdfu_bus_dev **out, size_t
 /* "comm (pid N)" of a process. */
 static void who_is(const char *pid, char *who, size_t cap)
 {
-	char path[64], comm[64] = "?";
+	char path[300], comm[64] = "?";
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
@@ -187,7 +187,7 @@ static int pty_index(dev_t rdev)
 /* True if fd @fd of @pid is the master of pty @index ("tty-index:" in fdinfo). */
 static bool is_master_of(const char *pid, const char *fd, int index)
 {
-	char path[320], line[128];
+	char path[600], line[128];
 	bool hit = false;
 	FILE *f;
 
@@ -208,7 +208,7 @@ static bool is_master_of(const char *pid, const char *fd, int index)
  */
 static bool fd_dir_holds(const char *pid, dev_t rdev)
 {
-	char dir[64], fdpath[320];
+	char dir[300], fdpath[600];
 	struct dirent *fe;
 	struct stat st;
 	bool hit = false, master = false;
@@ -242,7 +242,7 @@ static bool fd_dir_holds(const char *pid, dev_t rdev)
  */
 int stdfu_port_holder_fd(int fd, char *who, size_t cap)
 {
-	char self[64], mypid[16], one[96];
+	char self[64], mypid[16], one[360];
 	struct dirent *pe;
 	struct stat st;
 	DIR *proc;
