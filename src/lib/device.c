@@ -75,9 +75,9 @@ static void read_interfaces(const struct libusb_config_descriptor *cfg,
 	}
 }
 
-static void read_strings(struct stdfu_ctx *ctx, libusb_device_handle *h,
-			 const struct libusb_device_descriptor *dd, struct stdfu_device_info *info,
-			 const uint8_t *istr)
+static int read_strings(struct stdfu_ctx *ctx, libusb_device_handle *h,
+			const struct libusb_device_descriptor *dd, struct stdfu_device_info *info,
+			const uint8_t *istr)
 {
 	uint8_t lang[4];
 	uint16_t langid;
@@ -85,8 +85,13 @@ static void read_strings(struct stdfu_ctx *ctx, libusb_device_handle *h,
 
 	ctx->transfers++;
 	rc = libusb_get_string_descriptor(h, 0, 0, lang, sizeof(lang));
+	if (rc == LIBUSB_ERROR_NO_DEVICE)
+		return rc; /* leaving the bus as we look: not a device to offer */
 	langid = rc >= 4 ? (uint16_t)(lang[2] | lang[3] << 8) : 0x0409;
-	stdfu_usb_get_string(ctx, h, langid, dd->iSerialNumber, info->serial, sizeof(info->serial));
+	rc = stdfu_usb_get_string(ctx, h, langid, dd->iSerialNumber, info->serial,
+				  sizeof(info->serial));
+	if (rc == LIBUSB_ERROR_NO_DEVICE)
+		return rc;
 	stdfu_usb_get_string(ctx, h, langid, dd->iProduct, info->product, sizeof(info->product));
 	for (size_t a = 0; a < info->n_alts; a++) {
 		struct stdfu_alt *alt = &info->alts[a];
@@ -96,6 +101,7 @@ static void read_strings(struct stdfu_ctx *ctx, libusb_device_handle *h,
 		alt->layout_ok = stdfu_layout_parse(alt->string, &alt->layout) == STDFU_OK;
 	}
 	stdfu_error_clear(); /* a bad layout string is reported where it is used */
+	return STDFU_OK;
 }
 
 static int describe(struct stdfu_ctx *ctx, libusb_device *udev,
@@ -126,9 +132,9 @@ static int describe(struct stdfu_ctx *ctx, libusb_device *udev,
 	}
 	if (rc)
 		return rc; /* gone between listing and opening: skip it */
-	read_strings(ctx, h, dd, info, istr);
+	rc = read_strings(ctx, h, dd, info, istr);
 	libusb_close(h);
-	return STDFU_OK;
+	return rc;
 }
 
 int stdfu_device_scan(struct stdfu_ctx *ctx, struct stdfu_device_list **out)

@@ -170,9 +170,10 @@ def t_interop():
     other = write("other.bin", data2[:100] + bytes([data2[100] ^ 0x01]) + data2[101:])
     # dfu-util leaves; the emulated ROM comes back (the random image is no app),
     # as a new device instance with the flash dfu-util wrote.
-    rc, out, err = emu(sh(f"B=$('{STDFU}' list --json); "
+    rc, out, err = emu(sh(f"addr() {{ '{STDFU}' list --json | grep -o '\"address\":[0-9]*'; }}; "
+                          f"B=$(addr); "
                           f"'{DFU_UTIL}' -a 0 -s {hex(BASE)}:leave -D '{img2}' >/dev/null; "
-                          f"for i in $(seq 50); do A=$('{STDFU}' list --json); "
+                          f"for i in $(seq 50); do A=$(addr); "
                           f"[ -n \"$A\" ] && [ \"$A\" != \"$B\" ] && break; sleep 0.1; done; "
                           f"'{STDFU}' verify '{img2}'; echo VERIFY=$?; "
                           f"'{STDFU}' verify '{other}'; echo VERIFY_OTHER=$?"))
