@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdfu/flash.h>
+#include <stdfu/image.h>
 #include <stdfu/plan.h>
 
 #ifdef __cplusplus
@@ -64,6 +66,18 @@ bool stdfu_incremental_sector_matches(const struct stdfu_plan *plan, uint32_t st
  */
 int stdfu_incremental_filter(struct stdfu_plan *plan, stdfu_incremental_read_fn read, void *user,
 			     struct stdfu_incremental_stats *st);
+
+/**
+ * stdfu_flash() with --incremental: plan each alt of @img as stdfu_flash()
+ * would, read back the sectors the plan would erase (STDFU_PHASE_READ),
+ * drop the ones that already match, then erase, write and verify only the
+ * rest (by calling stdfu_flash() on what is left), and leave DFU at the
+ * address a full flash would use. When nothing differs, the device is only
+ * read and left. @st may be NULL; @res adds up every phase.
+ */
+int stdfu_flash_incremental(struct stdfu_device *dev, const struct stdfu_image *img,
+			    const struct stdfu_flash_opts *opts, struct stdfu_result *res,
+			    struct stdfu_incremental_stats *st);
 
 #ifdef __cplusplus
 }

@@ -51,6 +51,7 @@ enum cli_opt_bit {
 	OPT_TRIGGER = 1 << 11,	/* --method --trigger-byte --timeout --any-port --port */
 	OPT_APP_ID = 1 << 12,	/* --app-id (repeatable) */
 	OPT_WAIT_APP = 1 << 13, /* --wait-app */
+	OPT_INCREMENTAL = 1 << 14, /* --incremental (flash) */
 };
 
 enum out_mode { OUT_HUMAN, OUT_QUIET, OUT_JSON };
@@ -82,6 +83,7 @@ struct cli {
 	uint32_t address, length;
 	uint8_t alt;
 	bool no_verify, no_leave, mass, yes, force;
+	bool incremental; /* flash: skip sectors that already hold the image */
 	enum stdfu_poll_policy poll;
 	const char *format;
 	int nargs;

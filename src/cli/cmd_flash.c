@@ -2,7 +2,24 @@
 /* stdfu flash FILE: erase, write, verify, leave. */
 #include <stdio.h>
 
+#include <stdfu/incremental.h>
+
 #include "cli.h"
+
+/* --incremental: say how much was skipped (the read-back is the "read" phase). */
+static void report_incremental(struct cli *c, const struct stdfu_incremental_stats *st)
+{
+	if (c->mode == OUT_JSON) {
+		printf("{\"event\":\"incremental\",\"sectors\":%zu,\"sectors_skipped\":%zu,"
+		       "\"bytes_read\":%llu,\"bytes_skipped\":%llu}\n",
+		       st->sectors, st->sectors_skipped, (unsigned long long)st->bytes_read,
+		       (unsigned long long)st->bytes_skipped);
+		fflush(stdout);
+		return;
+	}
+	out_msg(c, "incremental: %zu of %zu sectors already up to date, %llu bytes not rewritten",
+		st->sectors_skipped, st->sectors, (unsigned long long)st->bytes_skipped);
+}
 
 int cmd_flash(struct cli *c)
 {
@@ -11,6 +28,7 @@ int cmd_flash(struct cli *c)
 	struct stdfu_image *img = NULL;
 	struct stdfu_device *dev = NULL;
 	struct stdfu_device_info rom;
+	struct stdfu_incremental_stats inc = {0};
 	int rc;
 
 	if (c->trig.wait_app && c->no_leave) {
@@ -28,8 +46,13 @@ int cmd_flash(struct cli *c)
 	}
 	if (!rc) {
 		cli_place_raw(c, img, stdfu_device_get_info(dev));
-		rc = stdfu_flash(dev, img, &o, &res);
+		if (c->incremental)
+			rc = stdfu_flash_incremental(dev, img, &o, &res, &inc);
+		else
+			rc = stdfu_flash(dev, img, &o, &res);
 		rom = *stdfu_device_get_info(dev);
+		if (!rc && c->incremental)
+			report_incremental(c, &inc);
 	}
 	cli_release(c, dev);
 	/* For test stations: the new application's port is back (trigger work). */

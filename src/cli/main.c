@@ -27,9 +27,10 @@ const struct cli_cmd cli_commands[] = {
 	 "size, the DFU version and the current DFU state and status."},
 	{"flash", cmd_flash,
 	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
-		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP,
+		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP | OPT_INCREMENTAL,
 	 1, 1,
 	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
+	 "       [--incremental]\n"
 	 "       [--method byte|touch1200|detach|none] [--port TTY] [--app-id VID:PID]...\n"
 	 "       [--trigger-byte 0xNN] [--timeout MS] [--any-port] [--wait-app] [--json]",
 	 "trigger the application into DFU, erase, write, verify and start an image",
@@ -40,7 +41,9 @@ const struct cli_cmd cli_commands[] = {
 	 "DFU mode so that the application starts (--wait-app: until its port is back).\n"
 	 "FILE may be raw binary (placed at --address, default the start of the internal\n"
 	 "flash), Intel HEX, S-record, ELF or DfuSe; the format is detected (--format\n"
-	 "overrides). Checks that the image fits before touching the device."},
+	 "overrides). Checks that the image fits before touching the device.\n"
+	 "--incremental reads back the sectors FILE touches first and skips erasing and\n"
+	 "writing those that already hold exactly what a full flash would leave."},
 	{"trigger", cmd_trigger, OPT_SELECT | OPT_TRIGGER | OPT_APP_ID, 0, 0,
 	 "[SELECT] [--port TTY] [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN]\n"
 	 "       [--timeout MS] [--any-port] [--json]",
@@ -93,6 +96,7 @@ enum {
 	O_PORT,
 	O_APP_ID,
 	O_WAIT_APP,
+	O_INCREMENTAL,
 };
 
 static const struct option long_opts[] = {
@@ -119,6 +123,7 @@ static const struct option long_opts[] = {
 	{"port", required_argument, NULL, O_PORT},
 	{"app-id", required_argument, NULL, O_APP_ID},
 	{"wait-app", no_argument, NULL, O_WAIT_APP},
+	{"incremental", no_argument, NULL, O_INCREMENTAL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -132,7 +137,7 @@ static const struct {
 	{O_FORCE, OPT_FORCE},	{O_FORMAT, OPT_FORMAT},	      {O_ALT, OPT_ALT},
 	{O_METHOD, OPT_TRIGGER}, {O_TRIGGER_BYTE, OPT_TRIGGER}, {O_TIMEOUT, OPT_TRIGGER},
 	{O_ANY_PORT, OPT_TRIGGER}, {O_PORT, OPT_TRIGGER}, {O_APP_ID, OPT_APP_ID},
-	{O_WAIT_APP, OPT_WAIT_APP},
+	{O_WAIT_APP, OPT_WAIT_APP}, {O_INCREMENTAL, OPT_INCREMENTAL},
 };
 
 static void usage(FILE *f)
@@ -226,6 +231,9 @@ static int set_option(struct cli *c, int opt, const char *arg)
 		return 0;
 	case O_NO_LEAVE:
 		c->no_leave = true;
+		return 0;
+	case O_INCREMENTAL:
+		c->incremental = true;
 		return 0;
 	case O_MASS:
 		c->mass = true;
