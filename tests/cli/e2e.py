@@ -264,6 +264,28 @@ def t_commands():
     dumps = [read(f"b.bin.{i}") for i in (1, 2, 3)]
     check(rc == 0 and dumps[1][:5000] == data and dumps[0] == dumps[2] == b"\xff" * SIZE,
           "--usb-path 1-2 flashes only the middle board")
+    # A DFU suffix made for another device is refused unless --force.
+    suf = write("suffix.bin", data)
+    if shutil.which("dfu-suffix"):
+        subprocess.run(["dfu-suffix", "-v", "1234", "-p", "5678", "-a", suf],
+                       capture_output=True, check=True)
+        rc, out, err = emu([STDFU, "flash", suf])
+        check(rc == 17 and "--force" in err, f"suffix for 1234:5678 refused (exit 17): {err!r}")
+        rc, out, err = emu([STDFU, "flash", suf, "--force", "-q"], "--dump", path("dump.bin"))
+        check(rc == 0 and read("dump.bin")[:5000] == data, "--force flashes it (suffix stripped)")
+    # JSON: one object per line, in order, with the result last.
+    rc, out, err = emu([STDFU, "flash", img, "--json"])
+    events = [(o["event"], o.get("phase")) for o in json_lines(out)]
+    order = [e for e in events if e[0] in ("device", "phase_start", "phase_end", "result")]
+    check(rc == 0 and all(line.startswith("{") for line in out.splitlines()),
+          "--json prints only JSON lines")
+    check(("device", None) in order and order[-1] == ("result", None) and
+          [p for e, p in order if e == "phase_end"] == ["prepare", "erase", "write", "verify",
+                                                       "leave"],
+          f"--json event order: {order}")
+    res = result(out)
+    check(res["phases"]["write"]["transfers"] == 3 * 3 + 3 and res["transfers_total"] > 0,
+          f"--json counts 3 transfers per block + 1 Set Address: {res['phases']['write']}")
     # Usage errors.
     for args in (["flash"], ["flash", img, "--poll", "never"], ["erase"],
                  ["read", rb, "--address", "0x08000000"], ["frobnicate"],
