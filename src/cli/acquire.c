@@ -36,7 +36,8 @@ int cli_acquire(struct cli *c, struct stdfu_device **dev)
 	if (rc == STDFU_ERR_AMBIGUOUS) {
 		int code = out_fail(c, rc);
 
-		out_candidates(c, list);
+		if (list) /* else the trigger step's detail already lists them */
+			out_candidates(c, list);
 		stdfu_device_list_free(list);
 		return code; /* > 0: an exit code, already reported */
 	}

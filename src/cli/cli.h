@@ -33,6 +33,7 @@ enum cli_exit {
 	CLI_EXIT_REFUSED = 19,	  /* device came back in the wrong mode or place */
 	CLI_EXIT_UNSUPPORTED = 20,
 	CLI_EXIT_ELSEWHERE = 21, /* DFU appeared on another USB port path (no --any-port) */
+	CLI_EXIT_ADDRESS = 22,	 /* address outside the device memory */
 };
 
 /* Options, parsed once; each command says which ones it accepts. */

@@ -254,6 +254,8 @@ int cli_exit_code(int err)
 		return CLI_EXIT_UNSUPPORTED;
 	case STDFU_ERR_ELSEWHERE:
 		return CLI_EXIT_ELSEWHERE;
+	case STDFU_ERR_ADDRESS:
+		return CLI_EXIT_ADDRESS;
 	default:
 		return CLI_EXIT_INTERNAL;
 	}
@@ -274,7 +276,11 @@ static const char *hint(int err)
 	case STDFU_ERR_BUSY:
 		return "another program (dfu-util, another stdfu) has the device open; close it";
 	case STDFU_ERR_FIT:
-		return "check the image and --address against the memory map of `stdfu info`";
+		return "the image is too big for this part (or hits memory that is not writable): "
+		       "check it against the memory map of `stdfu info`";
+	case STDFU_ERR_ADDRESS:
+		return "give an --address inside the flash (see `stdfu info`), or check where the "
+		       "image is linked";
 	case STDFU_ERR_PROTECTED:
 		return "read protection (RDP level 1) is active: the ROM refuses to erase, write "
 		       "or read the flash. `stdfu unprotect --yes` removes it; that MASS-ERASES "
