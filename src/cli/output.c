@@ -112,6 +112,9 @@ static void human_event(struct cli *c, const struct stdfu_event *ev)
 	if (ev->type == STDFU_EVENT_PHASE_END) {
 		if (c->tty && ev->total)
 			bar(ev, true);
+		else if (ev->phase == STDFU_PHASE_LEAVE)
+			fprintf(stderr, "left DFU mode; device gone from the bus after %.2f s\n",
+				t - prog.t0);
 		else {
 			char total[32];
 
