@@ -289,8 +289,8 @@ static void settle(struct stdfu_ctx *ctx, const struct stdfu_bus_dev *d)
 	}
 }
 
-static int send(struct run *r, const struct stdfu_trigger_opts *o, const struct stdfu_app_port *a,
-		struct wait_io *io)
+static int send_trigger(struct run *r, const struct stdfu_trigger_opts *o,
+			const struct stdfu_app_port *a, struct wait_io *io)
 {
 	uint8_t byte = o->trigger_byte >= 0 && o->trigger_byte <= 0xff ? (uint8_t)o->trigger_byte
 								       : STDFU_TRIGGER_BYTE_DEFAULT;
@@ -348,18 +348,18 @@ int stdfu_trigger_to_dfu(struct stdfu_ctx *ctx, const struct stdfu_trigger_opts 
 	rc = stdfu_bus_snapshot(ctx, &snap, &n);
 	if (rc)
 		return rc;
-	stdfu_wait_init(&w, STDFU_WAIT_FOR_DFU, app.path, app.bus, app.address, o->sel.app_ids,
-			o->sel.n_app_ids, o->any_port, snap, n, 0, 0);
-	free(snap);
-	rc = send(&r, o, &app, &io);
-	if (rc)
+	rc = send_trigger(&r, o, &app, &io);
+	if (rc) {
+		free(snap);
 		return rc;
+	}
 	sent = now_ms();
 	res->trigger_ms = sent - r.t0;
 	emit(&r, STDFU_TRIGGER_EV_SENT, app.path, app.serial, app.address, false);
-	/* The clock of the wait starts when the trigger is out. */
-	w.start_ms = sent;
-	w.deadline_ms = sent + (o->timeout_ms ? o->timeout_ms : STDFU_TRIGGER_TIMEOUT_DEFAULT_MS);
+	/* --timeout counts from the trigger; the baseline is the bus before it. */
+	stdfu_wait_init(&w, STDFU_WAIT_FOR_DFU, app.path, app.bus, app.address, o->sel.app_ids,
+			o->sel.n_app_ids, o->any_port, snap, n, sent, o->timeout_ms);
+	free(snap);
 	io.close_at = sent + STDFU_TRIGGER_HOST_POST_SILENCE_MS;
 	rc = wait_loop(&r, &w, &io, &res->dfu, &left);
 	if (rc)
