@@ -18,5 +18,6 @@
 #include <stdfu/image.h>
 #include <stdfu/plan.h>
 #include <stdfu/flash.h>
+#include <stdfu/trigger.h>
 
 #endif
