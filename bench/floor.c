@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * floor --chip NAME --size BYTES [--address ADDR]
+ * floor --chip NAME --size BYTES [--address ADDR] [--check]
  *
  * The device-bound floor of flashing BYTES at ADDR (default: the flash base)
  * on an emulated chip with `stdfu-emu --timing real`: the time the modelled
@@ -21,7 +21,8 @@
  * (erase every touched sector, one Set Address, every block, read back,
  * leave; each request sent the instant the previous reply is ready) and
  * reports the virtual time that took, plus the model's own device_busy_ns.
- * The benchmark refuses to report a floor when the two disagree.
+ * The benchmark refuses to report a floor when the two disagree; --check
+ * makes floor itself exit 1 then (a ctest runs it for every chip).
  *
  * Output: one JSON object on stdout.
  */
@@ -49,7 +50,7 @@ static int analytic(const struct emu_chip *chip, uint32_t addr, uint32_t size, s
 {
 	const struct emu_chip_timing *t = &chip->timing;
 	struct emu_memmap map;
-	uint32_t end = addr + size;
+	uint64_t end = (uint64_t)addr + size, covered = 0;
 
 	memset(f, 0, sizeof(*f));
 	if (emu_layout_parse(chip->alt[0].layout, &map) != 0) {
@@ -62,6 +63,9 @@ static int analytic(const struct emu_chip *chip, uint32_t addr, uint32_t size, s
 
 		if (s->start >= end || (uint64_t)s->start + s->size <= addr)
 			continue;
+		covered +=
+			(s->start + (uint64_t)s->size < end ? s->start + (uint64_t)s->size : end) -
+			(s->start > addr ? s->start : addr);
 		ns = erase_ns_for(t, s->size);
 		if (!ns) {
 			fprintf(stderr, "floor: no erase time for a %u-byte sector\n", s->size);
@@ -72,6 +76,11 @@ static int analytic(const struct emu_chip *chip, uint32_t addr, uint32_t size, s
 		f->n_sectors++;
 	}
 	free(map.sec);
+	if (covered != size) {
+		fprintf(stderr, "floor: %u bytes at 0x%08x do not fit the %s flash\n", size, addr,
+			chip->name);
+		return -1;
+	}
 	for (uint32_t off = 0; off < size; off += chip->transfer_size) {
 		uint32_t len = size - off < chip->transfer_size ? size - off : chip->transfer_size;
 
@@ -194,6 +203,23 @@ static int simulate(const struct emu_chip *chip, uint32_t addr, uint32_t size, u
 	return h.failed ? -1 : 0;
 }
 
+static int within(uint64_t a, uint64_t b, uint64_t pct)
+{
+	uint64_t d = a > b ? a - b : b - a;
+
+	return d * 100 <= b * pct;
+}
+
+/* The analytic floor matches the model within 1 %, and the model's own busy
+ * time is exactly the erase and programming time. */
+static int agree(const struct floor *f, int sim_ok, uint64_t sim_w, uint64_t sim_v, uint64_t busy)
+{
+	uint64_t w = f->erase_ns + f->program_ns + f->bus_down_ns;
+
+	return sim_ok && within(sim_w, w, 1) && within(sim_v, w + f->bus_up_ns, 1) &&
+	       busy == f->erase_ns + f->program_ns;
+}
+
 static int parse_u32(const char *s, uint32_t *out)
 {
 	char *end;
@@ -244,13 +270,18 @@ int main(int argc, char **argv)
 {
 	const struct emu_chip *chip = NULL;
 	uint32_t addr = 0, size = 0;
-	int have_addr = 0;
+	int have_addr = 0, check = 0;
 	uint64_t sim_w = 0, sim_v = 0, busy = 0;
 	struct floor f;
 	int sim_ok;
 
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--chip"))
+	for (int i = 1; i < argc; i += 2) {
+		if (!strcmp(argv[i], "--check")) {
+			check = 1;
+			i--;
+		} else if (i + 1 >= argc) {
+			chip = NULL;
+		} else if (!strcmp(argv[i], "--chip"))
 			chip = emu_chip_find(argv[i + 1]);
 		else if (!strcmp(argv[i], "--size") && parse_u32(argv[i + 1], &size) == 0)
 			continue;
@@ -269,5 +300,10 @@ int main(int argc, char **argv)
 		return 1;
 	sim_ok = simulate(chip, addr, size, &sim_w, &sim_v, &busy) == 0;
 	print_json(chip, addr, size, &f, sim_ok, sim_w, sim_v, busy);
+	if (check && !agree(&f, sim_ok, sim_w, sim_v, busy)) {
+		fprintf(stderr, "floor: %s %u bytes: the floor disagrees with the model\n",
+			chip->name, size);
+		return 1;
+	}
 	return 0;
 }
