@@ -278,7 +278,7 @@ static int load_flash(struct emu_board *b, const struct emu_options *o)
 	if (addr < base || addr - base > size || len > size - (addr - base)) {
 		fprintf(stderr,
 			"stdfu-emu: --load: %s (%zu bytes at 0x%08x) does not fit in the %s "
-			"flash 0x%08x..0x%08x; give the address as FILE@0xADDR\n",
+			"flash 0x%08x..0x%08x; check the file and its @ADDR\n",
 			o->load_file, (size_t)len, addr, o->chip_name, base, base + size - 1);
 		g_free(data);
 		return EXIT_USAGE;

@@ -340,20 +340,70 @@ static int do_discard(EmuUsbfs *self, const UMockdevIoctlClient *client, UMockde
 	return EINVAL;
 }
 
-static int do_sync_control(EmuUsbfs *self, UMockdevIoctlData *arg, long *res)
+/* An ioctl answered later, from umockdev's worker context, never by sleeping. */
+struct deferred {
+	EmuUsbfs *self;
+	UMockdevIoctlClient *client;
+	bool retry_reap; /* blocking REAPURB: try again every millisecond */
+	long res;
+	int err;
+	unsigned generation;
+	struct emu_reply reply;
+};
+
+static gboolean deferred_cb(gpointer data)
 {
+	struct deferred *d = data;
+
+	if (umockdev_ioctl_client_get_connected(d->client)) {
+		if (d->retry_reap) {
+			int e = do_reap(d->self, d->client,
+					umockdev_ioctl_client_get_arg(d->client));
+			if (e == EAGAIN)
+				return G_SOURCE_CONTINUE;
+			umockdev_ioctl_client_complete(d->client, e ? -1 : 0, e);
+		} else {
+			emu_board_after_reply(d->self->board, d->generation, &d->reply);
+			umockdev_ioctl_client_complete(d->client, d->err ? -1 : d->res, d->err);
+		}
+	}
+	g_object_unref(d->client);
+	g_object_unref(d->self);
+	g_free(d);
+	return G_SOURCE_REMOVE;
+}
+
+static void defer(EmuUsbfs *self, UMockdevIoctlClient *client, struct deferred *d, guint ms)
+{
+	GSource *src = g_timeout_source_new(ms);
+
+	d->self = g_object_ref(self);
+	d->client = g_object_ref(client);
+	g_source_set_callback(src, deferred_cb, d, NULL);
+	/* umockdev runs each client on the worker's thread-default context */
+	g_source_attach(src, g_main_context_get_thread_default());
+	g_source_unref(src);
+}
+
+/* USBDEVFS_CONTROL: synchronous for the caller, but a busy device answers late. */
+static void do_sync_control(EmuUsbfs *self, UMockdevIoctlClient *client)
+{
+	struct deferred *d = g_new0(struct deferred, 1);
 	struct usbdevfs_ctrltransfer *ct;
 	UMockdevIoctlData *data, *buf = NULL;
 	struct emu_setup s;
-	struct emu_reply r;
 	GError *err = NULL;
 	uint8_t dummy[1];
+	uint64_t now;
 	bool stale;
 
-	data = umockdev_ioctl_data_resolve(arg, 0, sizeof(*ct), &err);
+	d->generation = self->generation;
+	data = umockdev_ioctl_data_resolve(umockdev_ioctl_client_get_arg(client), 0, sizeof(*ct),
+					   &err);
 	if (!data) {
 		g_clear_error(&err);
-		return EFAULT;
+		d->err = EFAULT;
+		goto out;
 	}
 	g_object_unref(data); /* borrowed from here on, see arg_struct() */
 	ct = (struct usbdevfs_ctrltransfer *)data->data;
@@ -363,23 +413,23 @@ static int do_sync_control(EmuUsbfs *self, UMockdevIoctlData *arg, long *res)
 			data, offsetof(struct usbdevfs_ctrltransfer, data), s.wLength, &err);
 		if (!buf) {
 			g_clear_error(&err);
-			return EFAULT;
+			d->err = EFAULT;
+			goto out;
 		}
 		g_object_unref(buf);
 	}
-	memset(&r, 0, sizeof(r));
-	do_control(self, &s, buf ? buf->data : dummy, s.wLength, &r, &stale);
-	if (stale)
-		return ENODEV;
-	/* A synchronous caller blocks anyway; a busy device just answers late.
-	 * Only libusb's async path (SUBMITURB) matters for parallel boards. */
-	if (r.ready_at_ns > emu_now_ns())
-		g_usleep((r.ready_at_ns - emu_now_ns()) / 1000);
-	emu_board_after_reply(self->board, self->generation, &r);
-	if (r.kind != EMU_REPLY_ACK)
-		return errno_of_reply(&r);
-	*res = (s.bmRequestType & 0x80) ? (long)r.len : s.wLength;
-	return 0;
+	do_control(self, &s, buf ? buf->data : dummy, s.wLength, &d->reply, &stale);
+	if (stale) {
+		d->err = ENODEV;
+		goto out;
+	}
+	d->err = errno_of_reply(&d->reply);
+	d->res = (s.bmRequestType & 0x80) ? (long)d->reply.len : s.wLength;
+out:
+	now = emu_now_ns();
+	defer(self, client, d,
+	      d->reply.ready_at_ns > now ? (guint)((d->reply.ready_at_ns - now + 999999) / 1000000)
+					 : 0);
 }
 
 static UMockdevIoctlData *arg_struct(UMockdevIoctlClient *client, gsize size)
@@ -491,8 +541,6 @@ static int handle(EmuUsbfs *self, UMockdevIoctlClient *client, long *res)
 	switch (req) {
 	case USBDEVFS_SUBMITURB:
 		return do_submit(self, client, arg);
-	case USBDEVFS_CONTROL:
-		return do_sync_control(self, arg, res);
 	case USBDEVFS_GET_CAPABILITIES:
 		d = arg_struct(client, sizeof(uint32_t));
 		if (!d)
@@ -571,8 +619,23 @@ static int handle(EmuUsbfs *self, UMockdevIoctlClient *client, long *res)
 static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
 {
 	EmuUsbfs *self = (EmuUsbfs *)base;
+	unsigned long req = umockdev_ioctl_client_get_request(client);
 	long res = 0;
-	int e = handle(self, client, &res);
+	int e;
+
+	if (req == USBDEVFS_CONTROL && !g_atomic_int_get(&self->gone)) {
+		do_sync_control(self, client);
+		return TRUE;
+	}
+	e = handle(self, client, &res);
+	if (e == EAGAIN && req == USBDEVFS_REAPURB) {
+		/* the blocking reap waits, like the kernel's, without blocking us */
+		struct deferred *d = g_new0(struct deferred, 1);
+
+		d->retry_reap = true;
+		defer(self, client, d, 1);
+		return TRUE;
+	}
 
 	umockdev_ioctl_client_complete(client, e ? -1 : res, e);
 	return TRUE;
