@@ -238,7 +238,7 @@ static void reexec_under_preload(char **argv)
 {
 	const char *pre = getenv("LD_PRELOAD");
 	const char *asan = getenv("ASAN_OPTIONS");
-	char *v;
+	char *v, *self;
 
 	if (pre && strstr(pre, "libumockdev-preload"))
 		return;
@@ -256,7 +256,9 @@ static void reexec_under_preload(char **argv)
 	setenv("ASAN_OPTIONS", v, 1);
 	g_free(v);
 	setenv(REEXEC_ENV, "1", 1);
-	execv("/proc/self/exe", argv);
+	/* by its real path, so that ps and /proc/PID/comm say stdfu-emu, not exe */
+	self = g_file_read_link("/proc/self/exe", NULL);
+	execv(self ? self : "/proc/self/exe", argv);
 	fprintf(stderr, "stdfu-emu: cannot re-execute itself: %s\n", strerror(errno));
 	exit(EXIT_EMU);
 }

@@ -30,7 +30,6 @@ struct emu_tty {
 	UMockdevIoctlBase parent;
 	struct emu_board *board;
 	int master_fd;
-	int slave_fd; /* held open so the master never sees a hang-up */
 	guint watch, poll_timer, app_timer;
 	int opens;	     /* open file descriptions on the tty (worker thread) */
 	struct termios last; /* termios last turned into SET_LINE_CODING */
@@ -46,6 +45,7 @@ GType emu_tty_get_type(void);
 G_DEFINE_TYPE(EmuTty, emu_tty, UMOCKDEV_TYPE_IOCTL_BASE)
 
 static void schedule_app_poll(EmuTty *t);
+static gboolean ensure_watch(gpointer data);
 
 static void act(EmuTty *t, const struct emu_reply *r)
 {
@@ -274,6 +274,7 @@ static void emu_tty_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClien
 	}
 	sync_line_coding(t, &r1);
 	g_mutex_unlock(&b->lock);
+	g_main_context_invoke(NULL, ensure_watch, t);
 	act_from_worker(t, &r1, &r2);
 }
 
@@ -336,8 +337,13 @@ static gboolean rx_cb(gint fd, GIOCondition cond, gpointer data)
 
 	(void)cond;
 	n = read(fd, buf, sizeof(buf));
-	if (n <= 0)
+	if (n < 0 && errno == EAGAIN)
 		return G_SOURCE_CONTINUE;
+	if (n <= 0) {
+		/* no slave open any more (EIO/hang-up): watch again on the next open */
+		t->watch = 0;
+		return G_SOURCE_REMOVE;
+	}
 	memset(&r2, 0, sizeof(r2));
 	g_mutex_lock(&b->lock);
 	sync_line_coding(t, &r1);
@@ -356,17 +362,27 @@ static gboolean rx_cb(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/*
+ * Main thread. The master end of a pty reports a hang-up while no one has
+ * the slave open, so it is watched only from an open on (and the testbed
+ * never holds the slave itself: a busy-port check must not see us).
+ */
+static gboolean ensure_watch(gpointer data)
+{
+	EmuTty *t = data;
+
+	if (!t->watch && t->master_fd >= 0)
+		t->watch = g_unix_fd_add(t->master_fd, G_IO_IN, rx_cb, t);
+	return G_SOURCE_REMOVE;
+}
+
 void emu_tty_start(struct emu_tty *t, int master_fd)
 {
-	char *slave;
 	struct termios tio;
 
 	if (master_fd < 0 || t->master_fd >= 0)
 		return;
 	t->master_fd = master_fd;
-	slave = ptsname(master_fd);
-	if (slave)
-		t->slave_fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	/* raw, like a USB CDC endpoint: no echo, no line discipline games */
 	if (tcgetattr(master_fd, &tio) == 0) {
 		cfmakeraw(&tio);
@@ -374,7 +390,6 @@ void emu_tty_start(struct emu_tty *t, int master_fd)
 		tcsetattr(master_fd, TCSANOW, &tio);
 	}
 	g_unix_set_fd_nonblocking(master_fd, TRUE, NULL);
-	t->watch = g_unix_fd_add(master_fd, G_IO_IN, rx_cb, t);
 	t->poll_timer = g_timeout_add(EMU_TTY_POLL_MS, termios_poll_cb, t);
 }
 
@@ -395,7 +410,6 @@ static void emu_tty_class_init(EmuTtyClass *klass)
 static void emu_tty_init(EmuTty *t)
 {
 	t->master_fd = -1;
-	t->slave_fd = -1;
 }
 
 struct emu_tty *emu_tty_new(struct emu_board *b)
@@ -421,7 +435,5 @@ void emu_tty_free(struct emu_tty *t)
 		g_source_remove(t->poll_timer);
 	if (t->app_timer)
 		g_source_remove(t->app_timer);
-	if (t->slave_fd >= 0)
-		close(t->slave_fd);
 	g_object_unref(t);
 }
