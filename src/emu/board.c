@@ -36,7 +36,7 @@ static const char *std_req_name(uint8_t req)
 }
 
 static void log_request(const struct emu_board *b, const struct emu_setup *s,
-			const struct emu_reply *r, const uint8_t *data)
+			const struct emu_reply *r, const uint8_t *data, uint64_t now)
 {
 	const char *name = "?";
 	unsigned type = s->bmRequestType & 0x60;
@@ -51,10 +51,11 @@ static void log_request(const struct emu_board *b, const struct emu_setup *s,
 		       : s->bRequest == EMU_CDC_GET_LINE_CODING	       ? "GET_LINE_CODING"
 		       : s->bRequest == EMU_CDC_SET_CONTROL_LINE_STATE ? "SET_CONTROL_LINE_STATE"
 								       : dfu_req_name(s->bRequest);
-	fprintf(stderr, "stdfu-emu: board %u %s: %02x %02x %04x %04x %04x %-17s -> %s len %zu%s",
+	fprintf(stderr, "stdfu-emu: board %u %s: %02x %02x %04x %04x %04x %-17s -> %s len %zu",
 		b->index, b->kind == EMU_DEV_APP ? "app" : "rom", s->bmRequestType, s->bRequest,
-		s->wValue, s->wIndex, s->wLength, name, kinds[r->kind % 3], r->len,
-		r->ready_at_ns ? " (delayed)" : "");
+		s->wValue, s->wIndex, s->wLength, name, kinds[r->kind % 3], r->len);
+	if (r->ready_at_ns > now)
+		fprintf(stderr, " after %.3f ms", (double)(r->ready_at_ns - now) / 1e6);
 	if (type == 0x20 && b->kind == EMU_DEV_ROM && s->bRequest == 3 && r->kind == 0 &&
 	    r->len >= 6)
 		fprintf(stderr, " [status %u poll %lu state %u]", (unsigned)data[0],
@@ -92,7 +93,7 @@ void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8
 		emu_rom_control(b->rom, setup, data, cap, now, reply);
 	}
 	if (b->ctx->opt.verbose)
-		log_request(b, setup, reply, data);
+		log_request(b, setup, reply, data, now);
 }
 
 void emu_board_after_reply(struct emu_board *b, unsigned generation, const struct emu_reply *r)
@@ -105,6 +106,9 @@ void emu_board_after_reply(struct emu_board *b, unsigned generation, const struc
 	g_mutex_unlock(&b->lock);
 	if (stale)
 		return;
+	/* a control request (DFU_DETACH...) may have set a companion deadline */
+	if (b->kind == EMU_DEV_APP && r->event == EMU_EVENT_NONE)
+		emu_tty_schedule_poll(b->tty);
 	switch (r->event) {
 	case EMU_EVENT_LEAVE:
 		/* the ROM jumps to the application (or falls back to itself) */

@@ -129,6 +129,9 @@ struct emu_tty *emu_tty_new(struct emu_board *b);
 UMockdevIoctlBase *emu_tty_base(struct emu_tty *t);
 /* Start reading what the host writes (master side of the pty). */
 void emu_tty_start(struct emu_tty *t, int master_fd);
+/* Thread-safe: arm the timer for the application's next deadline
+ * (emu_app_deadline_ns), after input that did not come through the tty. */
+void emu_tty_schedule_poll(struct emu_tty *t);
 /* Device -> host bytes (the application "prints"). Main thread. */
 void emu_tty_write(struct emu_tty *t, const uint8_t *buf, size_t len);
 void emu_tty_free(struct emu_tty *t);

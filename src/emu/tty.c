@@ -314,6 +314,18 @@ static void schedule_app_poll(EmuTty *t)
 		deadline > now ? (guint)((deadline - now + 999999) / 1000000) : 0, app_poll_cb, t);
 }
 
+static gboolean schedule_cb(gpointer data)
+{
+	schedule_app_poll(data);
+	return G_SOURCE_REMOVE;
+}
+
+void emu_tty_schedule_poll(struct emu_tty *t)
+{
+	if (t)
+		g_main_context_invoke(NULL, schedule_cb, t);
+}
+
 static gboolean termios_poll_cb(gpointer data)
 {
 	EmuTty *t = data;
