@@ -8,7 +8,7 @@ chip=$1
 chip_facts "$chip"
 
 emu --chip "$chip" --mode app --boards 2 -- bash -c '"$PROBE" && "$PROBE" open /dev/ttyACM1' \
-	>"$WORK/ports" 2>&1 || { cat "$WORK/ports"; fail "probe exited $?"; }
+	>"$WORK/ports" 2>&1 || { rc=$?; cat "$WORK/ports"; fail "probe exited $rc"; }
 cat "$WORK/ports"
 grep -q '^/dev/ttyACM0 0483:5740 [0-9A-F]\{12\} 1 [0-9]' "$WORK/ports" || fail "ttyACM0 not listed as 0483:5740"
 grep -q '^/dev/ttyACM1 0483:5740 ' "$WORK/ports" || fail "ttyACM1 not listed"

@@ -29,7 +29,7 @@ check() { # SIZE OFFSET
 	rm -f "$WORK/dump.bin"
 	DFU_UTIL=$DFU_UTIL emu --chip "$chip" --dump "$WORK/dump.bin" -- \
 		bash "$WORK/flash.sh" "$addr" "$WORK/img.bin" >"$WORK/log" 2>&1 ||
-		{ cat "$WORK/log"; fail "$chip: $size bytes at $addr: exit $?"; }
+		{ rc=$?; cat "$WORK/log"; fail "$chip: $size bytes at $addr: exit $rc"; }
 	[ "$(stat -c %s "$WORK/dump.bin")" -eq "$FLASH_SIZE" ] || fail "dump is not the whole flash"
 	expect_flash "$WORK/dump.bin" "$WORK/img.bin" "$off" || fail "$chip: $size bytes at $addr"
 	echo "ok: $chip $size bytes at $addr"

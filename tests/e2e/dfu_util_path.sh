@@ -15,7 +15,7 @@ serials=$(grep -o 'serial="[^"]*"' "$WORK/list" | sort -u | wc -l)
 random_file "$WORK/img.bin" $((XFER * 2 + 3))
 emu --chip "$chip" --boards 3 --dump "$WORK/dump.bin" -- \
 	"$DFU_UTIL" -p 1-2 -a 0 -s "$FLASH_BASE" -D "$WORK/img.bin" >"$WORK/log" 2>&1 ||
-	{ cat "$WORK/log"; fail "dfu-util -p 1-2 exited $?"; }
+	{ rc=$?; cat "$WORK/log"; fail "dfu-util -p 1-2 exited $rc"; }
 expect_flash "$WORK/dump.bin.2" "$WORK/img.bin" 0 || fail "board 2 does not hold the image"
 : >"$WORK/empty"
 for i in 1 3; do

@@ -11,7 +11,7 @@ check() { # SIZE OFFSET
 	rm -f "$WORK/up.bin"
 	emu --chip "$chip" --load "$WORK/load.bin@$addr" -- \
 		"$DFU_UTIL" -a 0 -s "$addr:$size" -U "$WORK/up.bin" >"$WORK/log" 2>&1 ||
-		{ cat "$WORK/log"; fail "$chip: -U $size at $addr exited $?"; }
+		{ rc=$?; cat "$WORK/log"; fail "$chip: -U $size at $addr exited $rc"; }
 	cmp "$WORK/load.bin" "$WORK/up.bin" || fail "$chip: read back differs ($size at $addr)"
 	echo "ok: $chip -U $size bytes at $addr"
 }

@@ -9,7 +9,7 @@ size=$((XFER * 4 + 100))
 random_file "$WORK/img.bin" "$size"
 emu --chip "$chip" --boards 2 --stats "$WORK/stats.json" -- \
 	"$DFU_UTIL" -p 1-1 -a 0 -s "$FLASH_BASE" -D "$WORK/img.bin" >"$WORK/log" 2>&1 ||
-	{ cat "$WORK/log"; fail "dfu-util exited $?"; }
+	{ rc=$?; cat "$WORK/log"; fail "dfu-util exited $rc"; }
 cat "$WORK/stats.json"
 # the transfer size dfu-util used, as the device's functional descriptor says
 xfer=$(sed -n 's/^Device returned transfer size \([0-9]*\)$/\1/p' "$WORK/log")
