@@ -237,17 +237,21 @@ static gboolean emu_tty_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClien
 	return TRUE;
 }
 
-static void tty_client_closed(GObject *obj, GParamSpec *pspec, gpointer data)
+/*
+ * The last close of the tty: the cdc_acm driver drops DTR and RTS when HUPCL
+ * is set, which is how `stty -F /dev/ttyACM0 1200` performs the 1200-baud
+ * touch. umockdev 0.17.16 does not notify "connected" on close; the client
+ * object being finalized is the only trace (see usbfs.c), so a weak
+ * reference stands for close().
+ */
+static void tty_client_finalized(gpointer data, GObject *where_the_object_was)
 {
 	EmuTty *t = data;
 	struct emu_board *b = t->board;
 	struct emu_reply r1, r2;
 	struct termios tio;
 
-	(void)pspec;
-	if (umockdev_ioctl_client_get_connected(UMOCKDEV_IOCTL_CLIENT(obj)))
-		return;
-	g_signal_handlers_disconnect_by_data(obj, t);
+	(void)where_the_object_was;
 	memset(&r2, 0, sizeof(r2));
 	g_mutex_lock(&b->lock);
 	sync_line_coding(t, &r1);
@@ -263,8 +267,7 @@ static void emu_tty_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClien
 	struct emu_board *b = t->board;
 	struct emu_reply r1, r2;
 
-	g_signal_connect_object(client, "notify::connected", G_CALLBACK(tty_client_closed), base,
-				0);
+	g_object_weak_ref(G_OBJECT(client), tty_client_finalized, base);
 	memset(&r2, 0, sizeof(r2));
 	g_mutex_lock(&b->lock);
 	/* tty_port_block_til_ready() raises DTR and RTS on the first open */

@@ -74,34 +74,41 @@ static void emu_usbfs_finalize(GObject *obj)
 }
 
 /* An fd was closed: the kernel releases its interfaces and kills its URBs. */
-static void client_closed(GObject *obj, GParamSpec *pspec, gpointer data)
+static void release_client(EmuUsbfs *self, const void *client)
 {
-	UMockdevIoctlClient *client = UMOCKDEV_IOCTL_CLIENT(obj);
-	EmuUsbfs *self = data;
 	GList *l, *next;
 
-	(void)pspec;
-	if (umockdev_ioctl_client_get_connected(client))
-		return;
 	for (unsigned i = 0; i < MAX_IFACES; i++) {
-		if (self->claimed[i] == client)
+		if ((const void *)self->claimed[i] == client)
 			self->claimed[i] = NULL;
 	}
 	for (l = self->urbs.head; l; l = next) {
 		struct urb *u = l->data;
 
 		next = l->next;
-		if (u->client == client) {
+		if ((const void *)u->client == client) {
 			g_queue_delete_link(&self->urbs, l);
 			urb_free(u);
 		}
 	}
-	g_signal_handlers_disconnect_by_data(obj, self);
+}
+
+/*
+ * umockdev 0.17.16 neither emits client-vanished nor notifies "connected"
+ * when a client closes its fd (or exits): the only trace is that the client
+ * object is finalized once its stream is closed. Without this, a process
+ * that exits holding the interface (dfu-util -D without :leave) kept it
+ * claimed for ever, which a real kernel never does. The weak reference only
+ * compares the pointer; the object is already gone.
+ */
+static void client_finalized(gpointer data, GObject *where_the_object_was)
+{
+	release_client(data, where_the_object_was);
 }
 
 static void emu_usbfs_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
 {
-	g_signal_connect_object(client, "notify::connected", G_CALLBACK(client_closed), base, 0);
+	g_object_weak_ref(G_OBJECT(client), client_finalized, base);
 }
 
 static bool is_app(const EmuUsbfs *self)
