@@ -301,7 +301,22 @@ def t_commands():
     check(p.returncode in (7, 8), f"missing file: exit 7/8 (got {p.returncode}) {p.stderr!r}")
 
 
+def t_short_poll():
+    """A ROM that reports too short a bwPollTimeout and stalls GETSTATUS while
+    busy (--fault quirk=short-poll, real timing): both poll policies must treat
+    the stall as busy and finish the flash correctly."""
+    img = rand(SECTORS[0][1] + 3 * 1024 + 5)
+    write("img.bin", img)
+    for policy in ("early", "spec"):
+        rc, out, err, dump = flash_and_dump(
+            path("img.bin"), extra=("--poll", policy),
+            emu_args=("--timing", "real", "--fault", "quirk=short-poll"))
+        check(rc == 0, f"{CHIP} short-poll, --poll {policy}: exit 0 (got {rc}) {err[-300:]!r}")
+        check(dump[: len(img)] == img, f"{CHIP} short-poll, --poll {policy}: flash holds the image")
+
+
 TESTS = {
+    "short_poll": t_short_poll,
     "flash_random": t_flash_random,
     "pattern": t_pattern,
     "interop": t_interop,

@@ -775,6 +775,39 @@ static void test_timing_l4_stalls(void **state)
 	emu_rom_free(rom);
 }
 
+/* Default L4: a host that waits the reported bwPollTimeout never meets the
+ * stall (favours the peer); quirk=short-poll reports less than the op takes. */
+static void test_timing_l4_poll_report(void **state)
+{
+	static const char *const specs[] = {NULL, "quirk=short-poll"};
+	uint64_t dur = 256 * 81700ull;
+	uint8_t d[2048];
+
+	(void)state;
+	memset(d, 0, sizeof(d));
+	for (unsigned i = 0; i < 2; i++) {
+		struct emu_rom *rom = mk("l4", EMU_TIMING_REAL, 0, specs[i]);
+		struct st s;
+
+		to_idle(rom);
+		memcpy(io, d, sizeof(d));
+		ctl(rom, 0x21, 1, 2, 2048);
+		s = getstatus_at(rom, 0);
+		assert_int_equal(s.state, DNBUSY);
+		if (i == 0) {
+			assert_true((uint64_t)s.poll * MS >= dur);
+			s = getstatus_at(rom, (uint64_t)s.poll * MS);
+			assert_int_equal(s.r.kind, EMU_REPLY_ACK);
+			assert_int_equal(s.state, DNLOAD_IDLE);
+		} else {
+			assert_int_equal(s.poll, 10);
+			s = getstatus_at(rom, (uint64_t)s.poll * MS);
+			assert_int_equal(s.r.kind, EMU_REPLY_STALL);
+		}
+		emu_rom_free(rom);
+	}
+}
+
 static void test_timing_fast(void **state)
 {
 	struct emu_rom *rom = mk("f405", EMU_TIMING_FAST, 0, NULL);
@@ -1028,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_fault_parse),
 		cmocka_unit_test(test_fault_effects),
 		cmocka_unit_test(test_h7_quirk),
+		cmocka_unit_test(test_timing_l4_poll_report),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_random_requests),
 	};

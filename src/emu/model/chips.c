@@ -306,12 +306,20 @@ static const struct emu_chip chips[] = {
 				.erase = {{2 * KiB, 22 * MS}},
 				.mass_erase_ns =
 					2 * 22100 * US, /* two banks, one after the other */
-				/* ASSUMPTION: the L4 ROM "reports too short a poll
-				 * timeout" [DP]; we report the F4 value's style but
-				 * short: 10 ms for block and erase, 30 ms for mass. */
-				.poll_write_ms = 10,
-				.poll_erase_ms = 10,
-				.poll_mass_erase_ms = 30,
+				/* ASSUMPTION: the value the L4 ROM reports is not
+				 * published. [DP] says it "reports too short a poll
+				 * timeout" but gives no figure, while ROMs that stall
+				 * GETSTATUS while busy are flashed fine by dfu-util,
+				 * which sleeps exactly bwPollTimeout (openmv#1508: an
+				 * F072 ROM fails pydfu with a stall, "I can program the
+				 * chip without errors using dfu-util"). Unknown, so
+				 * favour the peer: report enough to cover the modelled
+				 * durations (20.9 ms per 2 KiB block, 22 ms per page,
+				 * 44.2 ms mass erase). The too-short report stays
+				 * available as --fault quirk=short-poll. */
+				.poll_write_ms = 25,
+				.poll_erase_ms = 25,
+				.poll_mass_erase_ms = 50,
 				.poll_set_address_ms = 0,
 				.bus_ns_per_byte = 1000,
 				.busy = EMU_BUSY_STALL,

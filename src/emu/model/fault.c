@@ -4,6 +4,7 @@
  *
  *   SPEC   := ENTRY[,ENTRY...]
  *   ENTRY  := ACTION:MATCH:N | quirk=NAME
+ *   NAME   := h7-stuck-busy | short-poll
  *   ACTION := stall | disconnect | status=STATUS
  *   STATUS := any DFU status name: OK errTARGET errFILE errWRITE errERASE
  *             errCHECK_ERASED errPROG errVERIFY errADDRESS errNOTDONE
@@ -117,7 +118,12 @@ static int parse_entry(char *e, struct emu_faults *out, char *err, size_t errlen
 			out->quirk_h7_stuck_busy = true;
 			return 0;
 		}
-		snprintf(err, errlen, "--fault: unknown quirk '%s' (known: h7-stuck-busy)", e + 6);
+		if (strcmp(e + 6, "short-poll") == 0) {
+			out->quirk_short_poll = true;
+			return 0;
+		}
+		snprintf(err, errlen,
+			 "--fault: unknown quirk '%s' (known: h7-stuck-busy, short-poll)", e + 6);
 		return -1;
 	}
 	memset(&f, 0, sizeof(f));
@@ -170,7 +176,7 @@ int emu_fault_parse(const char *spec, struct emu_faults *out, char *err, size_t 
 		if (rc)
 			break;
 	}
-	if (!rc && !out->n && !out->quirk_h7_stuck_busy) {
+	if (!rc && !out->n && !out->quirk_h7_stuck_busy && !out->quirk_short_poll) {
 		snprintf(err, errlen, "--fault: empty spec");
 		rc = -1;
 	}

@@ -589,11 +589,22 @@ static void mass_erase(struct emu_rom *rom)
 	flash_erase_range(rom, rom->chip->flash_base, rom->chip->flash_size);
 }
 
+/*
+ * The bwPollTimeout the ROM reports for an operation. quirk=short-poll makes
+ * it report less than the operation takes (10 ms, 30 ms for mass erase), as
+ * the L4 ROM is said to [DP]; a host that trusts it then meets a stalled
+ * GETSTATUS while the flash is still busy.
+ */
+static uint32_t reported_poll(const struct emu_rom *rom, uint32_t poll_ms, uint32_t short_ms)
+{
+	return rom->faults.quirk_short_poll && poll_ms > short_ms ? short_ms : poll_ms;
+}
+
 static void exec_erase(struct emu_rom *rom, struct exec_result *r)
 {
 	const struct emu_sector *s = find_sector(rom, rom->alt, rom->cmd.arg);
 
-	r->poll_ms = tm(rom)->poll_erase_ms;
+	r->poll_ms = reported_poll(rom, tm(rom)->poll_erase_ms, 10);
 	/* AN2662 §4.5.3 fig. 59 (the F105/F107 DFU ROM; AN3156 describes the
 	 * same protocol): a wrong or unsupported page address gives errTARGET,
 	 * then active read protection gives errVENDOR and the erase is
@@ -615,7 +626,7 @@ static void exec_erase(struct emu_rom *rom, struct exec_result *r)
 
 static void exec_mass_erase(struct emu_rom *rom, struct exec_result *r)
 {
-	r->poll_ms = tm(rom)->poll_mass_erase_ms;
+	r->poll_ms = reported_poll(rom, tm(rom)->poll_mass_erase_ms, 30);
 	if (rom->rdp) {
 		r->status = DFU_STATUS_ERR_VENDOR;
 		return;
@@ -627,7 +638,7 @@ static void exec_mass_erase(struct emu_rom *rom, struct exec_result *r)
 static void exec_read_unprotect(struct emu_rom *rom, struct exec_result *r)
 {
 	/* AN3156: the device mass-erases, removes read protection and resets. */
-	r->poll_ms = tm(rom)->poll_mass_erase_ms;
+	r->poll_ms = reported_poll(rom, tm(rom)->poll_mass_erase_ms, 30);
 	mass_erase(rom);
 	set_rdp(rom, 0);
 	r->dur_ns = tm(rom)->mass_erase_ns;
@@ -710,7 +721,7 @@ static void exec_data(struct emu_rom *rom, struct exec_result *r)
 	uint64_t addr = (uint64_t)rom->addr_ptr + (uint64_t)(rom->cmd.block - 2) * c->transfer_size;
 	uint32_t len = rom->cmd.len;
 
-	r->poll_ms = tm(rom)->poll_write_ms;
+	r->poll_ms = reported_poll(rom, tm(rom)->poll_write_ms, 10);
 	/* AN2662 §4.5.1 fig. 57 (Write memory): address not allowed ->
 	 * errTARGET; then read protection active -> errVENDOR; a write to the
 	 * option bytes ends in a system reset. "Allowed" here: writable per

@@ -56,7 +56,7 @@ struct emu_rom_config {
 	const char *serial; /* iSerialNumber string; NULL = derive from board index */
 	unsigned board;	    /* 1-based board index (distinct serial/UID per board) */
 	/* --fault SPEC or NULL. Grammar (full text in fault.c):
-	 *   ENTRY[,ENTRY...], ENTRY = ACTION:MATCH:N | quirk=h7-stuck-busy
+	 *   ENTRY[,ENTRY...], ENTRY = ACTION:MATCH:N | quirk=h7-stuck-busy | quirk=short-poll
 	 *   ACTION = stall | disconnect | status=errNAME (any DFU status name)
 	 *   MATCH = any dnload dnload-data set-address erase mass-erase leave
 	 *           upload getstatus clrstatus abort

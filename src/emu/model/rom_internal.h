@@ -150,6 +150,7 @@ struct emu_faults {
 	struct emu_fault *f;
 	unsigned n;
 	bool quirk_h7_stuck_busy;
+	bool quirk_short_poll;
 };
 
 int emu_fault_parse(const char *spec, struct emu_faults *out, char *err, size_t errlen);
