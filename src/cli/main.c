@@ -131,13 +131,26 @@ static const struct {
 	int opt;
 	unsigned bit;
 } opt_bits[] = {
-	{O_SERIAL, OPT_SELECT}, {O_USB_PATH, OPT_SELECT},     {O_ADDRESS, OPT_ADDRESS},
-	{O_LENGTH, OPT_LENGTH}, {O_NO_VERIFY, OPT_NO_VERIFY}, {O_NO_LEAVE, OPT_NO_LEAVE},
-	{O_POLL, OPT_POLL},	{O_MASS, OPT_MASS},	      {O_YES, OPT_YES},
-	{O_FORCE, OPT_FORCE},	{O_FORMAT, OPT_FORMAT},	      {O_ALT, OPT_ALT},
-	{O_METHOD, OPT_TRIGGER}, {O_TRIGGER_BYTE, OPT_TRIGGER}, {O_TIMEOUT, OPT_TRIGGER},
-	{O_ANY_PORT, OPT_TRIGGER}, {O_PORT, OPT_TRIGGER}, {O_APP_ID, OPT_APP_ID},
-	{O_WAIT_APP, OPT_WAIT_APP}, {O_INCREMENTAL, OPT_INCREMENTAL},
+	{O_SERIAL, OPT_SELECT},
+	{O_USB_PATH, OPT_SELECT},
+	{O_ADDRESS, OPT_ADDRESS},
+	{O_LENGTH, OPT_LENGTH},
+	{O_NO_VERIFY, OPT_NO_VERIFY},
+	{O_NO_LEAVE, OPT_NO_LEAVE},
+	{O_POLL, OPT_POLL},
+	{O_MASS, OPT_MASS},
+	{O_YES, OPT_YES},
+	{O_FORCE, OPT_FORCE},
+	{O_FORMAT, OPT_FORMAT},
+	{O_ALT, OPT_ALT},
+	{O_METHOD, OPT_TRIGGER},
+	{O_TRIGGER_BYTE, OPT_TRIGGER},
+	{O_TIMEOUT, OPT_TRIGGER},
+	{O_ANY_PORT, OPT_TRIGGER},
+	{O_PORT, OPT_TRIGGER},
+	{O_APP_ID, OPT_APP_ID},
+	{O_WAIT_APP, OPT_WAIT_APP},
+	{O_INCREMENTAL, OPT_INCREMENTAL},
 };
 
 static void usage(FILE *f)
@@ -154,8 +167,10 @@ static void usage(FILE *f)
 
 static void command_help(const struct cli_cmd *cmd)
 {
-	printf("usage: stdfu %s %s\n\n%s\n\nSELECT: %s\n", cmd->name, cmd->synopsis, cmd->help,
-	       SEL);
+	printf("usage: stdfu %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->help);
+	/* convert never touches a device: no SELECT to explain */
+	if (cmd->opts & OPT_SELECT)
+		printf("\nSELECT: %s\n", SEL);
 }
 
 static int usage_error(struct cli *c, const char *fmt, const char *arg)
