@@ -187,6 +187,15 @@ static const struct stdfu_alt *flash_alt(struct stdfu_device *dev)
 	return alt;
 }
 
+/* Select the internal-flash alt and clear its start state, for whole-device operations. */
+static int prepare_flash(struct op *op, const struct stdfu_alt **alt)
+{
+	*alt = flash_alt(op->dev);
+	if (!*alt)
+		return STDFU_ERR_PROTOCOL;
+	return prepare(op, (*alt)->number);
+}
+
 static int erase_sectors(struct op *op, const struct stdfu_plan *plan)
 {
 	int rc = stdfu_device_set_alt(op->dev, plan->alt);
@@ -488,14 +497,12 @@ int stdfu_erase_range(struct stdfu_device *dev, uint32_t address, uint32_t lengt
 int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
 		     struct stdfu_result *res)
 {
-	const struct stdfu_alt *alt = flash_alt(dev);
+	const struct stdfu_alt *alt;
 	struct op op;
 	int rc;
 
 	op_begin(&op, dev, opts, res);
-	if (!alt)
-		return op_end(&op, STDFU_ERR_PROTOCOL);
-	rc = prepare(&op, alt->number);
+	rc = prepare_flash(&op, &alt);
 	if (rc)
 		return op_end(&op, rc);
 	phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
@@ -508,14 +515,12 @@ int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *op
 int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_flash_opts *opts,
 		struct stdfu_result *res)
 {
-	const struct stdfu_alt *alt = flash_alt(dev);
+	const struct stdfu_alt *alt;
 	struct op op;
 	int rc;
 
 	op_begin(&op, dev, opts, res);
-	if (!alt)
-		return op_end(&op, STDFU_ERR_PROTOCOL);
-	rc = prepare(&op, alt->number);
+	rc = prepare_flash(&op, &alt);
 	if (!rc)
 		rc = leave_phase(&op, address);
 	return op_end(&op, rc);
@@ -524,16 +529,14 @@ int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_f
 int stdfu_unprotect(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
 		    struct stdfu_result *res)
 {
-	const struct stdfu_alt *alt = flash_alt(dev);
+	const struct stdfu_alt *alt;
 	unsigned timeout;
 	struct op op;
 	int rc;
 
 	op_begin(&op, dev, opts, res);
 	timeout = op.opts->gone_timeout_ms ? op.opts->gone_timeout_ms : GONE_TIMEOUT_MS;
-	if (!alt)
-		return op_end(&op, STDFU_ERR_PROTOCOL);
-	rc = prepare(&op, alt->number);
+	rc = prepare_flash(&op, &alt);
 	if (rc)
 		return op_end(&op, rc);
 	phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
