@@ -1168,27 +1168,39 @@ static void handle_clrstatus(struct emu_rom *rom, struct req *q)
 	fail(rom, DFU_STATUS_ERR_UNKNOWN);
 }
 
+/* The states DFU 1.1 §6.1.5 lets ABORT return from to dfuIDLE. */
+static bool idle_like(uint8_t state)
+{
+	switch (state) {
+	case DFU_STATE_IDLE:
+	case DFU_STATE_DNLOAD_SYNC:
+	case DFU_STATE_DNLOAD_IDLE:
+	case DFU_STATE_MANIFEST_SYNC:
+	case DFU_STATE_UPLOAD_IDLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void back_to_idle(struct emu_rom *rom)
+{
+	rom->state = DFU_STATE_IDLE;
+	rom->status = DFU_STATUS_OK;
+	memset(&rom->cmd, 0, sizeof(rom->cmd));
+}
+
 static void handle_abort(struct emu_rom *rom, struct req *q)
 {
 	if (q->forced) {
 		fail(rom, q->forced);
 		return;
 	}
-	switch (rom->state) {
-	case DFU_STATE_IDLE:
-	case DFU_STATE_DNLOAD_SYNC:
-	case DFU_STATE_DNLOAD_IDLE:
-	case DFU_STATE_MANIFEST_SYNC:
-	case DFU_STATE_UPLOAD_IDLE:
-		/* DFU 1.1 §6.1.5 */
-		rom->state = DFU_STATE_IDLE;
-		rom->status = DFU_STATUS_OK;
-		memset(&rom->cmd, 0, sizeof(rom->cmd));
-		return;
-	default:
+	if (!idle_like(rom->state)) {
 		stall_protocol(rom, q);
 		return;
 	}
+	back_to_idle(rom);
 }
 
 static void handle_detach(struct emu_rom *rom, struct req *q)
@@ -1199,21 +1211,12 @@ static void handle_detach(struct emu_rom *rom, struct req *q)
 	 * with bitWillDetach set (the ROM's 0x0B), drops off the bus and comes
 	 * back: we do the same (re-enumerate as the ROM).
 	 */
-	switch (rom->state) {
-	case DFU_STATE_IDLE:
-	case DFU_STATE_DNLOAD_SYNC:
-	case DFU_STATE_DNLOAD_IDLE:
-	case DFU_STATE_MANIFEST_SYNC:
-	case DFU_STATE_UPLOAD_IDLE:
-		rom->state = DFU_STATE_IDLE;
-		rom->status = DFU_STATUS_OK;
-		memset(&rom->cmd, 0, sizeof(rom->cmd));
-		q->reply->event = EMU_EVENT_RESET;
-		return;
-	default:
+	if (!idle_like(rom->state)) {
 		stall_protocol(rom, q);
 		return;
 	}
+	back_to_idle(rom);
+	q->reply->event = EMU_EVENT_RESET;
 }
 
 static void handle_class(struct emu_rom *rom, struct req *q)
