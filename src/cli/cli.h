@@ -49,9 +49,9 @@ enum cli_opt_bit {
 	OPT_FORCE = 1 << 8,
 	OPT_FORMAT = 1 << 9,
 	OPT_ALT = 1 << 10,
-	OPT_TRIGGER = 1 << 11,	/* --method --trigger-byte --timeout --any-port --port */
-	OPT_APP_ID = 1 << 12,	/* --app-id (repeatable) */
-	OPT_WAIT_APP = 1 << 13, /* --wait-app */
+	OPT_TRIGGER = 1 << 11,	   /* --method --trigger-byte --timeout --any-port --port */
+	OPT_APP_ID = 1 << 12,	   /* --app-id (repeatable) */
+	OPT_WAIT_APP = 1 << 13,	   /* --wait-app */
 	OPT_INCREMENTAL = 1 << 14, /* --incremental (flash) */
 };
 
@@ -146,6 +146,6 @@ int cli_trigger_option(struct cli *c, const char *name, const char *arg);
 int cli_get_to_dfu(struct cli *c);
 int cli_wait_app(struct cli *c, const struct stdfu_device_info *rom);
 void cli_trigger_json_steps(struct cli *c, bool before, bool *first);
-void cli_list_app_ports(struct cli *c);
+int cli_list_app_ports(struct cli *c);
 
 #endif

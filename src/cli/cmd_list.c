@@ -70,10 +70,11 @@ int cmd_list(struct cli *c)
 		else if (c->mode == OUT_HUMAN)
 			human_device(&list->items[i]);
 	}
-	if (c->mode == OUT_HUMAN && list->count == 0)
-		fprintf(stderr, "no ST DFU device (0483:df11) found\n");
 	/* Boards still running their application: what `stdfu flash` triggers. */
-	cli_list_app_ports(c);
+	if (cli_list_app_ports(c) == 0 && list->count == 0 && c->mode == OUT_HUMAN)
+		fprintf(stderr,
+			"no ST DFU device (0483:df11) and no application port (0483:5740 or "
+			"--app-id) found\n");
 	stdfu_device_list_free(list);
 	return CLI_EXIT_OK;
 }

@@ -229,7 +229,8 @@ int cmd_trigger(struct cli *c)
 
 /* ---- stdfu list: the application ports ------------------------------------------ */
 
-void cli_list_app_ports(struct cli *c)
+/* List the application ports; returns how many were listed. */
+int cli_list_app_ports(struct cli *c)
 {
 	struct stdfu_app_port *ports = NULL;
 	int n = stdfu_app_ports_list(c->ctx, c->trig.app_ids, c->trig.n_app_ids, &ports);
@@ -257,4 +258,5 @@ void cli_list_app_ports(struct cli *c)
 	if (n < 0 && c->mode == OUT_HUMAN)
 		fprintf(stderr, "stdfu: note: serial ports not listed: %s\n", stdfu_error_detail());
 	free(ports);
+	return n > 0 ? n : 0;
 }
