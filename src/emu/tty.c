@@ -9,8 +9,15 @@
  *     EMU_TTY_POLL_MS, and a change is sent as SET_LINE_CODING;
  *   - DTR/RTS: TIOCMSET/TIOCMBIS/TIOCMBIC are emulated (a pty has no modem
  *     lines; umockdev 0.17.16 fails every tty ioctl, see umockdev-notes.md)
- *     and sent as SET_CONTROL_LINE_STATE; open raises DTR|RTS and the last
- *     close drops them when HUPCL is set, as drivers/tty/tty_port.c does.
+ *     and sent as SET_CONTROL_LINE_STATE; the first open raises DTR|RTS and
+ *     the last close drops them when HUPCL is set, as drivers/tty/tty_port.c
+ *     does.
+ * Opens and closes follow open file descriptions, as the kernel counts them:
+ * an open is an umockdev client connecting (one per open() of the node); the
+ * last close is the pty master reporting a hang-up, which Linux does once no
+ * file description of the slave is left. umockdev's clients are per fd and
+ * vanish at the first close() of a dup()ed description (GNU stty -F opens,
+ * dup2()s onto stdin and closes the original), so they cannot stand for it.
  * Every other ioctl runs on the real pty (umockdev_ioctl_client_execute).
  */
 #include "emu.h"
@@ -31,7 +38,7 @@ struct emu_tty {
 	struct emu_board *board;
 	int master_fd;
 	guint watch, poll_timer, app_timer;
-	int opens;	     /* open file descriptions on the tty (worker thread) */
+	bool slave_open;     /* a file description of the slave is open (board lock) */
 	struct termios last; /* termios last turned into SET_LINE_CODING */
 	bool have_last;
 };
@@ -45,7 +52,7 @@ GType emu_tty_get_type(void);
 G_DEFINE_TYPE(EmuTty, emu_tty, UMOCKDEV_TYPE_IOCTL_BASE)
 
 static void schedule_app_poll(EmuTty *t);
-static gboolean ensure_watch(gpointer data);
+static gboolean rx_cb(gint fd, GIOCondition cond, gpointer data);
 
 static void act(EmuTty *t, const struct emu_reply *r)
 {
@@ -93,7 +100,7 @@ static void sync_line_coding(EmuTty *t, struct emu_reply *r)
 
 	memset(r, 0, sizeof(*r));
 	/* cdc_acm sends the line coding while the tty is open (open, set_termios) */
-	if (t->opens <= 0 || t->master_fd < 0 || t->board->kind != EMU_DEV_APP ||
+	if (!t->slave_open || t->master_fd < 0 || t->board->kind != EMU_DEV_APP ||
 	    tcgetattr(t->master_fd, &tio) < 0)
 		return;
 	if (t->have_last && cfgetospeed(&tio) == cfgetospeed(&t->last) &&
@@ -238,47 +245,79 @@ static gboolean emu_tty_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClien
 }
 
 /*
- * The last close of the tty: the cdc_acm driver drops DTR and RTS when HUPCL
- * is set, which is how `stty -F /dev/ttyACM0 1200` performs the 1200-baud
- * touch. umockdev 0.17.16 does not notify "connected" on close; the client
- * object being finalized is the only trace (see usbfs.c), so a weak
- * reference stands for close().
+ * Main thread. The first open of the tty: tty_port_block_til_ready() raises
+ * DTR and RTS, and cdc_acm sends the line coding. From now on the master is
+ * watched: for data, and for the hang-up that is the last close.
  */
-static void tty_client_finalized(gpointer data, GObject *where_the_object_was)
+static void first_open(EmuTty *t)
 {
-	EmuTty *t = data;
+	struct emu_board *b = t->board;
+	struct emu_reply r1, r2;
+
+	memset(&r1, 0, sizeof(r1));
+	memset(&r2, 0, sizeof(r2));
+	g_mutex_lock(&b->lock);
+	if (t->slave_open) {
+		g_mutex_unlock(&b->lock);
+		return;
+	}
+	t->slave_open = true;
+	t->have_last = false;
+	set_ctrl(t, EMU_APP_CTRL_DTR | EMU_APP_CTRL_RTS, &r2);
+	sync_line_coding(t, &r1);
+	g_mutex_unlock(&b->lock);
+	if (!t->watch && t->master_fd >= 0)
+		t->watch = g_unix_fd_add(t->master_fd, G_IO_IN | G_IO_HUP, rx_cb, t);
+	act(t, &r1);
+	act(t, &r2);
+}
+
+/*
+ * Main thread. The last close: every file description of the slave is gone,
+ * so whatever the host set before closing (stty sets the speed and HUPCL,
+ * then closes) is in the termios. The line coding goes first, then DTR and
+ * RTS drop if HUPCL is set: that is the 1200-baud touch of `stty -F DEV 1200`.
+ */
+static void last_close(EmuTty *t)
+{
 	struct emu_board *b = t->board;
 	struct emu_reply r1, r2;
 	struct termios tio;
 
-	(void)where_the_object_was;
+	memset(&r1, 0, sizeof(r1));
 	memset(&r2, 0, sizeof(r2));
 	g_mutex_lock(&b->lock);
-	sync_line_coding(t, &r1);
-	if (--t->opens == 0 && tcgetattr(t->master_fd, &tio) == 0 && (tio.c_cflag & HUPCL))
-		set_ctrl(t, 0, &r2);
-	g_mutex_unlock(&b->lock);
-	act_from_worker(t, &r1, &r2);
-}
-
-static void emu_tty_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
-{
-	EmuTty *t = (EmuTty *)base;
-	struct emu_board *b = t->board;
-	struct emu_reply r1, r2;
-
-	g_object_weak_ref(G_OBJECT(client), tty_client_finalized, base);
-	memset(&r2, 0, sizeof(r2));
-	g_mutex_lock(&b->lock);
-	/* tty_port_block_til_ready() raises DTR and RTS on the first open */
-	if (t->opens++ == 0) {
-		t->have_last = false;
-		set_ctrl(t, EMU_APP_CTRL_DTR | EMU_APP_CTRL_RTS, &r2);
+	if (!t->slave_open) {
+		g_mutex_unlock(&b->lock);
+		return;
 	}
 	sync_line_coding(t, &r1);
+	t->slave_open = false;
+	if (tcgetattr(t->master_fd, &tio) == 0 && (tio.c_cflag & HUPCL))
+		set_ctrl(t, 0, &r2);
 	g_mutex_unlock(&b->lock);
-	g_main_context_invoke(NULL, ensure_watch, t);
-	act_from_worker(t, &r1, &r2);
+	act(t, &r1);
+	act(t, &r2);
+}
+
+static gboolean opened_cb(gpointer data)
+{
+	EmuTty *t = data;
+
+	first_open(t);
+	g_object_unref(t);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Worker thread: one open() of /dev/ttyACMn. The client may have closed it
+ * again by the time the main loop gets here; the master's hang-up is then
+ * seen right after, and the open and the close are both acted on, in order.
+ */
+static void emu_tty_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
+{
+	(void)client;
+	g_main_context_invoke(NULL, opened_cb, g_object_ref(base));
 }
 
 static gboolean app_poll_cb(gpointer data)
@@ -342,23 +381,12 @@ static gboolean termios_poll_cb(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static gboolean rx_cb(gint fd, GIOCondition cond, gpointer data)
+/* One chunk the host wrote (one read() of the master). Main thread. */
+static void rx_chunk(EmuTty *t, const uint8_t *buf, ssize_t n)
 {
-	EmuTty *t = data;
 	struct emu_board *b = t->board;
 	struct emu_reply r1, r2;
-	uint8_t buf[4096];
-	ssize_t n;
 
-	(void)cond;
-	n = read(fd, buf, sizeof(buf));
-	if (n < 0 && errno == EAGAIN)
-		return G_SOURCE_CONTINUE;
-	if (n <= 0) {
-		/* no slave open any more (EIO/hang-up): watch again on the next open */
-		t->watch = 0;
-		return G_SOURCE_REMOVE;
-	}
 	memset(&r2, 0, sizeof(r2));
 	g_mutex_lock(&b->lock);
 	sync_line_coding(t, &r1);
@@ -374,20 +402,32 @@ static gboolean rx_cb(gint fd, GIOCondition cond, gpointer data)
 	g_mutex_unlock(&b->lock);
 	act(t, &r1);
 	act(t, &r2);
-	return G_SOURCE_CONTINUE;
 }
 
 /*
- * Main thread. The master end of a pty reports a hang-up while no one has
- * the slave open, so it is watched only from an open on (and the testbed
- * never holds the slave itself: a busy-port check must not see us).
+ * Main thread: the master while the slave is open. Linux reports POLLHUP on
+ * the master, and read() fails with EIO once the data is drained, when the
+ * last file description of the slave is closed: bytes written before the
+ * close arrive first, then the close is acted on and the watch stops (a
+ * hung-up master stays ready; the next open starts a new watch). The
+ * testbed never opens the slave itself: a busy-port check must not see us.
  */
-static gboolean ensure_watch(gpointer data)
+static gboolean rx_cb(gint fd, GIOCondition cond, gpointer data)
 {
 	EmuTty *t = data;
+	uint8_t buf[4096];
+	ssize_t n;
 
-	if (!t->watch && t->master_fd >= 0)
-		t->watch = g_unix_fd_add(t->master_fd, G_IO_IN, rx_cb, t);
+	(void)cond;
+	n = read(fd, buf, sizeof(buf));
+	if (n > 0) {
+		rx_chunk(t, buf, n);
+		return G_SOURCE_CONTINUE;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return G_SOURCE_CONTINUE;
+	t->watch = 0;
+	last_close(t);
 	return G_SOURCE_REMOVE;
 }
 
