@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to the ROM model (rom.c, chips.c, fault.c): the static chip
- * description, the parsed memory map and the fault list.
+ * Private to the ROM model (rom.c, rom_desc.c, rom_flash.c, chips.c,
+ * fault.c, layout.c): the static chip description, the parsed memory map,
+ * the fault list and the runtime state the three rom*.c files share.
  */
 #ifndef STDFU_EMU_ROM_INTERNAL_H
 #define STDFU_EMU_ROM_INTERNAL_H
@@ -158,5 +159,113 @@ void emu_fault_free(struct emu_faults *faults);
 /* Count a request of classes @match; return the fault that fires now, or NULL. */
 struct emu_fault *emu_fault_check(struct emu_faults *faults, unsigned match);
 const char *emu_dfu_status_name(unsigned status);
+
+/* ---- the ROM model's runtime state (rom.c, rom_desc.c, rom_flash.c) ---- */
+
+/* DfuSe command bytes (AN3156 §4-5) */
+#define DFUSE_GET_COMMANDS   0x00
+#define DFUSE_SET_ADDRESS    0x21
+#define DFUSE_ERASE	     0x41
+#define DFUSE_READ_UNPROTECT 0x92
+
+enum cmd_kind {
+	CMD_NONE,
+	CMD_DATA,
+	CMD_SET_ADDRESS,
+	CMD_ERASE,
+	CMD_MASS_ERASE,
+	CMD_READ_UNPROTECT,
+	CMD_LEAVE,
+};
+
+struct emu_rom {
+	const struct emu_chip *chip;
+	enum emu_timing timing;
+	char serial[32];
+
+	struct emu_memmap map[EMU_MAX_ALTS];
+	uint8_t *store[EMU_MAX_ALTS]; /* backing store of each alt (flash alts: flash) */
+	uint8_t *flash;
+	uint8_t *ecc_used; /* per ECC word: programmed since its last erase */
+	uint8_t *ob;	   /* option-byte store, or NULL */
+	int rdp;
+
+	/* USB device state */
+	uint8_t config;
+	uint8_t alt;
+
+	/* DFU state */
+	uint8_t state;
+	uint8_t status;
+	uint32_t addr_ptr;
+	struct {
+		enum cmd_kind kind;
+		uint16_t block;
+		uint16_t len;
+		uint32_t arg;	/* address of Set Address / Erase */
+		uint8_t forced; /* fault-injected status, 0 = none */
+		bool done;	/* executed; result below is for the next GETSTATUS */
+		uint8_t result; /* DFU status of the execution */
+	} cmd;
+	uint8_t *buf; /* wTransferSize bytes: the pending data block */
+	bool busy;
+	bool stuck; /* H7 quirk: an erase that never completes */
+	uint64_t busy_until;
+	unsigned quirk_clr; /* CLRSTATUS count while stuck */
+
+	struct emu_faults faults;
+	struct emu_stats stats;
+};
+
+static inline bool rom_real(const struct emu_rom *rom)
+{
+	return rom->timing == EMU_TIMING_REAL;
+}
+
+static inline const struct emu_chip_timing *rom_tm(const struct emu_rom *rom)
+{
+	return &rom->chip->timing;
+}
+
+/* What executing a DfuSe command or data block did (rom_flash.c -> rom.c). */
+struct rom_exec_result {
+	uint8_t status;
+	uint64_t dur_ns;
+	uint32_t poll_ms;
+	enum emu_event event;
+};
+
+/* One control transfer being handled. */
+struct rom_req {
+	const struct emu_setup *s;
+	uint8_t *data;
+	size_t cap;
+	uint64_t t; /* time the request is processed (after any blocking) */
+	struct emu_reply *reply;
+	uint8_t forced; /* status= fault firing on this request */
+};
+
+/* rom.c: the request stalls (the DFU state is not touched). */
+void rom_stall(struct rom_req *q);
+
+/* rom_desc.c */
+/* Derive the iSerialNumber string from a fake per-board UID. */
+void rom_fake_uid_serial(struct emu_rom *rom, unsigned board);
+/* USB 2.0 §9.4 standard requests: descriptors, configuration, alt setting. */
+void rom_handle_standard(struct emu_rom *rom, struct rom_req *q);
+
+/* rom_flash.c */
+/* Parse alt @alt's layout and give it its backing store; 0 on success. */
+int rom_setup_alt(struct emu_rom *rom, unsigned alt, char *err, size_t errlen);
+/* Set the read-protection level and the RDP option byte to match. */
+void rom_set_rdp(struct emu_rom *rom, int level);
+/* True if a plausible vector table (initial SP, Thumb reset vector) sits at @addr. */
+bool rom_plausible_at(const struct emu_rom *rom, uint32_t addr);
+/* Copy up to @len readable bytes of @alt from @addr; returns the bytes copied. */
+uint32_t rom_read_mem(struct emu_rom *rom, unsigned alt, uint64_t addr, uint8_t *dst, uint32_t len);
+/* The DfuSe command of a wBlockNum 0 DNLOAD; CMD_NONE if unsupported. */
+enum cmd_kind rom_decode_command(const uint8_t *d, uint16_t len, uint32_t *arg);
+/* Execute the pending command (on the GETSTATUS that answers dfuDNBUSY). */
+void rom_execute(struct emu_rom *rom, struct rom_exec_result *r);
 
 #endif
