@@ -7,8 +7,8 @@
  * reply: complete the URB (possibly not before reply.ready_at_ns), stall it,
  * or drop the device off the bus.
  *
- * This header is the contract between the model (src/emu/model: rom.c, chips.c, fault.c)
- * and the glue. Change it only in step with both sides.
+ * This header is the contract between the model (src/emu/model: rom.c, rom_desc.c, rom_flash.c,
+ * chips.c, fault.c) and the glue. Change it only in step with both sides.
  */
 #ifndef STDFU_EMU_ROM_H
 #define STDFU_EMU_ROM_H
