@@ -21,28 +21,28 @@ extern "C" {
 
 enum stdfu_err {
 	STDFU_OK = 0,
-	STDFU_ERR_ARG = -1,         /**< invalid argument (a caller bug or bad usage) */
-	STDFU_ERR_NOMEM = -2,       /**< out of memory */
-	STDFU_ERR_IO = -3,          /**< USB or serial I/O error */
-	STDFU_ERR_NO_DEVICE = -4,   /**< no matching device */
-	STDFU_ERR_AMBIGUOUS = -5,   /**< several devices match and none was selected */
-	STDFU_ERR_ACCESS = -6,      /**< permission denied opening the device */
-	STDFU_ERR_BUSY = -7,        /**< interface or port held by another program */
-	STDFU_ERR_TIMEOUT = -8,     /**< the device did not answer or appear in time */
-	STDFU_ERR_IMAGE = -9,       /**< malformed or unreadable firmware image */
-	STDFU_ERR_FIT = -10,        /**< image does not fit, or hits memory that is not writable */
-	STDFU_ERR_DFU_STATUS = -11, /**< the device reported a DFU error status */
-	STDFU_ERR_VERIFY = -12,     /**< read-back differs from the image */
-	STDFU_ERR_PROTOCOL = -13,   /**< the device broke the protocol (bad descriptor, state) */
-	STDFU_ERR_PROTECTED = -14,  /**< read protection active (errVENDOR) */
-	STDFU_ERR_GONE = -15,       /**< the device disconnected part-way */
-	STDFU_ERR_FILE = -16,       /**< a host file could not be read or written */
-	STDFU_ERR_UNSUPPORTED = -17,/**< the device or file asks for something not supported */
-	STDFU_ERR_MISMATCH = -18,   /**< file made for another device (DFU suffix VID/PID) */
-	STDFU_ERR_TRIGGER = -19,    /**< the trigger was sent but the device did not react */
-	STDFU_ERR_REFUSED = -20,    /**< the device came back in the wrong mode or place */
-	STDFU_ERR_ELSEWHERE = -21,  /**< DFU appeared on another USB port path than the board's */
-	STDFU_ERR_ADDRESS = -22,    /**< the image or request starts outside the device memory */
+	STDFU_ERR_ARG = -1,	     /**< invalid argument (a caller bug or bad usage) */
+	STDFU_ERR_NOMEM = -2,	     /**< out of memory */
+	STDFU_ERR_IO = -3,	     /**< USB or serial I/O error */
+	STDFU_ERR_NO_DEVICE = -4,    /**< no matching device */
+	STDFU_ERR_AMBIGUOUS = -5,    /**< several devices match and none was selected */
+	STDFU_ERR_ACCESS = -6,	     /**< permission denied opening the device */
+	STDFU_ERR_BUSY = -7,	     /**< interface or port held by another program */
+	STDFU_ERR_TIMEOUT = -8,	     /**< the device did not answer or appear in time */
+	STDFU_ERR_IMAGE = -9,	     /**< malformed or unreadable firmware image */
+	STDFU_ERR_FIT = -10,	     /**< image does not fit, or hits memory that is not writable */
+	STDFU_ERR_DFU_STATUS = -11,  /**< the device reported a DFU error status */
+	STDFU_ERR_VERIFY = -12,	     /**< read-back differs from the image */
+	STDFU_ERR_PROTOCOL = -13,    /**< the device broke the protocol (bad descriptor, state) */
+	STDFU_ERR_PROTECTED = -14,   /**< read protection active (errVENDOR) */
+	STDFU_ERR_GONE = -15,	     /**< the device disconnected part-way */
+	STDFU_ERR_FILE = -16,	     /**< a host file could not be read or written */
+	STDFU_ERR_UNSUPPORTED = -17, /**< the device or file asks for something not supported */
+	STDFU_ERR_MISMATCH = -18,    /**< file made for another device (DFU suffix VID/PID) */
+	STDFU_ERR_TRIGGER = -19,     /**< the trigger was sent but the device did not react */
+	STDFU_ERR_REFUSED = -20,     /**< the device came back in the wrong mode or place */
+	STDFU_ERR_ELSEWHERE = -21,   /**< DFU appeared on another USB port path than the board's */
+	STDFU_ERR_ADDRESS = -22,     /**< the image or request starts outside the device memory */
 };
 
 /** Short, static, human name of an error code ("USB I/O error"). */
