@@ -44,6 +44,9 @@ struct emu_options {
 	bool verbose;
 	bool runtime_dfu;
 	struct emu_app_trigger_config companion;
+	bool rom_refuses;     /* the ROM sends the board straight back to the app */
+	const char *dfu_port; /* board 1's ROM shows on this port path ("1-N") */
+	unsigned dfu_port_num;
 	char **command; /* NULL-terminated argv of COMMAND */
 };
 
@@ -60,7 +63,8 @@ struct emu_board {
 	enum emu_dev_kind kind; /* on the bus now; NONE while re-enumerating */
 	unsigned generation;	/* bumped on each unplug; stale handlers see ENODEV */
 	unsigned devnum;
-	char portname[16]; /* "1-2" */
+	char portname[16]; /* "1-2": the board's own port path */
+	char at_port[16];  /* the port path of what is on the bus now (--dfu-port) */
 	char syspath[256]; /* /sys/devices/... of the usb_device, "" if absent */
 	char devnode[64];  /* /dev/bus/usb/001/007 */
 	struct emu_usbfs *usbfs;
@@ -96,7 +100,9 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind);
 void emu_board_unplug(struct emu_board *b);
 /*
  * Thread-safe: drop the board off the bus after @gone_ms, then bring it back as
- * @kind after a further @back_ms (a new device address, the same port path).
+ * @kind after a further @back_ms (a new device address, the same port path;
+ * board 1's ROM on --dfu-port). With --rom-refuses, an application asked to
+ * become the ROM comes back as the application.
  * The hook the trigger work uses: emu_board_reenumerate(b, EMU_DEV_ROM, 0,
  * emu_reenum_delay_ms(ctx, EMU_DEV_ROM)).
  */

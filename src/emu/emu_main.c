@@ -55,6 +55,10 @@ static void usage(FILE *f)
 		   "  --runtime-dfu       the application also has a DFU runtime interface\n"
 		   "  --companion SPEC    the application's trigger companion: stdfu (default),\n"
 		   "                      byte=0xNN (another trigger byte) or none (ignores all)\n"
+		   "  --rom-refuses       the ROM sends the board back: after a trigger it\n"
+		   "                      re-enumerates as the application again\n"
+		   "  --dfu-port 1-N      board 1's ROM shows on port path 1-N instead of 1-1\n"
+		   "                      (N not one of the boards' own ports)\n"
 		   "  --verbose           log every control request to stderr\n"
 		   "  --help, --version\n");
 }
@@ -111,6 +115,8 @@ enum {
 	OPT_FAULT,
 	OPT_RUNTIME_DFU,
 	OPT_COMPANION,
+	OPT_ROM_REFUSES,
+	OPT_DFU_PORT,
 	OPT_VERBOSE,
 	OPT_HELP,
 	OPT_VERSION
@@ -128,11 +134,33 @@ static const struct option long_opts[] = {
 	{"fault", required_argument, NULL, OPT_FAULT},
 	{"runtime-dfu", no_argument, NULL, OPT_RUNTIME_DFU},
 	{"companion", required_argument, NULL, OPT_COMPANION},
+	{"rom-refuses", no_argument, NULL, OPT_ROM_REFUSES},
+	{"dfu-port", required_argument, NULL, OPT_DFU_PORT},
 	{"verbose", no_argument, NULL, OPT_VERBOSE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
 };
+
+/*
+ * --dfu-port 1-N: a port of the emulated root hub (bus 1). A port behind a hub
+ * (1-4.2) would need the hub itself on the bus for libusb to report the path.
+ */
+static int parse_dfu_port(struct emu_options *o, const char *arg)
+{
+	const char *num = arg + 2;
+	unsigned long n = 0;
+
+	if (strncmp(arg, "1-", 2) == 0 && *num >= '1' && *num <= '9' && strlen(num) <= 3 &&
+	    strspn(num, "0123456789") == strlen(num))
+		n = strtoul(num, NULL, 10);
+	if (n < 1 || n > 127)
+		return bad_usage("--dfu-port must be a port path of bus 1, 1-1..1-127, not '%s'",
+				 arg);
+	o->dfu_port = arg;
+	o->dfu_port_num = (unsigned)n;
+	return -1;
+}
 
 /* Returns -1 to go on, else an exit status. */
 static int parse_option(struct emu_options *o, int c, const char *arg)
@@ -189,6 +217,11 @@ static int parse_option(struct emu_options *o, int c, const char *arg)
 			return bad_usage("--companion: %s", err);
 		return -1;
 	}
+	case OPT_ROM_REFUSES:
+		o->rom_refuses = true;
+		return -1;
+	case OPT_DFU_PORT:
+		return parse_dfu_port(o, arg);
 	case OPT_VERBOSE:
 		o->verbose = true;
 		return -1;
@@ -228,6 +261,13 @@ static int parse_args(struct emu_options *o, int argc, char **argv)
 	if (!o->chip) {
 		fprintf(stderr, "stdfu-emu: internal error: no default chip model\n");
 		return EXIT_EMU;
+	}
+	if (o->dfu_port && o->dfu_port_num <= o->boards) {
+		fprintf(stderr,
+			"stdfu-emu: --dfu-port %s is the port path of board %u: give a port "
+			"after the last board (1-%u or higher)\n",
+			o->dfu_port, o->dfu_port_num, o->boards + 1);
+		return EXIT_USAGE;
 	}
 	o->command = argv + optind;
 	return -1;

@@ -101,7 +101,7 @@ static int add_roothub(struct emu_ctx *ctx, char *err, size_t errlen)
 	attr(s, "bNumConfigurations", "1");
 	attr(s, "bNumInterfaces", " 1");
 	attr(s, "bDeviceClass", "09");
-	attr(s, "maxchild", "%u", ctx->nboards);
+	attr(s, "maxchild", "%u", MAX(ctx->nboards, ctx->opt.dfu_port_num));
 	attr(s, "manufacturer", "Linux stdfu-emu");
 	attr(s, "product", "stdfu-emu root hub");
 	attr(s, "serial", "0000:00:14.0");
@@ -185,7 +185,7 @@ static void add_interfaces(GString *s, const char *devpath, const struct emu_boa
 		const uint8_t *d = di->desc + off;
 
 		if (d[1] == 0x04 && d[0] >= 9 && off + 9 <= di->len && d[3] == 0) {
-			append(s, "P: %s/%s:1.%u\n", devpath, b->portname, d[2]);
+			append(s, "P: %s/%s:1.%u\n", devpath, b->at_port, d[2]);
 			append(s, "E: SUBSYSTEM=usb\nE: DEVTYPE=usb_interface\n");
 			append(s, "E: INTERFACE=%u/%u/%u\n", d[5], d[6], d[7]);
 			attr(s, "bInterfaceNumber", "%02x", d[2]);
@@ -243,13 +243,13 @@ static void add_tty(GString *s, struct emu_board *b, const char *devpath, bool f
 {
 	unsigned minor = b->index - 1;
 
-	append(s, "P: %s/%s:1.0/tty/%s\n", devpath, b->portname, b->ttyname);
+	append(s, "P: %s/%s:1.0/tty/%s\n", devpath, b->at_port, b->ttyname);
 	if (first)
 		append(s, "N: %s\n", b->ttyname);
 	append(s, "E: SUBSYSTEM=tty\nE: DEVNAME=/dev/%s\n", b->ttyname);
 	append(s, "E: MAJOR=%d\nE: MINOR=%u\n", ACM_MAJOR, minor);
 	append(s, "A: dev=%d:%u\n", ACM_MAJOR, minor);
-	append(s, "L: device=../../../%s:1.0\n\n", b->portname);
+	append(s, "L: device=../../../%s:1.0\n\n", b->at_port);
 }
 
 /* umockdev aborts if a pty node is created twice: re-link the first pty. */
@@ -303,7 +303,13 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 		emu_rom_reset(b->rom);
 	b->devnum = alloc_devnum(ctx);
 	snprintf(b->devnode, sizeof(b->devnode), "/dev/bus/usb/%03d/%03u", EMU_BUS, b->devnum);
-	snprintf(devpath, sizeof(devpath), "%s/usb%d/%s", HCD_PATH, EMU_BUS, b->portname);
+	/* --dfu-port: board 1's ROM sits behind another port (a hub or port
+	 * change), its application on its own */
+	if (kind == EMU_DEV_ROM && b->index == 1 && ctx->opt.dfu_port)
+		snprintf(b->at_port, sizeof(b->at_port), "%s", ctx->opt.dfu_port);
+	else
+		snprintf(b->at_port, sizeof(b->at_port), "%s", b->portname);
+	snprintf(devpath, sizeof(devpath), "%s/usb%d/%s", HCD_PATH, EMU_BUS, b->at_port);
 	snprintf(b->syspath, sizeof(b->syspath), "/sys%s", devpath);
 	get_info(b, kind, &di);
 	gen = b->generation;
@@ -319,7 +325,7 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 	append(s, "E: MAJOR=%d\nE: MINOR=%u\n", USB_MAJOR, b->devnum - 1);
 	attr(s, "busnum", "%d", EMU_BUS);
 	attr(s, "devnum", "%u", b->devnum);
-	attr(s, "devpath", "%u", b->index);
+	attr(s, "devpath", "%s", strchr(b->at_port, '-') + 1);
 	attr(s, "speed", "12");
 	attr(s, "idVendor", "%04x", di.desc[8] | di.desc[9] << 8);
 	attr(s, "idProduct", "%04x", di.desc[10] | di.desc[11] << 8);
@@ -388,7 +394,7 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 	send_add_uevents(ctx, devpath, s->str);
 	if (ctx->opt.verbose)
 		fprintf(stderr, "stdfu-emu: board %u: %s on %s at %s\n", b->index,
-			kind == EMU_DEV_APP ? "application" : "ROM DFU", b->portname, b->devnode);
+			kind == EMU_DEV_APP ? "application" : "ROM DFU", b->at_port, b->devnode);
 	g_string_free(s, TRUE);
 }
 
@@ -426,8 +432,7 @@ void emu_board_unplug(struct emu_board *b)
 	if (dir)
 		g_dir_close(dir);
 	if (kind == EMU_DEV_APP) {
-		char *tty =
-			g_strdup_printf("%s/%s:1.0/tty/%s", b->syspath, b->portname, b->ttyname);
+		char *tty = g_strdup_printf("%s/%s:1.0/tty/%s", b->syspath, b->at_port, b->ttyname);
 
 		umockdev_testbed_uevent(ctx->testbed, tty, "remove");
 		umockdev_testbed_remove_device(ctx->testbed, tty);
@@ -486,6 +491,21 @@ void emu_board_reenumerate(struct emu_board *b, enum emu_dev_kind kind, unsigned
 		return;
 	}
 	b->pending_plug = true;
+	/*
+	 * --rom-refuses: the application resets into the ROM, which does not
+	 * keep it (boot option bytes or BFB2 sending it to flash, an HSE it
+	 * cannot measure resetting the part) before its USB stack starts: the
+	 * host sees the application come back.
+	 */
+	if (kind == EMU_DEV_ROM && b->kind == EMU_DEV_APP && b->ctx->opt.rom_refuses) {
+		kind = EMU_DEV_APP;
+		back_ms = emu_reenum_delay_ms(b->ctx, EMU_DEV_APP);
+		if (b->ctx->opt.verbose)
+			fprintf(stderr,
+				"stdfu-emu: board %u: the ROM refuses (--rom-refuses): back as "
+				"the application\n",
+				b->index);
+	}
 	g_mutex_unlock(&b->lock);
 	r->board = b;
 	r->kind = kind;

@@ -9,6 +9,8 @@
 #   e2e_trigger.sh byte                 --trigger-byte must match the companion's byte
 #   e2e_trigger.sh list                 stdfu list shows application ports
 #   e2e_trigger.sh trigger              stdfu trigger alone
+#   e2e_trigger.sh rom-refuses          the ROM sends the board back: exit 19, BOOT0 hints
+#   e2e_trigger.sh dfu-port             DFU on another port: exit 21, or --any-port flashes
 set -euo pipefail
 
 : "${STDFU_STAGE:?STDFU_STAGE must point at the staged install}"
@@ -17,6 +19,8 @@ STDFU="$STDFU_STAGE/bin/stdfu"
 # Exit codes of stdfu(1).
 EXIT_BUSY=6
 EXIT_TIMEOUT=13
+EXIT_REFUSED=19
+EXIT_ELSEWHERE=21
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -48,6 +52,20 @@ expect_in() { # FILE WORD...
 
 same_head() { # DUMP IMAGE
 	cmp -n "$(stat -c %s "$2")" "$1" "$2" >/dev/null || fail "$1 does not start with $2"
+}
+
+# The flash as --load left it: IMAGE at the base, 0xFF after it.
+untouched() { # DUMP IMAGE
+	local n
+	same_head "$1" "$2"
+	n=$(tail -c +$(($(stat -c %s "$2") + 1)) "$1" | tr -d '\377' | wc -c)
+	[ "$n" -eq 0 ] || fail "$1: $n bytes after the --load image are not 0xFF"
+}
+
+# A different plausible application, what the board runs before the flash.
+make_old() {
+	printf '\x00\x20\x00\x20\x01\x02\x00\x08' >old.bin
+	head -c 3000 /dev/urandom >>old.bin
 }
 
 all_ff() { # FILE
@@ -192,8 +210,72 @@ trigger)
 	grep -q '^1-3  0483:df11' out.log || fail "board 1-3 is not in DFU after stdfu trigger"
 	grep -q '^1-1  0483:5740' out.log || fail "board 1-1 must still run its application"
 	;;
+rom-refuses)
+	# The application leaves the bus and comes back as itself: refused at
+	# once (not at --timeout), with the BOOT0/BFB2/HSE detail, flash untouched.
+	make_image
+	make_old
+	set +e
+	"$EMU" --chip f405 --mode app --rom-refuses --load old.bin --dump out.bin -- sh -c '
+		t0=$(date +%s%N)
+		"$1" flash app.bin --timeout 10000
+		rc=$?
+		t1=$(date +%s%N)
+		echo "elapsed_ms $(( (t1 - t0) / 1000000 ))"
+		exit $rc' sh "$STDFU" >out.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq "$EXIT_REFUSED" ] || fail "--rom-refuses: expected exit $EXIT_REFUSED, got $rc"
+	expect_in out.log "left the bus" "came back" "as 0483:5740 (the application)" \
+		"Check BOOT0/nBOOT0" "BFB2" "HSE" "hint: the ROM bootloader did not keep the board"
+	ms=$(sed -n 's/^elapsed_ms //p' out.log)
+	[ "$ms" -lt 5000 ] || fail "refusal reported after $ms ms: it must not wait for --timeout"
+	untouched out.bin old.bin
+	# every method, and --json: the same error, machine-readable
+	for method in touch1200 detach; do
+		set +e
+		"$EMU" --chip l4 --mode app --runtime-dfu --rom-refuses --load old.bin \
+			--dump out.bin -- "$STDFU" flash app.bin --method "$method" --json >j.log 2>&1
+		rc=$?
+		set -e
+		[ "$rc" -eq "$EXIT_REFUSED" ] || fail "--rom-refuses --method $method: exit $rc"
+		expect_in j.log '"error":"refused"' '"exit":19' "BOOT0"
+		untouched out.bin old.bin
+	done
+	;;
+dfu-port)
+	# The ROM enumerates on 1-4 while the application was on 1-1.
+	make_image
+	make_old
+	set +e
+	"$EMU" --chip f405 --mode app --dfu-port 1-4 --load old.bin --dump out.bin -- \
+		"$STDFU" flash app.bin >out.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq "$EXIT_ELSEWHERE" ] || fail "--dfu-port 1-4: expected exit $EXIT_ELSEWHERE, got $rc"
+	expect_in out.log "left the bus" "appeared at usb-path 1-4" "not at 1-1" "--any-port"
+	untouched out.bin old.bin
+	"$EMU" --chip f405 --mode app --dfu-port 1-4 --load old.bin --dump out.bin -- \
+		"$STDFU" flash app.bin --any-port --json >any.log 2>&1 ||
+		fail "--dfu-port 1-4 with --any-port failed"
+	same_head out.bin app.bin
+	expect_in any.log '"event":"dfu_found"' '"usb_path":"1-4"' '"ok":true'
+	# with several boards only board 1's ROM moves: board 2 is flashed on 1-2
+	"$EMU" --chip g0 --mode app --boards 2 --dfu-port 1-3 --dump out.bin -- \
+		"$STDFU" flash app.bin --usb-path 1-2 >b2.log 2>&1 || fail "board 2 with --dfu-port failed"
+	same_head out.bin.2 app.bin
+	all_ff out.bin.1
+	# a port path that is a board's own is refused by the emulator
+	set +e
+	"$EMU" --boards 2 --dfu-port 1-2 -- true >bad.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq 2 ] || fail "--boards 2 --dfu-port 1-2 must be a usage error, got $rc"
+	expect_in bad.log "--dfu-port 1-2"
+	rm bad.log
+	;;
 *)
-	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | port | wait-app | byte | list | trigger" >&2
+	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | port | wait-app | byte | list | trigger | rom-refuses | dfu-port" >&2
 	exit 2
 	;;
 esac
