@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -53,6 +54,7 @@ G_DEFINE_TYPE(EmuTty, emu_tty, UMOCKDEV_TYPE_IOCTL_BASE)
 
 static void schedule_app_poll(EmuTty *t);
 static gboolean rx_cb(gint fd, GIOCondition cond, gpointer data);
+static bool master_hung_up(const EmuTty *t);
 
 static void act(EmuTty *t, const struct emu_reply *r)
 {
@@ -245,79 +247,99 @@ static gboolean emu_tty_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClien
 }
 
 /*
- * Main thread. The first open of the tty: tty_port_block_til_ready() raises
- * DTR and RTS, and cdc_acm sends the line coding. From now on the master is
- * watched: for data, and for the hang-up that is the last close.
+ * Board lock held. The first open of the tty: tty_port_block_til_ready()
+ * raises DTR and RTS, and cdc_acm sends the line coding.
  */
-static void first_open(EmuTty *t)
+static void first_open(EmuTty *t, struct emu_reply *r1, struct emu_reply *r2)
 {
-	struct emu_board *b = t->board;
-	struct emu_reply r1, r2;
-
-	memset(&r1, 0, sizeof(r1));
-	memset(&r2, 0, sizeof(r2));
-	g_mutex_lock(&b->lock);
-	if (t->slave_open) {
-		g_mutex_unlock(&b->lock);
+	memset(r1, 0, sizeof(*r1));
+	memset(r2, 0, sizeof(*r2));
+	if (t->slave_open)
 		return;
-	}
 	t->slave_open = true;
 	t->have_last = false;
-	set_ctrl(t, EMU_APP_CTRL_DTR | EMU_APP_CTRL_RTS, &r2);
-	sync_line_coding(t, &r1);
-	g_mutex_unlock(&b->lock);
-	if (!t->watch && t->master_fd >= 0)
-		t->watch = g_unix_fd_add(t->master_fd, G_IO_IN | G_IO_HUP, rx_cb, t);
-	act(t, &r1);
-	act(t, &r2);
+	set_ctrl(t, EMU_APP_CTRL_DTR | EMU_APP_CTRL_RTS, r2);
+	sync_line_coding(t, r1);
 }
 
-/*
- * Main thread. The last close: every file description of the slave is gone,
- * so whatever the host set before closing (stty sets the speed and HUPCL,
- * then closes) is in the termios. The line coding goes first, then DTR and
- * RTS drop if HUPCL is set: that is the 1200-baud touch of `stty -F DEV 1200`.
- */
-static void last_close(EmuTty *t)
-{
-	struct emu_board *b = t->board;
-	struct emu_reply r1, r2;
-	struct termios tio;
-
-	memset(&r1, 0, sizeof(r1));
-	memset(&r2, 0, sizeof(r2));
-	g_mutex_lock(&b->lock);
-	if (!t->slave_open) {
-		g_mutex_unlock(&b->lock);
-		return;
-	}
-	sync_line_coding(t, &r1);
-	t->slave_open = false;
-	if (tcgetattr(t->master_fd, &tio) == 0 && (tio.c_cflag & HUPCL))
-		set_ctrl(t, 0, &r2);
-	g_mutex_unlock(&b->lock);
-	act(t, &r1);
-	act(t, &r2);
-}
-
-static gboolean opened_cb(gpointer data)
+/* Main thread: from an open on, watch the master for data and the hang-up. */
+static gboolean ensure_watch(gpointer data)
 {
 	EmuTty *t = data;
 
-	first_open(t);
+	if (!t->watch && t->master_fd >= 0)
+		t->watch = g_unix_fd_add(t->master_fd, G_IO_IN | G_IO_HUP, rx_cb, t);
 	g_object_unref(t);
 	return G_SOURCE_REMOVE;
 }
 
 /*
- * Worker thread: one open() of /dev/ttyACMn. The client may have closed it
- * again by the time the main loop gets here; the master's hang-up is then
- * seen right after, and the open and the close are both acted on, in order.
+ * Worker thread: one open() of /dev/ttyACMn (the preload connects after the
+ * real open, so the slave is open by now). Acted on here, before any ioctl of
+ * this client: libserialport clears HUPCL and drops DTR with TIOCMBIC, which
+ * must find DTR raised by the open. The client may close again before the
+ * main loop starts watching; the watch then meets the hang-up at once.
  */
 static void emu_tty_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
 {
+	EmuTty *t = (EmuTty *)base;
+	struct emu_board *b = t->board;
+	struct emu_reply r1, r2;
+
 	(void)client;
-	g_main_context_invoke(NULL, opened_cb, g_object_ref(base));
+	g_mutex_lock(&b->lock);
+	first_open(t, &r1, &r2);
+	g_mutex_unlock(&b->lock);
+	g_main_context_invoke(NULL, ensure_watch, g_object_ref(t));
+	act_from_worker(t, &r1, &r2);
+}
+
+/*
+ * Main thread, the master reported a hang-up: the last close. Every file
+ * description of the slave is gone, so whatever the host set before closing
+ * (stty sets the speed and HUPCL, then closes) is in the termios. The line
+ * coding goes first, then DTR and RTS drop if HUPCL is set: that is the
+ * 1200-baud touch of `stty -F DEV 1200`. If a new open got in between (the
+ * slave is no longer hung up, its client already counted while we still
+ * counted the old one open), that is a close and an open: the lines drop
+ * and rise again. Returns true if the slave stays closed.
+ */
+static bool last_close(EmuTty *t)
+{
+	struct emu_board *b = t->board;
+	struct emu_reply r1, r2, r3, r4;
+	struct termios tio;
+	bool closed;
+
+	memset(&r2, 0, sizeof(r2));
+	memset(&r3, 0, sizeof(r3));
+	memset(&r4, 0, sizeof(r4));
+	g_mutex_lock(&b->lock);
+	if (!t->slave_open) { /* a stale watch: the close was already acted on */
+		g_mutex_unlock(&b->lock);
+		return true;
+	}
+	sync_line_coding(t, &r1);
+	t->slave_open = false;
+	if (tcgetattr(t->master_fd, &tio) == 0 && (tio.c_cflag & HUPCL))
+		set_ctrl(t, 0, &r2);
+	closed = master_hung_up(t);
+	if (!closed)
+		first_open(t, &r3, &r4);
+	g_mutex_unlock(&b->lock);
+	act(t, &r1);
+	act(t, &r2);
+	act(t, &r3);
+	act(t, &r4);
+	return closed;
+}
+
+/* Linux: POLLHUP on the master while no file description of the slave is open. */
+static bool master_hung_up(const EmuTty *t)
+{
+	struct pollfd p = {t->master_fd, POLLIN, 0};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
 }
 
 static gboolean app_poll_cb(gpointer data)
@@ -424,10 +446,9 @@ static gboolean rx_cb(gint fd, GIOCondition cond, gpointer data)
 		rx_chunk(t, buf, n);
 		return G_SOURCE_CONTINUE;
 	}
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+	if ((n < 0 && (errno == EAGAIN || errno == EINTR)) || !last_close(t))
 		return G_SOURCE_CONTINUE;
 	t->watch = 0;
-	last_close(t);
 	return G_SOURCE_REMOVE;
 }
 
