@@ -172,6 +172,8 @@ static void act_from_worker(EmuTty *t, const struct emu_reply *r1, const struct 
 	ev->r1 = *r1;
 	ev->r2 = *r2;
 	g_main_context_invoke(NULL, act_idle, ev);
+	/* ev belongs to the invocation now: act_idle frees it */
+	/* cppcheck-suppress memleak */
 }
 
 static int modem_ioctl(EmuTty *t, unsigned long req, UMockdevIoctlClient *client)
@@ -190,6 +192,7 @@ static int modem_ioctl(EmuTty *t, unsigned long req, UMockdevIoctlClient *client
 		return EFAULT;
 	}
 	g_object_unref(d); /* the argument keeps it alive until completion */
+	/* cppcheck-suppress deallocuse ; borrowed: the parent argument holds d */
 	p = (int *)d->data;
 	g_mutex_lock(&b->lock);
 	ctrl = b->kind == EMU_DEV_APP ? emu_app_line(b->app)->ctrl : 0;
@@ -415,7 +418,8 @@ static void rx_chunk(EmuTty *t, const uint8_t *buf, ssize_t n)
 	/* one read() = one chunk: close to one CDC OUT transfer for the short
 	 * writes a trigger makes; bytes sent while the app is off the bus are lost */
 	if (b->kind == EMU_DEV_APP) {
-		emu_app_rx(b->app, buf, (size_t)n, emu_now_ns(), &r2);
+		b->last_rx_ns = emu_now_ns();
+		emu_app_rx(b->app, buf, (size_t)n, b->last_rx_ns, &r2);
 		b->app_stats.bytes_down += (uint64_t)n;
 		if (b->ctx->opt.verbose)
 			fprintf(stderr, "stdfu-emu: board %u app: tty rx %zd bytes, first 0x%02x\n",

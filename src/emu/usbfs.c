@@ -449,6 +449,7 @@ static UMockdevIoctlData *arg_struct(UMockdevIoctlClient *client, gsize size)
 	/* borrowed: the ioctl argument holds it until the ioctl completes */
 	if (d)
 		g_object_unref(d);
+	/* cppcheck-suppress deallocret ; borrowed: the parent argument holds d */
 	return d;
 }
 
