@@ -86,6 +86,13 @@ void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8
 	uint64_t now = emu_now_ns();
 
 	memset(reply, 0, sizeof(*reply));
+	if (b->kind == EMU_DEV_APP && (setup->bmRequestType & 0x60) == 0x20)
+		b->last_ctrl_ns = now;
+	if (b->kind == EMU_DEV_ROM && !b->first_request_ns)
+		b->first_request_ns = now;
+	if (b->kind == EMU_DEV_ROM && !b->first_dfu_request_ns &&
+	    (setup->bmRequestType & 0x60) == 0x20)
+		b->first_dfu_request_ns = now;
 	if (b->kind == EMU_DEV_APP) {
 		emu_app_control(b->app, setup, data, cap, now, reply);
 		count_app(b, setup, reply);
@@ -94,6 +101,17 @@ void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8
 	}
 	if (b->ctx->opt.verbose)
 		log_request(b, setup, reply, data, now);
+}
+
+/* The application accepted a trigger: remember when, and when its input came. */
+static void note_trigger(struct emu_board *b)
+{
+	g_mutex_lock(&b->lock);
+	if (b->kind == EMU_DEV_APP) {
+		b->trigger_ns = emu_now_ns();
+		b->trigger_rx_ns = b->last_rx_ns ? b->last_rx_ns : b->last_ctrl_ns;
+	}
+	g_mutex_unlock(&b->lock);
 }
 
 void emu_board_after_reply(struct emu_board *b, unsigned generation, const struct emu_reply *r)
@@ -120,6 +138,7 @@ void emu_board_after_reply(struct emu_board *b, unsigned generation, const struc
 					      emu_reenum_delay_ms(ctx, EMU_DEV_ROM));
 		return;
 	case EMU_EVENT_RESET:
+		note_trigger(b);
 		emu_board_reenumerate(b, EMU_DEV_ROM, 1, emu_reenum_delay_ms(ctx, EMU_DEV_ROM));
 		return;
 	case EMU_EVENT_NONE:
@@ -134,5 +153,6 @@ void emu_board_after_reply(struct emu_board *b, unsigned generation, const struc
 
 void emu_board_enter_rom(struct emu_board *b)
 {
+	note_trigger(b);
 	emu_board_reenumerate(b, EMU_DEV_ROM, 1, emu_reenum_delay_ms(b->ctx, EMU_DEV_ROM));
 }

@@ -73,6 +73,12 @@ struct emu_board {
 	char *tty_target;	    /* the pty behind /dev/ttyACMn, kept across re-plugs */
 	struct emu_stats app_stats; /* control transfers the app device received */
 	bool pending_plug;	    /* a re-enumeration is scheduled */
+	/* Trigger-flow timing for --stats (monotonic ns, 0 = never; bench/). */
+	uint64_t last_rx_ns, last_ctrl_ns;  /* last host input to the application */
+	uint64_t trigger_rx_ns, trigger_ns; /* that input; the app accepted the trigger */
+	uint64_t rom_enumerated_ns;	    /* the ROM's last plug: just before its uevent */
+	uint64_t rom_plugged_ns;	    /* ... and when the plug (all uevents) was done */
+	uint64_t first_request_ns, first_dfu_request_ns; /* the ROM's first after that */
 };
 
 struct emu_ctx {

@@ -33,6 +33,23 @@ static void print_stats(FILE *f, const struct emu_stats *s, const char *indent)
 	fprintf(f, "%s\"device_busy_ms\": %.3f", indent, (double)s->device_busy_ns / 1e6);
 }
 
+/* Trigger-flow timestamps (CLOCK_MONOTONIC ns, 0 = did not happen), for bench/. */
+static void print_timing(FILE *f, const struct emu_board *b, const char *indent)
+{
+	const struct {
+		const char *name;
+		uint64_t ns;
+	} t[] = {{"trigger_rx_ns", b->trigger_rx_ns},
+		 {"trigger_ns", b->trigger_ns},
+		 {"rom_enumerated_ns", b->rom_enumerated_ns},
+		 {"rom_plugged_ns", b->rom_plugged_ns},
+		 {"first_request_ns", b->first_request_ns},
+		 {"first_dfu_request_ns", b->first_dfu_request_ns}};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(t); i++)
+		fprintf(f, ",\n%s\"%s\": %llu", indent, t[i].name, (unsigned long long)t[i].ns);
+}
+
 static void board_stats(const struct emu_board *b, struct emu_stats *out)
 {
 	*out = *emu_rom_stats(b->rom);
@@ -62,6 +79,7 @@ int emu_stats_write(const struct emu_ctx *ctx, const char *path)
 		fprintf(f, "    {\n      \"board\": %u,\n      \"port\": \"%s\",\n", b->index,
 			b->portname);
 		print_stats(f, &s, "      ");
+		print_timing(f, b, "      ");
 		fprintf(f, "\n    }%s\n", i + 1 < ctx->nboards ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");

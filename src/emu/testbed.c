@@ -376,6 +376,10 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 	 * so the board must already answer as its new kind. */
 	g_mutex_lock(&b->lock);
 	b->kind = kind;
+	if (kind == EMU_DEV_ROM) {
+		b->rom_enumerated_ns = emu_now_ns();
+		b->first_request_ns = b->first_dfu_request_ns = 0;
+	}
 	g_mutex_unlock(&b->lock);
 	if (!umockdev_testbed_add_from_string(ctx->testbed, s->str, &gerr)) {
 		g_warning("cannot add board %u: %s", b->index, gerr->message);
@@ -392,6 +396,8 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 	}
 
 	send_add_uevents(ctx, devpath, s->str);
+	if (kind == EMU_DEV_ROM)
+		b->rom_plugged_ns = emu_now_ns();
 	if (ctx->opt.verbose)
 		fprintf(stderr, "stdfu-emu: board %u: %s on %s at %s\n", b->index,
 			kind == EMU_DEV_APP ? "application" : "ROM DFU", b->at_port, b->devnode);

@@ -418,7 +418,8 @@ static void rx_chunk(EmuTty *t, const uint8_t *buf, ssize_t n)
 	/* one read() = one chunk: close to one CDC OUT transfer for the short
 	 * writes a trigger makes; bytes sent while the app is off the bus are lost */
 	if (b->kind == EMU_DEV_APP) {
-		emu_app_rx(b->app, buf, (size_t)n, emu_now_ns(), &r2);
+		b->last_rx_ns = emu_now_ns();
+		emu_app_rx(b->app, buf, (size_t)n, b->last_rx_ns, &r2);
 		b->app_stats.bytes_down += (uint64_t)n;
 		if (b->ctx->opt.verbose)
 			fprintf(stderr, "stdfu-emu: board %u app: tty rx %zd bytes, first 0x%02x\n",
