@@ -229,11 +229,14 @@ int stdfu_trigger_to_dfu(struct stdfu_ctx *ctx, const struct stdfu_trigger_opts 
 
 /**
  * After a leave: wait for the application to come back on @path (the ROM was at
- * @bus/@address) and for its serial port to appear. On success @out names it.
+ * @bus/@address) and for its serial port to appear; with @any_port, on any
+ * path. On success @out names it. @path should be where the application was
+ * before the trigger: the ROM may have enumerated elsewhere (see any_port).
  */
 int stdfu_wait_app(struct stdfu_ctx *ctx, const char *path, uint8_t bus, uint8_t address,
-		   const struct stdfu_usb_id *app_ids, size_t n_app_ids, uint32_t timeout_ms,
-		   stdfu_trigger_cb cb, void *user, struct stdfu_app_port *out);
+		   const struct stdfu_usb_id *app_ids, size_t n_app_ids, bool any_port,
+		   uint32_t timeout_ms, stdfu_trigger_cb cb, void *user,
+		   struct stdfu_app_port *out);
 
 /**
  * List the application ports of @ids (the default id when n_ids is 0), with their

@@ -178,12 +178,19 @@ int cli_get_to_dfu(struct cli *c)
 	return STDFU_OK;
 }
 
+/*
+ * The application comes back where it was before the trigger, which is not
+ * where the ROM appeared when --any-port accepted a ROM on another port. A
+ * board that was already in DFU has no earlier application path: use the ROM's.
+ */
 int cli_wait_app(struct cli *c, const struct stdfu_device_info *rom)
 {
 	struct cli_trigger *t = &c->trig;
+	bool triggered = t->ran && !t->res.already_dfu && t->res.app_path[0];
+	const char *path = triggered ? t->res.app_path : rom->path;
 
-	return stdfu_wait_app(c->ctx, rom->path, rom->bus, rom->address, t->app_ids, t->n_app_ids,
-			      t->timeout_ms, on_event, c, &t->app);
+	return stdfu_wait_app(c->ctx, path, rom->bus, rom->address, t->app_ids, t->n_app_ids,
+			      t->any_port, t->timeout_ms, on_event, c, &t->app);
 }
 
 /* The trigger's steps in the result line's "phases" (durations in ms). */

@@ -402,8 +402,8 @@ static int find_port(struct stdfu_ctx *ctx, const struct stdfu_bus_dev *d,
 }
 
 int stdfu_wait_app(struct stdfu_ctx *ctx, const char *path, uint8_t bus, uint8_t address,
-		   const struct stdfu_usb_id *app_ids, size_t n_app_ids, uint32_t timeout_ms,
-		   stdfu_trigger_cb cb, void *user, struct stdfu_app_port *out)
+		   const struct stdfu_usb_id *app_ids, size_t n_app_ids, bool any_port,
+		   uint32_t timeout_ms, stdfu_trigger_cb cb, void *user, struct stdfu_app_port *out)
 {
 	struct run r = {ctx, cb, user, STDFU_METHOD_NONE, now_ms(), 0, NULL};
 	struct stdfu_bus_dev *snap = NULL, found;
@@ -417,8 +417,8 @@ int stdfu_wait_app(struct stdfu_ctx *ctx, const char *path, uint8_t bus, uint8_t
 	rc = stdfu_bus_snapshot(ctx, &snap, &n);
 	if (rc)
 		return rc;
-	stdfu_wait_init(&w, STDFU_WAIT_FOR_APP, path, bus, address, app_ids, n_app_ids, false, snap,
-			n, r.t0, timeout_ms);
+	stdfu_wait_init(&w, STDFU_WAIT_FOR_APP, path, bus, address, app_ids, n_app_ids, any_port,
+			snap, n, r.t0, timeout_ms);
 	free(snap);
 	rc = wait_loop(&r, &w, NULL, &found, &left);
 	if (rc)

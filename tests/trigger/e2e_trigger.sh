@@ -260,6 +260,12 @@ dfu-port)
 		fail "--dfu-port 1-4 with --any-port failed"
 	same_head out.bin app.bin
 	expect_in any.log '"event":"dfu_found"' '"usb_path":"1-4"' '"ok":true'
+	# --wait-app: the application comes back where it was (1-1), not where
+	# the ROM appeared
+	"$EMU" --chip f405 --mode app --dfu-port 1-4 --dump out.bin -- \
+		"$STDFU" flash app.bin --any-port --wait-app >wait.log 2>&1 ||
+		fail "--dfu-port 1-4 with --any-port --wait-app failed: $(cat wait.log)"
+	expect_in wait.log "app back: /dev/ttyACM0 at usb-path 1-1"
 	# with several boards only board 1's ROM moves: board 2 is flashed on 1-2
 	"$EMU" --chip g0 --mode app --boards 2 --dfu-port 1-3 --dump out.bin -- \
 		"$STDFU" flash app.bin --usb-path 1-2 >b2.log 2>&1 || fail "board 2 with --dfu-port failed"
