@@ -36,6 +36,21 @@ fail() {
 
 # A plausible application (initial SP in SRAM, odd reset vector in flash), so
 # that the application comes back after leave; 40000 bytes crosses sectors.
+# timed_flash TIMEOUT_MS EMU_ARGS...: `stdfu flash app.bin --timeout TIMEOUT_MS`
+# on an f405 application under stdfu-emu EMU_ARGS; out.log gets the output and
+# an "elapsed_ms N" line measured around stdfu alone. Returns stdfu's status.
+timed_flash() {
+	local timeout=$1
+	shift
+	"$EMU" --chip f405 --mode app "$@" -- sh -c '
+		t0=$(date +%s%N)
+		"$1" flash app.bin --timeout "$2"
+		rc=$?
+		t1=$(date +%s%N)
+		echo "elapsed_ms $(( (t1 - t0) / 1000000 ))"
+		exit $rc' sh "$STDFU" "$timeout" >out.log 2>&1
+}
+
 make_image() {
 	local size=${1:-40000}
 	printf '\x00\x20\x00\x20\x01\x01\x00\x08' >app.bin
@@ -113,13 +128,7 @@ boards3)
 companion-none)
 	make_image
 	set +e
-	"$EMU" --chip f405 --mode app --companion none -- sh -c '
-		t0=$(date +%s%N)
-		"$1" flash app.bin --timeout 2000
-		rc=$?
-		t1=$(date +%s%N)
-		echo "elapsed_ms $(( (t1 - t0) / 1000000 ))"
-		exit $rc' sh "$STDFU" >out.log 2>&1
+	timed_flash 2000 --companion none
 	rc=$?
 	set -e
 	[ "$rc" -eq "$EXIT_TIMEOUT" ] || fail "expected exit $EXIT_TIMEOUT (timeout), got $rc"
@@ -216,13 +225,7 @@ rom-refuses)
 	make_image
 	make_old
 	set +e
-	"$EMU" --chip f405 --mode app --rom-refuses --load old.bin --dump out.bin -- sh -c '
-		t0=$(date +%s%N)
-		"$1" flash app.bin --timeout 10000
-		rc=$?
-		t1=$(date +%s%N)
-		echo "elapsed_ms $(( (t1 - t0) / 1000000 ))"
-		exit $rc' sh "$STDFU" >out.log 2>&1
+	timed_flash 10000 --rom-refuses --load old.bin --dump out.bin
 	rc=$?
 	set -e
 	[ "$rc" -eq "$EXIT_REFUSED" ] || fail "--rom-refuses: expected exit $EXIT_REFUSED, got $rc"
