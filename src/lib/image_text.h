@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hexdigit.h"
+
 struct text_line {
 	const uint8_t *p; /* start of the line */
 	size_t len;	  /* without the line end and trailing blanks */
@@ -36,17 +38,6 @@ static inline bool text_next(struct text_iter *it, struct text_line *l)
 	return true;
 }
 
-static inline int hex_nibble(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Decode @n hex digit pairs from @p into @out. Returns -1 on success, else
  * the 0-based index of the first bad character.
@@ -54,7 +45,7 @@ static inline int hex_nibble(uint8_t c)
 static inline long hex_decode(const uint8_t *p, size_t n, uint8_t *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex_nibble(p[2 * i]), lo = hex_nibble(p[2 * i + 1]);
+		int hi = hex_digit(p[2 * i]), lo = hex_digit(p[2 * i + 1]);
 
 		if (hi < 0)
 			return (long)(2 * i);

@@ -13,6 +13,7 @@
 #include <stdfu/layout.h>
 
 #include "error_internal.h"
+#include "hexdigit.h"
 
 struct cursor {
 	const char *str;
@@ -35,17 +36,6 @@ static bool is_digit(char ch)
 	return ch >= '0' && ch <= '9';
 }
 
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 static void skip_blanks(struct cursor *c)
 {
 	while (peek(c) == ' ')
@@ -60,7 +50,7 @@ static int parse_hex32(struct cursor *c, uint32_t *out)
 	if (peek(c) != '0' || (c->str[c->pos + 1] != 'x' && c->str[c->pos + 1] != 'X'))
 		return bad(c, "expected a 0x address");
 	c->pos += 2;
-	for (int h; (h = hex_value(peek(c))) >= 0; c->pos++) {
+	for (int h; (h = hex_digit((unsigned char)peek(c))) >= 0; c->pos++) {
 		v = v * 16 + (uint64_t)h;
 		if (++digits > 8 || v > UINT32_MAX)
 			return bad(c, "address wider than 32 bits");

@@ -11,6 +11,7 @@
 #include <stdfu/trigger.h>
 
 #include "error_internal.h"
+#include "hexdigit.h"
 
 static const char *const method_names[] = {
 	[STDFU_METHOD_BYTE] = "byte",
@@ -46,18 +47,11 @@ static int parse_hex16(const char *s, size_t len, uint16_t *out)
 	if (len == 0 || len > 4)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		unsigned d;
+		int d = hex_digit((unsigned char)s[i]);
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0)
 			return -1;
-		v = v * 16 + d;
+		v = v * 16 + (unsigned)d;
 	}
 	*out = (uint16_t)v;
 	return 0;
