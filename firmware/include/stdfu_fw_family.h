@@ -9,7 +9,7 @@
  *      needed anyway where a series mixes parts with and without USB DFU in ROM;
  *   3. the CMSIS series macros (STM32F4xx / STM32F4, STM32L4xx / STM32L4, ...).
  *
- * Entry addresses: the table of /work/shared/reference/bootloader-entry.md, which quotes
+ * Entry addresses: the table in docs/bootloader-entry.md, which quotes
  * ST's community article "How to jump to system bootloader from application code on STM32
  * microcontrollers" (B. Montanari, ST, 2023) and AN2606 ("STM32 microcontroller system
  * memory boot mode", the "Configuration in system memory boot mode" table of each series).

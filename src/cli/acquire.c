@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Getting hold of the device a command works on. Every command goes through
- * cli_acquire(); the trigger work extends it (trigger a running application,
- * wait for its ROM on the same USB port path) before the scan below.
+ * cli_acquire(), which first gets a running application into its ROM (and
+ * waits for the ROM on the same USB port path) where the command asks for it,
+ * then scans, selects and opens.
  */
 #include <stdio.h>
 #include <string.h>

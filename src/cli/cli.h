@@ -107,8 +107,8 @@ struct cli_cmd {
 /* main.c */
 extern const struct cli_cmd cli_commands[];
 
-/* device acquisition (acquire.c): scan, select, open; the one place the
- * trigger work extends with "get the board into DFU first". Returns STDFU_OK,
+/* device acquisition (acquire.c): get the board into DFU first where asked,
+ * then scan, select, open. Returns STDFU_OK,
  * a negative stdfu error (not yet reported), or a positive exit code when it
  * has already reported the failure (ambiguous: the candidate list). */
 int cli_acquire(struct cli *c, struct stdfu_device **dev);

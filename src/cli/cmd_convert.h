@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* stdfu convert (owned by the image work; kept apart from cli.h to stay out of its way). */
+/* stdfu convert: works on files only, so it needs none of cli.h's device plumbing. */
 #ifndef STDFU_CMD_CONVERT_H
 #define STDFU_CMD_CONVERT_H
 

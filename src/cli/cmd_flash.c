@@ -55,7 +55,7 @@ int cmd_flash(struct cli *c)
 			report_incremental(c, &inc);
 	}
 	cli_release(c, dev);
-	/* For test stations: the new application's port is back (trigger work). */
+	/* For test stations: wait until the new application's port is back. */
 	if (!rc && c->trig.wait_app)
 		rc = cli_wait_app(c, &rom);
 	stdfu_image_free(img);

@@ -109,7 +109,7 @@ void emu_board_unplug(struct emu_board *b);
  * @kind after a further @back_ms (a new device address, the same port path;
  * board 1's ROM on --dfu-port). With --rom-refuses, an application asked to
  * become the ROM comes back as the application.
- * The hook the trigger work uses: emu_board_reenumerate(b, EMU_DEV_ROM, 0,
+ * An application entering its ROM calls emu_board_reenumerate(b, EMU_DEV_ROM, 0,
  * emu_reenum_delay_ms(ctx, EMU_DEV_ROM)).
  */
 void emu_board_reenumerate(struct emu_board *b, enum emu_dev_kind kind, unsigned gone_ms,

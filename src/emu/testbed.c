@@ -6,7 +6,7 @@
  *
  * Sysfs follows what libusb 1.0.26 (linux_usbfs.c, linux_udev.c) and
  * libserialport 0.1.1 (linux.c) read; see
- * /work/shared/reference/umockdev-notes.md for the traps worked around here.
+ * docs/umockdev-notes.md for the traps worked around here.
  */
 #include "emu.h"
 

@@ -13,7 +13,7 @@
 
 #include <stdfu/image.h>
 
-#include "image_internal.h"
+#include "image/image_internal.h"
 
 #ifndef FUZZ_FORMAT
 #define FUZZ_FORMAT STDFU_FORMAT_AUTO

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "img_test.h"
-#include "../../src/lib/image_internal.h"
+#include "../../src/lib/image/image_internal.h"
 
 static uint8_t *file;
 static size_t flen;

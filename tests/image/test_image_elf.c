@@ -5,7 +5,7 @@
  * and hostile headers. The real-toolchain check is image_roundtrip.
  */
 #include "img_test.h"
-#include "../../src/lib/image_internal.h"
+#include "../../src/lib/image/image_internal.h"
 
 #define PT_LOAD	   1
 #define SHT_PROG   1

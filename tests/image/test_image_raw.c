@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "img_test.h"
-#include "../../src/lib/image_internal.h"
+#include "../../src/lib/image/image_internal.h"
 
 static void raw_default_address(void **state)
 {

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "img_test.h"
-#include "../../src/lib/image_internal.h"
+#include "../../src/lib/image/image_internal.h"
 
 static const uint8_t d16[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static char dir[64];

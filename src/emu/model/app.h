@@ -83,7 +83,7 @@ uint64_t emu_app_deadline_ns(const struct emu_app *app);
 void emu_app_poll(struct emu_app *app, uint64_t now_ns, struct emu_reply *reply);
 
 const struct emu_app_line *emu_app_line(const struct emu_app *app);
-/* Counters for tests and the trigger work. */
+/* Counters for tests and --stats. */
 uint64_t emu_app_rx_bytes(const struct emu_app *app);
 bool emu_app_detach_seen(const struct emu_app *app);
 /* Why the application decided to enter the ROM (EMU_APP_STAY if it did not). */

@@ -5,7 +5,7 @@
  * is named next to it) or marked ASSUMPTION with the reason for the choice.
  *
  * Sources used throughout:
- *  [DP]   /work/shared/reference/dfuse-protocol.md (F4 identity, alt strings,
+ *  [DP]   docs/dfuse-protocol.md (F4 identity, alt strings,
  *         DFU functional descriptor, F4 flash timing).
  *  [G0C1] lsusb/dfu-util dump of an STM32G0C1VET6 ROM (same die and ROM as G0B1)
  *         in "Can't set Option Bytes over USB DFU to STM32G0 System Bootloader",

@@ -5,9 +5,9 @@
  */
 #include <stdio.h>
 
-#include "error_internal.h"
-#include "image_internal.h"
-#include "image_text.h"
+#include "common/error_internal.h"
+#include "image/image_internal.h"
+#include "image/image_text.h"
 
 /* Count byte, then up to 255 bytes of address, data and checksum. */
 #define SREC_MAX_BYTES 256

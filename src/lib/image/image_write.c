@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error_internal.h"
-#include "image_internal.h"
+#include "common/error_internal.h"
+#include "image/image_internal.h"
 
 #define BIN_MAX_SPAN	 ((uint64_t)256 << 20)
 #define LINE_BYTES_DEF	 16u

@@ -7,7 +7,7 @@
 
 #include <stdfu/dfu.h>
 
-#include "error_internal.h"
+#include "common/error_internal.h"
 
 static const char *const state_names[] = {
 	"appIDLE",	    "appDETACH",   "dfuIDLE",

@@ -3,8 +3,8 @@
  * Raw binary: the whole file (its DFU suffix already stripped) is one
  * segment at the address the caller gives, else at the STM32 flash base.
  */
-#include "error_internal.h"
-#include "image_internal.h"
+#include "common/error_internal.h"
+#include "image/image_internal.h"
 
 #define RAW_DEFAULT_ADDRESS 0x08000000u
 

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error_internal.h"
-#include "image_internal.h"
+#include "common/error_internal.h"
+#include "image/image_internal.h"
 
 /* A file may be a few times larger than its data (HEX is ~2.8x). */
 #define FILE_SIZE_FACTOR 4u

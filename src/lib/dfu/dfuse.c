@@ -14,8 +14,8 @@
 
 #include <stdfu/dfuse.h>
 
-#include "device_internal.h"
-#include "error_internal.h"
+#include "usb/device_internal.h"
+#include "common/error_internal.h"
 
 #define REQ_OUT (LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE)
 #define REQ_IN	(LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE)

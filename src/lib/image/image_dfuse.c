@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error_internal.h"
-#include "image_internal.h"
+#include "common/error_internal.h"
+#include "image/image_internal.h"
 
 #define DFUSE_PREFIX_LEN 11u
 #define DFUSE_TARGET_LEN 274u

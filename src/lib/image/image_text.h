@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hexdigit.h"
+#include "common/hexdigit.h"
 
 struct text_line {
 	const uint8_t *p; /* start of the line */

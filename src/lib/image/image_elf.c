@@ -17,8 +17,8 @@
  */
 #include <stdio.h>
 
-#include "error_internal.h"
-#include "image_internal.h"
+#include "common/error_internal.h"
+#include "image/image_internal.h"
 
 #define EHDR_SIZE  52u
 #define PHDR_SIZE  32u

@@ -12,8 +12,8 @@
 
 #include <stdfu/layout.h>
 
-#include "error_internal.h"
-#include "hexdigit.h"
+#include "common/error_internal.h"
+#include "common/hexdigit.h"
 
 struct cursor {
 	const char *str;

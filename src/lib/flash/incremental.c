@@ -13,7 +13,7 @@
 
 #include <stdfu/incremental.h>
 
-#include "error_internal.h"
+#include "common/error_internal.h"
 
 static uint64_t end_of(uint32_t address, uint32_t size)
 {

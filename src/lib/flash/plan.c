@@ -10,7 +10,7 @@
 
 #include <stdfu/plan.h>
 
-#include "error_internal.h"
+#include "common/error_internal.h"
 
 static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t *cap)
 {

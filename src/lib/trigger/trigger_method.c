@@ -7,9 +7,9 @@
 #include <libserialport.h>
 #include <string.h>
 
-#include "device_internal.h"
-#include "error_internal.h"
-#include "trigger_internal.h"
+#include "usb/device_internal.h"
+#include "common/error_internal.h"
+#include "trigger/trigger_internal.h"
 
 #define DFU_DETACH	       0x00
 #define DFU_FUNCTIONAL_DESC    0x21

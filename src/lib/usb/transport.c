@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "device_internal.h"
-#include "error_internal.h"
+#include "usb/device_internal.h"
+#include "common/error_internal.h"
 
 uint64_t stdfu_now_us(void)
 {

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "error_internal.h"
+#include "common/error_internal.h"
 
 static _Thread_local char last_detail[1024];
 

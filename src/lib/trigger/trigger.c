@@ -12,9 +12,9 @@
 
 #include <stdfu/device.h>
 
-#include "device_internal.h"
-#include "error_internal.h"
-#include "trigger_internal.h"
+#include "usb/device_internal.h"
+#include "common/error_internal.h"
+#include "trigger/trigger_internal.h"
 
 struct run {
 	struct stdfu_ctx *ctx;

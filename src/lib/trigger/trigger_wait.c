@@ -16,7 +16,7 @@
 
 #include <stdfu/trigger.h>
 
-#include "error_internal.h"
+#include "common/error_internal.h"
 
 static uint16_t busaddr(uint8_t bus, uint8_t address)
 {

@@ -14,8 +14,8 @@
 #include <stdfu/flash.h>
 #include <stdfu/plan.h>
 
-#include "device_internal.h"
-#include "error_internal.h"
+#include "usb/device_internal.h"
+#include "common/error_internal.h"
 
 #define MAX_BLOCKS_PER_RUN 65534u /* wBlockNum 2..65535 */
 #define GONE_TIMEOUT_MS	   5000u

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "device_internal.h"
-#include "error_internal.h"
+#include "usb/device_internal.h"
+#include "common/error_internal.h"
 
 int stdfu_ctx_new(struct stdfu_ctx **out)
 {

@@ -17,9 +17,9 @@
 
 #include <stdfu/trigger.h>
 
-#include "device_internal.h"
-#include "error_internal.h"
-#include "trigger_internal.h"
+#include "usb/device_internal.h"
+#include "common/error_internal.h"
+#include "trigger/trigger_internal.h"
 
 static void copy(char *dst, size_t cap, const char *src)
 {

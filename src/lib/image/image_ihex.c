@@ -6,9 +6,9 @@
  */
 #include <stdio.h>
 
-#include "error_internal.h"
-#include "image_internal.h"
-#include "image_text.h"
+#include "common/error_internal.h"
+#include "image/image_internal.h"
+#include "image/image_text.h"
 
 enum { IHEX_DATA, IHEX_EOF, IHEX_EXT_SEG, IHEX_START_SEG, IHEX_EXT_LIN, IHEX_START_LIN };
 

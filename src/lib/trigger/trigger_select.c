@@ -10,8 +10,8 @@
 
 #include <stdfu/trigger.h>
 
-#include "error_internal.h"
-#include "hexdigit.h"
+#include "common/error_internal.h"
+#include "common/hexdigit.h"
 
 static const char *const method_names[] = {
 	[STDFU_METHOD_BYTE] = "byte",

@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "error_internal.h"
-#include "image_internal.h"
+#include "common/error_internal.h"
+#include "image/image_internal.h"
 
 uint32_t dfu_crc32(uint32_t crc, const uint8_t *buf, size_t len)
 {
