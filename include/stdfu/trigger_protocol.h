@@ -29,7 +29,9 @@
  *       traffic starts the rule again from (a).
  *
  * Time comparisons are "elapsed >= STDFU_TRIGGER_SILENCE_MS" on a wrapping 32-bit
- * millisecond counter. Only then does the device reset into the ROM, from thread
+ * millisecond counter. The device side of this rule and of the touch below is one
+ * source, firmware/src/stdfu_trigger_rule.c, compiled into the firmware companion and
+ * into stdfu-emu's application model. Only then does the device reset into the ROM, from thread
  * context (never from the USB interrupt). A device therefore leaves no earlier than
  * STDFU_TRIGGER_SILENCE_MS after the byte, and no later than that plus its main-loop
  * poll period (companion recommendation: poll at least every 10 ms).
@@ -47,11 +49,12 @@
  * -------------------------------------------
  * The host opens the port, sets STDFU_TRIGGER_TOUCH_BAUD (SET_LINE_CODING), then
  * drops DTR (SET_CONTROL_LINE_STATE with DTR = 0, which closing the port also does)
- * and closes, then waits STDFU_TRIGGER_TOUCH_SETTLE_MS. The device arms when it sees
- * DTR fall from 1 to 0 while the current line coding is STDFU_TRIGGER_TOUCH_BAUD; it
- * disarms if DTR is raised again or the rate changes away from 1200 before it fires;
- * it fires STDFU_TRIGGER_TOUCH_DELAY_MS after arming. On a Linux pty the DTR ioctls
- * fail (ENOTTY): the host tolerates that failure.
+ * and closes. It then watches the bus for the ROM on the same port path, as after the
+ * byte; it waits no fixed settle time. The device arms when it sees DTR fall from 1 to
+ * 0 while the current line coding is STDFU_TRIGGER_TOUCH_BAUD; it disarms if DTR is
+ * raised again or the rate changes away from 1200 before it fires; it fires
+ * STDFU_TRIGGER_TOUCH_DELAY_MS after arming. On a Linux pty the DTR ioctls fail
+ * (ENOTTY): the host tolerates that failure.
  *
  * 3. DFU 1.1 DFU_DETACH on a runtime interface (class FE/01/01): no constants here.
  *
@@ -87,15 +90,11 @@
 /* --- method 2: the 1200-baud touch ---------------------------------------------- */
 
 /** Line coding rate (bit/s) that arms the touch. */
-#define STDFU_TRIGGER_TOUCH_BAUD      1200u
+#define STDFU_TRIGGER_TOUCH_BAUD     1200u
 /** DTR bit in the SET_CONTROL_LINE_STATE wValue (CDC PSTN 1.2, 6.3.12). */
-#define STDFU_TRIGGER_TOUCH_DTR_BIT   0x0001u
-/** The edge that fires: DTR dropped (1 -> 0) at the touch rate. */
-#define STDFU_TRIGGER_TOUCH_DTR_DROP  1
+#define STDFU_TRIGGER_TOUCH_DTR_BIT  0x0001u
 /** Device: delay (ms) between the DTR drop and the reset (Arduino uses 250 ms). */
-#define STDFU_TRIGGER_TOUCH_DELAY_MS  250u
-/** Host: settle time (ms) after closing the touched port before looking for DFU. */
-#define STDFU_TRIGGER_TOUCH_SETTLE_MS 500u
+#define STDFU_TRIGGER_TOUCH_DELAY_MS 250u
 
 /* --- the reset-surviving flag --------------------------------------------------- */
 
@@ -112,11 +111,11 @@
 
 /* --- USB identities ------------------------------------------------------------- */
 
-/** Default application (CDC ACM) VID:PID: ST's Virtual COM Port, as CubeMX generates. */
-#define STDFU_TRIGGER_APP_VID 0x0483u
+/** STMicroelectronics' USB vendor id: both the application and the ROM use it. */
+#define STDFU_TRIGGER_ST_VID  0x0483u
+/** Default application (CDC ACM) PID: ST's Virtual COM Port, as CubeMX generates. */
 #define STDFU_TRIGGER_APP_PID 0x5740u
 /** The ST ROM bootloader in DFU mode. */
-#define STDFU_TRIGGER_DFU_VID 0x0483u
 #define STDFU_TRIGGER_DFU_PID 0xDF11u
 
 #endif /* STDFU_TRIGGER_PROTOCOL_H */

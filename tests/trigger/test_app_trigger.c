@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The emulated companion's decisions: the silence rule, the 1200 touch, detach, none. */
+/*
+ * The emulated companion around the shared rule (whose own suite is
+ * test_trigger_rule.c): the nanosecond clock seen as a millisecond tick, the
+ * wiring of each input, DFU_DETACH, --companion none and its parser.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,47 +56,6 @@ static void lone_byte_then_silence_enters(void **state)
 	assert_int_equal(poll_at(10 * MS + WIN), EMU_APP_ENTER_BYTE);
 }
 
-static void byte_inside_other_traffic_is_data(void **state)
-{
-	static const char chunk[] = {'a', (char)TRIG, 'b'};
-	static const char tail[] = {'x', (char)TRIG};
-
-	(void)state;
-	boot(true, false);
-	rx(chunk, sizeof(chunk), 0);
-	rx(tail, sizeof(tail), 500 * MS);
-	assert_int_equal(poll_at(2000 * MS), EMU_APP_STAY);
-}
-
-static void byte_right_after_traffic_is_data(void **state)
-{
-	(void)state;
-	boot(true, false);
-	rx("hello", 5, 0);
-	/* (b): less than the window since the previous chunk */
-	rx(trig, 1, WIN - 1);
-	assert_int_equal(poll_at(5 * WIN), EMU_APP_STAY);
-	/* after a quiet window it counts */
-	rx(trig, 1, 7 * WIN);
-	assert_int_equal(poll_at(8 * WIN), EMU_APP_ENTER_BYTE);
-}
-
-static void traffic_inside_window_cancels(void **state)
-{
-	(void)state;
-	boot(true, false);
-	rx(trig, 1, 0);
-	rx("k", 1, WIN / 2);
-	assert_int_equal(poll_at(10 * WIN), EMU_APP_STAY);
-	/* a second trigger byte inside the window cancels too */
-	rx(trig, 1, 20 * WIN);
-	rx(trig, 1, 20 * WIN + WIN / 2);
-	assert_int_equal(poll_at(30 * WIN), EMU_APP_STAY);
-	/* and the rule starts again from (a) after silence */
-	rx(trig, 1, 40 * WIN);
-	assert_int_equal(poll_at(41 * WIN), EMU_APP_ENTER_BYTE);
-}
-
 static void other_byte_value_is_not_a_trigger(void **state)
 {
 	struct emu_app_trigger_config cfg;
@@ -124,35 +87,24 @@ static void touch1200_enters_after_delay(void **state)
 	assert_int_equal(poll_at(2 * MS + delay), EMU_APP_ENTER_TOUCH);
 }
 
-static void touch_needs_1200_and_a_falling_edge(void **state)
+static void clock_is_a_millisecond_tick(void **state)
 {
-	uint64_t delay = (uint64_t)STDFU_TRIGGER_TOUCH_DELAY_MS * MS;
+	uint64_t next;
 
 	(void)state;
 	boot(true, false);
-	/* DTR drop at 115200: an ordinary close */
-	emu_app_trigger_control_line(&t, true, 0);
-	emu_app_trigger_control_line(&t, false, MS);
-	assert_int_equal(poll_at(10 * delay), EMU_APP_STAY);
-	/* 1200 but DTR was never up: no edge */
+	/* 10.7 ms is tick 10: due at the start of tick 110 */
+	rx(trig, 1, 10 * MS + 700000);
+	assert_int_equal(emu_app_trigger_poll(&t, 10 * MS + 700000, &next), EMU_APP_STAY);
+	assert_int_equal(next, 10 * MS + WIN);
+	assert_int_equal(poll_at(10 * MS + WIN - 1), EMU_APP_STAY);
+	assert_int_equal(poll_at(10 * MS + WIN), EMU_APP_ENTER_BYTE);
+	/* the tick wraps after 2^32 ms, as a device's does */
 	boot(true, false);
-	emu_app_trigger_line_coding(&t, 1200, 0);
-	emu_app_trigger_control_line(&t, false, MS);
-	assert_int_equal(poll_at(10 * delay), EMU_APP_STAY);
-	/* armed, then DTR raised again: disarmed */
-	boot(true, false);
-	emu_app_trigger_control_line(&t, true, 0);
-	emu_app_trigger_line_coding(&t, 1200, 0);
-	emu_app_trigger_control_line(&t, false, MS);
-	emu_app_trigger_control_line(&t, true, 2 * MS);
-	assert_int_equal(poll_at(10 * delay), EMU_APP_STAY);
-	/* armed, then the rate changed: disarmed */
-	boot(true, false);
-	emu_app_trigger_control_line(&t, true, 0);
-	emu_app_trigger_line_coding(&t, 1200, 0);
-	emu_app_trigger_control_line(&t, false, MS);
-	emu_app_trigger_line_coding(&t, 9600, 2 * MS);
-	assert_int_equal(poll_at(10 * delay), EMU_APP_STAY);
+	rx(trig, 1, (1ull << 32) * MS - 10 * MS);
+	assert_int_equal(emu_app_trigger_poll(&t, (1ull << 32) * MS, &next), EMU_APP_STAY);
+	assert_int_equal(next, (1ull << 32) * MS + WIN - 10 * MS);
+	assert_int_equal(poll_at((1ull << 32) * MS + WIN - 10 * MS), EMU_APP_ENTER_BYTE);
 }
 
 static void detach_needs_runtime_interface(void **state)
@@ -216,12 +168,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lone_byte_then_silence_enters),
-		cmocka_unit_test(byte_inside_other_traffic_is_data),
-		cmocka_unit_test(byte_right_after_traffic_is_data),
-		cmocka_unit_test(traffic_inside_window_cancels),
 		cmocka_unit_test(other_byte_value_is_not_a_trigger),
 		cmocka_unit_test(touch1200_enters_after_delay),
-		cmocka_unit_test(touch_needs_1200_and_a_falling_edge),
+		cmocka_unit_test(clock_is_a_millisecond_tick),
 		cmocka_unit_test(detach_needs_runtime_interface),
 		cmocka_unit_test(companion_none_ignores_everything),
 		cmocka_unit_test(companion_spec_parse),

@@ -8,7 +8,7 @@ cc=$1 fw=$2 inc=$3 out=$4
 shift 4
 mkdir -p "$out"
 objs=
-for src in stdfu_fw_trigger stdfu_fw_record stdfu_fw_port_cm; do
+for src in stdfu_fw_trigger stdfu_trigger_rule stdfu_fw_record stdfu_fw_port_cm; do
 	"$cc" -std=c99 -ffreestanding -Os -g -mthumb -ffunction-sections -fdata-sections \
 		-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 		-Wcast-align -Wconversion -Wno-sign-conversion \

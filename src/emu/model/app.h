@@ -28,9 +28,6 @@
 #include "app_trigger.h"
 #include "rom.h"
 
-#define EMU_APP_VID 0x0483
-#define EMU_APP_PID 0x5740
-
 struct emu_app;
 
 struct emu_app_config {

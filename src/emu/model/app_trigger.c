@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the firmware companion decides, for the emulated application. The
- * rules are those of include/stdfu/trigger_protocol.h, quoted where applied.
+ * What the firmware companion decides, for the emulated application: the
+ * firmware's own rule (stdfu_trigger_rule.c) on the emulator's clock, plus the
+ * DFU runtime interface's DETACH, which the firmware leaves to the application.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,59 +40,40 @@ int emu_app_companion_parse(const char *spec, struct emu_app_trigger_config *cfg
 	return -1;
 }
 
+/* The device's millisecond tick: the low 32 bits, wrapping as a real one does. */
+static uint32_t tick_ms(uint64_t now_ns)
+{
+	return (uint32_t)(now_ns / MS);
+}
+
 void emu_app_trigger_init(struct emu_app_trigger *t, const struct emu_app_trigger_config *cfg)
 {
 	memset(t, 0, sizeof(*t));
 	t->cfg = *cfg;
-	/* CubeMX's CDC default line coding until the host sets one. */
-	t->baud = 115200;
-	t->dtr = false;
+	stdfu_trigger_rule_init(&t->rule, cfg->trigger_byte);
 }
 
 void emu_app_trigger_rx(struct emu_app_trigger *t, const uint8_t *data, size_t len, uint64_t now_ns)
 {
-	/* (b) preceded by silence: nothing received in the window before it, or
-	 * nothing received at all since boot. */
-	bool quiet_before = !t->rx_seen || now_ns - t->last_rx_ns >= STDFU_TRIGGER_SILENCE_MS * MS;
-
-	t->rx_seen = true;
-	t->last_rx_ns = now_ns;
-	/* (c) any chunk in the window after the byte cancels it. */
-	t->byte_pending = false;
 	if (!t->cfg.companion || len == 0)
 		return;
-	/* (a) alone: the whole chunk is the one trigger byte. */
-	if (len == 1 && data[0] == t->cfg.trigger_byte && quiet_before) {
-		t->byte_pending = true;
-		t->byte_ns = now_ns;
-	}
+	/* A chunk is one read() of the pty: far below 4 GiB. */
+	stdfu_trigger_rule_rx(&t->rule, data, (uint32_t)len, tick_ms(now_ns));
 }
 
 void emu_app_trigger_line_coding(struct emu_app_trigger *t, uint32_t baud, uint64_t now_ns)
 {
 	(void)now_ns;
-	t->baud = baud;
-	/* "disarms if ... the rate changes away from 1200 before it fires" */
-	if (baud != STDFU_TRIGGER_TOUCH_BAUD)
-		t->touch_armed = false;
+	if (t->cfg.companion)
+		stdfu_trigger_rule_line_coding(&t->rule, baud);
 }
 
 void emu_app_trigger_control_line(struct emu_app_trigger *t, bool dtr, uint64_t now_ns)
 {
-	bool was = t->dtr;
-
-	t->dtr = dtr;
-	if (!t->cfg.companion)
-		return;
-	if (dtr) {
-		t->touch_armed = false; /* "disarms if DTR is raised again" */
-		return;
-	}
-	/* "arms when it sees DTR fall from 1 to 0 while the line coding is 1200" */
-	if (was && t->baud == STDFU_TRIGGER_TOUCH_BAUD) {
-		t->touch_armed = true;
-		t->touch_ns = now_ns;
-	}
+	if (t->cfg.companion)
+		stdfu_trigger_rule_control_line(&t->rule,
+						dtr ? (uint16_t)STDFU_TRIGGER_TOUCH_DTR_BIT : 0u,
+						tick_ms(now_ns));
 }
 
 bool emu_app_trigger_detach(struct emu_app_trigger *t, uint64_t now_ns)
@@ -107,17 +89,27 @@ bool emu_app_trigger_detach(struct emu_app_trigger *t, uint64_t now_ns)
 	return true;
 }
 
-static void earliest(uint64_t *next, uint64_t at)
+/* The rule's verdict; *next_ns = the start of the tick at which it falls due. */
+static enum emu_app_reason rule_poll(struct emu_app_trigger *t, uint64_t now_ns, uint64_t *next_ns)
 {
-	if (*next == 0 || at < *next)
-		*next = at;
+	uint32_t wait;
+
+	switch (stdfu_trigger_rule_due(&t->rule, tick_ms(now_ns), &wait)) {
+	case STDFU_TRIGGER_RULE_BYTE:
+		return EMU_APP_ENTER_BYTE;
+	case STDFU_TRIGGER_RULE_TOUCH:
+		return EMU_APP_ENTER_TOUCH;
+	default:
+		break;
+	}
+	if (wait)
+		*next_ns = (now_ns / MS + wait) * MS;
+	return EMU_APP_STAY;
 }
 
 enum emu_app_reason emu_app_trigger_poll(struct emu_app_trigger *t, uint64_t now_ns,
 					 uint64_t *next_ns)
 {
-	uint64_t byte_at = t->byte_ns + STDFU_TRIGGER_SILENCE_MS * MS;
-	uint64_t touch_at = t->touch_ns + STDFU_TRIGGER_TOUCH_DELAY_MS * MS;
 	/* bitWillDetach: the companion resets at its next main-loop poll. */
 	uint64_t detach_at = t->detach_ns + STDFU_TRIGGER_POLL_PERIOD_MS * MS;
 
@@ -126,18 +118,15 @@ enum emu_app_reason emu_app_trigger_poll(struct emu_app_trigger *t, uint64_t now
 		return t->fired;
 	if (t->detach_pending && now_ns >= detach_at)
 		t->fired = EMU_APP_ENTER_DETACH;
-	else if (t->byte_pending && now_ns >= byte_at)
-		t->fired = EMU_APP_ENTER_BYTE;
-	else if (t->touch_armed && now_ns >= touch_at)
-		t->fired = EMU_APP_ENTER_TOUCH;
-	if (t->fired)
+	else
+		t->fired = rule_poll(t, now_ns, next_ns);
+	if (t->fired) {
+		*next_ns = 0;
+		stdfu_trigger_rule_clear(&t->rule);
 		return t->fired;
-	if (t->detach_pending)
-		earliest(next_ns, detach_at);
-	if (t->byte_pending)
-		earliest(next_ns, byte_at);
-	if (t->touch_armed)
-		earliest(next_ns, touch_at);
+	}
+	if (t->detach_pending && (*next_ns == 0 || detach_at < *next_ns))
+		*next_ns = detach_at;
 	return EMU_APP_STAY;
 }
 

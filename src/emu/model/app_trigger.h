@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The emulated application's firmware companion: the decision "enter the ROM
- * now", as a pure state machine (no umockdev, no clock of its own), following
- * include/stdfu/trigger_protocol.h exactly as the real companion (firmware/)
- * does. The umockdev glue feeds it what the host does to the application:
+ * now". The byte and touch rule is the firmware's own source
+ * (firmware/src/stdfu_trigger_rule.c, compiled into this model); this layer
+ * adds what the firmware leaves to the application (DFU_DETACH on a runtime
+ * interface, --companion none) and the emulator's nanosecond clock, of which
+ * the rule sees the low 32 bits in milliseconds as a device's tick counter
+ * would. The umockdev glue feeds it what the host does to the application:
  * each chunk of bytes read from the CDC data stream (one read() of the pty
  * stands for one CDC OUT transfer), line-coding and DTR changes, DFU_DETACH
  * on the runtime interface; then calls emu_app_trigger_poll() at the time it
@@ -15,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "stdfu_trigger_rule.h"
 
 struct emu_app_trigger_config {
 	bool companion;	      /* false (--companion none): every trigger is ignored */
@@ -41,16 +46,7 @@ enum emu_app_reason {
 
 struct emu_app_trigger {
 	struct emu_app_trigger_config cfg;
-	/* byte rule */
-	bool rx_seen;
-	uint64_t last_rx_ns;
-	bool byte_pending;
-	uint64_t byte_ns;
-	/* 1200-baud touch */
-	uint32_t baud;
-	bool dtr;
-	bool touch_armed;
-	uint64_t touch_ns;
+	struct stdfu_trigger_rule rule; /* the lone byte and the 1200-baud touch */
 	/* DFU_DETACH */
 	bool detach_pending;
 	uint64_t detach_ns;

@@ -72,7 +72,7 @@ int stdfu_usb_id_parse(const char *s, struct stdfu_usb_id *out)
 bool stdfu_app_id_match(const struct stdfu_usb_id *ids, size_t n_ids, uint16_t vid, uint16_t pid)
 {
 	if (n_ids == 0)
-		return vid == STDFU_TRIGGER_APP_VID && pid == STDFU_TRIGGER_APP_PID;
+		return vid == STDFU_TRIGGER_ST_VID && pid == STDFU_TRIGGER_APP_PID;
 	for (size_t i = 0; i < n_ids; i++)
 		if (ids[i].vid == vid && ids[i].pid == pid)
 			return true;

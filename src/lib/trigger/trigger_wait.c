@@ -48,7 +48,7 @@ void stdfu_wait_init(struct stdfu_wait *w, enum stdfu_wait_target target, const 
 
 static bool is_dfu(const struct stdfu_bus_dev *d)
 {
-	return d->vid == STDFU_TRIGGER_DFU_VID && d->pid == STDFU_TRIGGER_DFU_PID;
+	return d->vid == STDFU_TRIGGER_ST_VID && d->pid == STDFU_TRIGGER_DFU_PID;
 }
 
 static bool is_target(const struct stdfu_wait *w, const struct stdfu_bus_dev *d)
