@@ -411,6 +411,8 @@ static void rx_chunk(EmuTty *t, const uint8_t *buf, ssize_t n)
 {
 	struct emu_board *b = t->board;
 	struct emu_reply r1, r2;
+	uint8_t answer[EMU_PERSONA_OUT_MAX];
+	size_t n_answer = 0;
 
 	memset(&r2, 0, sizeof(r2));
 	g_mutex_lock(&b->lock);
@@ -421,11 +423,14 @@ static void rx_chunk(EmuTty *t, const uint8_t *buf, ssize_t n)
 		b->last_rx_ns = emu_now_ns();
 		emu_app_rx(b->app, buf, (size_t)n, b->last_rx_ns, &r2);
 		b->app_stats.bytes_down += (uint64_t)n;
+		n_answer = emu_app_tx_take(b->app, answer, sizeof(answer));
 		if (b->ctx->opt.verbose)
 			fprintf(stderr, "stdfu-emu: board %u app: tty rx %zd bytes, first 0x%02x\n",
 				b->index, n, buf[0]);
 	}
 	g_mutex_unlock(&b->lock);
+	/* the application's answer (data IN) goes back up the tty */
+	emu_tty_write(t, answer, n_answer);
 	act(t, &r1);
 	act(t, &r2);
 }

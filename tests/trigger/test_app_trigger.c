@@ -24,7 +24,8 @@ static struct emu_app_trigger t;
 
 static void boot(bool companion, bool runtime_dfu)
 {
-	struct emu_app_trigger_config cfg = {companion, TRIG, runtime_dfu};
+	struct emu_app_trigger_config cfg = {
+		.companion = companion, .trigger_byte = TRIG, .runtime_dfu = runtime_dfu};
 
 	emu_app_trigger_init(&t, &cfg);
 }
@@ -121,7 +122,8 @@ static void detach_needs_runtime_interface(void **state)
 
 static void companion_none_ignores_everything(void **state)
 {
-	struct emu_app_trigger_config cfg = {true, TRIG, true};
+	struct emu_app_trigger_config cfg = {
+		.companion = true, .trigger_byte = TRIG, .runtime_dfu = true};
 	char err[128];
 
 	(void)state;

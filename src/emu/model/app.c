@@ -46,6 +46,7 @@ struct emu_app {
 	bool detach_seen;
 	uint64_t rx_bytes;
 	struct emu_app_trigger trig;
+	struct emu_persona persona; /* --companion micropython|betaflight|text: */
 	uint64_t next_ns;
 	enum emu_app_reason fired;
 };
@@ -186,18 +187,25 @@ void emu_app_reset(struct emu_app *app)
 	app->next_ns = 0;
 	app->fired = EMU_APP_STAY;
 	emu_app_trigger_init(&app->trig, &app->cfg.trigger);
+	emu_persona_init(&app->persona, &app->cfg.trigger.persona);
 }
 
 /* Ask the companion; a decision to enter the ROM becomes EMU_EVENT_RESET. */
 static void run_poll(struct emu_app *app, uint64_t now_ns, struct emu_reply *r)
 {
 	enum emu_app_reason why;
+	uint64_t text_ns = 0;
 
 	if (app->fired != EMU_APP_STAY)
 		return;
 	why = emu_app_trigger_poll(&app->trig, now_ns, &app->next_ns);
-	if (why == EMU_APP_STAY)
+	if (why == EMU_APP_STAY && emu_persona_due(&app->persona, now_ns, &text_ns))
+		why = EMU_APP_ENTER_TEXT;
+	if (why == EMU_APP_STAY) {
+		if (text_ns && (!app->next_ns || text_ns < app->next_ns))
+			app->next_ns = text_ns;
 		return;
+	}
 	app->fired = why;
 	app->next_ns = 0;
 	r->event = EMU_EVENT_RESET;
@@ -500,7 +508,13 @@ void emu_app_rx(struct emu_app *app, const uint8_t *buf, size_t len, uint64_t no
 		return;
 	app->rx_bytes += len;
 	emu_app_trigger_rx(&app->trig, buf, len, now_ns);
+	emu_persona_rx(&app->persona, buf, len, now_ns);
 	run_poll(app, now_ns, reply);
+}
+
+size_t emu_app_tx_take(struct emu_app *app, uint8_t *buf, size_t cap)
+{
+	return emu_persona_take(&app->persona, buf, cap);
 }
 
 uint64_t emu_app_deadline_ns(const struct emu_app *app)

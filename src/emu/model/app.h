@@ -75,6 +75,11 @@ void emu_app_control(struct emu_app *app, const struct emu_setup *setup, uint8_t
 /* One chunk the host sent on the CDC data OUT endpoint. */
 void emu_app_rx(struct emu_app *app, const uint8_t *buf, size_t len, uint64_t now_ns,
 		struct emu_reply *reply);
+/*
+ * Bytes the application sends on the CDC data IN endpoint (a personality's
+ * answers): moves up to @cap of them into @buf, returns how many.
+ */
+size_t emu_app_tx_take(struct emu_app *app, uint8_t *buf, size_t cap);
 /* Earliest time emu_app_poll() wants to run, 0 if none. */
 uint64_t emu_app_deadline_ns(const struct emu_app *app);
 void emu_app_poll(struct emu_app *app, uint64_t now_ns, struct emu_reply *reply);

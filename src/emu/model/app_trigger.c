@@ -17,7 +17,11 @@
 int emu_app_companion_parse(const char *spec, struct emu_app_trigger_config *cfg, char *err,
 			    size_t errlen)
 {
-	if (strcmp(spec, "none") == 0) {
+	int persona = emu_persona_parse(spec, &cfg->persona, err, errlen);
+
+	if (persona < 0)
+		return -1;
+	if (persona > 0 || strcmp(spec, "none") == 0) {
 		cfg->companion = false;
 		cfg->trigger_byte = STDFU_TRIGGER_BYTE_DEFAULT;
 		return 0;
@@ -36,7 +40,12 @@ int emu_app_companion_parse(const char *spec, struct emu_app_trigger_config *cfg
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "bad --companion '%s': use stdfu, byte=0xNN or none", spec);
+	if (err)
+		snprintf(
+			err, errlen,
+			"bad --companion '%s': use stdfu, byte=0xNN, none, micropython, betaflight "
+			"or text:STRING",
+			spec);
 	return -1;
 }
 
@@ -139,6 +148,8 @@ const char *emu_app_reason_name(enum emu_app_reason r)
 		return "1200-baud touch";
 	case EMU_APP_ENTER_DETACH:
 		return "DFU_DETACH";
+	case EMU_APP_ENTER_TEXT:
+		return "text command";
 	default:
 		return "none";
 	}

@@ -19,12 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app_persona.h"
 #include "stdfu_trigger_rule.h"
 
 struct emu_app_trigger_config {
 	bool companion;	      /* false (--companion none): every trigger is ignored */
 	uint8_t trigger_byte; /* the byte the companion was built with */
 	bool runtime_dfu;     /* the app exposes a DFU runtime interface (--runtime-dfu) */
+	/* firmware without the companion that enters the ROM on a text command */
+	struct emu_persona_config persona;
 };
 
 /*
@@ -32,6 +35,9 @@ struct emu_app_trigger_config {
  *   "stdfu"       the companion with the default trigger byte (the default)
  *   "byte=0xNN"   the companion built with another trigger byte
  *   "none"        no companion: the application ignores every trigger
+ *   "micropython", "betaflight", "text:STRING"
+ *                 no companion, but firmware that enters the ROM on its own
+ *                 text command (app_persona.h)
  * Returns 0, or -1 with a message in @err.
  */
 int emu_app_companion_parse(const char *spec, struct emu_app_trigger_config *cfg, char *err,
@@ -42,6 +48,7 @@ enum emu_app_reason {
 	EMU_APP_ENTER_BYTE,   /* the lone trigger byte, followed by silence */
 	EMU_APP_ENTER_TOUCH,  /* the 1200-baud touch */
 	EMU_APP_ENTER_DETACH, /* DFU_DETACH on the runtime interface */
+	EMU_APP_ENTER_TEXT,   /* a personality's own text command */
 };
 
 struct emu_app_trigger {
