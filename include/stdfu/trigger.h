@@ -34,9 +34,15 @@ enum stdfu_trigger_method {
 	STDFU_METHOD_TOUCH1200, /**< Arduino 1200-baud touch: open at 1200, drop DTR, close */
 	STDFU_METHOD_DETACH,	/**< DFU 1.1 DFU_DETACH on a runtime interface FE/01/01 */
 	STDFU_METHOD_NONE,	/**< the board is already in DFU: trigger nothing */
+	/** Text commands of firmware without the companion: MicroPython's raw REPL
+	 *  and machine.bootloader(), Betaflight's CLI and bl rom, "text:STRING". */
+	STDFU_METHOD_MICROPYTHON,
+	STDFU_METHOD_BETAFLIGHT,
+	STDFU_METHOD_TEXT,
 };
 
-/** Parse "byte", "touch1200", "detach", "none"; STDFU_ERR_ARG otherwise. */
+/** Parse "byte", "touch1200", "detach", "none", "micropython", "betaflight",
+ *  "text:STRING" (STRING is the caller's to pass as opts.text); STDFU_ERR_ARG otherwise. */
 int stdfu_trigger_method_parse(const char *s, enum stdfu_trigger_method *out);
 /** The --method name of @m. */
 const char *stdfu_trigger_method_name(enum stdfu_trigger_method m);
@@ -199,6 +205,7 @@ struct stdfu_trigger_opts {
 	enum stdfu_trigger_method method;
 	struct stdfu_target_select sel;
 	int trigger_byte;    /**< 0..255, or -1 for STDFU_TRIGGER_BYTE_DEFAULT */
+	const char *text;    /**< STDFU_METHOD_TEXT: the command, with C escapes */
 	uint32_t timeout_ms; /**< 0 = STDFU_TRIGGER_TIMEOUT_DEFAULT_MS */
 	bool any_port;
 	/** Never fall back to a board already in DFU: return STDFU_ERR_NO_DEVICE and

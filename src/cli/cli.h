@@ -61,6 +61,8 @@ enum out_mode { OUT_HUMAN, OUT_QUIET, OUT_JSON };
 struct cli_trigger {
 	enum stdfu_trigger_method method;
 	int byte; /* -1: the protocol default */
+	/* --method text:STRING: STRING */
+	const char *text;
 	uint32_t timeout_ms;
 	bool any_port, wait_app;
 	const char *port;

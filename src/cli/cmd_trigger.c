@@ -19,6 +19,7 @@ int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 	if (!strcmp(name, "method")) {
 		if (stdfu_trigger_method_parse(arg, &t->method))
 			goto bad;
+		t->text = t->method == STDFU_METHOD_TEXT ? arg + 5 : NULL;
 		return 0;
 	}
 	if (!strcmp(name, "trigger-byte")) {
@@ -61,7 +62,8 @@ int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 	}
 bad:
 	fprintf(stderr, "stdfu: bad --%s \"%s\": %s\n", name, arg ? arg : "",
-		!strcmp(name, "method")		? "use byte, touch1200, detach or none"
+		!strcmp(name, "method")		? "use byte, touch1200, detach, none, micropython, "
+						  "betaflight or text:STRING"
 		: !strcmp(name, "timeout")	? "milliseconds (e.g. 5000) or seconds (e.g. 5s)"
 		: !strcmp(name, "app-id")	? "VID:PID in hex, e.g. 0483:5740 (at most 16)"
 		: !strcmp(name, "trigger-byte") ? "a byte, e.g. 0xF5"
@@ -153,6 +155,7 @@ int cli_get_to_dfu(struct cli *c)
 	o.sel.app_ids = t->app_ids;
 	o.sel.n_app_ids = t->n_app_ids;
 	o.trigger_byte = t->byte;
+	o.text = t->text;
 	o.timeout_ms = t->timeout_ms;
 	o.any_port = t->any_port;
 	/* flash scans the DFU devices right after: let it pick a board already

@@ -31,7 +31,8 @@ const struct cli_cmd cli_commands[] = {
 	 1, 1,
 	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
 	 "       [--incremental]\n"
-	 "       [--method byte|touch1200|detach|none] [--port TTY] [--app-id VID:PID]...\n"
+	 "       [--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n"
+	 "       [--port TTY] [--app-id VID:PID]...\n"
 	 "       [--trigger-byte 0xNN] [--timeout MS] [--any-port] [--wait-app] [--json]",
 	 "trigger the application into DFU, erase, write, verify and start an image",
 	 "Takes the board from its running application into the ROM bootloader (--method,\n"

@@ -11,14 +11,19 @@
 #   e2e_trigger.sh trigger              stdfu trigger alone
 #   e2e_trigger.sh rom-refuses          the ROM sends the board back: exit 19, BOOT0 hints
 #   e2e_trigger.sh dfu-port             DFU on another port: exit 21, or --any-port flashes
+#   e2e_trigger.sh persona NAME         --companion NAME --method NAME flashes (micropython,
+#                                       betaflight, text)
+#   e2e_trigger.sh persona-wrong        the wrong method: exit 18 naming the firmware's answer
 set -euo pipefail
 
 : "${STDFU_STAGE:?STDFU_STAGE must point at the staged install}"
 EMU="$STDFU_STAGE/bin/stdfu-emu"
 STDFU="$STDFU_STAGE/bin/stdfu"
 # Exit codes of stdfu(1).
+EXIT_USAGE=2
 EXIT_BUSY=6
 EXIT_TIMEOUT=13
+EXIT_TRIGGER=18
 EXIT_REFUSED=19
 EXIT_ELSEWHERE=21
 
@@ -283,8 +288,67 @@ dfu-port)
 	expect_in bad.log "--dfu-port 1-2"
 	rm bad.log
 	;;
+persona)
+	# Firmware without the companion, entering the ROM on its own text command.
+	spec=$2
+	[ "$spec" = text ] && spec='text:reboot dfu\r\n'
+	make_image
+	"$EMU" --chip f405 --mode app --companion "$spec" --dump out.bin -- \
+		"$STDFU" flash app.bin --method "$spec" >out.log 2>&1 ||
+		fail "--companion '$spec' --method '$spec' failed"
+	same_head out.bin app.bin
+	expect_in out.log "trigger:" "left the bus" "verify" "leave"
+	# --json names the method
+	"$EMU" --chip f405 --mode app --companion "$spec" -- \
+		"$STDFU" trigger --method "$spec" --json >j.log 2>&1 || fail "stdfu trigger --method '$spec' --json failed"
+	expect_in j.log "\"method\":\"${spec%%:*}\"" '"event":"dfu_found"'
+	;;
+persona-wrong)
+	make_image
+	make_old
+	# wrong_method COMPANION METHOD EXIT WORD...: exit EXIT, WORDs in the message,
+	# the flash untouched
+	wrong_method() {
+		local comp=$1 method=$2 want=$3
+		shift 3
+		set +e
+		"$EMU" --chip f405 --mode app --companion "$comp" --load old.bin --dump out.bin -- \
+			"$STDFU" flash app.bin --method "$method" --timeout 1500 >bad.log 2>&1
+		rc=$?
+		set -e
+		[ "$rc" -eq "$want" ] || fail "--companion $comp --method $method: exit $rc, not $want"
+		expect_in bad.log "$@"
+		untouched out.bin old.bin
+	}
+	# MicroPython's friendly REPL echoes the '#'; Betaflight's MSP port says nothing
+	wrong_method micropython betaflight "$EXIT_TRIGGER" "no Betaflight CLI" 'answered "#"' \
+		"is it Betaflight"
+	wrong_method betaflight micropython "$EXIT_TRIGGER" "no MicroPython raw REPL" \
+		"answered nothing" "is it MicroPython"
+	wrong_method 'text:reboot dfu\r\n' betaflight "$EXIT_TRIGGER" "answered nothing"
+	# the companion's byte means nothing to them: the board never leaves
+	wrong_method micropython byte "$EXIT_TIMEOUT" "never left"
+	# a text command that is not the application's: it ignores it
+	wrong_method 'text:reboot dfu\r\n' 'text:reboot\r\n' "$EXIT_TIMEOUT" "never left"
+	# --json carries the firmware's answer
+	set +e
+	"$EMU" --chip f405 --mode app --companion micropython -- \
+		"$STDFU" flash app.bin --method betaflight --json >j.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq "$EXIT_TRIGGER" ] || fail "--json wrong method: exit $rc"
+	expect_in j.log '"error":"trigger"' 'answered \\"#\\"'
+	# a malformed text command is a usage error, before anything is sent
+	set +e
+	"$EMU" --chip f405 --mode app --companion micropython -- \
+		"$STDFU" flash app.bin --method 'text:ab\q' >esc.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq "$EXIT_USAGE" ] || fail "a bad escape must exit $EXIT_USAGE, got $rc"
+	expect_in esc.log "bad escape"
+	;;
 *)
-	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | port | wait-app | byte | list | trigger | rom-refuses | dfu-port" >&2
+	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | port | wait-app | byte | list | trigger | rom-refuses | dfu-port | persona NAME | persona-wrong" >&2
 	exit 2
 	;;
 esac

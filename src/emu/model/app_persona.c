@@ -81,8 +81,8 @@ static void enter_rom(struct emu_persona *p, uint64_t at_ns)
 
 static int unescape_one(const char **s, uint8_t *b)
 {
-	static const char from[] = "rntab\\\"'efv0?";
-	static const char to[] = "\r\n\t\a\b\\\"'\x1b\f\v\0?";
+	static const char from[] = "rntab\\\"'efv?";
+	static const char to[] = "\r\n\t\a\b\\\"'\x1b\f\v?";
 	const char *c = *s, *hit;
 	unsigned v = 0;
 	int n = 0;
@@ -92,7 +92,7 @@ static int unescape_one(const char **s, uint8_t *b)
 			v = v * 16 + (unsigned)(isdigit((unsigned char)*c)
 							? *c - '0'
 							: (tolower(*c) - 'a' + 10));
-	} else if (*c >= '0' && *c <= '7' && c[1] >= '0' && c[1] <= '7') {
+	} else if (*c >= '0' && *c <= '7') {
 		for (; n < 3 && *c >= '0' && *c <= '7'; n++, c++)
 			v = v * 8 + (unsigned)(*c - '0');
 	} else if (*c && (hit = strchr(from, *c))) {
@@ -220,7 +220,6 @@ static bool mp_undefined(struct mp_run *r, unsigned line, const char *s)
 
 static void mp_stmt(struct mp_run *r, unsigned line, char *s)
 {
-	unsigned long ms;
 	char *end;
 
 	s = trim(s);
@@ -232,10 +231,13 @@ static void mp_stmt(struct mp_run *r, unsigned line, char *s)
 	}
 	if (mp_undefined(r, line, s))
 		return;
-	if (strncmp(s, "time.sleep_ms(", 14) == 0 && (ms = strtoul(s + 14, &end, 10), 1) &&
-	    strcmp(end, ")") == 0) {
-		r->delay_ns += ms * MS;
-		return;
+	if (strncmp(s, "time.sleep_ms(", 14) == 0) {
+		unsigned long ms = strtoul(s + 14, &end, 10);
+
+		if (strcmp(end, ")") == 0) {
+			r->delay_ns += ms * MS;
+			return;
+		}
 	}
 	if (strcmp(s, "machine.bootloader()") == 0) {
 		r->boot = true;

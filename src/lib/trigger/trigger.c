@@ -15,6 +15,7 @@
 #include "usb/device_internal.h"
 #include "common/error_internal.h"
 #include "trigger/trigger_internal.h"
+#include "trigger/trigger_text.h"
 
 struct run {
 	struct stdfu_ctx *ctx;
@@ -300,6 +301,10 @@ static int send_trigger(struct run *r, const struct stdfu_trigger_opts *o,
 		return stdfu_trigger_send_byte(a->name, byte, &io->close_port);
 	case STDFU_METHOD_TOUCH1200:
 		return stdfu_trigger_send_touch(a->name);
+	case STDFU_METHOD_MICROPYTHON:
+	case STDFU_METHOD_BETAFLIGHT:
+	case STDFU_METHOD_TEXT:
+		return stdfu_trigger_send_text(a->name, o->method, o->text);
 	case STDFU_METHOD_DETACH:
 		if (!a->bus)
 			return stdfu_fail(STDFU_ERR_TRIGGER,

@@ -16,5 +16,7 @@ int stdfu_trigger_send_touch(const char *port);
 int stdfu_trigger_send_detach(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address,
 			      const char *path);
 void stdfu_trigger_port_close(struct sp_port *port);
+/* Open a port as the methods do: refused, by name, if another program holds it. */
+int stdfu_trigger_port_open(const char *name, struct sp_port **out);
 
 #endif

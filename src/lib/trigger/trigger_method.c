@@ -234,3 +234,8 @@ int stdfu_trigger_send_detach(struct stdfu_ctx *ctx, uint8_t bus, uint8_t addres
 	libusb_close(h);
 	return rc;
 }
+
+int stdfu_trigger_port_open(const char *name, struct sp_port **out)
+{
+	return open_port(name, out);
+}

@@ -18,10 +18,17 @@ static const char *const method_names[] = {
 	[STDFU_METHOD_TOUCH1200] = "touch1200",
 	[STDFU_METHOD_DETACH] = "detach",
 	[STDFU_METHOD_NONE] = "none",
+	[STDFU_METHOD_MICROPYTHON] = "micropython",
+	[STDFU_METHOD_BETAFLIGHT] = "betaflight",
+	[STDFU_METHOD_TEXT] = "text",
 };
 
 int stdfu_trigger_method_parse(const char *s, enum stdfu_trigger_method *out)
 {
+	if (s && strncmp(s, "text:", 5) == 0) {
+		*out = STDFU_METHOD_TEXT;
+		return STDFU_OK;
+	}
 	for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++) {
 		if (s && strcmp(s, method_names[i]) == 0) {
 			*out = (enum stdfu_trigger_method)i;
@@ -29,7 +36,8 @@ int stdfu_trigger_method_parse(const char *s, enum stdfu_trigger_method *out)
 		}
 	}
 	return stdfu_fail(STDFU_ERR_ARG,
-			  "unknown trigger method '%s': use byte, touch1200, detach or none",
+			  "unknown trigger method '%s': use byte, touch1200, detach, none, "
+			  "micropython, betaflight or text:STRING",
 			  s ? s : "");
 }
 
