@@ -51,6 +51,21 @@ struct stdfu_fw_record {
 	uint32_t attempts[2]; /**< { n, ~n }: consecutive entries without a main loop */
 };
 
+/**
+ * The companion record (<stdfu/trigger_protocol.h>): in flash, in section
+ * ".stdfu_companion", which INCLUDE stdfu_fw_noinit.ld keeps. It marks the image as one
+ * that can be triggered again, so that stdfu warns before flashing an image without it.
+ */
+struct stdfu_fw_companion {
+	char magic[STDFU_COMPANION_MAGIC_LEN]; /**< STDFU_COMPANION_MAGIC, no NUL */
+	uint8_t version;		       /**< STDFU_TRIGGER_PROTOCOL_VERSION */
+	uint8_t trigger_byte;		       /**< STDFU_FW_TRIGGER_BYTE */
+	uint8_t size;			       /**< STDFU_COMPANION_RECORD_SIZE */
+	uint8_t flags;			       /**< 0 */
+	uint32_t check;			       /**< ~ of the word at offset 8 */
+};
+extern const struct stdfu_fw_companion stdfu_fw_companion_record;
+
 /** CDC receive callback (CDC_Receive_FS): every received chunk, before any other use. */
 void stdfu_fw_receive(const uint8_t *buf, uint32_t len, uint32_t now_ms);
 /** CDC SET_LINE_CODING: the new rate in bit/s (dwDTERate). */

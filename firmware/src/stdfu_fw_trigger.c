@@ -12,6 +12,18 @@
 #include "stdfu_fw_port.h"
 #include "stdfu_trigger_rule.h"
 
+/* The mark stdfu looks for in an image (<stdfu/trigger_protocol.h>). Kept by the linker
+ * snippet; "used" keeps it through the compiler, this file through the link. */
+__attribute__((used, section(".stdfu_companion"), aligned(4)))
+const struct stdfu_fw_companion stdfu_fw_companion_record = {
+	{'S', 'T', 'D', 'F', 'U', '-', 'C', 'R'},
+	STDFU_TRIGGER_PROTOCOL_VERSION,
+	(uint8_t)STDFU_FW_TRIGGER_BYTE,
+	STDFU_COMPANION_RECORD_SIZE,
+	0u,
+	~STDFU_COMPANION_WORD(STDFU_TRIGGER_PROTOCOL_VERSION, (uint8_t)STDFU_FW_TRIGGER_BYTE, 0u),
+};
+
 /* Initialised by the C runtime (.data): valid before the USB interrupt is enabled. */
 static volatile struct stdfu_trigger_rule rule = STDFU_TRIGGER_RULE_INIT(STDFU_FW_TRIGGER_BYTE);
 static volatile uint32_t ev_seq;

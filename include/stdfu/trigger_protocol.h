@@ -58,6 +58,20 @@
  *
  * 3. DFU 1.1 DFU_DETACH on a runtime interface (class FE/01/01): no constants here.
  *
+ * The companion record
+ * --------------------
+ * An image built with the companion carries, in flash (section ".stdfu_companion",
+ * kept by firmware/ld/stdfu_fw_noinit.ld), a 16-byte record that says so, so that the
+ * host can warn before it flashes an image without it (the next update would need
+ * BOOT0 or a DFU runtime interface). Little-endian, 4-byte aligned:
+ *
+ *   offset 0   8 bytes  STDFU_COMPANION_MAGIC ("STDFU-CR", no NUL)
+ *   offset 8   1 byte   STDFU_TRIGGER_PROTOCOL_VERSION the companion speaks
+ *   offset 9   1 byte   its trigger byte (STDFU_FW_TRIGGER_BYTE)
+ *   offset 10  1 byte   STDFU_COMPANION_RECORD_SIZE (16)
+ *   offset 11  1 byte   flags, 0 (reserved)
+ *   offset 12  4 bytes  the complement of the 32-bit word at offset 8
+ *
  * The reset-surviving flag
  * ------------------------
  * The device records the request in RAM that startup code does not zero, as two
@@ -108,6 +122,20 @@
 #define STDFU_TRIGGER_FLAG_CLEARED  0x00000000u
 /** Consecutive ROM entries allowed before the application's main loop runs again. */
 #define STDFU_TRIGGER_ATTEMPT_LIMIT 3u
+
+/* --- the companion record ------------------------------------------------------ */
+
+/** Version of this protocol (the byte rule, the touch, the flag, the record). */
+#define STDFU_TRIGGER_PROTOCOL_VERSION 1u
+/** The record's first 8 bytes. */
+#define STDFU_COMPANION_MAGIC	       "STDFU-CR"
+#define STDFU_COMPANION_MAGIC_LEN      8u
+/** The record's size in bytes. */
+#define STDFU_COMPANION_RECORD_SIZE    16u
+/** The 32-bit word at offset 8 for @p version, @p byte, @p flags (little-endian). */
+#define STDFU_COMPANION_WORD(version, byte, flags)     \
+	((uint32_t)(version) | (uint32_t)(byte) << 8 | \
+	 (uint32_t)STDFU_COMPANION_RECORD_SIZE << 16 | (uint32_t)(flags) << 24)
 
 /* --- USB identities ------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
 #include <stdfu/incremental.h>
 
 #include "cli.h"
+#include "image_info.h"
 
 /* --incremental: say how much was skipped (the read-back is the "read" phase). */
 static void report_incremental(struct cli *c, const struct stdfu_incremental_stats *st)
@@ -46,6 +47,7 @@ int cmd_flash(struct cli *c)
 	}
 	if (!rc) {
 		cli_place_raw(c, img, stdfu_device_get_info(dev));
+		cli_companion_warn(c, img);
 		if (c->incremental)
 			rc = stdfu_flash_incremental(dev, img, &o, &res, &inc);
 		else

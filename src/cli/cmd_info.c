@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "image_info.h"
 
 static void size_str(char *buf, size_t cap, uint32_t size)
 {
@@ -40,8 +41,11 @@ int cmd_info(struct cli *c)
 	struct stdfu_device *dev = NULL;
 	struct stdfu_dfu_status st = {0};
 	const struct stdfu_device_info *d;
-	int rc = cli_acquire(c, &dev);
+	int rc;
 
+	if (c->nargs == 1) /* stdfu info FILE: an image, no device */
+		return cli_image_info(c);
+	rc = cli_acquire(c, &dev);
 	if (rc > 0)
 		return rc;
 	if (!rc)

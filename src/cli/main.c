@@ -21,10 +21,12 @@ const struct cli_cmd cli_commands[] = {
 	 "Shows every ST ROM DFU device (0483:df11) with its USB port path, serial and, for\n"
 	 "each alt setting, the memory map; then the serial ports of running applications\n"
 	 "(0483:5740, or each --app-id) that `stdfu flash` can trigger into DFU."},
-	{"info", cmd_info, OPT_SELECT, 0, 0, "[SELECT] [--json]",
+	{"info", cmd_info, OPT_SELECT, 0, 1, "[SELECT] [--json] | FILE [--json]",
 	 "decode one device: alts, sectors, permissions, transfer size, state",
 	 "Decodes each alt: regions, sector sizes and R/E/W permissions, plus the transfer\n"
-	 "size, the DFU version and the current DFU state and status."},
+	 "size, the DFU version and the current DFU state and status.\n"
+	 "With FILE, no device: the image's format and extent, and whether it carries the\n"
+	 "stdfu firmware companion (without it, the next update needs BOOT0)."},
 	{"flash", cmd_flash,
 	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
 		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP | OPT_INCREMENTAL,

@@ -14,6 +14,8 @@
 #   e2e_trigger.sh persona NAME         --companion NAME --method NAME flashes (micropython,
 #                                       betaflight, text)
 #   e2e_trigger.sh persona-wrong        the wrong method: exit 18 naming the firmware's answer
+#   e2e_trigger.sh companion-record     flashing an image without the companion record onto a
+#                                       board reached through the companion warns; with it not
 set -euo pipefail
 
 : "${STDFU_STAGE:?STDFU_STAGE must point at the staged install}"
@@ -347,8 +349,40 @@ persona-wrong)
 	[ "$rc" -eq "$EXIT_USAGE" ] || fail "a bad escape must exit $EXIT_USAGE, got $rc"
 	expect_in esc.log "bad escape"
 	;;
+companion-record)
+	# app.bin lacks the record; rec.bin is the same with a record at 0x08000400
+	make_image
+	cp app.bin rec.bin
+	printf 'STDFU-CR\001\365\020\000\376\012\357\377' |
+		dd of=rec.bin bs=1 seek=1024 conv=notrunc 2>/dev/null
+	"$STDFU" info rec.bin >i.log 2>&1 || fail "stdfu info rec.bin failed"
+	expect_in i.log "companion: yes, record at 0x08000400" "trigger byte 0xF5"
+	"$STDFU" info app.bin >i.log 2>&1 || fail "stdfu info app.bin failed"
+	expect_in i.log "companion: no" "BOOT0"
+	for method in byte touch1200; do
+		"$EMU" --chip f405 --mode app --dump out.bin -- \
+			"$STDFU" flash app.bin --method "$method" >w.log 2>&1 || fail "flash app.bin failed"
+		same_head out.bin app.bin
+		expect_in w.log "app.bin has no stdfu companion record" "BOOT0"
+		"$EMU" --chip f405 --mode app --dump out.bin -- \
+			"$STDFU" flash rec.bin --method "$method" >r.log 2>&1 || fail "flash rec.bin failed"
+		same_head out.bin rec.bin
+		if grep -q "companion record" r.log; then fail "warned about an image with the record"; fi
+	done
+	# --json carries the warning
+	"$EMU" --chip f405 --mode app -- "$STDFU" flash app.bin --json >j.log 2>&1 ||
+		fail "flash --json failed"
+	expect_in j.log '"event":"warning","message":"app.bin has no stdfu companion record'
+	# not reached through the companion: no warning (DFU already, a DFU runtime, MicroPython)
+	"$EMU" --chip f405 --mode dfu -- "$STDFU" flash app.bin >n.log 2>&1 || fail "dfu flash failed"
+	"$EMU" --chip f405 --mode app --runtime-dfu -- "$STDFU" flash app.bin --method detach \
+		>>n.log 2>&1 || fail "detach flash failed"
+	"$EMU" --chip f405 --mode app --companion micropython -- \
+		"$STDFU" flash app.bin --method micropython >>n.log 2>&1 || fail "micropython flash failed"
+	if grep -q "companion record" n.log; then fail "warned without the companion trigger"; fi
+	;;
 *)
-	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | port | wait-app | byte | list | trigger | rom-refuses | dfu-port | persona NAME | persona-wrong" >&2
+	echo "usage: $0 flash CHIP METHOD | boards3 | companion-none | busy | port | wait-app | byte | list | trigger | rom-refuses | dfu-port | persona NAME | persona-wrong | companion-record" >&2
 	exit 2
 	;;
 esac

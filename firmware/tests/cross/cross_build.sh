@@ -16,6 +16,19 @@ for src in stdfu_fw_trigger stdfu_trigger_rule stdfu_fw_record stdfu_fw_port_cm;
 		-c "$fw/src/$src.c" -o "$out/$src.o"
 	objs="$objs $out/$src.o"
 done
+# The companion record, as <stdfu/trigger_protocol.h> lays it out: "STDFU-CR", protocol
+# 1, the trigger byte, size 16, flags 0, then the complement of bytes 8..11.
+byte=$(printf '%s\n' "$@" | sed -n 's/^-DSTDFU_FW_TRIGGER_BYTE=//p')
+byte=$((${byte:-0xF5}))
+"${cc%gcc}objcopy" -O binary --only-section=.stdfu_companion "$out/stdfu_fw_trigger.o" \
+	"$out/record.bin"
+want=$(printf '53544446552d4352 01 %02x 10 00 fe %02x ef ff' "$byte" $((byte ^ 0xff)) |
+	tr -d ' ')
+got=$(od -An -tx1 -v "$out/record.bin" | tr -d ' \n')
+if [ "$got" != "$want" ]; then
+	echo "companion record: got $got, want $want" >&2
+	exit 1
+fi
 # shellcheck disable=SC2086
 "$cc" -mthumb "$@" -nostdlib -Wl,-e,stdfu_fw_early_boot -Wl,--gc-sections \
 	-Wl,--fatal-warnings -Wl,--no-warn-rwx-segments $objs -lgcc -o "$out/companion.elf"

@@ -33,7 +33,8 @@ enum {
 	EXIT_BAD_SCENARIO = 102,
 	EXIT_FAULT = 103,
 	EXIT_NO_RESET = 104,
-	EXIT_REBOOT_STATE = 105
+	EXIT_REBOOT_STATE = 105,
+	EXIT_COMPANION_RECORD = 106
 };
 
 int main(void);
@@ -280,6 +281,29 @@ static void scenario_limit(void)
 	sys_reset();
 }
 
+/* The companion record is in flash, where the linker snippet put it, and reads back
+ * as <stdfu/trigger_protocol.h> lays it out (stdfu checks the same bytes in the image). */
+static void scenario_companion(void)
+{
+	const volatile uint8_t *p = (const volatile uint8_t *)&stdfu_fw_companion_record;
+	uintptr_t at = (uintptr_t)p;
+	uint32_t word, check;
+
+	if (at < 0x08000000u || at >= 0x080E0000u || (at & 3u))
+		test_exit(EXIT_COMPANION_RECORD);
+	for (uint32_t i = 0; i < STDFU_COMPANION_MAGIC_LEN; i++)
+		if (p[i] != (uint8_t)STDFU_COMPANION_MAGIC[i])
+			test_exit(EXIT_COMPANION_RECORD);
+	word = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
+	check = (uint32_t)p[12] | (uint32_t)p[13] << 8 | (uint32_t)p[14] << 16 |
+		(uint32_t)p[15] << 24;
+	if (word != STDFU_COMPANION_WORD(STDFU_TRIGGER_PROTOCOL_VERSION, STDFU_FW_TRIGGER_BYTE,
+					 0u) ||
+	    check != ~word)
+		test_exit(EXIT_COMPANION_RECORD);
+	test_exit(EXIT_PASS);
+}
+
 int main(void)
 {
 	static char cmdline[128];
@@ -314,6 +338,8 @@ int main(void)
 		scenario_stale();
 	else if (streq(s, "limit"))
 		scenario_limit();
+	else if (streq(s, "companion"))
+		scenario_companion();
 	test_puts("unknown scenario\n");
 	test_exit(EXIT_BAD_SCENARIO);
 }
