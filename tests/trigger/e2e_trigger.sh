@@ -12,7 +12,7 @@
 #   e2e_trigger.sh rom-refuses          the ROM sends the board back: exit 19, BOOT0 hints
 #   e2e_trigger.sh dfu-port             DFU on another port: exit 21, or --any-port flashes
 #   e2e_trigger.sh persona NAME         --companion NAME --method NAME flashes (micropython,
-#                                       betaflight, text)
+#                                       betaflight, text; inav with --method betaflight)
 #   e2e_trigger.sh persona-wrong        the wrong method: exit 18 naming the firmware's answer
 #   e2e_trigger.sh companion-record     flashing an image without the companion record onto a
 #                                       board reached through the companion warns; with it not
@@ -292,18 +292,20 @@ dfu-port)
 	;;
 persona)
 	# Firmware without the companion, entering the ROM on its own text command.
-	spec=$2
-	[ "$spec" = text ] && spec='text:reboot dfu\r\n'
+	spec=$2 method=$2
+	[ "$spec" = text ] && spec='text:reboot dfu\r\n' method='text:reboot dfu\r\n'
+	[ "$spec" = inav ] && method=betaflight
 	make_image
 	"$EMU" --chip f405 --mode app --companion "$spec" --dump out.bin -- \
-		"$STDFU" flash app.bin --method "$spec" >out.log 2>&1 ||
-		fail "--companion '$spec' --method '$spec' failed"
+		"$STDFU" flash app.bin --method "$method" >out.log 2>&1 ||
+		fail "--companion '$spec' --method '$method' failed"
 	same_head out.bin app.bin
 	expect_in out.log "trigger:" "left the bus" "verify" "leave"
 	# --json names the method
 	"$EMU" --chip f405 --mode app --companion "$spec" -- \
-		"$STDFU" trigger --method "$spec" --json >j.log 2>&1 || fail "stdfu trigger --method '$spec' --json failed"
-	expect_in j.log "\"method\":\"${spec%%:*}\"" '"event":"dfu_found"'
+		"$STDFU" trigger --method "$method" --json >j.log 2>&1 ||
+		fail "stdfu trigger --method '$method' --json failed"
+	expect_in j.log "\"method\":\"${method%%:*}\"" '"event":"dfu_found"'
 	;;
 persona-wrong)
 	make_image

@@ -131,6 +131,20 @@ static void betaflight_wrong_commands(void **state)
 	assert_false(due(10000 * MS));
 }
 
+static void inav_cli_dfu(void **state)
+{
+	(void)state;
+	boot("inav");
+	assert_string_equal(SEND("#", 0),
+			    "\r\nEntering CLI Mode, type 'exit' to return, or 'help'\r\n\r\n# ");
+	/* no bl in INAV */
+	assert_string_equal(SEND("bl rom\n", 0),
+			    "bl rom\r\n### ERROR: Unknown command, try 'help'\r\n# ");
+	assert_false(due(10000 * MS));
+	assert_string_equal(SEND("dfu\n", MS), "dfu\r\n\r\nRestarting in DFU mode\r\nRebooting");
+	assert_true(due(MS + 10 * MS));
+}
+
 static void text_command_across_chunks(void **state)
 {
 	(void)state;
@@ -176,6 +190,7 @@ int main(void)
 		cmocka_unit_test(micropython_friendly_repl_echoes),
 		cmocka_unit_test(betaflight_cli_bl_rom),
 		cmocka_unit_test(betaflight_wrong_commands),
+		cmocka_unit_test(inav_cli_dfu),
 		cmocka_unit_test(text_command_across_chunks),
 		cmocka_unit_test(text_command_ignores_the_rest),
 		cmocka_unit_test(parse_specs),

@@ -28,6 +28,11 @@
  * bootloader mode\r\n\r\nRebooting" and resets into the ROM; an unknown
  * command answers "###ERROR IN input: UNKNOWN COMMAND, TRY 'HELP'###".
  *
+ * INAV, from src/main/fc/cli.c of github.com/iNavFlight/inav: the same '#' and
+ * CLI, but no "bl": "dfu" ("DFU mode on reboot") answers "\r\nRestarting in
+ * DFU mode\r\nRebooting" and resets into the ROM, and an unknown command
+ * answers "### ERROR: Unknown command, try 'help'".
+ *
  * text:STRING: an application of its own that enters the ROM when STRING
  * arrives (across any chunking) and ignores, silently, everything else.
  */
@@ -131,6 +136,8 @@ int emu_persona_parse(const char *spec, struct emu_persona_config *cfg, char *er
 		cfg->kind = EMU_PERSONA_MICROPYTHON;
 	else if (strcmp(spec, "betaflight") == 0)
 		cfg->kind = EMU_PERSONA_BETAFLIGHT;
+	else if (strcmp(spec, "inav") == 0)
+		cfg->kind = EMU_PERSONA_INAV;
 	else if (strncmp(spec, "text:", 5) != 0)
 		return 0;
 	if (cfg->kind != EMU_PERSONA_NONE)
@@ -361,6 +368,16 @@ static void mp_friendly_char(struct emu_persona *p, uint8_t c, uint64_t now_ns)
 
 /* ---- Betaflight: the MSP port's '#' and the CLI ---------------------------------- */
 
+static void inav_command(struct emu_persona *p, const char *cmd, uint64_t now_ns)
+{
+	if (strcasecmp(cmd, "dfu") == 0) {
+		outs(p, "\r\nRestarting in DFU mode\r\nRebooting");
+		enter_rom(p, now_ns + STDFU_TRIGGER_POLL_PERIOD_MS * MS);
+	} else {
+		outs(p, "### ERROR: Unknown command, try 'help'");
+	}
+}
+
 static void bf_command(struct emu_persona *p, char *cmd, uint64_t now_ns)
 {
 	char *args = cmd + strcspn(cmd, " ");
@@ -368,7 +385,9 @@ static void bf_command(struct emu_persona *p, char *cmd, uint64_t now_ns)
 	if (*args)
 		*args++ = '\0';
 	args = trim(args);
-	if (strcasecmp(cmd, "bl") == 0 && (!*args || strncasecmp(args, "rom", 3) == 0)) {
+	if (p->cfg.kind == EMU_PERSONA_INAV)
+		inav_command(p, cmd, now_ns);
+	else if (strcasecmp(cmd, "bl") == 0 && (!*args || strncasecmp(args, "rom", 3) == 0)) {
 		outs(p, "\r\n# restarting in ROM bootloader mode\r\n\r\nRebooting");
 		enter_rom(p, now_ns + STDFU_TRIGGER_POLL_PERIOD_MS * MS);
 	} else if (strcasecmp(cmd, "bl") == 0) {
@@ -452,6 +471,7 @@ void emu_persona_rx(struct emu_persona *p, const uint8_t *buf, size_t len, uint6
 				mp_friendly_char(p, buf[i], now_ns);
 			break;
 		case EMU_PERSONA_BETAFLIGHT:
+		case EMU_PERSONA_INAV:
 			bf_char(p, buf[i], now_ns);
 			break;
 		case EMU_PERSONA_TEXT:

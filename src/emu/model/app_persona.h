@@ -2,7 +2,7 @@
 /*
  * Application personalities: the emulated application is firmware that has
  * never heard of stdfu but enters the ROM on a text command of its own
- * (--companion micropython|betaflight|text:STRING). Pure C: each chunk the
+ * (--companion micropython|betaflight|inav|text:STRING). Pure C: each chunk the
  * host sends goes in, the bytes the firmware answers come out (taken by the
  * glue and written to the tty), and the model says when the firmware has
  * decided to reset into the ROM.
@@ -18,6 +18,7 @@ enum emu_persona_kind {
 	EMU_PERSONA_NONE = 0,	 /* the stdfu companion (or none): no text at all */
 	EMU_PERSONA_MICROPYTHON, /* MicroPython's REPL and raw REPL */
 	EMU_PERSONA_BETAFLIGHT,	 /* Betaflight's MSP port and CLI */
+	EMU_PERSONA_INAV,	 /* INAV's: the same CLI, with dfu instead of bl */
 	EMU_PERSONA_TEXT,	 /* an application waiting for one text command */
 };
 
@@ -46,7 +47,7 @@ struct emu_persona {
 };
 
 /*
- * Parse "micropython", "betaflight" or "text:STRING" (C escapes: \r \n \t \\
+ * Parse "micropython", "betaflight", "inav" or "text:STRING" (C escapes: \r \n \t \\
  * \" \' \a \b \e \f \v \0, \xHH, \NNN octal). Returns 1 if @spec names a
  * personality, 0 if it names none (another --companion form), -1 with a
  * message in @err if it is a malformed one.

@@ -41,11 +41,11 @@ int emu_app_companion_parse(const char *spec, struct emu_app_trigger_config *cfg
 		}
 	}
 	if (err)
-		snprintf(
-			err, errlen,
-			"bad --companion '%s': use stdfu, byte=0xNN, none, micropython, betaflight "
-			"or text:STRING",
-			spec);
+		snprintf(err, errlen,
+			 "bad --companion '%s': use stdfu, byte=0xNN, none, micropython, "
+			 "betaflight, "
+			 "inav or text:STRING",
+			 spec);
 	return -1;
 }
 

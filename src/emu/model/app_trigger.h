@@ -35,7 +35,7 @@ struct emu_app_trigger_config {
  *   "stdfu"       the companion with the default trigger byte (the default)
  *   "byte=0xNN"   the companion built with another trigger byte
  *   "none"        no companion: the application ignores every trigger
- *   "micropython", "betaflight", "text:STRING"
+ *   "micropython", "betaflight", "inav", "text:STRING"
  *                 no companion, but firmware that enters the ROM on its own
  *                 text command (app_persona.h)
  * Returns 0, or -1 with a message in @err.

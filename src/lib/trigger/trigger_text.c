@@ -18,6 +18,10 @@
  * into the ROM bootloader, announced "restarting in ROM bootloader mode" and
  * "Rebooting" (src/main/cli/cli.c of github.com/betaflight/betaflight; the
  * Betaflight 4.5 CLI reference: "bl - reboot into bootloader [rom]").
+ * INAV (src/main/fc/cli.c of github.com/iNavFlight/inav) has the same '#' and
+ * CLI but no "bl": it answers "Unknown command, try 'help'", and its "dfu"
+ * ("DFU mode on reboot") announces "Restarting in DFU mode" and "Rebooting";
+ * stdfu falls back to it.
  *
  * text:STRING: the bytes, C escapes decoded; such an application has no
  * agreed answer, so only what the board does next (leave the bus) tells.
@@ -213,8 +217,19 @@ static int betaflight(struct sp_port *sp, const char *port)
 	a.len = 0;
 	if ((rc = put(sp, port, "bl rom\n", 7)))
 		return rc;
-	if (!await(sp, &a, BF_BL_ANNOUNCED, ANSWER_WAIT_MS) || strstr(a.buf, "###ERROR"))
+	if (await(sp, &a, BF_BL_ANNOUNCED, ANSWER_WAIT_MS) && !strstr(a.buf, "ERROR"))
+		return STDFU_OK;
+	if (!strcasestr(a.buf, "unknown command"))
 		return unexpected(port, &a, "the Betaflight CLI refused 'bl rom'", NULL);
+	/* INAV: no bl, but dfu */
+	a.len = 0;
+	if ((rc = put(sp, port, "dfu\n", 4)))
+		return rc;
+	if (!await(sp, &a, BF_BL_ANNOUNCED, ANSWER_WAIT_MS) || strstr(a.buf, "ERROR"))
+		return unexpected(port, &a,
+				  "the flight controller's CLI knows neither 'bl rom' (Betaflight) "
+				  "nor 'dfu' (INAV)",
+				  NULL);
 	return STDFU_OK;
 }
 
