@@ -61,6 +61,11 @@ int cli_image_info(struct cli *c)
 	struct stdfu_image *img = NULL;
 	int rc;
 
+	if (c->sel.serial || c->sel.usb_path) {
+		fprintf(stderr, "stdfu: info FILE reads a file, no device: drop --serial and "
+				"--usb-path (or the FILE, to decode a device)\n");
+		return CLI_EXIT_USAGE;
+	}
 	o.raw_address_set = true;
 	o.raw_address = RAW_DEFAULT_ADDRESS;
 	rc = stdfu_image_load(c->args[0], &o, &img);

@@ -301,8 +301,8 @@ static const char *hint(int err)
 	case STDFU_ERR_TIMEOUT:
 		return "reset the board into DFU mode and try again";
 	case STDFU_ERR_TRIGGER:
-		return "try another --method (byte, touch1200, detach), or enter DFU with BOOT0 "
-		       "and use --method none";
+		return "try another --method (byte, touch1200, detach, micropython, betaflight, "
+		       "text:STRING), or enter DFU with BOOT0 and use --method none";
 	case STDFU_ERR_REFUSED:
 		return "the ROM bootloader did not keep the board: see the detail above";
 	case STDFU_ERR_ELSEWHERE:

@@ -361,6 +361,12 @@ companion-record)
 	expect_in i.log "companion: yes, record at 0x08000400" "trigger byte 0xF5"
 	"$STDFU" info app.bin >i.log 2>&1 || fail "stdfu info app.bin failed"
 	expect_in i.log "companion: no" "BOOT0"
+	set +e
+	"$STDFU" info app.bin --usb-path 1-1 >i.log 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq "$EXIT_USAGE" ] || fail "info FILE with a device selection: exit $rc"
+	expect_in i.log "reads a file"
 	for method in byte touch1200; do
 		"$EMU" --chip f405 --mode app --dump out.bin -- \
 			"$STDFU" flash app.bin --method "$method" >w.log 2>&1 || fail "flash app.bin failed"
