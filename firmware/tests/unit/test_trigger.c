@@ -57,7 +57,7 @@ static void test_lone_byte_fires_after_window(void **state)
 	assert_int_equal(fake.resets, 1);
 }
 
-static void test_traffic_after_cancels(void **state)
+static void test_receive_feeds_the_rule(void **state)
 {
 	static const uint8_t data[2] = {'o', 'k'};
 
@@ -86,7 +86,7 @@ static void test_touch_fires_after_delay(void **state)
 	assert_true(stdfu_fw_flag_valid(&fake.record));
 }
 
-static void test_touch_cancelled(void **state)
+static void test_line_hooks_feed_the_rule(void **state)
 {
 	(void)state;
 	/* Cancelled by DTR raised again (port reopened) before the delay. */
@@ -156,9 +156,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_lone_byte_fires_after_window, setup),
-		cmocka_unit_test_setup(test_traffic_after_cancels, setup),
+		cmocka_unit_test_setup(test_receive_feeds_the_rule, setup),
 		cmocka_unit_test_setup(test_touch_fires_after_delay, setup),
-		cmocka_unit_test_setup(test_touch_cancelled, setup),
+		cmocka_unit_test_setup(test_line_hooks_feed_the_rule, setup),
 		cmocka_unit_test_setup(test_request_wins_and_is_consumed, setup),
 		cmocka_unit_test_setup(test_request_and_reset_sequence, setup),
 		cmocka_unit_test_setup(test_enter_now, setup),
