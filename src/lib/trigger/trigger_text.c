@@ -27,6 +27,7 @@
  * agreed answer, so only what the board does next (leave the bus) tells.
  */
 #include <libserialport.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -167,6 +168,24 @@ static int await(struct sp_port *sp, struct answer *a, const char *want, unsigne
 }
 
 /* What went wrong, what the firmware answered instead, what to try. */
+/* The CLI answered a command with an error and is back at its prompt. */
+static bool cli_refused(const struct answer *a)
+{
+	return strstr(a->buf, "ERROR") && a->len >= 4 && !memcmp(a->buf + a->len - 4, "\r\n# ", 4);
+}
+
+/* After a reboot command: 1 once "Rebooting" is announced, 0 if refused or silent. */
+static int cli_reboots(struct sp_port *sp, struct answer *a)
+{
+	for (unsigned waited = 0; waited < ANSWER_WAIT_MS; waited += 20) {
+		if (await(sp, a, BF_BL_ANNOUNCED, 20))
+			return !strstr(a->buf, "ERROR");
+		if (cli_refused(a))
+			return 0;
+	}
+	return 0;
+}
+
 static int unexpected(const char *port, const struct answer *a, const char *what,
 		      const char *advice)
 {
@@ -217,7 +236,7 @@ static int betaflight(struct sp_port *sp, const char *port)
 	a.len = 0;
 	if ((rc = put(sp, port, "bl rom\n", 7)))
 		return rc;
-	if (await(sp, &a, BF_BL_ANNOUNCED, ANSWER_WAIT_MS) && !strstr(a.buf, "ERROR"))
+	if (cli_reboots(sp, &a))
 		return STDFU_OK;
 	if (!strcasestr(a.buf, "unknown command"))
 		return unexpected(port, &a, "the Betaflight CLI refused 'bl rom'", NULL);
@@ -225,7 +244,7 @@ static int betaflight(struct sp_port *sp, const char *port)
 	a.len = 0;
 	if ((rc = put(sp, port, "dfu\n", 4)))
 		return rc;
-	if (!await(sp, &a, BF_BL_ANNOUNCED, ANSWER_WAIT_MS) || strstr(a.buf, "ERROR"))
+	if (!cli_reboots(sp, &a))
 		return unexpected(port, &a,
 				  "the flight controller's CLI knows neither 'bl rom' (Betaflight) "
 				  "nor 'dfu' (INAV)",
