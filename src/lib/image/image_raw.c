@@ -4,12 +4,12 @@
  * segment at the address the caller gives, else at the STM32 flash base.
  */
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "image/formats.h"
 
 #define RAW_DEFAULT_ADDRESS 0x08000000u
 
-int image_read_raw(struct img_build *b, const uint8_t *buf, size_t len,
-		   const struct stdfu_image_load_opts *opts)
+int stdfu__image_read_raw(struct img_build *b, const uint8_t *buf, size_t len,
+			  const struct stdfu_image_load_opts *opts)
 {
 	uint32_t addr = opts && opts->raw_address_set ? opts->raw_address : RAW_DEFAULT_ADDRESS;
 
@@ -18,5 +18,5 @@ int image_read_raw(struct img_build *b, const uint8_t *buf, size_t len,
 	if (len > b->max_size || len > UINT32_MAX)
 		return stdfu_fail(STDFU_ERR_IMAGE, "%s: %zu bytes, more than the %zu-byte limit",
 				  b->name, len, b->max_size);
-	return img_add(b, 0, addr, buf, (uint32_t)len, b->name);
+	return stdfu__img_add(b, 0, addr, buf, (uint32_t)len, b->name);
 }
