@@ -209,7 +209,7 @@ static bool vanished(int lrc)
 }
 
 /*
- * AN3156 6.3.4 and dfuse-protocol.md: Set Address (the jump target; STM32C0
+ * AN3156 6.3.4 and docs/dfuse-protocol.md: Set Address (the jump target; STM32C0
  * needs it), zero-length DNLOAD, GETSTATUS -> dfuMANIFEST. The ROM may drop
  * off the bus before answering: a pipe or no-device error here is success.
  */

@@ -2,7 +2,7 @@
 /*
  * The flash plan. Sectors may have unequal sizes (F4: 16K,16K,16K,16K,64K,
  * 128K...), so sector boundaries always come from the layout, never from
- * address arithmetic with one page size (the mistake peers.md notes in
+ * address arithmetic with one page size (the mistake docs/peers.md notes in
  * dfu-util).
  */
 #include <stdlib.h>
