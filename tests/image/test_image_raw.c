@@ -18,6 +18,8 @@ static void raw_default_address(void **state)
 	assert_int_equal(img->count, 1);
 	assert_segment(img, 0, 0x08000000, bin, sizeof(bin));
 	assert_false(img->has_suffix);
+	/* No address given: the flash engine places it at the device's flash base. */
+	assert_true(img->at_flash_base);
 	assert_int_equal(stdfu_image_bytes(img), sizeof(bin));
 	stdfu_image_free(img);
 }
@@ -30,6 +32,7 @@ static void raw_given_address(void **state)
 
 	(void)state;
 	assert_segment(img, 0, 0x08004000, bin, 3);
+	assert_false(img->at_flash_base);
 	stdfu_image_free(img);
 }
 
