@@ -98,11 +98,6 @@ int stdfu_device_set_alt(struct stdfu_device *dev, uint8_t alt);
 /** Poll policy used by every operation on @dev (default STDFU_POLL_EARLY). */
 void stdfu_device_set_poll_policy(struct stdfu_device *dev, enum stdfu_poll_policy policy);
 
-/* DFU 1.1 requests. get_status parses and validates the reply. */
-int stdfu_dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *out);
-int stdfu_dfu_clear_status(struct stdfu_device *dev);
-int stdfu_dfu_abort(struct stdfu_device *dev);
-
 /** Control transfers sent to @dev since it was opened. */
 uint64_t stdfu_device_transfers(const struct stdfu_device *dev);
 

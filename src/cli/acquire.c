@@ -80,27 +80,16 @@ int cli_load_image(struct cli *c, const char *path, struct stdfu_image **img)
 		if (rc)
 			return rc;
 	}
-	/* Raw files need an address; without --address the flash base is only known
-	 * once the device is found: cli_place_raw() moves the image there. */
-	o.raw_address_set = true;
-	o.raw_address = c->address_set ? c->address : 0x08000000u;
+	/* Without --address the library places a raw file at the device's flash base. */
+	o.raw_address_set = c->address_set;
+	o.raw_address = c->address;
 	return stdfu_image_load(path, &o, img);
-}
-
-void cli_place_raw(struct cli *c, struct stdfu_image *img, const struct stdfu_device_info *info)
-{
-	uint32_t base = cli_flash_base(info);
-
-	if (c->address_set || img->format != STDFU_FORMAT_RAW || img->count != 1)
-		return;
-	img->segments[0].address = base;
 }
 
 struct stdfu_flash_opts cli_flash_opts(struct cli *c)
 {
 	struct stdfu_flash_opts o = {0};
 
-	o.poll = c->poll;
 	o.no_verify = c->no_verify;
 	o.no_leave = c->no_leave;
 	o.force = c->force;

@@ -115,9 +115,8 @@ int cli_acquire(struct cli *c, struct stdfu_device **dev);
 void cli_release(struct cli *c, struct stdfu_device *dev);
 uint32_t cli_flash_base(const struct stdfu_device_info *info);
 
-/* Load an image; raw files go to --address (or the flash base once known). */
+/* Load an image; raw files go to --address (else the library places them at the flash base). */
 int cli_load_image(struct cli *c, const char *path, struct stdfu_image **img);
-void cli_place_raw(struct cli *c, struct stdfu_image *img, const struct stdfu_device_info *info);
 struct stdfu_flash_opts cli_flash_opts(struct cli *c);
 
 /* output.c */

@@ -45,7 +45,6 @@ int cmd_flash(struct cli *c)
 		return rc;
 	}
 	if (!rc) {
-		cli_place_raw(c, img, stdfu_device_get_info(dev));
 		if (c->incremental)
 			rc = stdfu_flash_incremental(dev, img, &o, &res, &inc);
 		else

@@ -2,7 +2,7 @@
 /*
  * The flash plan. Sectors may have unequal sizes (F4: 16K,16K,16K,16K,64K,
  * 128K...), so sector boundaries always come from the layout, never from
- * address arithmetic with one page size (the mistake peers.md notes in
+ * address arithmetic with one page size (the mistake docs/peers.md notes in
  * dfu-util).
  */
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include <stdfu/plan.h>
 
 #include "common/error_internal.h"
+#include "flash/place.h"
 
 static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t *cap)
 {
@@ -215,5 +216,127 @@ void stdfu_plan_free(struct stdfu_plan *plan)
 	free(plan->erase);
 	free(plan->runs);
 	free(plan->merged);
+	free(plan);
+}
+
+/* ---- the plan of a whole image ------------------------------------------ */
+
+uint32_t stdfu__flash_base(const struct stdfu_device_info *info)
+{
+	const struct stdfu_alt *alt = stdfu_device_flash_alt(info);
+
+	return alt ? stdfu_layout_start(&alt->layout) : 0x08000000u;
+}
+
+const struct stdfu_image *stdfu__image_placed(const struct stdfu_device_info *info,
+					      const struct stdfu_image *img,
+					      struct stdfu_image *view, struct stdfu_segment *seg)
+{
+	if (!img->at_flash_base || img->count != 1)
+		return img;
+	*view = *img;
+	*seg = img->segments[0];
+	seg->address = stdfu__flash_base(info);
+	view->segments = seg;
+	return view;
+}
+
+static const struct stdfu_alt *layout_alt(const struct stdfu_device_info *info, uint8_t number)
+{
+	for (size_t a = 0; a < info->n_alts; a++)
+		if (info->alts[a].number == number && info->alts[a].layout_ok)
+			return &info->alts[a];
+	return NULL;
+}
+
+/* Where a flash leaves DFU: the image's first address in the flash alt, else its start. */
+static uint32_t leave_address(const struct stdfu_device_info *info, const struct stdfu_image *img)
+{
+	const struct stdfu_alt *alt = stdfu_device_flash_alt(info);
+
+	for (size_t i = 0; alt && i < img->count; i++)
+		if (img->segments[i].alt == alt->number)
+			return img->segments[i].address;
+	return stdfu__flash_base(info);
+}
+
+/* Segments are sorted by (alt, address): one plan per alt, in order. */
+static int plan_alts(struct stdfu_flash_plan *fp, const struct stdfu_device_info *info,
+		     const struct stdfu_image *img)
+{
+	for (size_t i = 0; i < img->count; i++) {
+		uint8_t altno = img->segments[i].alt;
+		const struct stdfu_alt *alt;
+		int rc;
+
+		if (fp->n_alts && fp->alts[fp->n_alts - 1]->alt == altno)
+			continue;
+		if (fp->n_alts == STDFU_MAX_ALTS)
+			return stdfu_fail(STDFU_ERR_IMAGE, "the image targets too many alts");
+		alt = layout_alt(info, altno);
+		if (!alt)
+			return stdfu_fail(STDFU_ERR_FIT,
+					  "the image has data for alt %u, but device %s has no "
+					  "memory layout for that alt",
+					  altno, info->path);
+		rc = stdfu_plan_build(img, altno, &alt->layout, &fp->alts[fp->n_alts]);
+		if (rc)
+			return rc;
+		fp->n_alts++;
+	}
+	return STDFU_OK;
+}
+
+int stdfu_flash_plan_build(const struct stdfu_device_info *info, const struct stdfu_image *img,
+			   struct stdfu_flash_plan **out)
+{
+	struct stdfu_segment seg;
+	struct stdfu_image view;
+	struct stdfu_flash_plan *fp;
+	int rc;
+
+	if (!info || !img || !out)
+		return stdfu_fail(STDFU_ERR_ARG, "stdfu_flash_plan_build: NULL argument");
+	*out = NULL;
+	if (!img->count)
+		return stdfu_fail(STDFU_ERR_IMAGE, "the image is empty");
+	fp = calloc(1, sizeof(*fp));
+	if (!fp)
+		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning");
+	img = stdfu__image_placed(info, img, &view, &seg);
+	rc = plan_alts(fp, info, img);
+	if (rc) {
+		stdfu_flash_plan_free(fp);
+		return rc;
+	}
+	fp->leave_address = leave_address(info, img);
+	*out = fp;
+	return STDFU_OK;
+}
+
+uint64_t stdfu_flash_plan_erase_bytes(const struct stdfu_flash_plan *plan)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; plan && i < plan->n_alts; i++)
+		n += plan->alts[i]->erase_bytes;
+	return n;
+}
+
+uint64_t stdfu_flash_plan_write_bytes(const struct stdfu_flash_plan *plan)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; plan && i < plan->n_alts; i++)
+		n += plan->alts[i]->write_bytes;
+	return n;
+}
+
+void stdfu_flash_plan_free(struct stdfu_flash_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->n_alts; i++)
+		stdfu_plan_free(plan->alts[i]);
 	free(plan);
 }

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "common/le.h"
+#include "image/formats.h"
+#include "image/suffix.h"
 
 #define DFUSE_PREFIX_LEN 11u
 #define DFUSE_TARGET_LEN 274u
@@ -30,8 +32,8 @@ static int dfuse_element(struct dfuse *d, unsigned t, uint8_t alt, uint32_t e, s
 			STDFU_ERR_IMAGE,
 			"%s: offset 0x%zx: target %u element %u header runs past its target",
 			d->b->name, d->off, t, e);
-	addr = le32(d->buf + d->off);
-	size = le32(d->buf + d->off + 4);
+	addr = le_get32(d->buf + d->off);
+	size = le_get32(d->buf + d->off + 4);
 	d->off += DFUSE_ELEM_LEN;
 	if (size > tend - d->off)
 		return stdfu_fail(STDFU_ERR_IMAGE,
@@ -41,7 +43,7 @@ static int dfuse_element(struct dfuse *d, unsigned t, uint8_t alt, uint32_t e, s
 	snprintf(where, sizeof(where), "%s: offset 0x%zx: target %u element %u", d->b->name,
 		 d->off - DFUSE_ELEM_LEN, t, e);
 	d->off += size;
-	return img_add(d->b, alt, addr, d->buf + d->off - size, size, where);
+	return stdfu__img_add(d->b, alt, addr, d->buf + d->off - size, size, where);
 }
 
 static int dfuse_target(struct dfuse *d, unsigned t)
@@ -60,8 +62,8 @@ static int dfuse_target(struct dfuse *d, unsigned t)
 				  "%s: offset 0x%zx: target %u does not start with \"Target\"",
 				  d->b->name, d->off, t);
 	alt = h[6];
-	tsize = le32(h + 266);
-	nelem = le32(h + 270);
+	tsize = le_get32(h + 266);
+	nelem = le_get32(h + 270);
 	d->off += DFUSE_TARGET_LEN;
 	if (tsize > d->len - d->off)
 		return stdfu_fail(
@@ -90,7 +92,7 @@ static int dfuse_target(struct dfuse *d, unsigned t)
 	return STDFU_OK;
 }
 
-int image_read_dfuse(struct img_build *b, const uint8_t *buf, size_t len)
+int stdfu__image_read_dfuse(struct img_build *b, const uint8_t *buf, size_t len)
 {
 	struct dfuse d = {.b = b, .buf = buf, .len = len, .off = DFUSE_PREFIX_LEN};
 	unsigned targets;
@@ -102,7 +104,7 @@ int image_read_dfuse(struct img_build *b, const uint8_t *buf, size_t len)
 	if (buf[5] != 1)
 		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
 				  "%s: offset 0x5: DfuSe version %u, expected 1", b->name, buf[5]);
-	size = le32(buf + 6);
+	size = le_get32(buf + 6);
 	targets = buf[10];
 	/*
 	 * UM0391 errata and ST's tools: the size without the suffix. dfuse-pack

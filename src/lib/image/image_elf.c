@@ -18,7 +18,8 @@
 #include <stdio.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "common/le.h"
+#include "image/formats.h"
 
 #define EHDR_SIZE  52u
 #define PHDR_SIZE  32u
@@ -52,23 +53,23 @@ static void get_phdr(const struct elf *e, unsigned i, struct phdr *p)
 {
 	const uint8_t *q = e->buf + e->phoff + (size_t)i * e->phentsize;
 
-	p->type = le32(q);
-	p->offset = le32(q + 4);
-	p->vaddr = le32(q + 8);
-	p->paddr = le32(q + 12);
-	p->filesz = le32(q + 16);
-	p->memsz = le32(q + 20);
+	p->type = le_get32(q);
+	p->offset = le_get32(q + 4);
+	p->vaddr = le_get32(q + 8);
+	p->paddr = le_get32(q + 12);
+	p->filesz = le_get32(q + 16);
+	p->memsz = le_get32(q + 20);
 }
 
 static void get_shdr(const struct elf *e, unsigned i, struct shdr *s)
 {
 	const uint8_t *q = e->buf + e->shoff + (size_t)i * e->shentsize;
 
-	s->type = le32(q + 4);
-	s->flags = le32(q + 8);
-	s->addr = le32(q + 12);
-	s->offset = le32(q + 16);
-	s->size = le32(q + 20);
+	s->type = le_get32(q + 4);
+	s->flags = le_get32(q + 8);
+	s->addr = le_get32(q + 12);
+	s->offset = le_get32(q + 16);
+	s->size = le_get32(q + 20);
 }
 
 static int check_header(struct elf *e)
@@ -89,16 +90,16 @@ static int check_header(struct elf *e)
 				  "%s: offset 0x5: ELF data encoding %u; only little-endian is "
 				  "supported",
 				  name, h[5]);
-	if (le16(h + 18) != EM_ARM)
+	if (le_get16(h + 18) != EM_ARM)
 		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
 				  "%s: offset 0x12: ELF machine %u is not ARM (40); wrong file?",
-				  name, le16(h + 18));
-	e->phoff = le32(h + 28);
-	e->shoff = le32(h + 32);
-	e->phentsize = le16(h + 42);
-	e->phnum = le16(h + 44);
-	e->shentsize = le16(h + 46);
-	e->shnum = le16(h + 48);
+				  name, le_get16(h + 18));
+	e->phoff = le_get32(h + 28);
+	e->shoff = le_get32(h + 32);
+	e->phentsize = le_get16(h + 42);
+	e->phnum = le_get16(h + 44);
+	e->shentsize = le_get16(h + 46);
+	e->shnum = le_get16(h + 48);
 	return STDFU_OK;
 }
 
@@ -192,7 +193,7 @@ static int add_sections(struct elf *e)
 		if ((rc = data_in_file(e, "section", i, s.offset, s.size, &claimed)) < 0)
 			return rc;
 		snprintf(where, sizeof(where), "%s: section %u", e->b->name, i);
-		rc = img_add(e->b, 0, section_lma(e, &s), e->buf + s.offset, s.size, where);
+		rc = stdfu__img_add(e->b, 0, section_lma(e, &s), e->buf + s.offset, s.size, where);
 		if (rc < 0)
 			return rc;
 	}
@@ -217,15 +218,15 @@ static int add_segments(struct elf *e)
 		if ((rc = data_in_file(e, "program header", i, p.offset, p.filesz, &claimed)) < 0)
 			return rc;
 		snprintf(where, sizeof(where), "%s: program header %u", e->b->name, i);
-		rc = img_add(e->b, 0, e->use_vaddr ? p.vaddr : p.paddr, e->buf + p.offset, p.filesz,
-			     where);
+		rc = stdfu__img_add(e->b, 0, e->use_vaddr ? p.vaddr : p.paddr, e->buf + p.offset,
+				    p.filesz, where);
 		if (rc < 0)
 			return rc;
 	}
 	return STDFU_OK;
 }
 
-int image_read_elf(struct img_build *b, const uint8_t *buf, size_t len)
+int stdfu__image_read_elf(struct img_build *b, const uint8_t *buf, size_t len)
 {
 	struct elf e = {.b = b, .buf = buf, .len = len};
 	int rc;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "image/formats.h"
 #include "image/image_text.h"
 
 enum { IHEX_DATA, IHEX_EOF, IHEX_EXT_SEG, IHEX_START_SEG, IHEX_EXT_LIN, IHEX_START_LIN };
@@ -30,10 +30,10 @@ static int ihex_data(struct ihex *h, uint16_t off, const uint8_t *d, uint32_t n)
 	/* Spec: with 02 addressing, (DRLO + DRI) mod 64K; with 04, plain sums. */
 	if (h->segmented && (uint32_t)off + n > 0x10000u)
 		first = 0x10000u - off;
-	int rc = img_add(h->b, 0, h->base + off, d, first, h->where);
+	int rc = stdfu__img_add(h->b, 0, h->base + off, d, first, h->where);
 	if (rc < 0 || first == n)
 		return rc;
-	return img_add(h->b, 0, h->base, d + first, n - first, h->where);
+	return stdfu__img_add(h->b, 0, h->base, d + first, n - first, h->where);
 }
 
 static int want_len(const struct ihex *h, const uint8_t *rec, unsigned want)
@@ -106,7 +106,7 @@ static int ihex_line(struct ihex *h, const struct text_line *l)
 	return ihex_record(h, rec);
 }
 
-int image_read_ihex(struct img_build *b, const uint8_t *buf, size_t len)
+int stdfu__image_read_ihex(struct img_build *b, const uint8_t *buf, size_t len)
 {
 	struct text_iter it = {.buf = buf, .len = len};
 	struct ihex h = {.b = b};

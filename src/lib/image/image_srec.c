@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "image/formats.h"
 #include "image/image_text.h"
 
 /* Count byte, then up to 255 bytes of address, data and checksum. */
@@ -43,7 +43,7 @@ static int srec_record(struct srec *s, unsigned type, const uint8_t *rec, size_t
 	case 2:
 	case 3:
 		s->data_records++;
-		return img_add(s->b, 0, addr, rec + 1 + alen, dlen, s->where);
+		return stdfu__img_add(s->b, 0, addr, rec + 1 + alen, dlen, s->where);
 	case 5:
 	case 6:
 		if (dlen)
@@ -107,7 +107,7 @@ static int srec_line(struct srec *s, const struct text_line *l)
 	return srec_record(s, type, rec, n);
 }
 
-int image_read_srec(struct img_build *b, const uint8_t *buf, size_t len)
+int stdfu__image_read_srec(struct img_build *b, const uint8_t *buf, size_t len)
 {
 	struct text_iter it = {.buf = buf, .len = len};
 	struct srec s = {.b = b};

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "common/le.h"
+#include "image/formats.h"
+#include "image/suffix.h"
 
 #define BIN_MAX_SPAN	 ((uint64_t)256 << 20)
 #define LINE_BYTES_DEF	 16u
@@ -92,8 +94,8 @@ static int line_bytes(const struct stdfu_image_save_opts *o, const char *name, u
 	return STDFU_OK;
 }
 
-int image_write_bin(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
-		    const char *name, uint8_t **out, size_t *out_len)
+int stdfu__image_write_bin(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
+			   const char *name, uint8_t **out, size_t *out_len)
 {
 	const struct stdfu_segment *first = &img->segments[0], *last;
 	uint64_t span;
@@ -139,8 +141,8 @@ static void ihex_record(struct obuf *o, uint8_t type, uint16_t addr, const uint8
 	ob_put(o, "\n", 1);
 }
 
-int image_write_ihex(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
-		     const char *name, uint8_t **out, size_t *out_len)
+int stdfu__image_write_ihex(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
+			    const char *name, uint8_t **out, size_t *out_len)
 {
 	struct obuf o = {0};
 	uint32_t upper = 0;
@@ -194,8 +196,8 @@ static void srec_record(struct obuf *o, char type, uint32_t addr, unsigned alen,
 	ob_put(o, "\n", 1);
 }
 
-int image_write_srec(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
-		     const char *name, uint8_t **out, size_t *out_len)
+int stdfu__image_write_srec(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
+			    const char *name, uint8_t **out, size_t *out_len)
 {
 	struct obuf o = {0};
 	uint32_t records = 0;
@@ -243,23 +245,24 @@ static void dfuse_target(struct obuf *o, const struct stdfu_image *img, size_t i
 	for (size_t k = i; k < end; k++)
 		tsize += 8u + img->segments[k].size;
 	h[6] = img->segments[i].alt;
-	put_le32(h + 7, 1); /* bTargetNamed */
+	le_put32(h + 7, 1); /* bTargetNamed */
 	memcpy(h + 11, "ST...", 5);
-	put_le32(h + 266, (uint32_t)tsize);
-	put_le32(h + 270, (uint32_t)(end - i));
+	le_put32(h + 266, (uint32_t)tsize);
+	le_put32(h + 270, (uint32_t)(end - i));
 	ob_put(o, h, sizeof(h));
 	for (size_t k = i; k < end; k++) {
 		uint8_t e[8];
 
-		put_le32(e, img->segments[k].address);
-		put_le32(e + 4, img->segments[k].size);
+		le_put32(e, img->segments[k].address);
+		le_put32(e + 4, img->segments[k].size);
 		ob_put(o, e, 8);
 		ob_put(o, img->segments[k].data, img->segments[k].size);
 	}
 }
 
-int image_write_dfuse(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
-		      const char *name, uint8_t **out, size_t *out_len)
+int stdfu__image_write_dfuse(const struct stdfu_image *img,
+			     const struct stdfu_image_save_opts *opts, const char *name,
+			     uint8_t **out, size_t *out_len)
 {
 	uint8_t prefix[11] = "DfuSe\x01";
 	uint64_t total = sizeof(prefix);
@@ -276,7 +279,7 @@ int image_write_dfuse(const struct stdfu_image *img, const struct stdfu_image_sa
 		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
 				  "%s: %u targets, %llu bytes: too large for a DfuSe file", name,
 				  targets, (unsigned long long)total);
-	put_le32(prefix + 6, (uint32_t)total);
+	le_put32(prefix + 6, (uint32_t)total);
 	prefix[10] = (uint8_t)targets;
 	ob_reserve(&o, (size_t)total + DFU_SUFFIX_LEN);
 	ob_put(&o, prefix, sizeof(prefix));
@@ -284,7 +287,7 @@ int image_write_dfuse(const struct stdfu_image *img, const struct stdfu_image_sa
 		dfuse_target(&o, img, i, alt_run(img, i));
 	ob_reserve(&o, DFU_SUFFIX_LEN);
 	if (!o.oom)
-		o.len = dfu_suffix_write(o.p, o.len, opts->bcd_device, opts->pid, opts->vid,
-					 0x011A);
+		o.len = stdfu__dfu_suffix_write(o.p, o.len, opts->bcd_device, opts->pid, opts->vid,
+						0x011A);
 	return ob_finish(&o, name, out, out_len);
 }

@@ -39,10 +39,7 @@ int stdfu_usb_map_open_error(int lrc, const char *path, const char *what);
 uint64_t stdfu_now_us(void);
 void stdfu_sleep_us(uint64_t us);
 
-/* dfuse.c: wait for a DNLOAD to complete (GETSTATUS, poll, GETSTATUS...). */
-int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const char *what);
-int stdfu_dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
-			     const char *what);
+/* device.c: report a warning to the running operation, if any. */
 void stdfu_device_warn(struct stdfu_device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
