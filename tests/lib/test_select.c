@@ -28,21 +28,28 @@ static int setup(void **state)
 
 static void select_cases(void **state)
 {
-	struct stdfu_selector none = {0}, by_serial = {"AAA", NULL}, by_path = {NULL, "1-3.4"};
-	struct stdfu_selector dup = {"STM32", NULL}, both = {"STM32", "1-2"};
-	struct stdfu_selector nomatch = {"ZZZ", NULL}, conflict = {"AAA", "1-2"};
+	struct stdfu_selector none = {0}, by_serial = {.serial = "AAA"},
+			      by_path = {.usb_path = "1-3.4"};
+	struct stdfu_selector dup = {.serial = "STM32"},
+			      both = {.serial = "STM32", .usb_path = "1-2"};
+	struct stdfu_selector nomatch = {.serial = "ZZZ"},
+			      conflict = {.serial = "AAA", .usb_path = "1-2"};
 	struct stdfu_device_list one = {1, items}, empty = {0, items};
 	size_t idx = 99;
 
 	(void)state;
 	assert_int_equal(stdfu_device_select(&list, &none, &idx), STDFU_ERR_AMBIGUOUS);
 	assert_non_null(strstr(stdfu_error_detail(), "--usb-path"));
+	/* the detail lists every candidate with its path and serial */
+	assert_non_null(strstr(stdfu_error_detail(), "1-3.4"));
+	assert_non_null(strstr(stdfu_error_detail(), "AAA"));
 	assert_int_equal(stdfu_device_select(&list, NULL, &idx), STDFU_ERR_AMBIGUOUS);
 	assert_int_equal(stdfu_device_select(&list, &by_serial, &idx), STDFU_OK);
 	assert_int_equal(idx, 0);
 	assert_int_equal(stdfu_device_select(&list, &by_path, &idx), STDFU_OK);
 	assert_int_equal(idx, 2);
 	assert_int_equal(stdfu_device_select(&list, &dup, &idx), STDFU_ERR_AMBIGUOUS);
+	assert_null(strstr(stdfu_error_detail(), "AAA"));
 	assert_int_equal(stdfu_device_select(&list, &both, &idx), STDFU_OK);
 	assert_int_equal(idx, 1);
 	assert_int_equal(stdfu_device_select(&list, &nomatch, &idx), STDFU_ERR_NO_DEVICE);
