@@ -13,7 +13,7 @@ struct stdfu_target_run {
 	const char *port;		  /* the application port, once chosen */
 };
 
-/* target.c */
+/* run.c */
 void stdfu_target_run_init(struct stdfu_target_run *r, struct stdfu_ctx *ctx,
 			   const struct stdfu_target_opts *opts);
 void stdfu_target_emit(struct stdfu_target_run *r, enum stdfu_target_event_kind kind,
