@@ -43,7 +43,7 @@ static int app_candidates(struct stdfu_ctx *ctx, const struct stdfu_selector *se
 static int choose_app(struct stdfu_target_run *r, struct stdfu_app_port *app)
 {
 	struct stdfu_app_port *apps = NULL;
-	struct stdfu_target t;
+	struct stdfu_target t = {STDFU_TARGET_APP, 0};
 	size_t n = 0;
 	int rc = app_candidates(r->ctx, &r->opts->sel, &apps, &n);
 
@@ -92,13 +92,13 @@ static int find(struct stdfu_target_run *r, struct stdfu_target_report *rep,
 		struct stdfu_device_list **list)
 {
 	const struct stdfu_target_opts *o = r->opts;
-	int rc;
 
 	*list = NULL;
 	memset(rep, 0, sizeof(*rep));
 	r->method = o->method;
 	if (o->method != STDFU_METHOD_NONE) {
-		rc = choose_app(r, &rep->app);
+		int rc = choose_app(r, &rep->app);
+
 		if (rc == STDFU_OK)
 			return stdfu_target_trigger(r, rep);
 		if (rc != STDFU_ERR_NO_DEVICE || o->sel.port)

@@ -12,34 +12,17 @@
 #include "usb/device_internal.h"
 #include "common/error_internal.h"
 
+static bool identity(struct stdfu_ctx *ctx, libusb_device *udev,
+		     const struct libusb_device_descriptor *dd, struct stdfu_device_info *item)
+{
+	(void)ctx;
+	stdfu_usb_identity(udev, dd, item);
+	return true;
+}
+
 int stdfu_bus_snapshot(struct stdfu_ctx *ctx, struct stdfu_device_list **out)
 {
-	struct stdfu_device_list *list;
-	libusb_device **devs;
-	ssize_t n = libusb_get_device_list(ctx->usb, &devs);
-
-	*out = NULL;
-	if (n < 0)
-		return stdfu_fail(STDFU_ERR_IO, "cannot list USB devices: %s",
-				  libusb_strerror((int)n));
-	list = calloc(1, sizeof(*list));
-	if (list)
-		list->items = calloc((size_t)n + 1, sizeof(*list->items));
-	if (!list || !list->items) {
-		free(list);
-		libusb_free_device_list(devs, 1);
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory listing USB devices");
-	}
-	for (ssize_t i = 0; i < n; i++) {
-		struct libusb_device_descriptor dd;
-
-		if (libusb_get_device_descriptor(devs[i], &dd) != 0)
-			continue;
-		stdfu_usb_identity(devs[i], &dd, &list->items[list->count++]);
-	}
-	libusb_free_device_list(devs, 1);
-	*out = list;
-	return STDFU_OK;
+	return stdfu_usb_list(ctx, identity, out);
 }
 
 /* ---- waiting for the bus to change ------------------------------------------ */

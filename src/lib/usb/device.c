@@ -130,36 +130,15 @@ static int describe(struct stdfu_ctx *ctx, libusb_device *udev,
 	return rc;
 }
 
+static bool scan_one(struct stdfu_ctx *ctx, libusb_device *udev,
+		     const struct libusb_device_descriptor *dd, struct stdfu_device_info *item)
+{
+	return is_st_dfu(dd) && describe(ctx, udev, dd, item) == STDFU_OK;
+}
+
 int stdfu_device_scan(struct stdfu_ctx *ctx, struct stdfu_device_list **out)
 {
-	struct stdfu_device_list *list;
-	libusb_device **devs;
-	ssize_t n;
-
-	*out = NULL;
-	n = libusb_get_device_list(ctx->usb, &devs);
-	if (n < 0)
-		return stdfu_fail(STDFU_ERR_IO, "cannot list USB devices: %s",
-				  libusb_strerror((int)n));
-	list = calloc(1, sizeof(*list));
-	if (list)
-		list->items = calloc((size_t)n + 1, sizeof(*list->items));
-	if (!list || !list->items) {
-		free(list);
-		libusb_free_device_list(devs, 1);
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
-	}
-	for (ssize_t i = 0; i < n; i++) {
-		struct libusb_device_descriptor dd;
-
-		if (libusb_get_device_descriptor(devs[i], &dd) || !is_st_dfu(&dd))
-			continue;
-		if (describe(ctx, devs[i], &dd, &list->items[list->count]) == STDFU_OK)
-			list->count++;
-	}
-	libusb_free_device_list(devs, 1);
-	*out = list;
-	return STDFU_OK;
+	return stdfu_usb_list(ctx, scan_one, out);
 }
 
 void stdfu_device_list_free(struct stdfu_device_list *list)

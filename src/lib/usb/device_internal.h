@@ -56,6 +56,11 @@ uint16_t stdfu_usb_get_langid(struct stdfu_ctx *ctx, libusb_device_handle *h, in
 int stdfu_usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
 			 uint8_t index, char *buf, size_t cap);
 int stdfu_usb_map_open_error(int lrc, const char *path, const char *what);
+/* Every device on the bus into a list: @visit fills *item and says whether to keep it. */
+typedef bool (*stdfu_usb_visit)(struct stdfu_ctx *ctx, libusb_device *udev,
+				const struct libusb_device_descriptor *dd,
+				struct stdfu_device_info *item);
+int stdfu_usb_list(struct stdfu_ctx *ctx, stdfu_usb_visit visit, struct stdfu_device_list **out);
 /* The one device lookup: bus/address, and @path unless NULL. Referenced, or NULL. */
 libusb_device *stdfu_usb_find(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address,
 			      const char *path);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -130,6 +131,36 @@ int stdfu_usb_port_path(libusb_device *udev, char *buf, size_t cap)
 	for (int i = 1; i < n && used < cap; i++)
 		used += (size_t)snprintf(buf + used, cap - used, ".%u", ports[i]);
 	return used < cap ? STDFU_OK : STDFU_ERR_IO;
+}
+
+int stdfu_usb_list(struct stdfu_ctx *ctx, stdfu_usb_visit visit, struct stdfu_device_list **out)
+{
+	struct stdfu_device_list *list;
+	libusb_device **devs;
+	ssize_t n = libusb_get_device_list(ctx->usb, &devs);
+
+	*out = NULL;
+	if (n < 0)
+		return stdfu_fail(STDFU_ERR_IO, "cannot list USB devices: %s",
+				  libusb_strerror((int)n));
+	list = calloc(1, sizeof(*list));
+	if (list)
+		list->items = calloc((size_t)n + 1, sizeof(*list->items));
+	if (!list || !list->items) {
+		free(list);
+		libusb_free_device_list(devs, 1);
+		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory listing USB devices");
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		struct libusb_device_descriptor dd;
+
+		if (libusb_get_device_descriptor(devs[i], &dd) == 0 &&
+		    visit(ctx, devs[i], &dd, &list->items[list->count]))
+			list->count++;
+	}
+	libusb_free_device_list(devs, 1);
+	*out = list;
+	return STDFU_OK;
 }
 
 libusb_device *stdfu_usb_find(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address, const char *path)
