@@ -76,7 +76,7 @@ struct stdfu_target_event {
 	const char *path;    /**< USB port path, or "" */
 	const char *serial;  /**< or "" */
 	uint8_t address;     /**< device address (DFU_FOUND / APP_BACK: the new one) */
-	const struct stdfu_device_info *dev; /**< CHOSEN (already in DFU), CANDIDATE */
+	const struct stdfu_device_info *dev; /**< the device it is about; NULL for NO_APP */
 };
 
 typedef void (*stdfu_target_cb)(const struct stdfu_target_event *ev, void *user);

@@ -63,6 +63,25 @@ static void select_cases(void **state)
 	assert_false(stdfu_device_matches(&items[0], &dup));
 }
 
+/* A serial is kept whole (USB strings go up to 126 characters) and matched whole. */
+static void long_serials(void **state)
+{
+	struct stdfu_device_info d;
+	struct stdfu_selector sel = {0};
+	char serial[STDFU_SERIAL_MAX];
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	memset(serial, 'S', sizeof(serial) - 1);
+	serial[sizeof(serial) - 1] = '\0';
+	assert_int_equal(strlen(serial), 127);
+	memcpy(d.serial, serial, sizeof(serial));
+	sel.serial = serial;
+	assert_true(stdfu_device_matches(&d, &sel));
+	serial[126] = 'T'; /* differs only past the 64th character */
+	assert_false(stdfu_device_matches(&d, &sel));
+}
+
 static void usb_paths(void **state)
 {
 	(void)state;
@@ -89,6 +108,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(select_cases, setup),
 		cmocka_unit_test(usb_paths),
+		cmocka_unit_test(long_serials),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -174,6 +174,44 @@ static void nothing_is_no_device(void **state)
 	assert_non_null(strstr(stdfu_error_detail(), "--app-id"));
 }
 
+/* With the DFU list scanned and empty, the DFU selection's message says what to do. */
+static void no_app_and_no_dfu_board(void **state)
+{
+	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1")};
+	struct stdfu_device_list empty = {0, NULL};
+	struct stdfu_selector sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	sel.usb_path = "1-9";
+	assert_int_equal(stdfu_target_choose(apps, 1, &empty, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_non_null(strstr(stdfu_error_detail(), "usb-path 1-9"));
+	sel.usb_path = NULL;
+	assert_int_equal(stdfu_target_choose(NULL, 0, &empty, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_non_null(strstr(stdfu_error_detail(), "DFU mode"));
+}
+
+/* An application's serial is matched whole, not cut at 64 characters. */
+static void long_app_serial(void **state)
+{
+	char a[101], b[101];
+	struct stdfu_app_port apps[2];
+	struct stdfu_selector sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	memset(a, 'A', 100);
+	a[100] = '\0';
+	memcpy(b, a, sizeof(b));
+	b[99] = 'B';
+	apps[0] = app("/dev/ttyACM0", "1-1", a);
+	apps[1] = app("/dev/ttyACM1", "1-2", b);
+	sel.serial = b;
+	assert_int_equal(stdfu_target_choose(apps, 2, NULL, &sel, &t), STDFU_OK);
+	assert_int_equal(t.index, 1);
+	assert_string_equal(apps[1].dev.serial, b);
+}
+
 static void ids_and_methods_parse(void **state)
 {
 	struct stdfu_usb_id id;
@@ -212,6 +250,8 @@ int main(void)
 		cmocka_unit_test(app_wins_over_dfu),
 		cmocka_unit_test(several_dfu_boards_are_ambiguous),
 		cmocka_unit_test(nothing_is_no_device),
+		cmocka_unit_test(no_app_and_no_dfu_board),
+		cmocka_unit_test(long_app_serial),
 		cmocka_unit_test(ids_and_methods_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
