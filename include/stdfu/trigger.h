@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file stdfu/trigger.h
- * @brief Getting a running application into the ST ROM bootloader and finding it there.
+ * @brief The pieces of the trip from a running application to the ST ROM bootloader.
  *
- * The chain: find the application's USB CDC port (libserialport), record its USB
- * port path, send the trigger (stdfu/trigger_protocol.h), then wait for the ROM
- * (0483:df11) to appear on that same port path (libusb hotplug, polling as a
- * fallback). The reverse wait, for the application to come back after a DFU
- * leave, uses the same machinery.
+ * The trigger methods (stdfu/trigger_protocol.h holds their values), the
+ * application's USB CDC ports (libserialport) with their USB port paths, and
+ * the re-enumeration wait that follows a board from one mode to the other on
+ * the same port path. stdfu/target.h puts them together: choose, trigger,
+ * follow, open (stdfu_target_open), and back (stdfu_target_wait_app).
  *
- * The re-enumeration wait (struct stdfu_wait, fed with bus snapshots and a
- * clock by its caller) is pure and unit-tested without any device. The whole
- * trip, trigger included, is run by stdfu/target.h.
+ * The re-enumeration wait (struct stdfu_wait, fed with bus snapshots from
+ * stdfu_bus_snapshot() and a clock by its caller) is pure and unit-tested
+ * without any device.
  */
 #ifndef STDFU_TRIGGER_H
 #define STDFU_TRIGGER_H
