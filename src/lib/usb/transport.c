@@ -208,6 +208,9 @@ void stdfu_usb_identity(libusb_device *udev, const struct libusb_device_descript
 	info->bcd_device = dd->bcdDevice;
 }
 
+/* USB LANGIDs 1.0: English (United States), what a device without a list speaks. */
+#define USB_LANGID_EN_US 0x0409
+
 /* String descriptor zero: the first language id (USB 2.0, 9.6.7); en-US if none. */
 uint16_t stdfu_usb_get_langid(struct stdfu_ctx *ctx, libusb_device_handle *h, int *lrc)
 {
@@ -215,7 +218,7 @@ uint16_t stdfu_usb_get_langid(struct stdfu_ctx *ctx, libusb_device_handle *h, in
 
 	count_transfer(ctx, NULL);
 	*lrc = libusb_get_string_descriptor(h, 0, 0, lang, sizeof(lang));
-	return *lrc >= 4 ? (uint16_t)(lang[2] | lang[3] << 8) : 0x0409;
+	return *lrc >= 4 ? (uint16_t)(lang[2] | lang[3] << 8) : USB_LANGID_EN_US;
 }
 
 /* One transfer per string: the language id is read once by the caller. */
