@@ -58,7 +58,7 @@ static int flash_from_app(const char *path)
 {
 	struct stdfu_target_opts to = {.method = STDFU_METHOD_BYTE, .trigger_byte = -1};
 	struct stdfu_image_load_opts lo = {.format = STDFU_FORMAT_AUTO};
-	struct stdfu_flash_opts fo = {.poll = STDFU_POLL_EARLY};
+	struct stdfu_flash_opts fo = {0}; /* the defaults: verify, then leave */
 	static struct stdfu_target_report report;
 	struct stdfu_result res;
 	struct stdfu_image *img = NULL;
