@@ -42,8 +42,6 @@ int cmd_info(struct cli *c)
 	const struct stdfu_device_info *d;
 	int rc = cli_acquire(c, &dev);
 
-	if (rc > 0)
-		return rc;
 	if (!rc)
 		rc = stdfu_dfu_get_status(dev, &st);
 	if (rc) {

@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Delivering the trigger: the lone byte, the 1200-baud touch, DFU_DETACH.
- * Timings and values come from stdfu/trigger_protocol.h only.
+ * Delivering the trigger: the lone byte, the 1200-baud touch (libserialport),
+ * or DFU_DETACH (through the USB transport). Timings and values come from
+ * stdfu/trigger_protocol.h only.
  */
 #include <errno.h>
 #include <libserialport.h>
 #include <string.h>
 
-#include "usb/device_internal.h"
+#include "usb/bus_internal.h"
 #include "common/error_internal.h"
 #include "trigger/trigger_internal.h"
-
-#define DFU_DETACH	       0x00
-#define DFU_FUNCTIONAL_DESC    0x21
-#define DFU_WILL_DETACH	       0x08
-#define DFU_DETACH_TIMEOUT_MAX 1000u
 
 /* sp_open failed: say why in terms the user can act on. */
 static int open_error(const char *port)
@@ -128,109 +124,27 @@ int stdfu_trigger_send_touch(const char *port)
 	return STDFU_OK;
 }
 
-/* The DFU runtime interface (DFU 1.1, 4.1.2: class FE, subclass 01, protocol 01). */
-static int find_runtime(libusb_device *udev, int *iface, uint8_t *attrs, uint16_t *detach_ms)
+int stdfu_trigger_send(struct stdfu_ctx *ctx, enum stdfu_trigger_method method,
+		       const struct stdfu_app_port *a, int trigger_byte, struct sp_port **keep)
 {
-	struct libusb_config_descriptor *cfg;
-	int r = -1;
+	uint8_t byte = trigger_byte >= 0 && trigger_byte <= 0xff ? (uint8_t)trigger_byte
+								 : STDFU_TRIGGER_BYTE_DEFAULT;
 
-	if (libusb_get_active_config_descriptor(udev, &cfg) != 0)
-		return -1;
-	for (int i = 0; i < cfg->bNumInterfaces && r < 0; i++) {
-		const struct libusb_interface_descriptor *d = &cfg->interface[i].altsetting[0];
-		const unsigned char *x = d->extra;
-		int len = d->extra_length;
-
-		if (cfg->interface[i].num_altsetting < 1 || d->bInterfaceClass != 0xfe ||
-		    d->bInterfaceSubClass != 0x01 || d->bInterfaceProtocol != 0x01)
-			continue;
-		*iface = d->bInterfaceNumber;
-		*attrs = 0;
-		*detach_ms = 0;
-		/* DFU functional descriptor: bLength, 0x21, bmAttributes, wDetachTimeOut... */
-		while (len >= 2 && x[0] >= 2 && x[0] <= len) {
-			if (x[1] == DFU_FUNCTIONAL_DESC && x[0] >= 5) {
-				*attrs = x[2];
-				*detach_ms = (uint16_t)(x[3] | x[4] << 8);
-			}
-			len -= x[0];
-			x += x[0];
-		}
-		r = 0;
+	*keep = NULL;
+	switch (method) {
+	case STDFU_METHOD_BYTE:
+		return stdfu_trigger_send_byte(a->name, byte, keep);
+	case STDFU_METHOD_TOUCH1200:
+		return stdfu_trigger_send_touch(a->name);
+	case STDFU_METHOD_DETACH:
+		if (!a->dev.bus)
+			return stdfu_fail(STDFU_ERR_TRIGGER,
+					  "%s is not a USB device libusb can see: --method detach "
+					  "needs one",
+					  a->name);
+		return stdfu_usb_detach(ctx, a->dev.bus, a->dev.address, a->dev.path);
+	default:
+		return stdfu_fail(STDFU_ERR_ARG, "no trigger to send for method %s",
+				  stdfu_trigger_method_name(method));
 	}
-	libusb_free_config_descriptor(cfg);
-	return r;
-}
-
-static libusb_device *find_dev(libusb_context *usb, uint8_t bus, uint8_t address)
-{
-	libusb_device **list, *hit = NULL;
-	ssize_t n = libusb_get_device_list(usb, &list);
-
-	for (ssize_t i = 0; i < n; i++)
-		if (libusb_get_bus_number(list[i]) == bus &&
-		    libusb_get_device_address(list[i]) == address)
-			hit = libusb_ref_device(list[i]);
-	if (n >= 0)
-		libusb_free_device_list(list, 1);
-	return hit;
-}
-
-static int detach_on(libusb_device_handle *h, int iface, uint8_t attrs, uint16_t detach_ms,
-		     const char *path)
-{
-	uint16_t wait = detach_ms < DFU_DETACH_TIMEOUT_MAX ? detach_ms : DFU_DETACH_TIMEOUT_MAX;
-	int rc = libusb_claim_interface(h, iface);
-
-	if (rc)
-		return stdfu_usb_map_open_error(rc, path, "claiming the DFU runtime interface of");
-	rc = libusb_control_transfer(h, LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE,
-				     DFU_DETACH, wait, (uint16_t)iface, NULL, 0, 1000);
-	/* A device that detaches at once may not complete the status stage. */
-	if (rc < 0 && rc != LIBUSB_ERROR_NO_DEVICE && rc != LIBUSB_ERROR_IO &&
-	    rc != LIBUSB_ERROR_PIPE) {
-		libusb_release_interface(h, iface);
-		return stdfu_fail(STDFU_ERR_TRIGGER, "DFU_DETACH to %s failed: %s", path,
-				  libusb_strerror(rc));
-	}
-	if (rc == LIBUSB_ERROR_PIPE) {
-		libusb_release_interface(h, iface);
-		return stdfu_fail(STDFU_ERR_TRIGGER,
-				  "the application at %s stalled DFU_DETACH: its runtime DFU "
-				  "interface refuses to detach",
-				  path);
-	}
-	if (rc >= 0)
-		libusb_release_interface(h, iface);
-	/* DFU 1.1, 5.1: without bitWillDetach the host must reset the bus. */
-	if (rc >= 0 && !(attrs & DFU_WILL_DETACH))
-		libusb_reset_device(h);
-	return STDFU_OK;
-}
-
-int stdfu_trigger_send_detach(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address, const char *path)
-{
-	libusb_device *udev = find_dev(ctx->usb, bus, address);
-	libusb_device_handle *h;
-	uint16_t detach_ms = 0;
-	uint8_t attrs = 0;
-	int iface = -1, rc;
-
-	if (!udev)
-		return stdfu_fail(STDFU_ERR_NO_DEVICE, "the application at %s went away", path);
-	if (find_runtime(udev, &iface, &attrs, &detach_ms) < 0) {
-		libusb_unref_device(udev);
-		return stdfu_fail(STDFU_ERR_TRIGGER,
-				  "the application at %s has no DFU runtime interface (class "
-				  "FE/01/01): use --method byte or --method touch1200",
-				  path);
-	}
-	rc = libusb_open(udev, &h);
-	libusb_unref_device(udev);
-	if (rc)
-		return stdfu_usb_map_open_error(rc, path, "opening the application at");
-	libusb_set_auto_detach_kernel_driver(h, 1);
-	rc = detach_on(h, iface, attrs, detach_ms, path);
-	libusb_close(h);
-	return rc;
 }
