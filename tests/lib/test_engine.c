@@ -47,12 +47,12 @@ static struct stdfu_device dev;
 
 /* ---- the mocked request layer -------------------------------------------- */
 
-uint64_t stdfu_now_us(void)
+uint64_t stdfu__now_us(void)
 {
 	return 0;
 }
 
-void stdfu_device_warn(struct stdfu_device *d, const char *fmt, ...)
+void stdfu__device_warn(struct stdfu_device *d, const char *fmt, ...)
 {
 	(void)d;
 	(void)fmt;

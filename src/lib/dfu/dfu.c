@@ -25,17 +25,17 @@ int stdfu__dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *st,
 	int rc;
 
 	*lrc = 0;
-	rc = stdfu_usb_control(dev, REQ_IN, STDFU_DFU_GETSTATUS, 0, buf, sizeof(buf), timeout_ms);
+	rc = stdfu__usb_control(dev, REQ_IN, STDFU_DFU_GETSTATUS, 0, buf, sizeof(buf), timeout_ms);
 	if (rc < 0) {
 		*lrc = rc;
-		return stdfu_usb_error(dev, rc, "GETSTATUS");
+		return stdfu__usb_error(dev, rc, "GETSTATUS");
 	}
 	rc = stdfu_dfu_status_parse(buf, (size_t)rc, st);
 	if (rc)
 		return rc;
 	if (st->poll_clamped)
-		stdfu_device_warn(dev, "device sent an absurd bwPollTimeout; using %u ms",
-				  st->poll_timeout_ms);
+		stdfu__device_warn(dev, "device sent an absurd bwPollTimeout; using %u ms",
+				   st->poll_timeout_ms);
 	dev->state = st->state;
 	return STDFU_OK;
 }
@@ -50,10 +50,10 @@ int stdfu_dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *out)
 /* A request without data that leaves the device in dfuIDLE. */
 static int to_idle_request(struct stdfu_device *dev, uint8_t request, const char *what)
 {
-	int rc = stdfu_usb_control(dev, REQ_OUT, request, 0, NULL, 0, STDFU_USB_TIMEOUT_MS);
+	int rc = stdfu__usb_control(dev, REQ_OUT, request, 0, NULL, 0, STDFU_USB_TIMEOUT_MS);
 
 	if (rc < 0)
-		return stdfu_usb_error(dev, rc, what);
+		return stdfu__usb_error(dev, rc, what);
 	dev->state = STDFU_STATE_DFU_IDLE;
 	return STDFU_OK;
 }
@@ -71,51 +71,53 @@ int stdfu_dfu_abort(struct stdfu_device *dev)
 int stdfu_dfu_get_state(struct stdfu_device *dev, uint8_t *state)
 {
 	uint8_t b;
-	int rc = stdfu_usb_control(dev, REQ_IN, STDFU_DFU_GETSTATE, 0, &b, 1, STDFU_USB_TIMEOUT_MS);
+	int rc =
+		stdfu__usb_control(dev, REQ_IN, STDFU_DFU_GETSTATE, 0, &b, 1, STDFU_USB_TIMEOUT_MS);
 
 	if (rc < 0)
-		return stdfu_usb_error(dev, rc, "GETSTATE");
+		return stdfu__usb_error(dev, rc, "GETSTATE");
 	if (rc != 1 || b > STDFU_STATE_DFU_ERROR)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "GETSTATE reply of %d bytes, state %u", rc,
-				  rc == 1 ? b : 0);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "GETSTATE reply of %d bytes, state %u", rc,
+				   rc == 1 ? b : 0);
 	dev->state = b;
 	*state = b;
 	return STDFU_OK;
 }
 
-int stdfu_dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
-			     const char *what)
+int stdfu__dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
+			      const char *what)
 {
 	/* Leave dfuERROR so that the device is usable again (DFU 1.1 6.1.4). */
 	if (st->state == STDFU_STATE_DFU_ERROR && !dev->gone)
-		if (stdfu_usb_control(dev, REQ_OUT, STDFU_DFU_CLRSTATUS, 0, NULL, 0,
-				      STDFU_USB_TIMEOUT_MS) >= 0)
+		if (stdfu__usb_control(dev, REQ_OUT, STDFU_DFU_CLRSTATUS, 0, NULL, 0,
+				       STDFU_USB_TIMEOUT_MS) >= 0)
 			dev->state = STDFU_STATE_DFU_IDLE;
 	if (st->status == STDFU_STATUS_ERR_VENDOR)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_PROTECTED,
 			"%s: the device answered errVENDOR (read protection, RDP level 1)", what);
 	if (st->status == STDFU_STATUS_OK)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "%s: the device went to %s without a status",
-				  what, stdfu_dfu_state_name(st->state));
-	return stdfu_fail(STDFU_ERR_DFU_STATUS, "%s: the device reported %s (%s), state %s", what,
-			  stdfu_dfu_status_name(st->status), stdfu_dfu_status_text(st->status),
-			  stdfu_dfu_state_name(st->state));
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "%s: the device went to %s without a status",
+				   what, stdfu_dfu_state_name(st->state));
+	return stdfu__fail(STDFU_ERR_DFU_STATUS, "%s: the device reported %s (%s), state %s", what,
+			   stdfu_dfu_status_name(st->status), stdfu_dfu_status_text(st->status),
+			   stdfu_dfu_state_name(st->state));
 }
 
 int stdfu__dfu_dnload(struct stdfu_device *dev, uint16_t block, const uint8_t *data, uint16_t len,
 		      const char *what, int *lrc)
 {
 	/* libusb takes a non-const buffer for both directions; an OUT transfer only reads it. */
-	int rc = stdfu_usb_control(dev, REQ_OUT, STDFU_DFU_DNLOAD, block, (uint8_t *)data, len,
-				   STDFU_USB_TIMEOUT_MS);
+	int rc = stdfu__usb_control(dev, REQ_OUT, STDFU_DFU_DNLOAD, block, (uint8_t *)data, len,
+				    STDFU_USB_TIMEOUT_MS);
 
 	if (lrc)
 		*lrc = rc < 0 ? rc : 0;
 	if (rc < 0)
-		return stdfu_usb_error(dev, rc, what);
+		return stdfu__usb_error(dev, rc, what);
 	if (rc != len)
-		return stdfu_fail(STDFU_ERR_IO, "%s: short DNLOAD (%d of %u bytes)", what, rc, len);
+		return stdfu__fail(STDFU_ERR_IO, "%s: short DNLOAD (%d of %u bytes)", what, rc,
+				   len);
 	dev->state = len ? STDFU_STATE_DFU_DNLOAD_SYNC : STDFU_STATE_DFU_MANIFEST_SYNC;
 	return STDFU_OK;
 }
@@ -129,16 +131,16 @@ int stdfu__dfu_upload(struct stdfu_device *dev, uint16_t block, uint8_t *data, u
 		      const char *what)
 {
 	struct stdfu_dfu_status st;
-	int rc = stdfu_usb_control(dev, REQ_IN, STDFU_DFU_UPLOAD, block, data, len,
-				   STDFU_USB_TIMEOUT_MS);
+	int rc = stdfu__usb_control(dev, REQ_IN, STDFU_DFU_UPLOAD, block, data, len,
+				    STDFU_USB_TIMEOUT_MS);
 
 	if (rc == LIBUSB_ERROR_PIPE && !dev->gone) {
 		/* A stalled UPLOAD means dfuERROR: ask why (errVENDOR, errTARGET...). */
 		if (stdfu_dfu_get_status(dev, &st) == STDFU_OK && st.status != STDFU_STATUS_OK)
-			return stdfu_dfuse_status_error(dev, &st, what);
+			return stdfu__dfuse_status_error(dev, &st, what);
 	}
 	if (rc < 0)
-		return stdfu_usb_error(dev, rc, what);
+		return stdfu__usb_error(dev, rc, what);
 	dev->state = STDFU_STATE_DFU_UPLOAD_IDLE;
 	return rc;
 }

@@ -30,7 +30,7 @@ int stdfu__dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *st,
 			  unsigned timeout_ms, int *lrc);
 
 /* Map an error status to STDFU_ERR_*, leaving dfuERROR first (DFU 1.1 6.1.4). */
-int stdfu_dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
-			     const char *what);
+int stdfu__dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
+			      const char *what);
 
 #endif

@@ -68,16 +68,16 @@ int stdfu_dfu_status_parse(const uint8_t *buf, size_t len, struct stdfu_dfu_stat
 	uint32_t poll;
 
 	if (!buf || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_dfu_status_parse: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_dfu_status_parse: NULL argument");
 	if (len != 6)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply of %zu bytes (DFU 1.1: 6)",
-				  len);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply of %zu bytes (DFU 1.1: 6)",
+				   len);
 	if (buf[4] >= N_STATES)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply with unknown state %u",
-				  buf[4]);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply with unknown state %u",
+				   buf[4]);
 	if (buf[0] >= N_STATUSES)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply with unknown status %u",
-				  buf[0]);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply with unknown status %u",
+				   buf[0]);
 	poll = le_get24(buf + 1);
 	out->status = buf[0];
 	out->state = buf[4];
@@ -96,11 +96,11 @@ static int functional_one(const uint8_t *d, struct stdfu_dfu_functional *out)
 	out->bcd_dfu = d[0] >= 9 ? le_get16(d + 7) : 0x0100;
 	if (out->transfer_size < STDFU_TRANSFER_SIZE_MIN ||
 	    out->transfer_size > STDFU_TRANSFER_SIZE_MAX)
-		return stdfu_fail(STDFU_ERR_PROTOCOL,
-				  "DFU functional descriptor: wTransferSize %u is unusable "
-				  "(accepted: %u..%u)",
-				  out->transfer_size, STDFU_TRANSFER_SIZE_MIN,
-				  STDFU_TRANSFER_SIZE_MAX);
+		return stdfu__fail(STDFU_ERR_PROTOCOL,
+				   "DFU functional descriptor: wTransferSize %u is unusable "
+				   "(accepted: %u..%u)",
+				   out->transfer_size, STDFU_TRANSFER_SIZE_MIN,
+				   STDFU_TRANSFER_SIZE_MAX);
 	return STDFU_OK;
 }
 
@@ -109,23 +109,23 @@ int stdfu_dfu_functional_parse(const uint8_t *extra, size_t len, struct stdfu_df
 	size_t pos = 0;
 
 	if (!out || (!extra && len))
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_dfu_functional_parse: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_dfu_functional_parse: NULL argument");
 	memset(out, 0, sizeof(*out));
 	while (pos + 2 <= len) {
 		uint8_t blen = extra[pos], type = extra[pos + 1];
 
 		if (blen < 2 || pos + blen > len)
-			return stdfu_fail(STDFU_ERR_PROTOCOL,
-					  "malformed class descriptor (bLength %u at offset %zu)",
-					  blen, pos);
+			return stdfu__fail(STDFU_ERR_PROTOCOL,
+					   "malformed class descriptor (bLength %u at offset %zu)",
+					   blen, pos);
 		if (type == 0x21) {
 			if (blen < 7)
-				return stdfu_fail(STDFU_ERR_PROTOCOL,
-						  "DFU functional descriptor of %u bytes (>= 7)",
-						  blen);
+				return stdfu__fail(STDFU_ERR_PROTOCOL,
+						   "DFU functional descriptor of %u bytes (>= 7)",
+						   blen);
 			return functional_one(extra + pos, out);
 		}
 		pos += blen;
 	}
-	return stdfu_fail(STDFU_ERR_PROTOCOL, "no DFU functional descriptor");
+	return stdfu__fail(STDFU_ERR_PROTOCOL, "no DFU functional descriptor");
 }

@@ -28,7 +28,7 @@
 
 static unsigned remaining_ms(uint64_t start, uint64_t budget_us)
 {
-	uint64_t spent = stdfu_now_us() - start;
+	uint64_t spent = stdfu__now_us() - start;
 	uint64_t left = spent < budget_us ? (budget_us - spent) / 1000 : 0;
 
 	return (unsigned)(left < 1000 ? 1000 : left + 1000);
@@ -54,24 +54,24 @@ static int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const 
 		if (rc && !stalled)
 			return rc;
 		if (!rc && st.status != STDFU_STATUS_OK)
-			return stdfu_dfuse_status_error(dev, &st, what);
+			return stdfu__dfuse_status_error(dev, &st, what);
 		if (!rc && st.state != STDFU_STATE_DFU_DNBUSY) {
 			if (st.state == STDFU_STATE_DFU_ERROR)
-				return stdfu_dfuse_status_error(dev, &st, what);
+				return stdfu__dfuse_status_error(dev, &st, what);
 			return STDFU_OK;
 		}
 		if (!busy) {
 			busy = true;
-			start = stdfu_now_us();
+			start = stdfu__now_us();
 			stdfu_poll_begin(&poll, dev->poll, st.poll_timeout_ms, budget_us);
 		}
-		delay = stdfu_poll_next(&poll, stdfu_now_us() - start, stalled,
+		delay = stdfu_poll_next(&poll, stdfu__now_us() - start, stalled,
 					rc ? poll.reported_ms : st.poll_timeout_ms);
 		if (delay < 0)
-			return stdfu_fail(STDFU_ERR_TIMEOUT,
-					  "%s: the device is still busy after %llu ms", what,
-					  (unsigned long long)(budget_us / 1000));
-		stdfu_sleep_us((uint64_t)delay);
+			return stdfu__fail(STDFU_ERR_TIMEOUT,
+					   "%s: the device is still busy after %llu ms", what,
+					   (unsigned long long)(budget_us / 1000));
+		stdfu__sleep_us((uint64_t)delay);
 		/* The F4 ROM NAKs GETSTATUS until done: let the transfer wait that long. */
 		rc = stdfu__dfu_get_status(dev, &st, remaining_ms(start, budget_us), &lrc);
 	}
@@ -119,14 +119,14 @@ static int recover_stuck_busy(struct stdfu_device *dev, uint32_t address)
 		if (rc)
 			return rc;
 		if (st.state == STDFU_STATE_DFU_IDLE) {
-			stdfu_device_warn(dev,
-					  "erase of 0x%08x stayed dfuDNBUSY; recovered with "
-					  "CLRSTATUS (known H7 ROM quirk)",
-					  address);
+			stdfu__device_warn(dev,
+					   "erase of 0x%08x stayed dfuDNBUSY; recovered with "
+					   "CLRSTATUS (known H7 ROM quirk)",
+					   address);
 			return STDFU_OK;
 		}
 	}
-	return stdfu_fail(STDFU_ERR_TIMEOUT, "erase of 0x%08x: the device stays busy", address);
+	return stdfu__fail(STDFU_ERR_TIMEOUT, "erase of 0x%08x: the device stays busy", address);
 }
 
 int stdfu_dfuse_erase_page(struct stdfu_device *dev, uint32_t address)
@@ -236,6 +236,6 @@ int stdfu_dfuse_leave(struct stdfu_device *dev, uint32_t address)
 	if (rc)
 		return rc;
 	if (st.status != STDFU_STATUS_OK)
-		return stdfu_dfuse_status_error(dev, &st, "leave");
+		return stdfu__dfuse_status_error(dev, &st, "leave");
 	return STDFU_OK;
 }

@@ -74,8 +74,8 @@ int stdfu_poll_policy_parse(const char *name, enum stdfu_poll_policy *out)
 		*out = STDFU_POLL_SPEC;
 		return STDFU_OK;
 	}
-	return stdfu_fail(STDFU_ERR_ARG, "unknown poll policy \"%s\" (spec or early)",
-			  name ? name : "");
+	return stdfu__fail(STDFU_ERR_ARG, "unknown poll policy \"%s\" (spec or early)",
+			   name ? name : "");
 }
 
 const char *stdfu_poll_policy_name(enum stdfu_poll_policy policy)

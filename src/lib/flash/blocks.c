@@ -22,10 +22,10 @@ static int mismatch(struct op *op, uint32_t address, const uint8_t *want, const 
 	while (i < len && want[i] == got[i])
 		i++;
 	op->res->fail_address = address + (uint32_t)i;
-	return stdfu_fail(STDFU_ERR_VERIFY,
-			  "verify failed at 0x%08x: expected 0x%02x, read 0x%02x; the flash does "
-			  "not hold the image (write-protected sector?)",
-			  address + (uint32_t)i, want[i], got[i]);
+	return stdfu__fail(STDFU_ERR_VERIFY,
+			   "verify failed at 0x%08x: expected 0x%02x, read 0x%02x; the flash does "
+			   "not hold the image (write-protected sector?)",
+			   address + (uint32_t)i, want[i], got[i]);
 }
 
 /* UPLOAD one block into @dst; compare it with @want when given. */
@@ -37,8 +37,8 @@ static int read_block(struct op *op, uint16_t block, uint32_t address, uint8_t *
 	if (rc < 0)
 		return rc;
 	if (rc != len)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "UPLOAD at 0x%08llx returned %d of %u bytes",
-				  (unsigned long long)address, rc, len);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "UPLOAD at 0x%08llx returned %d of %u bytes",
+				   (unsigned long long)address, rc, len);
 	if (want && memcmp(want, dst, len))
 		return mismatch(op, address, want, dst, len);
 	return STDFU_OK;

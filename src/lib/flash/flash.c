@@ -35,10 +35,10 @@ static const struct stdfu_alt *flash_alt(struct stdfu_device *dev)
 	const struct stdfu_alt *alt = stdfu_device_flash_alt(&dev->info);
 
 	if (!alt)
-		stdfu_fail(STDFU_ERR_PROTOCOL,
-			   "device %s describes no memory this tool understands (alt strings "
-			   "are not DfuSe layouts)",
-			   dev->info.path);
+		stdfu__fail(STDFU_ERR_PROTOCOL,
+			    "device %s describes no memory this tool understands (alt strings "
+			    "are not DfuSe layouts)",
+			    dev->info.path);
 	return alt;
 }
 
@@ -92,10 +92,10 @@ int stdfu_image_check_suffix(const struct stdfu_image *img, const struct stdfu_d
 	if ((img->suffix_vid == 0xffff || img->suffix_vid == info->vid) &&
 	    (img->suffix_pid == 0xffff || img->suffix_pid == info->pid))
 		return STDFU_OK;
-	return stdfu_fail(STDFU_ERR_MISMATCH,
-			  "the file's DFU suffix says it is for %04x:%04x, but the device is "
-			  "%04x:%04x; use --force to flash it anyway",
-			  img->suffix_vid, img->suffix_pid, info->vid, info->pid);
+	return stdfu__fail(STDFU_ERR_MISMATCH,
+			   "the file's DFU suffix says it is for %04x:%04x, but the device is "
+			   "%04x:%04x; use --force to flash it anyway",
+			   img->suffix_vid, img->suffix_pid, info->vid, info->pid);
 }
 
 /* ---- running a plan ------------------------------------------------------ */
@@ -162,10 +162,10 @@ int stdfu_flash_run(struct stdfu_device *dev, struct stdfu_flash_plan *plan,
 	struct op op;
 
 	if (!dev || !plan || !res)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_flash_run: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_flash_run: NULL argument");
 	stdfu__op_begin(&op, dev, opts, res);
 	if (!plan->n_alts)
-		return stdfu__op_end(&op, stdfu_fail(STDFU_ERR_IMAGE, "the plan is empty"));
+		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_IMAGE, "the plan is empty"));
 	return stdfu__op_end(&op, run_plan(&op, plan, inc));
 }
 
@@ -179,7 +179,7 @@ static int flash_image(struct stdfu_device *dev, const struct stdfu_image *img,
 	int rc;
 
 	if (!dev || !img || !res)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_flash: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_flash: NULL argument");
 	stdfu__op_begin(&op, dev, opts, res);
 	rc = op.opts->force ? STDFU_OK : stdfu_image_check_suffix(img, &dev->info);
 	if (!rc)
@@ -217,7 +217,7 @@ int stdfu_verify(struct stdfu_device *dev, const struct stdfu_image *img,
 
 	stdfu__op_begin(&op, dev, opts, res);
 	if (!img->count)
-		return stdfu__op_end(&op, stdfu_fail(STDFU_ERR_IMAGE, "the image is empty"));
+		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_IMAGE, "the image is empty"));
 	img = stdfu__image_placed(&dev->info, img, &view, &seg);
 	rc = stdfu__op_prepare(&op, img->segments[0].alt);
 	if (rc)
@@ -243,7 +243,7 @@ int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t
 
 	stdfu__op_begin(&op, dev, opts, res);
 	if ((uint64_t)address + length > (uint64_t)UINT32_MAX + 1)
-		return stdfu__op_end(&op, stdfu_fail(STDFU_ERR_ARG, "read runs past 4 GiB"));
+		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_ARG, "read runs past 4 GiB"));
 	rc = stdfu__op_prepare(&op, alt);
 	if (rc)
 		return stdfu__op_end(&op, rc);

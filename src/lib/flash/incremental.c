@@ -60,11 +60,11 @@ static int check_span(const struct stdfu_plan *plan, size_t first, size_t last,
 	int rc;
 
 	if (len > UINT32_MAX)
-		return stdfu_fail(STDFU_ERR_ARG, "incremental: span at 0x%08x too large", base);
+		return stdfu__fail(STDFU_ERR_ARG, "incremental: span at 0x%08x too large", base);
 	buf = malloc((size_t)len);
 	if (!buf)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory reading back %llu bytes",
-				  (unsigned long long)len);
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory reading back %llu bytes",
+				   (unsigned long long)len);
 	rc = read(user, base, buf, (uint32_t)len);
 	if (rc) {
 		free(buf);
@@ -102,7 +102,7 @@ static int cut_runs(const struct stdfu_plan *plan, const bool *skip,
 	uint64_t bytes = 0;
 
 	if (!runs)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory filtering the plan");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory filtering the plan");
 	for (size_t i = 0; i < plan->n_runs; i++) {
 		const struct stdfu_plan_run *r = &plan->runs[i];
 		uint64_t pos = r->address, end = end_of(r->address, r->size);
@@ -156,11 +156,11 @@ int stdfu_incremental_filter(struct stdfu_plan *plan, stdfu_incremental_read_fn 
 	int rc = STDFU_OK;
 
 	if (!plan || !read)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_incremental_filter: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_incremental_filter: NULL argument");
 	local.sectors = plan->n_erase;
 	skip = calloc(plan->n_erase + 1, sizeof(*skip));
 	if (!skip)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory filtering the plan");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory filtering the plan");
 	/* The plan's sectors are ascending: read each run of adjacent ones at once. */
 	for (size_t first = 0, last; first < plan->n_erase && !rc; first = last + 1) {
 		last = first;

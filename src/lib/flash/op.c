@@ -37,7 +37,7 @@ void stdfu__op_begin(struct op *op, struct stdfu_device *dev, const struct stdfu
 	op->dev = dev;
 	op->opts = opts ? opts : &defaults;
 	op->res = res;
-	op->t0 = stdfu_now_us();
+	op->t0 = stdfu__now_us();
 	op->phase_x0 = dev->transfers;
 	dev->warn = warn_cb;
 	dev->warn_user = op;
@@ -45,7 +45,7 @@ void stdfu__op_begin(struct op *op, struct stdfu_device *dev, const struct stdfu
 
 int stdfu__op_end(struct op *op, int rc)
 {
-	op->res->ns = (stdfu_now_us() - op->t0) * 1000;
+	op->res->ns = (stdfu__now_us() - op->t0) * 1000;
 	for (int p = 0; p < STDFU_PHASE__COUNT; p++)
 		op->res->transfers += op->res->phase[p].transfers;
 	op->dev->warn = NULL;
@@ -57,7 +57,7 @@ void stdfu__phase_start(struct op *op, enum stdfu_phase phase, uint64_t total)
 	op->phase = phase;
 	op->total = total;
 	op->done = 0;
-	op->phase_t0 = stdfu_now_us();
+	op->phase_t0 = stdfu__now_us();
 	op->phase_x0 = op->dev->transfers;
 	emit(op, STDFU_EVENT_PHASE_START, NULL);
 }
@@ -72,7 +72,7 @@ static void phase_account(struct op *op)
 {
 	struct stdfu_phase_result *r = &op->res->phase[op->phase];
 
-	r->ns += (stdfu_now_us() - op->phase_t0) * 1000;
+	r->ns += (stdfu__now_us() - op->phase_t0) * 1000;
 	r->bytes += op->done;
 	r->transfers += op->dev->transfers - op->phase_x0;
 }
@@ -88,8 +88,9 @@ int stdfu__phase_close(struct op *op, int rc)
 
 static int not_dfu_mode(struct stdfu_device *dev, const struct stdfu_dfu_status *st)
 {
-	return stdfu_fail(STDFU_ERR_PROTOCOL, "device %s is in application mode (%s), not DFU mode",
-			  dev->info.path, stdfu_dfu_state_name(st->state));
+	return stdfu__fail(STDFU_ERR_PROTOCOL,
+			   "device %s is in application mode (%s), not DFU mode", dev->info.path,
+			   stdfu_dfu_state_name(st->state));
 }
 
 /* Bring the device to dfuIDLE, quietly clearing the ROM's start-up errFIRMWARE. */
@@ -105,10 +106,10 @@ static int clear_start_state(struct op *op, const struct stdfu_dfu_status *st)
 		return not_dfu_mode(dev, st);
 	if (st->state == STDFU_STATE_DFU_ERROR) {
 		if (st->status == STDFU_STATUS_ERR_FIRMWARE)
-			stdfu_device_warn(dev, "cleared harmless errFIRMWARE start state");
+			stdfu__device_warn(dev, "cleared harmless errFIRMWARE start state");
 		else
-			stdfu_device_warn(dev, "cleared %s left by an earlier session",
-					  stdfu_dfu_status_name(st->status));
+			stdfu__device_warn(dev, "cleared %s left by an earlier session",
+					   stdfu_dfu_status_name(st->status));
 		rc = stdfu_dfu_clear_status(dev);
 	} else {
 		rc = stdfu_dfu_abort(dev);
@@ -116,11 +117,11 @@ static int clear_start_state(struct op *op, const struct stdfu_dfu_status *st)
 	if (!rc)
 		rc = stdfu_dfu_get_status(dev, &again);
 	if (!rc && again.state != STDFU_STATE_DFU_IDLE)
-		rc = stdfu_fail(STDFU_ERR_PROTOCOL,
-				"device %s stays in %s (%s) and cannot be brought to dfuIDLE; "
-				"reset the board",
-				dev->info.path, stdfu_dfu_state_name(again.state),
-				stdfu_dfu_status_name(again.status));
+		rc = stdfu__fail(STDFU_ERR_PROTOCOL,
+				 "device %s stays in %s (%s) and cannot be brought to dfuIDLE; "
+				 "reset the board",
+				 dev->info.path, stdfu_dfu_state_name(again.state),
+				 stdfu_dfu_status_name(again.status));
 	return rc;
 }
 

@@ -22,7 +22,7 @@ static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t 
 		struct stdfu_plan_erase *e = realloc(p->erase, ncap * sizeof(*e));
 
 		if (!e)
-			return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning the erase");
+			return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning the erase");
 		p->erase = e;
 		*cap = ncap;
 	}
@@ -37,19 +37,20 @@ static int not_in_map(const struct stdfu_layout *l, uint32_t addr)
 {
 	uint64_t end = (uint64_t)stdfu_layout_start(l) + stdfu_layout_bytes(l);
 
-	return stdfu_fail(STDFU_ERR_ADDRESS,
-			  "address 0x%08x is outside the memory of \"%s\" (0x%08x..0x%08llx)", addr,
-			  l->name, stdfu_layout_start(l), (unsigned long long)(end ? end - 1 : 0));
+	return stdfu__fail(STDFU_ERR_ADDRESS,
+			   "address 0x%08x is outside the memory of \"%s\" (0x%08x..0x%08llx)",
+			   addr, l->name, stdfu_layout_start(l),
+			   (unsigned long long)(end ? end - 1 : 0));
 }
 
 /* The data starts inside the memory but runs off its end (or into a gap). */
 static int too_large(const struct stdfu_layout *l, uint32_t addr, uint32_t size, uint64_t pos)
 {
-	return stdfu_fail(STDFU_ERR_FIT,
-			  "the image does not fit: %u bytes at 0x%08x run past the memory of "
-			  "\"%s\" at 0x%08llx (%llu bytes too many)",
-			  size, addr, l->name, (unsigned long long)pos,
-			  (unsigned long long)((uint64_t)addr + size - pos));
+	return stdfu__fail(STDFU_ERR_FIT,
+			   "the image does not fit: %u bytes at 0x%08x run past the memory of "
+			   "\"%s\" at 0x%08llx (%llu bytes too many)",
+			   size, addr, l->name, (unsigned long long)pos,
+			   (unsigned long long)((uint64_t)addr + size - pos));
 }
 
 /* Walk the sectors of [addr, addr+size): all must be writable. */
@@ -64,10 +65,10 @@ static int plan_segment(struct stdfu_plan *p, const struct stdfu_layout *l, uint
 		if (stdfu_layout_sector_at(l, (uint32_t)pos, &s))
 			return pos == addr ? not_in_map(l, addr) : too_large(l, addr, size, pos);
 		if (!(s.flags & STDFU_MEM_WRITABLE))
-			return stdfu_fail(STDFU_ERR_FIT,
-					  "address 0x%08llx is in a sector of \"%s\" that is not "
-					  "writable (0x%08x, %u bytes)",
-					  (unsigned long long)pos, l->name, s.start, s.size);
+			return stdfu__fail(STDFU_ERR_FIT,
+					   "address 0x%08llx is in a sector of \"%s\" that is not "
+					   "writable (0x%08x, %u bytes)",
+					   (unsigned long long)pos, l->name, s.start, s.size);
 		if (s.flags & STDFU_MEM_ERASABLE) {
 			int rc = add_erase(p, &s, cap);
 			if (rc)
@@ -107,12 +108,12 @@ static int build_runs(struct stdfu_plan *p, const struct stdfu_image *img, uint8
 
 	p->runs = calloc(nruns ? nruns : 1, sizeof(*p->runs));
 	if (!p->runs)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning the write");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning the write");
 	if (merged_bytes) {
 		/* Worst case every byte of the image for this alt is copied. */
 		p->merged = malloc((size_t)stdfu_image_bytes(img));
 		if (!p->merged)
-			return stdfu_fail(STDFU_ERR_NOMEM, "out of memory merging segments");
+			return stdfu__fail(STDFU_ERR_NOMEM, "out of memory merging segments");
 		store = p->merged;
 	}
 	for (size_t i = 0; i < img->count; i++) {
@@ -147,11 +148,11 @@ int stdfu_plan_build(const struct stdfu_image *img, uint8_t alt, const struct st
 	int rc = STDFU_OK;
 
 	if (!img || !layout || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_plan_build: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_plan_build: NULL argument");
 	*out = NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning");
 	p->alt = alt;
 	for (size_t i = 0; i < img->count && !rc; i++) {
 		const struct stdfu_segment *s = &img->segments[i];
@@ -162,7 +163,7 @@ int stdfu_plan_build(const struct stdfu_image *img, uint8_t alt, const struct st
 	if (!rc)
 		rc = build_runs(p, img, alt);
 	if (!rc && p->n_runs == 0)
-		rc = stdfu_fail(STDFU_ERR_IMAGE, "the image has no data for alt %u", alt);
+		rc = stdfu__fail(STDFU_ERR_IMAGE, "the image has no data for alt %u", alt);
 	if (rc) {
 		stdfu_plan_free(p);
 		return rc;
@@ -180,11 +181,11 @@ int stdfu_plan_erase_range(const struct stdfu_layout *layout, uint32_t address, 
 	int rc = STDFU_OK;
 
 	if (!layout || !out || length == 0)
-		return stdfu_fail(STDFU_ERR_ARG, "erase range: empty or NULL");
+		return stdfu__fail(STDFU_ERR_ARG, "erase range: empty or NULL");
 	*out = NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning");
 	while (pos < end && !rc) {
 		struct stdfu_sector s;
 
@@ -193,10 +194,10 @@ int stdfu_plan_erase_range(const struct stdfu_layout *layout, uint32_t address, 
 			break;
 		}
 		if (!(s.flags & STDFU_MEM_ERASABLE))
-			rc = stdfu_fail(STDFU_ERR_FIT,
-					"address 0x%08x is in a sector of \"%s\" that is not "
-					"erasable",
-					s.start, layout->name);
+			rc = stdfu__fail(STDFU_ERR_FIT,
+					 "address 0x%08x is in a sector of \"%s\" that is not "
+					 "erasable",
+					 s.start, layout->name);
 		else
 			rc = add_erase(p, &s, &cap);
 		pos = (uint64_t)s.start + s.size;
@@ -272,13 +273,13 @@ static int plan_alts(struct stdfu_flash_plan *fp, const struct stdfu_device_info
 		if (fp->n_alts && fp->alts[fp->n_alts - 1]->alt == altno)
 			continue;
 		if (fp->n_alts == STDFU_MAX_ALTS)
-			return stdfu_fail(STDFU_ERR_IMAGE, "the image targets too many alts");
+			return stdfu__fail(STDFU_ERR_IMAGE, "the image targets too many alts");
 		alt = layout_alt(info, altno);
 		if (!alt)
-			return stdfu_fail(STDFU_ERR_FIT,
-					  "the image has data for alt %u, but device %s has no "
-					  "memory layout for that alt",
-					  altno, info->path);
+			return stdfu__fail(STDFU_ERR_FIT,
+					   "the image has data for alt %u, but device %s has no "
+					   "memory layout for that alt",
+					   altno, info->path);
 		rc = stdfu_plan_build(img, altno, &alt->layout, &fp->alts[fp->n_alts]);
 		if (rc)
 			return rc;
@@ -296,13 +297,13 @@ int stdfu_flash_plan_build(const struct stdfu_device_info *info, const struct st
 	int rc;
 
 	if (!info || !img || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_flash_plan_build: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_flash_plan_build: NULL argument");
 	*out = NULL;
 	if (!img->count)
-		return stdfu_fail(STDFU_ERR_IMAGE, "the image is empty");
+		return stdfu__fail(STDFU_ERR_IMAGE, "the image is empty");
 	fp = calloc(1, sizeof(*fp));
 	if (!fp)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning");
 	img = stdfu__image_placed(info, img, &view, &seg);
 	rc = plan_alts(fp, info, img);
 	if (rc) {

@@ -16,7 +16,7 @@ int stdfu__img_build_init(struct img_build *b, const char *name,
 	memset(b, 0, sizeof(*b));
 	b->img = calloc(1, sizeof(*b->img));
 	if (!b->img)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
 	b->img->format = fmt;
 	b->name = name;
 	b->max_size = opts && opts->max_size ? opts->max_size : IMG_DEFAULT_MAX_SIZE;
@@ -36,7 +36,7 @@ static int grow_segments(struct img_build *b, const char *where)
 
 	s = realloc(b->img->segments, ncap * sizeof(*s));
 	if (!s)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
 	b->img->segments = s;
 	b->cap = ncap;
 	return STDFU_OK;
@@ -55,7 +55,7 @@ static int extend_last(struct img_build *b, const uint8_t *data, uint32_t len, c
 			ncap = need;
 		d = realloc(s->data, ncap);
 		if (!d)
-			return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
+			return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
 		s->data = d;
 		b->seg_cap = ncap;
 	}
@@ -75,13 +75,13 @@ int stdfu__img_add(struct img_build *b, uint8_t alt, uint32_t addr, const uint8_
 		return STDFU_OK;
 	/* The end address must fit in 32 bits so that users can compute it. */
 	if ((uint64_t)addr + len > UINT32_MAX)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_IMAGE,
 			"%s: %u bytes at 0x%08x run past the end of the 4 GiB address space", where,
 			len, addr);
 	if (b->total + len > b->max_size)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: image holds more than %zu bytes of data",
-				  where, b->max_size);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: image holds more than %zu bytes of data",
+				   where, b->max_size);
 	b->total += len;
 
 	if (last && last->alt == alt && (uint64_t)last->address + last->size == addr)
@@ -92,7 +92,7 @@ int stdfu__img_add(struct img_build *b, uint8_t alt, uint32_t addr, const uint8_
 	last = &img->segments[img->count];
 	last->data = malloc(len);
 	if (!last->data)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
 	memcpy(last->data, data, len);
 	last->address = addr;
 	last->size = len;
@@ -130,7 +130,7 @@ static int merge_run(struct stdfu_image *img, size_t first, size_t end, const ch
 		total += img->segments[i].size;
 	d = malloc(total);
 	if (!d)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
 	for (i = first; i < end; i++) {
 		memcpy(d + off, img->segments[i].data, img->segments[i].size);
 		off += img->segments[i].size;
@@ -149,17 +149,17 @@ int stdfu__img_build_finish(struct img_build *b, struct stdfu_image **out)
 
 	if (img->count == 0) {
 		stdfu__img_build_abort(b);
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: no data in the image", b->name);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: no data in the image", b->name);
 	}
 	qsort(img->segments, img->count, sizeof(*img->segments), seg_cmp);
 	for (i = 1; i < img->count; i++) {
 		const struct stdfu_segment *p = &img->segments[i - 1], *c = &img->segments[i];
 
 		if (p->alt == c->alt && seg_last(p) >= c->address) {
-			int rc = stdfu_fail(STDFU_ERR_IMAGE,
-					    "%s: overlapping data: 0x%08x-0x%08x and 0x%08x-0x%08x",
-					    b->name, p->address, seg_last(p), c->address,
-					    seg_last(c));
+			int rc = stdfu__fail(
+				STDFU_ERR_IMAGE,
+				"%s: overlapping data: 0x%08x-0x%08x and 0x%08x-0x%08x", b->name,
+				p->address, seg_last(p), c->address, seg_last(c));
 			stdfu__img_build_abort(b);
 			return rc;
 		}

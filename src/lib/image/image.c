@@ -49,7 +49,7 @@ static const struct {
 int stdfu_image_format_parse(const char *name, enum stdfu_image_format *out)
 {
 	if (!name || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "no format name given");
+		return stdfu__fail(STDFU_ERR_ARG, "no format name given");
 	if (name[0] == '.')
 		name++;
 	for (size_t i = 0; i < sizeof(format_aliases) / sizeof(format_aliases[0]); i++) {
@@ -58,8 +58,8 @@ int stdfu_image_format_parse(const char *name, enum stdfu_image_format *out)
 			return STDFU_OK;
 		}
 	}
-	return stdfu_fail(STDFU_ERR_ARG,
-			  "unknown image format '%s' (use bin, hex, srec, elf or dfu)", name);
+	return stdfu__fail(STDFU_ERR_ARG,
+			   "unknown image format '%s' (use bin, hex, srec, elf or dfu)", name);
 }
 
 int stdfu_image_format_from_path(const char *path, enum stdfu_image_format *out)
@@ -67,14 +67,14 @@ int stdfu_image_format_from_path(const char *path, enum stdfu_image_format *out)
 	const char *slash, *dot;
 
 	if (!path || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "no path given");
+		return stdfu__fail(STDFU_ERR_ARG, "no path given");
 	slash = strrchr(path, '/');
 	dot = strrchr(slash ? slash : path, '.');
 	if (!dot || !dot[1])
-		return stdfu_fail(STDFU_ERR_ARG,
-				  "%s: no file extension to tell the format (use --format)", path);
+		return stdfu__fail(STDFU_ERR_ARG,
+				   "%s: no file extension to tell the format (use --format)", path);
 	if (stdfu_image_format_parse(dot + 1, out) < 0)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_ARG,
 			"%s: unknown extension '%s' (use .bin, .hex, .srec, .elf, .dfu or "
 			"--format)",
@@ -158,7 +158,7 @@ static int read_format(struct img_build *b, enum stdfu_image_format fmt, const u
 	case STDFU_FORMAT_DFUSE:
 		return stdfu__image_read_dfuse(b, buf, len);
 	default:
-		return stdfu_fail(STDFU_ERR_ARG, "%s: unknown image format %d", b->name, (int)fmt);
+		return stdfu__fail(STDFU_ERR_ARG, "%s: unknown image format %d", b->name, (int)fmt);
 	}
 }
 
@@ -172,12 +172,12 @@ int stdfu_image_load_mem(const uint8_t *buf, size_t len, const char *name,
 	int rc;
 
 	if (!out || (!buf && len))
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_load_mem: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_image_load_mem: NULL argument");
 	*out = NULL;
 	if (!name)
 		name = "<memory>";
 	if (len == 0)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: file is empty", name);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: file is empty", name);
 	if (fmt == STDFU_FORMAT_AUTO)
 		fmt = choose_format(buf, len, name);
 
@@ -186,9 +186,9 @@ int stdfu_image_load_mem(const uint8_t *buf, size_t len, const char *name,
 		if (rc < 0)
 			return rc;
 	} else if (fmt == STDFU_FORMAT_DFUSE) {
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: DfuSe file without a DFU suffix (last 16 bytes; truncated?)",
-				  name);
+		return stdfu__fail(
+			STDFU_ERR_IMAGE,
+			"%s: DfuSe file without a DFU suffix (last 16 bytes; truncated?)", name);
 	}
 
 	rc = stdfu__img_build_init(&b, name, opts, fmt);
@@ -215,26 +215,26 @@ static int read_file(const char *path, size_t limit, uint8_t **out, size_t *out_
 	size_t n;
 
 	if (!f)
-		return stdfu_fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
+		return stdfu__fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return stdfu_fail(STDFU_ERR_FILE, "%s: not a regular file", path);
+		return stdfu__fail(STDFU_ERR_FILE, "%s: not a regular file", path);
 	}
 	if ((uint64_t)st.st_size > limit) {
 		fclose(f);
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: file is %lld bytes, larger than any image",
-				  path, (long long)st.st_size);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: file is %lld bytes, larger than any image",
+				   path, (long long)st.st_size);
 	}
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf) {
 		fclose(f);
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
 	}
 	n = fread(buf, 1, (size_t)st.st_size, f);
 	if (n != (size_t)st.st_size || ferror(f)) {
 		fclose(f);
 		free(buf);
-		return stdfu_fail(STDFU_ERR_FILE, "%s: read error", path);
+		return stdfu__fail(STDFU_ERR_FILE, "%s: read error", path);
 	}
 	fclose(f);
 	*out = buf;
@@ -252,7 +252,7 @@ int stdfu_image_load(const char *path, const struct stdfu_image_load_opts *opts,
 	int rc;
 
 	if (!path || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_load: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_image_load: NULL argument");
 	*out = NULL;
 	rc = read_file(path, limit, &buf, &len);
 	if (rc < 0)
@@ -276,11 +276,11 @@ static int write_format(const struct stdfu_image *img, enum stdfu_image_format f
 	case STDFU_FORMAT_DFUSE:
 		return stdfu__image_write_dfuse(img, opts, path, buf, len);
 	case STDFU_FORMAT_ELF:
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: writing ELF is not supported (use bin, hex, srec or dfu)",
-				  path);
+		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+				   "%s: writing ELF is not supported (use bin, hex, srec or dfu)",
+				   path);
 	default:
-		return stdfu_fail(STDFU_ERR_ARG, "%s: unknown output format %d", path, (int)fmt);
+		return stdfu__fail(STDFU_ERR_ARG, "%s: unknown output format %d", path, (int)fmt);
 	}
 }
 
@@ -293,12 +293,12 @@ static int write_file(const char *path, const uint8_t *buf, size_t len)
 	int fd, ok;
 
 	if (!tmp)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
 	memcpy(tmp, path, plen);
 	memcpy(tmp + plen, ".tmp.XXXXXX", 12);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		int rc = stdfu_fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
+		int rc = stdfu__fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
 		free(tmp);
 		return rc;
 	}
@@ -311,8 +311,8 @@ static int write_file(const char *path, const uint8_t *buf, size_t len)
 	else
 		close(fd);
 	if (!ok || rename(tmp, path) < 0) {
-		int rc = stdfu_fail(STDFU_ERR_FILE, "%s: %s", path,
-				    errno ? strerror(errno) : "write error");
+		int rc = stdfu__fail(STDFU_ERR_FILE, "%s: %s", path,
+				     errno ? strerror(errno) : "write error");
 		unlink(tmp);
 		free(tmp);
 		return rc;
@@ -332,13 +332,13 @@ int stdfu_image_save(const struct stdfu_image *img, const char *path,
 	int rc;
 
 	if (!img || !path)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_save: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_image_save: NULL argument");
 	if (!opts)
 		opts = &def;
 	if (fmt == STDFU_FORMAT_AUTO && (rc = stdfu_image_format_from_path(path, &fmt)) < 0)
 		return rc;
 	if (img->count == 0)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: the image holds no data", path);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: the image holds no data", path);
 	rc = write_format(img, fmt, opts, path, &buf, &len);
 	if (rc < 0)
 		return rc;

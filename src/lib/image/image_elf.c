@@ -78,22 +78,23 @@ static int check_header(struct elf *e)
 	const char *name = e->b->name;
 
 	if (e->len < EHDR_SIZE)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: ELF header truncated (%zu of 52 bytes)",
-				  name, e->len);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: ELF header truncated (%zu of 52 bytes)",
+				   name, e->len);
 	if (h[4] != 1)
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: offset 0x4: ELF class %u; only 32-bit ELF (ARM Cortex-M) is "
-				  "supported",
-				  name, h[4]);
+		return stdfu__fail(
+			STDFU_ERR_UNSUPPORTED,
+			"%s: offset 0x4: ELF class %u; only 32-bit ELF (ARM Cortex-M) is "
+			"supported",
+			name, h[4]);
 	if (h[5] != 1)
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: offset 0x5: ELF data encoding %u; only little-endian is "
-				  "supported",
-				  name, h[5]);
+		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+				   "%s: offset 0x5: ELF data encoding %u; only little-endian is "
+				   "supported",
+				   name, h[5]);
 	if (le_get16(h + 18) != EM_ARM)
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: offset 0x12: ELF machine %u is not ARM (40); wrong file?",
-				  name, le_get16(h + 18));
+		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+				   "%s: offset 0x12: ELF machine %u is not ARM (40); wrong file?",
+				   name, le_get16(h + 18));
 	e->phoff = le_get32(h + 28);
 	e->shoff = le_get32(h + 32);
 	e->phentsize = le_get16(h + 42);
@@ -109,10 +110,10 @@ static int check_table(const struct elf *e, const char *what, uint32_t off, unsi
 	if (num == 0)
 		return STDFU_OK;
 	if (entsize < minsize)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: %s entry size %u, expected at least %u",
-				  e->b->name, what, entsize, minsize);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: %s entry size %u, expected at least %u",
+				   e->b->name, what, entsize, minsize);
 	if ((uint64_t)off + (uint64_t)num * entsize > e->len)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_IMAGE,
 			"%s: offset 0x%x: %u %s entries run past the end of the file (%zu "
 			"bytes): truncated?",
@@ -164,7 +165,7 @@ static int data_in_file(const struct elf *e, const char *what, unsigned i, uint3
 			uint32_t size, uint64_t *claimed)
 {
 	if ((uint64_t)off + size > e->len)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_IMAGE,
 			"%s: %s %u: data at offset 0x%x, 0x%x bytes, runs past the end of "
 			"the file (%zu bytes): truncated?",
@@ -172,9 +173,9 @@ static int data_in_file(const struct elf *e, const char *what, unsigned i, uint3
 	/* Real sections never share file bytes: refuse a file that claims more. */
 	*claimed += size;
 	if (*claimed > e->len)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: %s %u: %ss claim more data than the file holds", e->b->name,
-				  what, i, what);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: %s %u: %ss claim more data than the file holds", e->b->name,
+				   what, i, what);
 	return STDFU_OK;
 }
 
@@ -212,9 +213,9 @@ static int add_segments(struct elf *e)
 		if (p.type != PT_LOAD || p.filesz == 0)
 			continue;
 		if (p.filesz > p.memsz)
-			return stdfu_fail(STDFU_ERR_IMAGE,
-					  "%s: program header %u: p_filesz 0x%x > p_memsz 0x%x",
-					  e->b->name, i, p.filesz, p.memsz);
+			return stdfu__fail(STDFU_ERR_IMAGE,
+					   "%s: program header %u: p_filesz 0x%x > p_memsz 0x%x",
+					   e->b->name, i, p.filesz, p.memsz);
 		if ((rc = data_in_file(e, "program header", i, p.offset, p.filesz, &claimed)) < 0)
 			return rc;
 		snprintf(where, sizeof(where), "%s: program header %u", e->b->name, i);
@@ -245,9 +246,9 @@ int stdfu__image_read_elf(struct img_build *b, const uint8_t *buf, size_t len)
 	if (rc < 0)
 		return rc;
 	if (b->img->count == 0)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: the ELF file has no loadable data (an object file, or only "
-				  ".bss?)",
-				  b->name);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: the ELF file has no loadable data (an object file, or only "
+				   ".bss?)",
+				   b->name);
 	return STDFU_OK;
 }

@@ -16,10 +16,10 @@ int stdfu__image_read_raw(struct img_build *b, const uint8_t *buf, size_t len,
 	bool placed = opts && opts->raw_address_set;
 
 	if (len == 0)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: no data before the DFU suffix", b->name);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: no data before the DFU suffix", b->name);
 	if (len > b->max_size || len > UINT32_MAX)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: %zu bytes, more than the %zu-byte limit",
-				  b->name, len, b->max_size);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: %zu bytes, more than the %zu-byte limit",
+				   b->name, len, b->max_size);
 	b->img->at_flash_base = !placed;
 	return stdfu__img_add(b, 0, placed ? opts->raw_address : RAW_DEFAULT_ADDRESS, buf,
 			      (uint32_t)len, b->name);

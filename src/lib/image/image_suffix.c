@@ -34,7 +34,7 @@ int stdfu__dfu_suffix_parse(const uint8_t *buf, size_t len, const char *name,
 
 	/* A longer suffix (bLength > 16) carries extra fields before these 16 bytes. */
 	if (blen < DFU_SUFFIX_LEN || blen > len)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_IMAGE,
 			"%s: offset 0x%zx: DFU suffix bLength %u (expected 16, file has %zu "
 			"bytes)",
@@ -42,10 +42,10 @@ int stdfu__dfu_suffix_parse(const uint8_t *buf, size_t len, const char *name,
 	want = le_get32(s + 12);
 	got = stdfu__dfu_crc32(0xFFFFFFFFu, buf, len - 4);
 	if (got != want)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: offset 0x%zx: DFU suffix CRC 0x%08x, computed 0x%08x "
-				  "(file corrupted or truncated)",
-				  name, len - 4, want, got);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: offset 0x%zx: DFU suffix CRC 0x%08x, computed 0x%08x "
+				   "(file corrupted or truncated)",
+				   name, len - 4, want, got);
 	img->has_suffix = true;
 	img->suffix_bcd_device = le_get16(s);
 	img->suffix_pid = le_get16(s + 2);

@@ -65,7 +65,7 @@ static int ob_finish(struct obuf *o, const char *name, uint8_t **out, size_t *ou
 {
 	if (o->oom) {
 		free(o->p);
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
 	}
 	*out = o->p;
 	*out_len = o->len;
@@ -77,11 +77,11 @@ static int single_memory(const struct stdfu_image *img, const char *name, const 
 {
 	for (size_t i = 0; i < img->count; i++)
 		if (img->segments[i].alt != 0)
-			return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-					  "%s: the image has data for DfuSe alt %u at 0x%08x; %s "
-					  "holds only alt 0 (write .dfu)",
-					  name, img->segments[i].alt, img->segments[i].address,
-					  fmt);
+			return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+					   "%s: the image has data for DfuSe alt %u at 0x%08x; %s "
+					   "holds only alt 0 (write .dfu)",
+					   name, img->segments[i].alt, img->segments[i].address,
+					   fmt);
 	return STDFU_OK;
 }
 
@@ -89,8 +89,8 @@ static int line_bytes(const struct stdfu_image_save_opts *o, const char *name, u
 {
 	*n = o->line_bytes ? o->line_bytes : LINE_BYTES_DEF;
 	if (*n > LINE_BYTES_MAX)
-		return stdfu_fail(STDFU_ERR_ARG, "%s: %u data bytes per record; at most %u", name,
-				  *n, LINE_BYTES_MAX);
+		return stdfu__fail(STDFU_ERR_ARG, "%s: %u data bytes per record; at most %u", name,
+				   *n, LINE_BYTES_MAX);
 	return STDFU_OK;
 }
 
@@ -107,14 +107,15 @@ int stdfu__image_write_bin(const struct stdfu_image *img, const struct stdfu_ima
 	last = &img->segments[img->count - 1];
 	span = (uint64_t)last->address + last->size - first->address;
 	if (span > BIN_MAX_SPAN)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: the image spans 0x%08x-0x%08x (%llu MiB); a binary would be "
-				  "mostly fill (write .hex, .srec or .dfu)",
-				  name, first->address, last->address + last->size - 1,
-				  (unsigned long long)(span >> 20));
+		return stdfu__fail(
+			STDFU_ERR_IMAGE,
+			"%s: the image spans 0x%08x-0x%08x (%llu MiB); a binary would be "
+			"mostly fill (write .hex, .srec or .dfu)",
+			name, first->address, last->address + last->size - 1,
+			(unsigned long long)(span >> 20));
 	p = malloc((size_t)span);
 	if (!p)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
 	memset(p, opts->fill, (size_t)span);
 	for (size_t i = 0; i < img->count; i++)
 		memcpy(p + (img->segments[i].address - first->address), img->segments[i].data,
@@ -276,9 +277,9 @@ int stdfu__image_write_dfuse(const struct stdfu_image *img,
 	for (size_t i = 0; i < img->count; i++)
 		total += 8u + img->segments[i].size;
 	if (targets > 255 || total > UINT32_MAX)
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: %u targets, %llu bytes: too large for a DfuSe file", name,
-				  targets, (unsigned long long)total);
+		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+				   "%s: %u targets, %llu bytes: too large for a DfuSe file", name,
+				   targets, (unsigned long long)total);
 	le_put32(prefix + 6, (uint32_t)total);
 	prefix[10] = (uint8_t)targets;
 	ob_reserve(&o, (size_t)total + DFU_SUFFIX_LEN);

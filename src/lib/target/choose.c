@@ -38,10 +38,10 @@ static int ambiguous(const struct stdfu_app_port *apps, size_t n_apps,
 		if (stdfu_device_matches(&apps[i].dev, sel))
 			cat(list, sizeof(list), "\n  %s  usb-path %s  serial %s", apps[i].name,
 			    or_q(apps[i].dev.path), or_q(apps[i].dev.serial));
-	return stdfu_fail(STDFU_ERR_AMBIGUOUS,
-			  "several application ports match; pick one with --usb-path or --serial "
-			  "(or --port):%s",
-			  list);
+	return stdfu__fail(STDFU_ERR_AMBIGUOUS,
+			   "several application ports match; pick one with --usb-path or --serial "
+			   "(or --port):%s",
+			   list);
 }
 
 static int select_port(const struct stdfu_app_port *apps, size_t n_apps,
@@ -54,20 +54,21 @@ static int select_port(const struct stdfu_app_port *apps, size_t n_apps,
 			return STDFU_OK;
 		}
 	}
-	return stdfu_fail(STDFU_ERR_NO_DEVICE,
-			  "serial port %s not found: check the name (stdfu list shows "
-			  "application ports)",
-			  sel->port);
+	return stdfu__fail(STDFU_ERR_NO_DEVICE,
+			   "serial port %s not found: check the name (stdfu list shows "
+			   "application ports)",
+			   sel->port);
 }
 
 static int nothing(const struct stdfu_selector *sel)
 {
-	return stdfu_fail(STDFU_ERR_NO_DEVICE,
-			  "no application port (USB id %s)%s%s%s%s: plug the board in, give its "
-			  "id with --app-id VID:PID, or name the port with --port",
-			  sel->n_app_ids ? "given by --app-id" : "0483:5740",
-			  sel->serial ? " with serial " : "", sel->serial ? sel->serial : "",
-			  sel->usb_path ? " at usb-path " : "", sel->usb_path ? sel->usb_path : "");
+	return stdfu__fail(STDFU_ERR_NO_DEVICE,
+			   "no application port (USB id %s)%s%s%s%s: plug the board in, give its "
+			   "id with --app-id VID:PID, or name the port with --port",
+			   sel->n_app_ids ? "given by --app-id" : "0483:5740",
+			   sel->serial ? " with serial " : "", sel->serial ? sel->serial : "",
+			   sel->usb_path ? " at usb-path " : "",
+			   sel->usb_path ? sel->usb_path : "");
 }
 
 int stdfu_target_choose(const struct stdfu_app_port *apps, size_t n_apps,

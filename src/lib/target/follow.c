@@ -17,7 +17,7 @@
 
 static uint64_t now_ms(void)
 {
-	return stdfu_now_us() / 1000u;
+	return stdfu__now_us() / 1000u;
 }
 
 /* The byte method's port stays open, silent, until close_at (the protocol's rule c). */
@@ -30,7 +30,7 @@ static void close_port(struct wait_io *io, uint64_t now, bool always)
 {
 	if (!io || !io->close_port || (!always && now < io->close_at))
 		return;
-	stdfu_trigger_port_close(io->close_port);
+	stdfu__trigger_port_close(io->close_port);
 	io->close_port = NULL;
 }
 
@@ -52,7 +52,7 @@ static int wait_once(struct stdfu_target_run *r, struct stdfu_wait *w, uint64_t 
 		/* After a leave the ROM's departure was already confirmed by the
 		 * DFU code: only the application leaving is news. */
 		if (w->target == STDFU_WAIT_FOR_DFU)
-			stdfu_target_emit(r, STDFU_TARGET_EV_LEFT, was, false);
+			stdfu__target_emit(r, STDFU_TARGET_EV_LEFT, was, false);
 	}
 	if (rc == STDFU_OK)
 		*found = snap->items[idx];
@@ -64,7 +64,7 @@ static int wait_loop(struct stdfu_target_run *r, struct stdfu_wait *w, struct wa
 		     const struct stdfu_device_info *was, struct stdfu_device_info *found,
 		     uint64_t *left_at)
 {
-	struct stdfu_usb_watch *watch = stdfu_usb_watch_start(r->ctx);
+	struct stdfu_usb_watch *watch = stdfu__usb_watch_start(r->ctx);
 	int rc;
 
 	for (;;) {
@@ -77,9 +77,9 @@ static int wait_loop(struct stdfu_target_run *r, struct stdfu_wait *w, struct wa
 		next = stdfu_wait_next_ms(w, now);
 		if (io && io->close_port && io->close_at - now < next)
 			next = io->close_at > now ? io->close_at - now : 0;
-		stdfu_usb_watch_nap(watch, next);
+		stdfu__usb_watch_nap(watch, next);
 	}
-	stdfu_usb_watch_stop(watch);
+	stdfu__usb_watch_stop(watch);
 	close_port(io, 0, true);
 	return rc;
 }
@@ -104,8 +104,8 @@ static int send(struct stdfu_target_run *r, struct stdfu_target_report *rep,
 
 	if (rc)
 		return rc;
-	rc = stdfu_trigger_send(r->ctx, r->method, &rep->app, r->opts->trigger_byte,
-				&io->close_port);
+	rc = stdfu__trigger_send(r->ctx, r->method, &rep->app, r->opts->trigger_byte,
+				 &io->close_port);
 	if (rc) {
 		stdfu_device_list_free(*before);
 		*before = NULL;
@@ -113,7 +113,7 @@ static int send(struct stdfu_target_run *r, struct stdfu_target_report *rep,
 	return rc;
 }
 
-int stdfu_target_trigger(struct stdfu_target_run *r, struct stdfu_target_report *rep)
+int stdfu__target_trigger(struct stdfu_target_run *r, struct stdfu_target_report *rep)
 {
 	const struct stdfu_device_info *app = &rep->app.dev;
 	struct stdfu_device_list *before = NULL;
@@ -123,14 +123,14 @@ int stdfu_target_trigger(struct stdfu_target_run *r, struct stdfu_target_report 
 	int rc;
 
 	r->port = rep->app.name;
-	stdfu_target_emit(r, STDFU_TARGET_EV_CHOSEN, app, false);
+	stdfu__target_emit(r, STDFU_TARGET_EV_CHOSEN, app, false);
 	rc = send(r, rep, &before, &io);
 	if (rc)
 		return rc;
 	rep->triggered = true;
 	sent = now_ms();
 	rep->trigger_ms = sent - r->t0;
-	stdfu_target_emit(r, STDFU_TARGET_EV_SENT, app, false);
+	stdfu__target_emit(r, STDFU_TARGET_EV_SENT, app, false);
 	/* --timeout counts from the trigger; the baseline is the bus before it. */
 	wait_start(r, &w, STDFU_WAIT_FOR_DFU, app->path, app, before, sent);
 	stdfu_device_list_free(before);
@@ -140,10 +140,10 @@ int stdfu_target_trigger(struct stdfu_target_run *r, struct stdfu_target_report 
 		return rc;
 	if (!left)
 		left = now_ms();
-	stdfu_usb_settle(r->ctx, rep->dfu.bus, rep->dfu.address, STDFU_TARGET_SETTLE_MS);
+	stdfu__usb_settle(r->ctx, rep->dfu.bus, rep->dfu.address, STDFU_TARGET_SETTLE_MS);
 	rep->left_ms = left - sent;
 	rep->found_ms = now_ms() - left;
-	stdfu_target_emit(r, STDFU_TARGET_EV_DFU_FOUND, &rep->dfu, false);
+	stdfu__target_emit(r, STDFU_TARGET_EV_DFU_FOUND, &rep->dfu, false);
 	return STDFU_OK;
 }
 
@@ -169,11 +169,11 @@ static int find_port(struct stdfu_ctx *ctx, const struct stdfu_target_opts *o,
 		if (n < 0)
 			return n;
 		if (now_ms() >= deadline)
-			return stdfu_fail(STDFU_ERR_TIMEOUT,
-					  "the application is back at usb-path %s but no serial "
-					  "port of it appeared: is it a CDC ACM device?",
-					  d->path);
-		stdfu_sleep_us(STDFU_WAIT_POLL_MS * 1000u);
+			return stdfu__fail(STDFU_ERR_TIMEOUT,
+					   "the application is back at usb-path %s but no serial "
+					   "port of it appeared: is it a CDC ACM device?",
+					   d->path);
+		stdfu__sleep_us(STDFU_WAIT_POLL_MS * 1000u);
 	}
 }
 
@@ -194,7 +194,7 @@ int stdfu_target_wait_app(struct stdfu_ctx *ctx, const struct stdfu_target_opts 
 	uint64_t left = 0;
 	int rc;
 
-	stdfu_target_run_init(&r, ctx, opts);
+	stdfu__target_run_init(&r, ctx, opts);
 	r.method = STDFU_METHOD_NONE;
 	memset(&rep->back, 0, sizeof(rep->back));
 	rc = stdfu_bus_snapshot(ctx, &before);
@@ -210,6 +210,6 @@ int stdfu_target_wait_app(struct stdfu_ctx *ctx, const struct stdfu_target_opts 
 	r.port = rep->back.name;
 	rep->app_back = true;
 	rep->app_back_ms = now_ms() - r.t0;
-	stdfu_target_emit(&r, STDFU_TARGET_EV_APP_BACK, &rep->back.dev, false);
+	stdfu__target_emit(&r, STDFU_TARGET_EV_APP_BACK, &rep->back.dev, false);
 	return STDFU_OK;
 }

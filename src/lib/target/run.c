@@ -7,11 +7,11 @@
 
 static uint64_t now_ms(void)
 {
-	return stdfu_now_us() / 1000u;
+	return stdfu__now_us() / 1000u;
 }
 
-void stdfu_target_run_init(struct stdfu_target_run *r, struct stdfu_ctx *ctx,
-			   const struct stdfu_target_opts *opts)
+void stdfu__target_run_init(struct stdfu_target_run *r, struct stdfu_ctx *ctx,
+			    const struct stdfu_target_opts *opts)
 {
 	memset(r, 0, sizeof(*r));
 	r->ctx = ctx;
@@ -19,8 +19,8 @@ void stdfu_target_run_init(struct stdfu_target_run *r, struct stdfu_ctx *ctx,
 	r->t0 = r->last = now_ms();
 }
 
-void stdfu_target_emit(struct stdfu_target_run *r, enum stdfu_target_event_kind kind,
-		       const struct stdfu_device_info *d, bool already_dfu)
+void stdfu__target_emit(struct stdfu_target_run *r, enum stdfu_target_event_kind kind,
+			const struct stdfu_device_info *d, bool already_dfu)
 {
 	struct stdfu_target_event ev;
 	uint64_t now = now_ms();

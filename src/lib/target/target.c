@@ -25,7 +25,7 @@ static int app_candidates(struct stdfu_ctx *ctx, const struct stdfu_selector *se
 	if (sel->port) {
 		*out = calloc(1, sizeof(**out));
 		if (!*out)
-			return stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
+			return stdfu__fail(STDFU_ERR_NOMEM, "out of memory");
 		rc = stdfu_app_port_get(ctx, sel->port, *out);
 		if (rc)
 			return rc;
@@ -59,7 +59,7 @@ static void emit_candidates(struct stdfu_target_run *r, const struct stdfu_devic
 {
 	for (size_t i = 0; i < list->count; i++)
 		if (stdfu_device_matches(&list->items[i], &r->opts->sel))
-			stdfu_target_emit(r, STDFU_TARGET_EV_CANDIDATE, &list->items[i], true);
+			stdfu__target_emit(r, STDFU_TARGET_EV_CANDIDATE, &list->items[i], true);
 }
 
 /* A board already in DFU mode; *list (the scan) is the caller's on success. */
@@ -80,7 +80,7 @@ static int choose_dfu(struct stdfu_target_run *r, struct stdfu_target_report *re
 		return rc;
 	}
 	rep->dfu = (*list)->items[t.index];
-	stdfu_target_emit(r, STDFU_TARGET_EV_CHOSEN, &rep->dfu, true);
+	stdfu__target_emit(r, STDFU_TARGET_EV_CHOSEN, &rep->dfu, true);
 	return STDFU_OK;
 }
 
@@ -100,11 +100,11 @@ static int find(struct stdfu_target_run *r, struct stdfu_target_report *rep,
 		int rc = choose_app(r, &rep->app);
 
 		if (rc == STDFU_OK)
-			return stdfu_target_trigger(r, rep);
+			return stdfu__target_trigger(r, rep);
 		if (rc != STDFU_ERR_NO_DEVICE || o->sel.port)
 			return rc;
 		stdfu_error_clear();
-		stdfu_target_emit(r, STDFU_TARGET_EV_NO_APP, NULL, false);
+		stdfu__target_emit(r, STDFU_TARGET_EV_NO_APP, NULL, false);
 	}
 	return choose_dfu(r, rep, list);
 }
@@ -116,7 +116,7 @@ int stdfu_target_find(struct stdfu_ctx *ctx, const struct stdfu_target_opts *opt
 	struct stdfu_device_list *list;
 	int rc;
 
-	stdfu_target_run_init(&r, ctx, opts);
+	stdfu__target_run_init(&r, ctx, opts);
 	rc = find(&r, report, &list);
 	stdfu_device_list_free(list);
 	return rc;
@@ -148,13 +148,13 @@ int stdfu_target_open(struct stdfu_ctx *ctx, const struct stdfu_target_opts *opt
 	int rc;
 
 	*dev = NULL;
-	stdfu_target_run_init(&r, ctx, opts);
+	stdfu__target_run_init(&r, ctx, opts);
 	rc = find(&r, report, &list);
 	if (!rc && report->triggered)
 		rc = select_rom(ctx, report, &list);
 	if (!rc && report->dfu.access_denied)
-		rc = stdfu_fail(STDFU_ERR_ACCESS, "cannot open %s: permission denied",
-				report->dfu.path);
+		rc = stdfu__fail(STDFU_ERR_ACCESS, "cannot open %s: permission denied",
+				 report->dfu.path);
 	if (!rc)
 		rc = stdfu_device_open(ctx, &report->dfu, dev);
 	stdfu_device_list_free(list);

@@ -14,12 +14,12 @@ struct stdfu_target_run {
 };
 
 /* run.c */
-void stdfu_target_run_init(struct stdfu_target_run *r, struct stdfu_ctx *ctx,
-			   const struct stdfu_target_opts *opts);
-void stdfu_target_emit(struct stdfu_target_run *r, enum stdfu_target_event_kind kind,
-		       const struct stdfu_device_info *d, bool already_dfu);
+void stdfu__target_run_init(struct stdfu_target_run *r, struct stdfu_ctx *ctx,
+			    const struct stdfu_target_opts *opts);
+void stdfu__target_emit(struct stdfu_target_run *r, enum stdfu_target_event_kind kind,
+			const struct stdfu_device_info *d, bool already_dfu);
 
 /* follow.c: trigger rep->app and follow it to the ROM (rep->dfu, identity only). */
-int stdfu_target_trigger(struct stdfu_target_run *r, struct stdfu_target_report *rep);
+int stdfu__target_trigger(struct stdfu_target_run *r, struct stdfu_target_report *rep);
 
 #endif

@@ -5,16 +5,16 @@
 #include <stdfu/trigger.h>
 
 /* trigger_port.c: a program other than us holding the tty we opened as @fd. */
-int stdfu_port_holder_fd(int fd, char *who, size_t cap);
+int stdfu__port_holder_fd(int fd, char *who, size_t cap);
 
 /* trigger_method.c: deliver the trigger. The byte method leaves the port open
- * in *keep (close it with stdfu_trigger_port_close) so that the host stays
+ * in *keep (close it with stdfu__trigger_port_close) so that the host stays
  * silent, port open, for the protocol's post-silence window. */
 struct sp_port;
-int stdfu_trigger_send(struct stdfu_ctx *ctx, enum stdfu_trigger_method method,
-		       const struct stdfu_app_port *app, int trigger_byte, struct sp_port **keep);
-int stdfu_trigger_send_byte(const char *port, uint8_t byte, struct sp_port **keep);
-int stdfu_trigger_send_touch(const char *port);
-void stdfu_trigger_port_close(struct sp_port *port);
+int stdfu__trigger_send(struct stdfu_ctx *ctx, enum stdfu_trigger_method method,
+			const struct stdfu_app_port *app, int trigger_byte, struct sp_port **keep);
+int stdfu__trigger_send_byte(const char *port, uint8_t byte, struct sp_port **keep);
+int stdfu__trigger_send_touch(const char *port);
+void stdfu__trigger_port_close(struct sp_port *port);
 
 #endif

@@ -18,27 +18,27 @@ static int open_error(const char *port)
 	int err = sp_last_error_code();
 
 	if (err == EACCES || err == EPERM)
-		return stdfu_fail(STDFU_ERR_ACCESS,
-				  "cannot open %s: permission denied; add yourself to the group "
-				  "owning it (usually 'dialout': sudo usermod -aG dialout $USER, "
-				  "then log in again)",
-				  port);
+		return stdfu__fail(STDFU_ERR_ACCESS,
+				   "cannot open %s: permission denied; add yourself to the group "
+				   "owning it (usually 'dialout': sudo usermod -aG dialout $USER, "
+				   "then log in again)",
+				   port);
 	if (err == EBUSY) {
 		char who[96];
 
 		if (stdfu_port_holder(port, who, sizeof(who)) > 0)
-			return stdfu_fail(STDFU_ERR_BUSY,
-					  "%s is held open by %s: close that program (a serial "
-					  "terminal, ModemManager?) and try again",
-					  port, who);
-		return stdfu_fail(STDFU_ERR_BUSY,
-				  "%s is in exclusive use by another program: close it and "
-				  "try again",
-				  port);
+			return stdfu__fail(STDFU_ERR_BUSY,
+					   "%s is held open by %s: close that program (a serial "
+					   "terminal, ModemManager?) and try again",
+					   port, who);
+		return stdfu__fail(STDFU_ERR_BUSY,
+				   "%s is in exclusive use by another program: close it and "
+				   "try again",
+				   port);
 	}
 	if (err == ENOENT || err == ENODEV || err == ENXIO)
-		return stdfu_fail(STDFU_ERR_NO_DEVICE, "%s went away before the trigger", port);
-	return stdfu_fail(STDFU_ERR_IO, "cannot open %s: %s", port, sp_last_error_message());
+		return stdfu__fail(STDFU_ERR_NO_DEVICE, "%s went away before the trigger", port);
+	return stdfu__fail(STDFU_ERR_IO, "cannot open %s: %s", port, sp_last_error_message());
 }
 
 /* Open @name read-write and refuse if another program holds it too. */
@@ -50,7 +50,7 @@ static int open_port(const char *name, struct sp_port **out)
 
 	*out = NULL;
 	if (sp_get_port_by_name(name, &sp) != SP_OK)
-		return stdfu_fail(STDFU_ERR_NO_DEVICE, "serial port %s not found", name);
+		return stdfu__fail(STDFU_ERR_NO_DEVICE, "serial port %s not found", name);
 	if (sp_open(sp, SP_MODE_READ_WRITE) != SP_OK) {
 		int r = open_error(name);
 
@@ -59,20 +59,20 @@ static int open_port(const char *name, struct sp_port **out)
 	}
 	/* Another reader would eat or interleave with our byte: refuse, by name. */
 	if (sp_get_port_handle(sp, &fd) == SP_OK &&
-	    stdfu_port_holder_fd(fd, who, sizeof(who)) > 0) {
+	    stdfu__port_holder_fd(fd, who, sizeof(who)) > 0) {
 		sp_close(sp);
 		sp_free_port(sp);
-		return stdfu_fail(STDFU_ERR_BUSY,
-				  "%s is held open by %s: close that program (a serial terminal, "
-				  "ModemManager?) and try again; a trigger sent now could be "
-				  "read by it, or mixed with its traffic",
-				  name, who);
+		return stdfu__fail(STDFU_ERR_BUSY,
+				   "%s is held open by %s: close that program (a serial terminal, "
+				   "ModemManager?) and try again; a trigger sent now could be "
+				   "read by it, or mixed with its traffic",
+				   name, who);
 	}
 	*out = sp;
 	return STDFU_OK;
 }
 
-void stdfu_trigger_port_close(struct sp_port *port)
+void stdfu__trigger_port_close(struct sp_port *port)
 {
 	if (!port)
 		return;
@@ -81,7 +81,7 @@ void stdfu_trigger_port_close(struct sp_port *port)
 	sp_free_port(port);
 }
 
-int stdfu_trigger_send_byte(const char *port, uint8_t byte, struct sp_port **keep)
+int stdfu__trigger_send_byte(const char *port, uint8_t byte, struct sp_port **keep)
 {
 	struct sp_port *sp;
 	int r = open_port(port, &sp);
@@ -90,13 +90,13 @@ int stdfu_trigger_send_byte(const char *port, uint8_t byte, struct sp_port **kee
 	if (r)
 		return r;
 	/* The protocol's rule (b): nothing from us in the window before the byte. */
-	stdfu_sleep_us(STDFU_TRIGGER_HOST_PRE_SILENCE_MS * 1000u);
+	stdfu__sleep_us(STDFU_TRIGGER_HOST_PRE_SILENCE_MS * 1000u);
 	/* One write() of one byte: one USB packet, rule (a). */
 	r = sp_blocking_write(sp, &byte, 1, 1000);
 	if (r != 1) {
-		stdfu_trigger_port_close(sp);
-		return stdfu_fail(STDFU_ERR_TRIGGER, "could not write the trigger byte to %s: %s",
-				  port, r < 0 ? sp_last_error_message() : "timed out");
+		stdfu__trigger_port_close(sp);
+		return stdfu__fail(STDFU_ERR_TRIGGER, "could not write the trigger byte to %s: %s",
+				   port, r < 0 ? sp_last_error_message() : "timed out");
 	}
 	sp_drain(sp);
 	/* Rule (c): stay silent with the port open; the caller closes it after
@@ -105,7 +105,7 @@ int stdfu_trigger_send_byte(const char *port, uint8_t byte, struct sp_port **kee
 	return STDFU_OK;
 }
 
-int stdfu_trigger_send_touch(const char *port)
+int stdfu__trigger_send_touch(const char *port)
 {
 	struct sp_port *sp;
 	int r = open_port(port, &sp);
@@ -113,19 +113,19 @@ int stdfu_trigger_send_touch(const char *port)
 	if (r)
 		return r;
 	if (sp_set_baudrate(sp, (int)STDFU_TRIGGER_TOUCH_BAUD) != SP_OK) {
-		stdfu_trigger_port_close(sp);
-		return stdfu_fail(STDFU_ERR_TRIGGER, "could not set %s to %u baud: %s", port,
-				  STDFU_TRIGGER_TOUCH_BAUD, sp_last_error_message());
+		stdfu__trigger_port_close(sp);
+		return stdfu__fail(STDFU_ERR_TRIGGER, "could not set %s to %u baud: %s", port,
+				   STDFU_TRIGGER_TOUCH_BAUD, sp_last_error_message());
 	}
 	/* A pty (and some adapters) has no modem lines: ENOTTY is tolerated; closing
 	 * the port drops DTR on a real CDC ACM device anyway. */
 	sp_set_dtr(sp, SP_DTR_OFF);
-	stdfu_trigger_port_close(sp);
+	stdfu__trigger_port_close(sp);
 	return STDFU_OK;
 }
 
-int stdfu_trigger_send(struct stdfu_ctx *ctx, enum stdfu_trigger_method method,
-		       const struct stdfu_app_port *a, int trigger_byte, struct sp_port **keep)
+int stdfu__trigger_send(struct stdfu_ctx *ctx, enum stdfu_trigger_method method,
+			const struct stdfu_app_port *a, int trigger_byte, struct sp_port **keep)
 {
 	uint8_t byte = trigger_byte >= 0 && trigger_byte <= 0xff ? (uint8_t)trigger_byte
 								 : STDFU_TRIGGER_BYTE_DEFAULT;
@@ -133,18 +133,18 @@ int stdfu_trigger_send(struct stdfu_ctx *ctx, enum stdfu_trigger_method method,
 	*keep = NULL;
 	switch (method) {
 	case STDFU_METHOD_BYTE:
-		return stdfu_trigger_send_byte(a->name, byte, keep);
+		return stdfu__trigger_send_byte(a->name, byte, keep);
 	case STDFU_METHOD_TOUCH1200:
-		return stdfu_trigger_send_touch(a->name);
+		return stdfu__trigger_send_touch(a->name);
 	case STDFU_METHOD_DETACH:
 		if (!a->dev.bus)
-			return stdfu_fail(STDFU_ERR_TRIGGER,
-					  "%s is not a USB device libusb can see: --method detach "
-					  "needs one",
-					  a->name);
-		return stdfu_usb_detach(ctx, a->dev.bus, a->dev.address, a->dev.path);
+			return stdfu__fail(STDFU_ERR_TRIGGER,
+					   "%s is not a USB device libusb can see: --method detach "
+					   "needs one",
+					   a->name);
+		return stdfu__usb_detach(ctx, a->dev.bus, a->dev.address, a->dev.path);
 	default:
-		return stdfu_fail(STDFU_ERR_ARG, "no trigger to send for method %s",
-				  stdfu_trigger_method_name(method));
+		return stdfu__fail(STDFU_ERR_ARG, "no trigger to send for method %s",
+				   stdfu_trigger_method_name(method));
 	}
 }

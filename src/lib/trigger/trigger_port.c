@@ -46,7 +46,7 @@ static void describe(struct stdfu_ctx *ctx, const struct sp_port *sp, struct std
 	    address > 0 && address < 256) {
 		d->bus = (uint8_t)bus;
 		d->address = (uint8_t)address;
-		stdfu_usb_path_of(ctx, d->bus, d->address, d->path, sizeof(d->path));
+		stdfu__usb_path_of(ctx, d->bus, d->address, d->path, sizeof(d->path));
 	}
 }
 
@@ -68,17 +68,17 @@ int stdfu_app_ports_list(struct stdfu_ctx *ctx, const struct stdfu_usb_id *ids, 
 		/* No /sys/class/tty at all (a machine or testbed without ttys): none. */
 		if (sp_last_error_code() == ENOENT) {
 			*out = calloc(1, sizeof(**out));
-			return *out ? 0 : stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
+			return *out ? 0 : stdfu__fail(STDFU_ERR_NOMEM, "out of memory");
 		}
-		return stdfu_fail(STDFU_ERR_IO, "cannot list serial ports: %s",
-				  sp_last_error_message());
+		return stdfu__fail(STDFU_ERR_IO, "cannot list serial ports: %s",
+				   sp_last_error_message());
 	}
 	while (ports[n])
 		n++;
 	v = calloc(n ? n : 1, sizeof(*v));
 	if (!v) {
 		sp_free_port_list(ports);
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory listing serial ports");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory listing serial ports");
 	}
 	for (size_t i = 0; i < n; i++) {
 		describe(ctx, ports[i], &v[count]);
@@ -98,10 +98,10 @@ int stdfu_app_port_get(struct stdfu_ctx *ctx, const char *name, struct stdfu_app
 	struct sp_port *sp;
 
 	if (sp_get_port_by_name(name, &sp) != SP_OK)
-		return stdfu_fail(STDFU_ERR_NO_DEVICE,
-				  "serial port %s not found: check the name (stdfu list shows "
-				  "application ports)",
-				  name);
+		return stdfu__fail(STDFU_ERR_NO_DEVICE,
+				   "serial port %s not found: check the name (stdfu list shows "
+				   "application ports)",
+				   name);
 	describe(ctx, sp, out);
 	sp_free_port(sp);
 	return STDFU_OK;
@@ -189,7 +189,7 @@ static bool fd_dir_holds(const char *pid, dev_t rdev)
  * the pty behind the emulated /dev/ttyACMn), so it compares with what other
  * processes' /proc/PID/fd entries resolve to.
  */
-int stdfu_port_holder_fd(int fd, char *who, size_t cap)
+int stdfu__port_holder_fd(int fd, char *who, size_t cap)
 {
 	char self[64], mypid[16], one[360];
 	struct dirent *pe;
@@ -231,7 +231,7 @@ int stdfu_port_holder(const char *name, char *who, size_t cap)
 
 	if (fd < 0)
 		return errno == EBUSY ? -EBUSY : 0;
-	r = stdfu_port_holder_fd(fd, who, cap);
+	r = stdfu__port_holder_fd(fd, who, cap);
 	close(fd);
 	return r;
 }

@@ -21,9 +21,9 @@ int stdfu_trigger_method_parse(const char *s, enum stdfu_trigger_method *out)
 			return STDFU_OK;
 		}
 	}
-	return stdfu_fail(STDFU_ERR_ARG,
-			  "unknown trigger method '%s': use byte, touch1200, detach or none",
-			  s ? s : "");
+	return stdfu__fail(STDFU_ERR_ARG,
+			   "unknown trigger method '%s': use byte, touch1200, detach or none",
+			   s ? s : "");
 }
 
 const char *stdfu_trigger_method_name(enum stdfu_trigger_method m)

@@ -80,7 +80,7 @@ static const char *what(const struct stdfu_wait *w)
 static int came_back(const struct stdfu_wait *w, const struct stdfu_device_info *d, uint64_t now)
 {
 	if (w->target == STDFU_WAIT_FOR_DFU)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_REFUSED,
 			"the board at usb-path %s left and came back after %llu ms as "
 			"%04x:%04x (the application), not as the ROM bootloader: the ROM "
@@ -88,19 +88,19 @@ static int came_back(const struct stdfu_wait *w, const struct stdfu_device_info 
 			"(dual-bank boot jumps back to flash), and that the HSE crystal is "
 			"one the ROM supports (an unsupported HSE resets the part)",
 			w->path, (unsigned long long)(now - w->start_ms), d->vid, d->pid);
-	return stdfu_fail(STDFU_ERR_REFUSED,
-			  "after leaving DFU the board at usb-path %s came back as %04x:%04x%s, "
-			  "not as the application: the flash does not hold a plausible "
-			  "application (vector table at the flash base), or BOOT0 is high",
-			  w->path, d->vid, d->pid, is_dfu(d) ? " (the ROM again)" : "");
+	return stdfu__fail(STDFU_ERR_REFUSED,
+			   "after leaving DFU the board at usb-path %s came back as %04x:%04x%s, "
+			   "not as the application: the flash does not hold a plausible "
+			   "application (vector table at the flash base), or BOOT0 is high",
+			   w->path, d->vid, d->pid, is_dfu(d) ? " (the ROM again)" : "");
 }
 
 static int elsewhere(const struct stdfu_wait *w)
 {
-	return stdfu_fail(STDFU_ERR_ELSEWHERE,
-			  "%s appeared at usb-path %s, not at %s where the board was: another "
-			  "board may have entered it. Pass --any-port to accept it",
-			  what(w), w->elsewhere_path, w->path);
+	return stdfu__fail(STDFU_ERR_ELSEWHERE,
+			   "%s appeared at usb-path %s, not at %s where the board was: another "
+			   "board may have entered it. Pass --any-port to accept it",
+			   what(w), w->elsewhere_path, w->path);
 }
 
 static int timed_out(const struct stdfu_wait *w)
@@ -110,17 +110,17 @@ static int timed_out(const struct stdfu_wait *w)
 	if (w->elsewhere)
 		return elsewhere(w);
 	if (!w->left && w->target == STDFU_WAIT_FOR_DFU)
-		return stdfu_fail(STDFU_ERR_TIMEOUT,
-				  "the trigger was sent but the board at usb-path %s never left "
-				  "the bus within %llu ms: is the stdfu firmware companion in the "
-				  "application, with the same method and trigger byte? (or enter "
-				  "DFU with BOOT0 and use --method none)",
-				  w->path[0] ? w->path : "?", t);
+		return stdfu__fail(STDFU_ERR_TIMEOUT,
+				   "the trigger was sent but the board at usb-path %s never left "
+				   "the bus within %llu ms: is the stdfu firmware companion in the "
+				   "application, with the same method and trigger byte? (or enter "
+				   "DFU with BOOT0 and use --method none)",
+				   w->path[0] ? w->path : "?", t);
 	if (!w->left)
-		return stdfu_fail(STDFU_ERR_TIMEOUT,
-				  "the board at usb-path %s did not leave DFU mode within %llu ms",
-				  w->path[0] ? w->path : "?", t);
-	return stdfu_fail(
+		return stdfu__fail(STDFU_ERR_TIMEOUT,
+				   "the board at usb-path %s did not leave DFU mode within %llu ms",
+				   w->path[0] ? w->path : "?", t);
+	return stdfu__fail(
 		STDFU_ERR_TIMEOUT,
 		"the board left usb-path %s after %llu ms but %s did not appear "
 		"there within %llu ms%s",

@@ -16,13 +16,13 @@ static bool identity(struct stdfu_ctx *ctx, libusb_device *udev,
 		     const struct libusb_device_descriptor *dd, struct stdfu_device_info *item)
 {
 	(void)ctx;
-	stdfu_usb_identity(udev, dd, item);
+	stdfu__usb_identity(udev, dd, item);
 	return true;
 }
 
 int stdfu_bus_snapshot(struct stdfu_ctx *ctx, struct stdfu_device_list **out)
 {
-	return stdfu_usb_list(ctx, identity, out);
+	return stdfu__usb_list(ctx, identity, out);
 }
 
 /* ---- waiting for the bus to change ------------------------------------------ */
@@ -46,7 +46,7 @@ static int LIBUSB_CALL on_hotplug(libusb_context *usb, libusb_device *dev,
 	return 0;
 }
 
-struct stdfu_usb_watch *stdfu_usb_watch_start(struct stdfu_ctx *ctx)
+struct stdfu_usb_watch *stdfu__usb_watch_start(struct stdfu_ctx *ctx)
 {
 	struct stdfu_usb_watch *w = calloc(1, sizeof(*w));
 
@@ -63,7 +63,7 @@ struct stdfu_usb_watch *stdfu_usb_watch_start(struct stdfu_ctx *ctx)
 	return w;
 }
 
-void stdfu_usb_watch_nap(struct stdfu_usb_watch *w, uint64_t ms)
+void stdfu__usb_watch_nap(struct stdfu_usb_watch *w, uint64_t ms)
 {
 	/* Even with hotplug, look again now and then: an event can be coalesced. */
 	uint64_t cap = w && w->on ? 100 : STDFU_WAIT_POLL_MS;
@@ -75,7 +75,7 @@ void stdfu_usb_watch_nap(struct stdfu_usb_watch *w, uint64_t ms)
 	if (ms == 0)
 		ms = 1;
 	if (!w || !w->on) {
-		stdfu_sleep_us(ms * 1000u);
+		stdfu__sleep_us(ms * 1000u);
 		return;
 	}
 	tv.tv_sec = 0;
@@ -85,7 +85,7 @@ void stdfu_usb_watch_nap(struct stdfu_usb_watch *w, uint64_t ms)
 	libusb_handle_events_timeout_completed(w->ctx->usb, &tv, &seen);
 }
 
-void stdfu_usb_watch_stop(struct stdfu_usb_watch *w)
+void stdfu__usb_watch_stop(struct stdfu_usb_watch *w)
 {
 	if (!w)
 		return;
@@ -94,12 +94,12 @@ void stdfu_usb_watch_stop(struct stdfu_usb_watch *w)
 	free(w);
 }
 
-void stdfu_usb_settle(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address, unsigned ms)
+void stdfu__usb_settle(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address, unsigned ms)
 {
-	uint64_t end = stdfu_now_us() + (uint64_t)ms * 1000u;
+	uint64_t end = stdfu__now_us() + (uint64_t)ms * 1000u;
 
 	for (;;) {
-		libusb_device *udev = stdfu_usb_find(ctx, bus, address, NULL);
+		libusb_device *udev = stdfu__usb_find(ctx, bus, address, NULL);
 		libusb_device_handle *h = NULL;
 		int rc = udev ? libusb_open(udev, &h) : LIBUSB_ERROR_NO_DEVICE;
 
@@ -107,9 +107,9 @@ void stdfu_usb_settle(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address, unsig
 			libusb_unref_device(udev);
 		if (h)
 			libusb_close(h);
-		if (rc != LIBUSB_ERROR_ACCESS || stdfu_now_us() >= end)
+		if (rc != LIBUSB_ERROR_ACCESS || stdfu__now_us() >= end)
 			return;
-		stdfu_sleep_us(STDFU_WAIT_POLL_MS * 1000u);
+		stdfu__sleep_us(STDFU_WAIT_POLL_MS * 1000u);
 	}
 }
 
@@ -123,7 +123,7 @@ static int find_runtime(libusb_device *udev, struct stdfu_device_info *rt)
 	memset(rt, 0, sizeof(*rt));
 	if (libusb_get_active_config_descriptor(udev, &cfg) != 0)
 		return -1;
-	stdfu_usb_dfu_interface(cfg, STDFU_USB_PROTOCOL_DFU_RUNTIME, rt, NULL);
+	stdfu__usb_dfu_interface(cfg, STDFU_USB_PROTOCOL_DFU_RUNTIME, rt, NULL);
 	libusb_free_config_descriptor(cfg);
 	return rt->n_alts ? 0 : -1;
 }
@@ -137,12 +137,12 @@ static bool gone_mid_request(int rc)
 static int detach_failed(int rc, const char *path)
 {
 	if (rc == LIBUSB_ERROR_PIPE)
-		return stdfu_fail(STDFU_ERR_TRIGGER,
-				  "the application at %s stalled DFU_DETACH: its runtime DFU "
-				  "interface refuses to detach",
-				  path);
-	return stdfu_fail(STDFU_ERR_TRIGGER, "DFU_DETACH to %s failed: %s", path,
-			  libusb_strerror(rc));
+		return stdfu__fail(STDFU_ERR_TRIGGER,
+				   "the application at %s stalled DFU_DETACH: its runtime DFU "
+				   "interface refuses to detach",
+				   path);
+	return stdfu__fail(STDFU_ERR_TRIGGER, "DFU_DETACH to %s failed: %s", path,
+			   libusb_strerror(rc));
 }
 
 static int detach_on(struct stdfu_ctx *ctx, libusb_device_handle *h,
@@ -154,9 +154,9 @@ static int detach_on(struct stdfu_ctx *ctx, libusb_device_handle *h,
 	int rc = libusb_claim_interface(h, rt->interface);
 
 	if (rc)
-		return stdfu_usb_map_open_error(rc, path, "claiming the DFU runtime interface of");
-	rc = stdfu_usb_ctx_control(ctx, h, STDFU_USB_REQ_CLASS_OUT, STDFU_DFU_REQ_DETACH, wait,
-				   rt->interface, NULL, 0, 1000);
+		return stdfu__usb_map_open_error(rc, path, "claiming the DFU runtime interface of");
+	rc = stdfu__usb_ctx_control(ctx, h, STDFU_USB_REQ_CLASS_OUT, STDFU_DFU_REQ_DETACH, wait,
+				    rt->interface, NULL, 0, 1000);
 	if (rc < 0 && gone_mid_request(rc))
 		return STDFU_OK;
 	libusb_release_interface(h, rt->interface);
@@ -168,26 +168,26 @@ static int detach_on(struct stdfu_ctx *ctx, libusb_device_handle *h,
 	return STDFU_OK;
 }
 
-int stdfu_usb_detach(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address, const char *path)
+int stdfu__usb_detach(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address, const char *path)
 {
-	libusb_device *udev = stdfu_usb_find(ctx, bus, address, NULL);
+	libusb_device *udev = stdfu__usb_find(ctx, bus, address, NULL);
 	struct stdfu_device_info rt;
 	libusb_device_handle *h;
 	int rc;
 
 	if (!udev)
-		return stdfu_fail(STDFU_ERR_NO_DEVICE, "the application at %s went away", path);
+		return stdfu__fail(STDFU_ERR_NO_DEVICE, "the application at %s went away", path);
 	if (find_runtime(udev, &rt) < 0) {
 		libusb_unref_device(udev);
-		return stdfu_fail(STDFU_ERR_TRIGGER,
-				  "the application at %s has no DFU runtime interface (class "
-				  "FE/01/01): use --method byte or --method touch1200",
-				  path);
+		return stdfu__fail(STDFU_ERR_TRIGGER,
+				   "the application at %s has no DFU runtime interface (class "
+				   "FE/01/01): use --method byte or --method touch1200",
+				   path);
 	}
 	rc = libusb_open(udev, &h);
 	libusb_unref_device(udev);
 	if (rc)
-		return stdfu_usb_map_open_error(rc, path, "opening the application at");
+		return stdfu__usb_map_open_error(rc, path, "opening the application at");
 	libusb_set_auto_detach_kernel_driver(h, 1);
 	rc = detach_on(ctx, h, &rt, path);
 	libusb_close(h);

@@ -20,12 +20,12 @@ int stdfu_ctx_new(struct stdfu_ctx **out)
 
 	*out = NULL;
 	if (!ctx)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory");
 	rc = libusb_init(&ctx->usb);
 	if (rc) {
 		free(ctx);
-		return stdfu_fail(STDFU_ERR_IO, "cannot initialise libusb: %s",
-				  libusb_strerror(rc));
+		return stdfu__fail(STDFU_ERR_IO, "cannot initialise libusb: %s",
+				   libusb_strerror(rc));
 	}
 	*out = ctx;
 	return STDFU_OK;
@@ -49,8 +49,8 @@ static bool is_st_dfu(const struct libusb_device_descriptor *dd)
 	return dd->idVendor == STDFU_ST_VID && dd->idProduct == STDFU_ST_DFU_PID;
 }
 
-void stdfu_usb_dfu_interface(const struct libusb_config_descriptor *cfg, int protocol,
-			     struct stdfu_device_info *info, uint8_t *istr)
+void stdfu__usb_dfu_interface(const struct libusb_config_descriptor *cfg, int protocol,
+			      struct stdfu_device_info *info, uint8_t *istr)
 {
 	for (int i = 0; i < cfg->bNumInterfaces; i++) {
 		const struct libusb_interface *intf = &cfg->interface[i];
@@ -82,19 +82,20 @@ static int read_strings(struct stdfu_ctx *ctx, libusb_device_handle *h,
 			const uint8_t *istr)
 {
 	int rc;
-	uint16_t langid = stdfu_usb_get_langid(ctx, h, &rc);
+	uint16_t langid = stdfu__usb_get_langid(ctx, h, &rc);
 
 	if (rc == LIBUSB_ERROR_NO_DEVICE)
 		return rc; /* leaving the bus as we look: not a device to offer */
-	rc = stdfu_usb_get_string(ctx, h, langid, dd->iSerialNumber, info->serial,
-				  sizeof(info->serial));
+	rc = stdfu__usb_get_string(ctx, h, langid, dd->iSerialNumber, info->serial,
+				   sizeof(info->serial));
 	if (rc == LIBUSB_ERROR_NO_DEVICE)
 		return rc;
-	stdfu_usb_get_string(ctx, h, langid, dd->iProduct, info->product, sizeof(info->product));
+	stdfu__usb_get_string(ctx, h, langid, dd->iProduct, info->product, sizeof(info->product));
 	for (size_t a = 0; a < info->n_alts; a++) {
 		struct stdfu_alt *alt = &info->alts[a];
 
-		if (stdfu_usb_get_string(ctx, h, langid, istr[a], alt->string, sizeof(alt->string)))
+		if (stdfu__usb_get_string(ctx, h, langid, istr[a], alt->string,
+					  sizeof(alt->string)))
 			continue;
 		alt->layout_ok = stdfu_layout_parse(alt->string, &alt->layout) == STDFU_OK;
 	}
@@ -110,12 +111,12 @@ static int describe(struct stdfu_ctx *ctx, libusb_device *udev,
 	uint8_t istr[STDFU_MAX_ALTS] = {0};
 	int rc;
 
-	stdfu_usb_identity(udev, dd, info);
+	stdfu__usb_identity(udev, dd, info);
 	if (!info->path[0])
 		snprintf(info->path, sizeof(info->path), "%u-?", info->bus);
 	if (libusb_get_active_config_descriptor(udev, &cfg) == 0 ||
 	    libusb_get_config_descriptor(udev, 0, &cfg) == 0) {
-		stdfu_usb_dfu_interface(cfg, 0, info, istr);
+		stdfu__usb_dfu_interface(cfg, 0, info, istr);
 		libusb_free_config_descriptor(cfg);
 	}
 	rc = libusb_open(udev, &h);
@@ -138,7 +139,7 @@ static bool scan_one(struct stdfu_ctx *ctx, libusb_device *udev,
 
 int stdfu_device_scan(struct stdfu_ctx *ctx, struct stdfu_device_list **out)
 {
-	return stdfu_usb_list(ctx, scan_one, out);
+	return stdfu__usb_list(ctx, scan_one, out);
 }
 
 void stdfu_device_list_free(struct stdfu_device_list *list)
@@ -158,17 +159,18 @@ int stdfu_device_open(struct stdfu_ctx *ctx, const struct stdfu_device_info *inf
 
 	*out = NULL;
 	if (info->n_alts == 0)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "device %s has no DFU interface", info->path);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "device %s has no DFU interface",
+				   info->path);
 	if (!info->functional_ok)
-		return stdfu_fail(STDFU_ERR_PROTOCOL,
-				  "device %s has no usable DFU functional descriptor", info->path);
-	udev = stdfu_usb_find(ctx, info->bus, info->address, info->path);
+		return stdfu__fail(STDFU_ERR_PROTOCOL,
+				   "device %s has no usable DFU functional descriptor", info->path);
+	udev = stdfu__usb_find(ctx, info->bus, info->address, info->path);
 	if (!udev)
-		return stdfu_fail(STDFU_ERR_GONE, "device %s is no longer on the bus", info->path);
+		return stdfu__fail(STDFU_ERR_GONE, "device %s is no longer on the bus", info->path);
 	dev = calloc(1, sizeof(*dev));
 	if (!dev) {
 		libusb_unref_device(udev);
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory");
 	}
 	dev->ctx = ctx;
 	dev->info = *info;
@@ -178,14 +180,14 @@ int stdfu_device_open(struct stdfu_ctx *ctx, const struct stdfu_device_info *inf
 	libusb_unref_device(udev);
 	if (rc) {
 		free(dev);
-		return stdfu_usb_map_open_error(rc, info->path, "cannot open");
+		return stdfu__usb_map_open_error(rc, info->path, "cannot open");
 	}
 	rc = libusb_claim_interface(dev->handle, info->interface);
 	if (rc) {
 		libusb_close(dev->handle);
 		free(dev);
-		return stdfu_usb_map_open_error(rc, info->path,
-						"cannot claim the DFU interface of");
+		return stdfu__usb_map_open_error(rc, info->path,
+						 "cannot claim the DFU interface of");
 	}
 	*out = dev;
 	return STDFU_OK;
@@ -227,7 +229,7 @@ uint64_t stdfu_device_transfers(const struct stdfu_device *dev)
 	return dev->transfers;
 }
 
-void stdfu_device_warn(struct stdfu_device *dev, const char *fmt, ...)
+void stdfu__device_warn(struct stdfu_device *dev, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -243,22 +245,22 @@ void stdfu_device_warn(struct stdfu_device *dev, const char *fmt, ...)
 int stdfu_device_wait_gone(struct stdfu_ctx *ctx, const struct stdfu_device_info *info,
 			   unsigned timeout_ms)
 {
-	uint64_t deadline = stdfu_now_us() + (uint64_t)timeout_ms * 1000;
+	uint64_t deadline = stdfu__now_us() + (uint64_t)timeout_ms * 1000;
 
 	for (;;) {
-		libusb_device *udev = stdfu_usb_find(ctx, info->bus, info->address, info->path);
+		libusb_device *udev = stdfu__usb_find(ctx, info->bus, info->address, info->path);
 
 		if (!udev)
 			return STDFU_OK;
 		libusb_unref_device(udev);
-		if (stdfu_now_us() >= deadline)
-			return stdfu_fail(STDFU_ERR_TIMEOUT,
-					  "the device at %s was told to leave DFU but is still "
-					  "there after %u ms",
-					  info->path, timeout_ms);
+		if (stdfu__now_us() >= deadline)
+			return stdfu__fail(STDFU_ERR_TIMEOUT,
+					   "the device at %s was told to leave DFU but is still "
+					   "there after %u ms",
+					   info->path, timeout_ms);
 		/* Hotplug events update libusb's list; poll it gently meanwhile. */
 		struct timeval tv = {0, 2000};
 		libusb_handle_events_timeout_completed(ctx->usb, &tv, NULL);
-		stdfu_sleep_us(2000);
+		stdfu__sleep_us(2000);
 	}
 }

@@ -45,35 +45,35 @@ struct stdfu_device {
 #define STDFU_DFU_DETACH_TIMEOUT_MAX 1000u
 
 /* transport.c: the libusb transport; every control transfer is counted there. */
-int stdfu_usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t request,
-		      uint16_t value, uint8_t *data, uint16_t len, unsigned timeout_ms);
-int stdfu_usb_ctx_control(struct stdfu_ctx *ctx, libusb_device_handle *h, uint8_t request_type,
-			  uint8_t request, uint16_t value, uint16_t index, uint8_t *data,
-			  uint16_t len, unsigned timeout_ms);
-int stdfu_usb_error(struct stdfu_device *dev, int lrc, const char *what);
-int stdfu_usb_port_path(libusb_device *udev, char *buf, size_t cap);
-uint16_t stdfu_usb_get_langid(struct stdfu_ctx *ctx, libusb_device_handle *h, int *lrc);
-int stdfu_usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
-			 uint8_t index, char *buf, size_t cap);
-int stdfu_usb_map_open_error(int lrc, const char *path, const char *what);
+int stdfu__usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t request,
+		       uint16_t value, uint8_t *data, uint16_t len, unsigned timeout_ms);
+int stdfu__usb_ctx_control(struct stdfu_ctx *ctx, libusb_device_handle *h, uint8_t request_type,
+			   uint8_t request, uint16_t value, uint16_t index, uint8_t *data,
+			   uint16_t len, unsigned timeout_ms);
+int stdfu__usb_error(struct stdfu_device *dev, int lrc, const char *what);
+int stdfu__usb_port_path(libusb_device *udev, char *buf, size_t cap);
+uint16_t stdfu__usb_get_langid(struct stdfu_ctx *ctx, libusb_device_handle *h, int *lrc);
+int stdfu__usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
+			  uint8_t index, char *buf, size_t cap);
+int stdfu__usb_map_open_error(int lrc, const char *path, const char *what);
 /* Every device on the bus into a list: @visit fills *item and says whether to keep it. */
 typedef bool (*stdfu_usb_visit)(struct stdfu_ctx *ctx, libusb_device *udev,
 				const struct libusb_device_descriptor *dd,
 				struct stdfu_device_info *item);
-int stdfu_usb_list(struct stdfu_ctx *ctx, stdfu_usb_visit visit, struct stdfu_device_list **out);
+int stdfu__usb_list(struct stdfu_ctx *ctx, stdfu_usb_visit visit, struct stdfu_device_list **out);
 /* The one device lookup: bus/address, and @path unless NULL. Referenced, or NULL. */
-libusb_device *stdfu_usb_find(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address,
-			      const char *path);
+libusb_device *stdfu__usb_find(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address,
+			       const char *path);
 /* Identity fields of @info (path, bus, address, ids) from the descriptors, no transfer. */
-void stdfu_usb_identity(libusb_device *udev, const struct libusb_device_descriptor *dd,
-			struct stdfu_device_info *info);
+void stdfu__usb_identity(libusb_device *udev, const struct libusb_device_descriptor *dd,
+			 struct stdfu_device_info *info);
 
 /* device.c: the DFU interface (class FE/01) of @protocol (0: any) and its alts. */
-void stdfu_usb_dfu_interface(const struct libusb_config_descriptor *cfg, int protocol,
-			     struct stdfu_device_info *info, uint8_t *istr);
+void stdfu__usb_dfu_interface(const struct libusb_config_descriptor *cfg, int protocol,
+			      struct stdfu_device_info *info, uint8_t *istr);
 
 /* device.c: report a warning to the running operation, if any. */
-void stdfu_device_warn(struct stdfu_device *dev, const char *fmt, ...)
+void stdfu__device_warn(struct stdfu_device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -64,9 +64,9 @@ int stdfu_usb_id_parse(const char *s, struct stdfu_usb_id *out)
 
 	if (!colon || parse_hex16(s, (size_t)(colon - s), &out->vid) ||
 	    parse_hex16(colon + 1, strlen(colon + 1), &out->pid))
-		return stdfu_fail(STDFU_ERR_ARG,
-				  "bad USB id '%s': expected VID:PID in hex, e.g. 0483:5740",
-				  s ? s : "");
+		return stdfu__fail(STDFU_ERR_ARG,
+				   "bad USB id '%s': expected VID:PID in hex, e.g. 0483:5740",
+				   s ? s : "");
 	return STDFU_OK;
 }
 
@@ -106,22 +106,22 @@ static int ambiguous(const struct stdfu_device_list *list, const struct stdfu_se
 			cat(who, sizeof(who), "\n  --usb-path %-12s --serial %s", d->path,
 			    d->serial[0] ? d->serial : "(unknown)");
 	}
-	return stdfu_fail(STDFU_ERR_AMBIGUOUS,
-			  "%zu ST DFU devices match; choose one with --usb-path or --serial:%s",
-			  matches, who);
+	return stdfu__fail(STDFU_ERR_AMBIGUOUS,
+			   "%zu ST DFU devices match; choose one with --usb-path or --serial:%s",
+			   matches, who);
 }
 
 static int no_match(const struct stdfu_device_list *list, const struct stdfu_selector *sel)
 {
 	if (sel && (sel->serial || sel->usb_path))
-		return stdfu_fail(STDFU_ERR_NO_DEVICE,
-				  "no ST DFU device (0483:df11) matches%s%s%s%s (%zu found)",
-				  sel->serial ? " serial " : "", sel->serial ? sel->serial : "",
-				  sel->usb_path ? " usb-path " : "",
-				  sel->usb_path ? sel->usb_path : "", list->count);
-	return stdfu_fail(STDFU_ERR_NO_DEVICE,
-			  "no ST DFU device (0483:df11) found: is the board in DFU mode (BOOT0 "
-			  "high, or triggered by its application)?");
+		return stdfu__fail(STDFU_ERR_NO_DEVICE,
+				   "no ST DFU device (0483:df11) matches%s%s%s%s (%zu found)",
+				   sel->serial ? " serial " : "", sel->serial ? sel->serial : "",
+				   sel->usb_path ? " usb-path " : "",
+				   sel->usb_path ? sel->usb_path : "", list->count);
+	return stdfu__fail(STDFU_ERR_NO_DEVICE,
+			   "no ST DFU device (0483:df11) found: is the board in DFU mode (BOOT0 "
+			   "high, or triggered by its application)?");
 }
 
 int stdfu_device_select(const struct stdfu_device_list *list, const struct stdfu_selector *sel,
