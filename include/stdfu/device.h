@@ -21,9 +21,11 @@
 extern "C" {
 #endif
 
-#define STDFU_ST_VID	 0x0483
-#define STDFU_ST_DFU_PID 0xdf11
+#define STDFU_ST_VID	 0x0483 /**< STMicroelectronics: its applications and its ROM */
+#define STDFU_ST_DFU_PID 0xdf11 /**< the ST ROM bootloader in DFU mode */
 #define STDFU_MAX_ALTS	 8
+#define STDFU_PATH_MAX	 32  /**< "BUS-P.P.P.P.P.P.P" fits */
+#define STDFU_SERIAL_MAX 128 /**< a whole USB string descriptor (126 characters) fits */
 
 struct stdfu_ctx;
 struct stdfu_device;
@@ -35,12 +37,19 @@ struct stdfu_alt {
 	struct stdfu_layout layout;
 };
 
+/**
+ * One USB device: the record every list, selector and wait works on. A bus
+ * snapshot (stdfu_bus_snapshot) fills the identity only (path, bus, address,
+ * vid, pid); a DFU scan (stdfu_device_scan) also reads the strings and the
+ * DFU interface; an application port (stdfu/trigger.h) carries the serial and
+ * product libserialport reports.
+ */
 struct stdfu_device_info {
-	char path[32]; /**< USB port path, "1-2.3" */
+	char path[STDFU_PATH_MAX]; /**< USB port path, "1-2.3"; "" if unknown */
 	uint8_t bus;
 	uint8_t address; /**< device address: changes on every re-enumeration */
 	uint16_t vid, pid, bcd_device;
-	char serial[128];
+	char serial[STDFU_SERIAL_MAX]; /**< iSerialNumber, "" if not read */
 	char product[128];
 	bool access_denied; /**< opening it failed with EACCES: strings unknown */
 	uint8_t interface;  /**< bInterfaceNumber of the DFU interface */
@@ -55,10 +64,25 @@ struct stdfu_device_list {
 	struct stdfu_device_info *items;
 };
 
-/** What the user asked for; NULL fields match anything. */
+struct stdfu_usb_id {
+	uint16_t vid;
+	uint16_t pid;
+};
+
+/** Parse "VID:PID" (hex, e.g. "0483:5740"); STDFU_ERR_ARG with a detail otherwise. */
+int stdfu_usb_id_parse(const char *s, struct stdfu_usb_id *out);
+
+/**
+ * What the user asked for: the one selector of the library. NULL fields match
+ * anything. serial and usb_path pick a device (stdfu_device_matches); port and
+ * app_ids only say where to look for a running application (stdfu/target.h).
+ */
 struct stdfu_selector {
-	const char *serial;
-	const char *usb_path;
+	const char *serial;		    /**< --serial */
+	const char *usb_path;		    /**< --usb-path */
+	const char *port;		    /**< --port: a serial port named directly */
+	const struct stdfu_usb_id *app_ids; /**< --app-id list; NULL/0 = the protocol default */
+	size_t n_app_ids;
 };
 
 int stdfu_ctx_new(struct stdfu_ctx **out);
@@ -72,12 +96,20 @@ int stdfu_device_scan(struct stdfu_ctx *ctx, struct stdfu_device_list **out);
 void stdfu_device_list_free(struct stdfu_device_list *list);
 
 /**
+ * Every USB device on the bus, whatever its id, with its port path: the
+ * identity fields only (no string is read, no transfer is made).
+ */
+int stdfu_bus_snapshot(struct stdfu_ctx *ctx, struct stdfu_device_list **out);
+
+/**
  * Pick one device from @list. STDFU_ERR_NO_DEVICE if none matches,
- * STDFU_ERR_AMBIGUOUS if several do (the caller lists @list's matches with
- * stdfu_device_matches()). On success *index is the match.
+ * STDFU_ERR_AMBIGUOUS if several do (the detail lists them; a caller that wants
+ * them one by one walks @list with stdfu_device_matches()). On success *index
+ * is the match.
  */
 int stdfu_device_select(const struct stdfu_device_list *list, const struct stdfu_selector *sel,
 			size_t *index);
+/** The one matcher: @info has the selector's serial and USB port path (NULL matches). */
 bool stdfu_device_matches(const struct stdfu_device_info *info, const struct stdfu_selector *sel);
 
 /** Check "BUS-PORT[.PORT...]" syntax (1..7 ports, numbers 1..255). */
@@ -97,11 +129,6 @@ int stdfu_device_set_alt(struct stdfu_device *dev, uint8_t alt);
 
 /** Poll policy used by every operation on @dev (default STDFU_POLL_EARLY). */
 void stdfu_device_set_poll_policy(struct stdfu_device *dev, enum stdfu_poll_policy policy);
-
-/* DFU 1.1 requests. get_status parses and validates the reply. */
-int stdfu_dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *out);
-int stdfu_dfu_clear_status(struct stdfu_device *dev);
-int stdfu_dfu_abort(struct stdfu_device *dev);
 
 /** Control transfers sent to @dev since it was opened. */
 uint64_t stdfu_device_transfers(const struct stdfu_device *dev);

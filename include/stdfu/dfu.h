@@ -150,6 +150,30 @@ int64_t stdfu_poll_next(struct stdfu_poll *p, uint64_t elapsed_us, bool stalled,
 int stdfu_poll_policy_parse(const char *name, enum stdfu_poll_policy *out);
 const char *stdfu_poll_policy_name(enum stdfu_poll_policy policy);
 
+/* ---- DFU 1.1 requests to an open device (section 6) ------------------------ */
+
+struct stdfu_device;
+
+/**
+ * DNLOAD @len bytes as wBlockNum @block (@len 0 ends the download). The
+ * device acts on it at the next GETSTATUS. STDFU_ERR_IO on a short transfer.
+ */
+int stdfu_dfu_dnload(struct stdfu_device *dev, uint16_t block, const uint8_t *data, uint16_t len);
+/**
+ * UPLOAD up to @len bytes of wBlockNum @block into @data; returns the bytes
+ * read (>= 0). A stall is explained by the status it leaves (errVENDOR:
+ * STDFU_ERR_PROTECTED).
+ */
+int stdfu_dfu_upload(struct stdfu_device *dev, uint16_t block, uint8_t *data, uint16_t len);
+/** GETSTATUS, parsed and checked by stdfu_dfu_status_parse(). */
+int stdfu_dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *out);
+/** CLRSTATUS: dfuERROR -> dfuIDLE. */
+int stdfu_dfu_clear_status(struct stdfu_device *dev);
+/** GETSTATE: the bState byte alone (no state change). */
+int stdfu_dfu_get_state(struct stdfu_device *dev, uint8_t *state);
+/** ABORT: back to dfuIDLE from the idle states of a download or upload. */
+int stdfu_dfu_abort(struct stdfu_device *dev);
+
 #ifdef __cplusplus
 }
 #endif

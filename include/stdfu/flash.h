@@ -7,6 +7,9 @@
  * progress and end with bytes; warnings such as "cleared harmless
  * errFIRMWARE") and fills a result with per-phase durations, bytes and
  * control-transfer counts. Nothing is printed.
+ *
+ * Every operation waits for a busy device with the poll policy of the
+ * device (stdfu_device_set_poll_policy(); STDFU_POLL_EARLY by default).
  */
 #ifndef STDFU_FLASH_H
 #define STDFU_FLASH_H
@@ -17,6 +20,7 @@
 
 #include <stdfu/device.h>
 #include <stdfu/image.h>
+#include <stdfu/plan.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,11 +68,14 @@ struct stdfu_result {
 	uint32_t fail_address; /**< verify: first differing address */
 };
 
+/**
+ * Options of one operation. The poll policy is not among them: it belongs to
+ * the device (stdfu_device_set_poll_policy()), and no operation changes it.
+ */
 struct stdfu_flash_opts {
-	enum stdfu_poll_policy poll; /**< STDFU_POLL_EARLY (0) by default */
-	bool no_verify;		     /**< skip read-back verification */
-	bool no_leave;		     /**< stay in DFU mode */
-	bool force;		     /**< ignore a DFU suffix made for another VID:PID */
+	bool no_verify; /**< skip read-back verification */
+	bool no_leave;	/**< stay in DFU mode */
+	bool force;	/**< ignore a DFU suffix made for another VID:PID */
 	bool leave_address_set;
 	uint32_t leave_address;	  /**< default: the start of the image (else the flash base) */
 	unsigned gone_timeout_ms; /**< wait for the device to leave the bus; 0 = 5000 */
@@ -79,16 +86,35 @@ struct stdfu_flash_opts {
 /** Phase name: "prepare", "erase", "write", "verify", "read", "leave". */
 const char *stdfu_phase_name(enum stdfu_phase phase);
 
+struct stdfu_incremental_stats;
+
 /**
  * Erase exactly the sectors @img touches, write it, verify it by read-back,
  * leave DFU and confirm that the device has gone. Everything that can be
  * checked without the device (fit, writable memory, suffix VID:PID) is
- * checked before the first request.
+ * checked before the first request. The same as stdfu_image_check_suffix()
+ * (unless opts->force), stdfu_flash_plan_build() and stdfu_flash_run().
+ * A raw image loaded without an address goes to the device's flash base.
  */
 int stdfu_flash(struct stdfu_device *dev, const struct stdfu_image *img,
 		const struct stdfu_flash_opts *opts, struct stdfu_result *res);
 
-/** Compare @img with the device's memory (UPLOAD). STDFU_ERR_VERIFY names the address. */
+/**
+ * Run @plan in one operation: prepare, erase, write, verify (unless
+ * no_verify), leave at plan->leave_address (unless no_leave or
+ * leave_address_set). With @inc (incremental): first read back every sector
+ * the plan would erase (STDFU_PHASE_READ), drop from @plan the sectors that
+ * already hold the image (stdfu_incremental_filter()) and fill @inc; when
+ * nothing differs the device is only read and left. @inc NULL: a full flash.
+ */
+int stdfu_flash_run(struct stdfu_device *dev, struct stdfu_flash_plan *plan,
+		    const struct stdfu_flash_opts *opts, struct stdfu_result *res,
+		    struct stdfu_incremental_stats *inc);
+
+/**
+ * Compare @img with the device's memory (UPLOAD). STDFU_ERR_VERIFY names the
+ * address. A raw image loaded without an address is compared at the flash base.
+ */
 int stdfu_verify(struct stdfu_device *dev, const struct stdfu_image *img,
 		 const struct stdfu_flash_opts *opts, struct stdfu_result *res);
 

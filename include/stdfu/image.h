@@ -47,12 +47,15 @@ struct stdfu_image {
 	uint16_t suffix_pid;		/**< 0xFFFF = any */
 	uint16_t suffix_bcd_device;	/**< 0xFFFF = any */
 	uint16_t suffix_bcd_dfu;	/**< 0x0100 plain DFU, 0x011A DfuSe */
+	/** A raw file loaded without an address: its one segment says 0x08000000,
+	 *  and flashing or verifying places it at the start of the device's flash. */
+	bool at_flash_base;
 };
 
 struct stdfu_image_load_opts {
 	enum stdfu_image_format format; /**< STDFU_FORMAT_AUTO to detect */
 	bool raw_address_set;		/**< raw files: place at raw_address... */
-	uint32_t raw_address;		/**< ...else at 0x08000000 (STM32 flash base) */
+	uint32_t raw_address;		/**< ...else at the device's flash base (at_flash_base) */
 	size_t max_size;		/**< refuse images whose data exceeds this; 0 = 256 MiB */
 };
 

@@ -15,8 +15,8 @@
  * written as planned.
  *
  * The filter does no USB I/O itself: the caller supplies a read function
- * (the CLI passes a DfuSe UPLOAD read-back), so the logic is unit-tested
- * without a device.
+ * (stdfu_flash_run() passes the engine's UPLOAD block loop), so the logic is
+ * unit-tested without a device.
  */
 #ifndef STDFU_INCREMENTAL_H
 #define STDFU_INCREMENTAL_H
@@ -68,12 +68,13 @@ int stdfu_incremental_filter(struct stdfu_plan *plan, stdfu_incremental_read_fn 
 			     struct stdfu_incremental_stats *st);
 
 /**
- * stdfu_flash() with --incremental: plan each alt of @img as stdfu_flash()
- * would, read back the sectors the plan would erase (STDFU_PHASE_READ),
- * drop the ones that already match, then erase, write and verify only the
- * rest (by calling stdfu_flash() on what is left), and leave DFU at the
- * address a full flash would use. When nothing differs, the device is only
- * read and left. @st may be NULL; @res adds up every phase.
+ * stdfu_flash() with --incremental, in one operation: plan each alt of @img
+ * as stdfu_flash() would, read back the sectors the plan would erase
+ * (STDFU_PHASE_READ, through the same block loop as verify), drop the ones
+ * that already match, then erase, write and verify only the rest, and leave
+ * DFU at the address a full flash would use. When nothing differs, the
+ * device is only read and left. The same as stdfu_flash_plan_build() and
+ * stdfu_flash_run() with @st. @st may be NULL.
  */
 int stdfu_flash_incremental(struct stdfu_device *dev, const struct stdfu_image *img,
 			    const struct stdfu_flash_opts *opts, struct stdfu_result *res,

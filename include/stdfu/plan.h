@@ -3,8 +3,10 @@
  * @file stdfu/plan.h
  * @brief The flash plan: which sectors to erase and which runs to write.
  *
- * Built from an image's segments and the target alt's memory layout before
- * the device is touched. Every byte of the image must land in a writable
+ * Built from an image's segments and the device's memory layouts before
+ * the device is touched: stdfu_flash() is stdfu_flash_plan_build() followed
+ * by stdfu_flash_run(). A struct stdfu_flash_plan holds one struct
+ * stdfu_plan per alt the image targets. Every byte of the image must land in a writable
  * sector; a writable sector the image touches is erased once if the layout
  * says it is erasable (and left alone if it is not, e.g. OTP). Anything else
  * is refused with STDFU_ERR_FIT and a detail naming the address.
@@ -15,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdfu/device.h>
 #include <stdfu/image.h>
 #include <stdfu/layout.h>
 
@@ -59,6 +62,31 @@ int stdfu_plan_erase_range(const struct stdfu_layout *layout, uint32_t address, 
 			   struct stdfu_plan **out);
 
 void stdfu_plan_free(struct stdfu_plan *plan);
+
+/** The plan of a whole image: one struct stdfu_plan per alt it targets. */
+struct stdfu_flash_plan {
+	size_t n_alts;
+	struct stdfu_plan *alts[STDFU_MAX_ALTS]; /**< in ascending alt order, as the image */
+	uint32_t leave_address; /**< the image's first address in the flash alt, else its start */
+};
+
+/**
+ * Plan flashing @img onto the device described by @info: every alt of the
+ * image must have a memory layout on the device (else STDFU_ERR_FIT) and the
+ * image must fit it (stdfu_plan_build()). A raw image loaded without an
+ * address (img->at_flash_base) is placed at the start of the device's flash
+ * alt. @img must outlive the plan. The DFU suffix is not checked here
+ * (stdfu_image_check_suffix()).
+ */
+int stdfu_flash_plan_build(const struct stdfu_device_info *info, const struct stdfu_image *img,
+			   struct stdfu_flash_plan **out);
+
+/** Bytes the plan erases, and writes, over all alts (after any filtering). */
+uint64_t stdfu_flash_plan_erase_bytes(const struct stdfu_flash_plan *plan);
+uint64_t stdfu_flash_plan_write_bytes(const struct stdfu_flash_plan *plan);
+
+/** Free a plan; NULL is accepted. */
+void stdfu_flash_plan_free(struct stdfu_flash_plan *plan);
 
 #ifdef __cplusplus
 }

@@ -139,11 +139,9 @@
 
 /* --- USB identities ------------------------------------------------------------- */
 
-/** STMicroelectronics' USB vendor id: both the application and the ROM use it. */
-#define STDFU_TRIGGER_ST_VID  0x0483u
-/** Default application (CDC ACM) PID: ST's Virtual COM Port, as CubeMX generates. */
+/** Default application (CDC ACM) PID: ST's Virtual COM Port, as CubeMX generates,
+ *  under ST's vendor id. The vendor id and the ROM's DFU PID are named once, in
+ *  <stdfu/device.h> (STDFU_ST_VID, STDFU_ST_DFU_PID). */
 #define STDFU_TRIGGER_APP_PID 0x5740u
-/** The ST ROM bootloader in DFU mode. */
-#define STDFU_TRIGGER_DFU_PID 0xDF11u
 
 #endif /* STDFU_TRIGGER_PROTOCOL_H */

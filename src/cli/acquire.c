@@ -1,66 +1,72 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Getting hold of the device a command works on. Every command goes through
- * cli_acquire(), which first gets a running application into its ROM (and
- * waits for the ROM on the same USB port path) where the command asks for it,
- * then scans, selects and opens.
+ * Getting hold of the device a command works on: the command line mapped onto
+ * struct stdfu_target_opts, and stdfu_target_open() does the rest (trigger,
+ * follow the board to its ROM, select, open). Progress goes to output.c.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-static int ensure_ctx(struct cli *c)
+int cli_ensure_ctx(struct cli *c)
 {
 	if (c->ctx)
 		return STDFU_OK;
 	return stdfu_ctx_new(&c->ctx);
 }
 
+struct stdfu_target_opts cli_target_opts(struct cli *c)
+{
+	const struct cli_trigger *t = &c->trig;
+	struct stdfu_target_opts o;
+
+	memset(&o, 0, sizeof(o));
+	/* Commands without the trigger options take a board already in DFU. */
+	o.method = c->cmd->opts & OPT_TRIGGER ? t->method : STDFU_METHOD_NONE;
+	o.sel = c->sel;
+	o.sel.port = t->port;
+	o.sel.app_ids = t->app_ids;
+	o.sel.n_app_ids = t->n_app_ids;
+	o.trigger_byte = t->byte;
+	o.text = t->text;
+	o.timeout_ms = t->timeout_ms;
+	o.any_port = t->any_port;
+	o.cb = out_target_event;
+	o.user = c;
+	return o;
+}
+
 int cli_acquire(struct cli *c, struct stdfu_device **dev)
 {
-	struct stdfu_device_list *list = NULL;
-	struct stdfu_event ev = {.type = STDFU_EVENT_DEVICE_FOUND};
-	size_t idx = 0;
-	int rc;
+	struct stdfu_target_opts o = cli_target_opts(c);
+	int rc = cli_ensure_ctx(c);
 
 	*dev = NULL;
-	rc = ensure_ctx(c);
-	/* Commands that take a running application: get the board into DFU first;
-	 * afterwards the selector names the ROM's USB port path. */
-	if (!rc && (c->cmd->opts & OPT_TRIGGER))
-		rc = cli_get_to_dfu(c);
-	if (!rc)
-		rc = stdfu_device_scan(c->ctx, &list);
-	if (!rc)
-		rc = stdfu_device_select(list, &c->sel, &idx);
-	if (rc == STDFU_ERR_AMBIGUOUS) {
-		int code = out_fail(c, rc);
-
-		if (list) /* else the trigger step's detail already lists them */
-			out_candidates(c, list);
-		stdfu_device_list_free(list);
-		return code; /* > 0: an exit code, already reported */
-	}
-	if (!rc && list->items[idx].access_denied)
-		rc = STDFU_ERR_ACCESS;
-	if (!rc)
-		rc = stdfu_device_open(c->ctx, &list->items[idx], dev);
-	if (rc == STDFU_ERR_ACCESS && !stdfu_error_detail()[0])
-		stdfu_error_clear();
-	if (!rc) {
-		ev.device = stdfu_device_get_info(*dev);
-		out_device(c, ev.device);
-		stdfu_device_set_poll_policy(*dev, c->poll);
-	}
-	stdfu_device_list_free(list);
-	return rc;
+	if (rc)
+		return rc;
+	if ((c->cmd->opts & OPT_TRIGGER) && o.method == STDFU_METHOD_NONE)
+		out_msg(c, "trigger: none (--method none): the board must already be in DFU mode");
+	rc = stdfu_target_open(c->ctx, &o, dev, &c->trig.report);
+	if (rc)
+		return rc;
+	out_device(c, stdfu_device_get_info(*dev));
+	stdfu_device_set_poll_policy(*dev, c->poll);
+	return STDFU_OK;
 }
 
 void cli_release(struct cli *c, struct stdfu_device *dev)
 {
 	(void)c;
 	stdfu_device_close(dev);
+}
+
+int cli_wait_app(struct cli *c, const struct stdfu_device_info *rom)
+{
+	struct stdfu_target_opts o = cli_target_opts(c);
+
+	(void)rom;
+	return stdfu_target_wait_app(c->ctx, &o, &c->trig.report);
 }
 
 uint32_t cli_flash_base(const struct stdfu_device_info *info)
@@ -80,27 +86,16 @@ int cli_load_image(struct cli *c, const char *path, struct stdfu_image **img)
 		if (rc)
 			return rc;
 	}
-	/* Raw files need an address; without --address the flash base is only known
-	 * once the device is found: cli_place_raw() moves the image there. */
-	o.raw_address_set = true;
-	o.raw_address = c->address_set ? c->address : 0x08000000u;
+	/* Without --address the library places a raw file at the device's flash base. */
+	o.raw_address_set = c->address_set;
+	o.raw_address = c->address;
 	return stdfu_image_load(path, &o, img);
-}
-
-void cli_place_raw(struct cli *c, struct stdfu_image *img, const struct stdfu_device_info *info)
-{
-	uint32_t base = cli_flash_base(info);
-
-	if (c->address_set || img->format != STDFU_FORMAT_RAW || img->count != 1)
-		return;
-	img->segments[0].address = base;
 }
 
 struct stdfu_flash_opts cli_flash_opts(struct cli *c)
 {
 	struct stdfu_flash_opts o = {0};
 
-	o.poll = c->poll;
 	o.no_verify = c->no_verify;
 	o.no_leave = c->no_leave;
 	o.force = c->force;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <stdfu/stdfu.h>
+#include <stdfu/target.h>
 #include <stdfu/trigger.h>
 
 /* Exit codes: stable, documented in stdfu(1). Never renumber; only add. */
@@ -57,7 +58,7 @@ enum cli_opt_bit {
 
 enum out_mode { OUT_HUMAN, OUT_QUIET, OUT_JSON };
 
-/* The trigger options and what the trigger found (cmd_trigger.c). */
+/* The trigger options (cmd_trigger.c) and what happened on the way (the report). */
 struct cli_trigger {
 	enum stdfu_trigger_method method;
 	int byte; /* -1: the protocol default */
@@ -68,11 +69,7 @@ struct cli_trigger {
 	const char *port;
 	struct stdfu_usb_id app_ids[STDFU_APP_IDS_MAX];
 	size_t n_app_ids;
-	bool ran; /* cli_get_to_dfu() succeeded: res is valid */
-	struct stdfu_trigger_result res;
-	bool app_back;
-	uint64_t app_back_ms;
-	struct stdfu_app_port app;
+	struct stdfu_target_report report;
 };
 
 struct cli {
@@ -109,17 +106,20 @@ struct cli_cmd {
 /* main.c */
 extern const struct cli_cmd cli_commands[];
 
-/* device acquisition (acquire.c): get the board into DFU first where asked,
- * then scan, select, open. Returns STDFU_OK,
- * a negative stdfu error (not yet reported), or a positive exit code when it
- * has already reported the failure (ambiguous: the candidate list). */
+/* device acquisition (acquire.c): the options as struct stdfu_target_opts, and
+ * stdfu_target_open() with them (the trigger only for commands that take
+ * one). Returns STDFU_OK or a negative stdfu error, not yet reported. */
+struct stdfu_target_opts cli_target_opts(struct cli *c);
+int cli_ensure_ctx(struct cli *c);
 int cli_acquire(struct cli *c, struct stdfu_device **dev);
 void cli_release(struct cli *c, struct stdfu_device *dev);
+/* After the leave: wait for the application (--wait-app). @rom is unused: the
+ * report of cli_acquire() knows where the board was. */
+int cli_wait_app(struct cli *c, const struct stdfu_device_info *rom);
 uint32_t cli_flash_base(const struct stdfu_device_info *info);
 
-/* Load an image; raw files go to --address (or the flash base once known). */
+/* Load an image; raw files go to --address (else the library places them at the flash base). */
 int cli_load_image(struct cli *c, const char *path, struct stdfu_image **img);
-void cli_place_raw(struct cli *c, struct stdfu_image *img, const struct stdfu_device_info *info);
 struct stdfu_flash_opts cli_flash_opts(struct cli *c);
 
 /* output.c */
@@ -130,7 +130,8 @@ int out_result(struct cli *c, int err, const struct stdfu_result *res);
 void out_msg(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_json_string(const char *s);
 int cli_exit_code(int err);
-void out_candidates(struct cli *c, const struct stdfu_device_list *list);
+void out_target_event(const struct stdfu_target_event *ev, void *user);
+void out_app_port(struct cli *c, const struct stdfu_app_port *p);
 
 /* commands */
 int cmd_list(struct cli *c);
@@ -143,11 +144,7 @@ int cmd_leave(struct cli *c);
 int cmd_unprotect(struct cli *c);
 int cmd_trigger(struct cli *c);
 
-/* cmd_trigger.c: the trigger step and its options */
+/* cmd_trigger.c: the trigger options */
 int cli_trigger_option(struct cli *c, const char *name, const char *arg);
-int cli_get_to_dfu(struct cli *c);
-int cli_wait_app(struct cli *c, const struct stdfu_device_info *rom);
-void cli_trigger_json_steps(struct cli *c, bool before, bool *first);
-int cli_list_app_ports(struct cli *c);
 
 #endif

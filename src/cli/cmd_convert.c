@@ -23,8 +23,11 @@ static int load_input(struct cli *c, struct stdfu_image **img)
 static struct stdfu_image_save_opts save_opts(const struct stdfu_image *img,
 					      enum stdfu_image_format fmt)
 {
-	struct stdfu_image_save_opts o = {
-		.format = fmt, .vid = 0x0483, .pid = 0xdf11, .bcd_device = 0xFFFF, .fill = 0xFF};
+	struct stdfu_image_save_opts o = {.format = fmt,
+					  .vid = STDFU_ST_VID,
+					  .pid = STDFU_ST_DFU_PID,
+					  .bcd_device = 0xFFFF,
+					  .fill = 0xFF};
 
 	/* Keep the device the input was made for. */
 	if (img->has_suffix) {

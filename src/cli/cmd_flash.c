@@ -46,7 +46,6 @@ int cmd_flash(struct cli *c)
 		return rc;
 	}
 	if (!rc) {
-		cli_place_raw(c, img, stdfu_device_get_info(dev));
 		cli_companion_warn(c, img);
 		if (c->incremental)
 			rc = stdfu_flash_incremental(dev, img, &o, &res, &inc);

@@ -46,8 +46,6 @@ int cmd_info(struct cli *c)
 	if (c->nargs == 1) /* stdfu info FILE: an image, no device */
 		return cli_image_info(c);
 	rc = cli_acquire(c, &dev);
-	if (rc > 0)
-		return rc;
 	if (!rc)
 		rc = stdfu_dfu_get_status(dev, &st);
 	if (rc) {

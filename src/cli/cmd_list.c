@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* stdfu list: every ST DFU device, its port path, serial and memory maps. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -55,6 +56,20 @@ static void human_device(const struct stdfu_device_info *d)
 		printf("    alt %u: %s\n", d->alts[a].number, d->alts[a].string);
 }
 
+/* The application ports (what `stdfu flash` triggers); returns how many. */
+static int list_app_ports(struct cli *c)
+{
+	struct stdfu_app_port *ports = NULL;
+	int n = stdfu_app_ports_list(c->ctx, c->trig.app_ids, c->trig.n_app_ids, &ports);
+
+	for (int i = 0; i < n; i++)
+		out_app_port(c, &ports[i]);
+	if (n < 0 && c->mode == OUT_HUMAN)
+		fprintf(stderr, "stdfu: note: serial ports not listed: %s\n", stdfu_error_detail());
+	free(ports);
+	return n > 0 ? n : 0;
+}
+
 int cmd_list(struct cli *c)
 {
 	struct stdfu_device_list *list = NULL;
@@ -71,7 +86,7 @@ int cmd_list(struct cli *c)
 			human_device(&list->items[i]);
 	}
 	/* Boards still running their application: what `stdfu flash` triggers. */
-	if (cli_list_app_ports(c) == 0 && list->count == 0 && c->mode == OUT_HUMAN)
+	if (list_app_ports(c) == 0 && list->count == 0 && c->mode == OUT_HUMAN)
 		fprintf(stderr,
 			"no ST DFU device (0483:df11) and no application port (0483:5740 or "
 			"--app-id) found\n");

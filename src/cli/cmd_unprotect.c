@@ -18,8 +18,6 @@ int cmd_unprotect(struct cli *c)
 		return CLI_EXIT_USAGE;
 	}
 	rc = cli_acquire(c, &dev);
-	if (rc > 0)
-		return rc;
 	if (!rc)
 		rc = stdfu_unprotect(dev, &o, &res);
 	cli_release(c, dev);

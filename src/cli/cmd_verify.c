@@ -17,7 +17,6 @@ int cmd_verify(struct cli *c)
 		return rc;
 	}
 	if (!rc) {
-		cli_place_raw(c, img, stdfu_device_get_info(dev));
 		if (!c->force)
 			rc = stdfu_image_check_suffix(img, stdfu_device_get_info(dev));
 	}

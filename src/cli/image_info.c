@@ -8,8 +8,6 @@
 
 #include "image_info.h"
 
-#define RAW_DEFAULT_ADDRESS 0x08000000u
-
 static void human(struct cli *c, const struct stdfu_image *img,
 		  const struct stdfu_companion_record *r)
 {
@@ -66,8 +64,6 @@ int cli_image_info(struct cli *c)
 				"--usb-path (or the FILE, to decode a device)\n");
 		return CLI_EXIT_USAGE;
 	}
-	o.raw_address_set = true;
-	o.raw_address = RAW_DEFAULT_ADDRESS;
 	rc = stdfu_image_load(c->args[0], &o, &img);
 	if (!rc)
 		rc = stdfu_companion_find(img, &r);
@@ -89,7 +85,7 @@ void cli_companion_warn(struct cli *c, const struct stdfu_image *img)
 	struct stdfu_event ev = {.type = STDFU_EVENT_WARNING};
 	char msg[320];
 
-	if (!c->trig.ran || c->trig.res.already_dfu ||
+	if (!c->trig.report.triggered ||
 	    (c->trig.method != STDFU_METHOD_BYTE && c->trig.method != STDFU_METHOD_TOUCH1200))
 		return;
 	if (stdfu_companion_find(img, &r) || r.found)

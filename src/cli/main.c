@@ -208,8 +208,74 @@ static bool parse_u32(const char *s, uint32_t *out)
 	return true;
 }
 
+/* The trigger options are parsed by cmd_trigger.c, under their long names. */
+static const char *trigger_option(int opt)
+{
+	static const struct {
+		int opt;
+		const char *name;
+	} names[] = {
+		{O_METHOD, "method"},	  {O_TRIGGER_BYTE, "trigger-byte"},
+		{O_TIMEOUT, "timeout"},	  {O_ANY_PORT, "any-port"},
+		{O_PORT, "port"},	  {O_APP_ID, "app-id"},
+		{O_WAIT_APP, "wait-app"},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].opt == opt)
+			return names[i].name;
+	return NULL;
+}
+
+/* Options without a value; false if @opt is not one. */
+static bool set_flag(struct cli *c, int opt)
+{
+	bool *flag = opt == O_NO_VERIFY	    ? &c->no_verify
+		     : opt == O_NO_LEAVE    ? &c->no_leave
+		     : opt == O_INCREMENTAL ? &c->incremental
+		     : opt == O_MASS	    ? &c->mass
+		     : opt == O_YES	    ? &c->yes
+		     : opt == O_FORCE	    ? &c->force
+					    : NULL;
+
+	if (!flag)
+		return false;
+	*flag = true;
+	return true;
+}
+
+static int set_number(struct cli *c, int opt, const char *arg)
+{
+	uint32_t v = 0;
+
+	switch (opt) {
+	case O_ADDRESS:
+		c->address_set = parse_u32(arg, &c->address);
+		return c->address_set
+			       ? 0
+			       : usage_error(c, "bad --address \"%s\" (e.g. 0x08000000)", arg);
+	case O_LENGTH:
+		c->length_set = parse_u32(arg, &c->length) && c->length > 0;
+		return c->length_set
+			       ? 0
+			       : usage_error(c, "bad --length \"%s\" (e.g. 4096, 0x1000, 16K)",
+					     arg);
+	case O_ALT:
+		c->alt_set = parse_u32(arg, &v) && v < 256;
+		c->alt = (uint8_t)v;
+		return c->alt_set ? 0 : usage_error(c, "bad --alt \"%s\"", arg);
+	}
+	return 0;
+}
+
 static int set_option(struct cli *c, int opt, const char *arg)
 {
+	const char *trigger = trigger_option(opt);
+
+	if (trigger)
+		return cli_trigger_option(c, trigger, arg);
+	if (set_flag(c, opt))
+		return 0;
 	switch (opt) {
 	case O_SERIAL:
 		c->sel.serial = arg;
@@ -222,65 +288,15 @@ static int set_option(struct cli *c, int opt, const char *arg)
 				arg);
 		c->sel.usb_path = arg;
 		return 0;
-	case O_ADDRESS:
-		c->address_set = parse_u32(arg, &c->address);
-		return c->address_set
-			       ? 0
-			       : usage_error(c, "bad --address \"%s\" (e.g. 0x08000000)", arg);
-	case O_LENGTH:
-		c->length_set = parse_u32(arg, &c->length) && c->length > 0;
-		return c->length_set
-			       ? 0
-			       : usage_error(c, "bad --length \"%s\" (e.g. 4096, 0x1000, 16K)",
-					     arg);
-	case O_ALT: {
-		uint32_t v;
-
-		c->alt_set = parse_u32(arg, &v) && v < 256;
-		c->alt = (uint8_t)v;
-		return c->alt_set ? 0 : usage_error(c, "bad --alt \"%s\"", arg);
-	}
 	case O_POLL:
 		return stdfu_poll_policy_parse(arg, &c->poll)
 			       ? usage_error(c, "bad --poll \"%s\" (spec or early)", arg)
 			       : 0;
-	case O_NO_VERIFY:
-		c->no_verify = true;
-		return 0;
-	case O_NO_LEAVE:
-		c->no_leave = true;
-		return 0;
-	case O_INCREMENTAL:
-		c->incremental = true;
-		return 0;
-	case O_MASS:
-		c->mass = true;
-		return 0;
-	case O_YES:
-		c->yes = true;
-		return 0;
-	case O_FORCE:
-		c->force = true;
-		return 0;
 	case O_FORMAT:
 		c->format = arg;
 		return 0;
-	case O_METHOD:
-		return cli_trigger_option(c, "method", arg);
-	case O_TRIGGER_BYTE:
-		return cli_trigger_option(c, "trigger-byte", arg);
-	case O_TIMEOUT:
-		return cli_trigger_option(c, "timeout", arg);
-	case O_ANY_PORT:
-		return cli_trigger_option(c, "any-port", arg);
-	case O_PORT:
-		return cli_trigger_option(c, "port", arg);
-	case O_APP_ID:
-		return cli_trigger_option(c, "app-id", arg);
-	case O_WAIT_APP:
-		return cli_trigger_option(c, "wait-app", arg);
 	}
-	return 0;
+	return set_number(c, opt, arg);
 }
 
 static bool allowed(const struct cli_cmd *cmd, int opt)

@@ -192,21 +192,136 @@ void out_device(struct cli *c, const struct stdfu_device_info *info)
 		info->serial[0] ? info->serial : "?", info->vid, info->pid);
 }
 
-void out_candidates(struct cli *c, const struct stdfu_device_list *list)
+void out_app_port(struct cli *c, const struct stdfu_app_port *p)
 {
-	for (size_t i = 0; i < list->count; i++) {
-		const struct stdfu_device_info *d = &list->items[i];
+	const struct stdfu_device_info *d = &p->dev;
 
-		if (!stdfu_device_matches(d, &c->sel))
-			continue;
-		if (c->mode == OUT_JSON) {
-			printf("{\"event\":\"candidate\",\"usb_path\":\"%s\",\"serial\":", d->path);
-			out_json_string(d->serial);
-			puts("}");
-		} else {
-			fprintf(stderr, "  --usb-path %-12s --serial %s\n", d->path,
-				d->serial[0] ? d->serial : "(unknown)");
-		}
+	if (c->mode == OUT_JSON) {
+		fputs("{\"event\":\"app_port\",\"port\":", stdout);
+		out_json_string(p->name);
+		printf(",\"usb_path\":\"%s\",\"bus\":%u,\"address\":%u,\"vid\":\"%04x\","
+		       "\"pid\":\"%04x\",\"serial\":",
+		       d->path, d->bus, d->address, d->vid, d->pid);
+		out_json_string(d->serial);
+		fputs(",\"product\":", stdout);
+		out_json_string(d->product);
+		puts("}");
+	} else if (c->mode == OUT_HUMAN) {
+		printf("%s  %04x:%04x  serial %s  %s  application port %s (stdfu flash "
+		       "triggers it)\n",
+		       d->path[0] ? d->path : "?", d->vid, d->pid, d->serial[0] ? d->serial : "?",
+		       d->product, p->name);
+	}
+}
+
+/* ---- the way to the ROM and back ----------------------------------------------- */
+
+static void json_step(const char *name, const struct stdfu_target_event *ev)
+{
+	printf("{\"event\":\"%s\",\"method\":\"%s\",\"port\":", name,
+	       stdfu_trigger_method_name(ev->method));
+	out_json_string(ev->port);
+	printf(",\"usb_path\":\"%s\",\"address\":%u,\"ms\":%llu,\"elapsed_ms\":%llu}\n", ev->path,
+	       ev->address, (unsigned long long)ev->step_ms, (unsigned long long)ev->elapsed_ms);
+	fflush(stdout);
+}
+
+static void json_candidate(const struct stdfu_device_info *d)
+{
+	printf("{\"event\":\"candidate\",\"usb_path\":\"%s\",\"serial\":", d->path);
+	out_json_string(d->serial);
+	puts("}");
+	fflush(stdout);
+}
+
+static void human_sent(struct cli *c, const struct stdfu_target_event *ev)
+{
+	unsigned byte = c->trig.byte >= 0 ? (unsigned)c->trig.byte : STDFU_TRIGGER_BYTE_DEFAULT;
+	unsigned long long ms = (unsigned long long)ev->step_ms;
+
+	if (ev->method == STDFU_METHOD_BYTE)
+		out_msg(c, "trigger: sent byte 0x%02X to %s (usb-path %s) in %llu ms", byte,
+			ev->port, ev->path, ms);
+	else
+		out_msg(c, "trigger: %s sent to %s (usb-path %s) in %llu ms",
+			stdfu_trigger_method_name(ev->method), ev->port, ev->path, ms);
+}
+
+static void human_step(struct cli *c, const struct stdfu_target_event *ev)
+{
+	unsigned long long ms = (unsigned long long)ev->step_ms;
+
+	switch (ev->kind) {
+	case STDFU_TARGET_EV_CHOSEN:
+		if (ev->already_dfu)
+			out_msg(c, "trigger: none needed, board at %s is already in DFU mode",
+				ev->path);
+		return;
+	case STDFU_TARGET_EV_SENT:
+		human_sent(c, ev);
+		return;
+	case STDFU_TARGET_EV_LEFT:
+		out_msg(c, "trigger: application left the bus after %llu ms", ms);
+		return;
+	case STDFU_TARGET_EV_DFU_FOUND:
+		out_msg(c, "DFU: ROM bootloader found at usb-path %s (address %u) after %llu ms",
+			ev->path, ev->address, ms);
+		return;
+	case STDFU_TARGET_EV_APP_BACK:
+		out_msg(c, "app back: %s at usb-path %s after %llu ms", ev->port, ev->path, ms);
+		return;
+	case STDFU_TARGET_EV_NO_APP:
+		out_msg(c, "trigger: no application port found: looking for a board already in "
+			   "DFU mode");
+		return;
+	case STDFU_TARGET_EV_CANDIDATE:
+		return; /* the error's detail lists them */
+	}
+}
+
+void out_target_event(const struct stdfu_target_event *ev, void *user)
+{
+	static const char *const names[] = {"target", "trigger", "left", "dfu_found", "app_back"};
+	struct cli *c = user;
+
+	if (ev->kind == STDFU_TARGET_EV_CANDIDATE) {
+		if (c->mode == OUT_JSON)
+			json_candidate(ev->dev);
+		return;
+	}
+	/* A command without the trigger options only opens a board in DFU: quiet. */
+	if (!(c->cmd->opts & OPT_TRIGGER))
+		return;
+	if (c->mode == OUT_HUMAN)
+		human_step(c, ev);
+	if (c->mode != OUT_JSON || ev->kind == STDFU_TARGET_EV_NO_APP)
+		return;
+	if (ev->kind != STDFU_TARGET_EV_CHOSEN || ev->already_dfu)
+		json_step(names[ev->kind], ev);
+}
+
+/* The trigger's steps in the result line's "phases" (durations in ms). */
+static void json_target_steps(const struct cli *c, bool before, bool *first)
+{
+	const struct stdfu_target_report *r = &c->trig.report;
+
+	if (before && r->triggered) {
+		printf("%s\"trigger\":{\"ms\":%llu,\"method\":\"%s\",\"port\":", *first ? "" : ",",
+		       (unsigned long long)r->trigger_ms,
+		       stdfu_trigger_method_name(c->trig.method));
+		out_json_string(r->app.name);
+		printf(",\"usb_path\":\"%s\"},\"left\":{\"ms\":%llu},"
+		       "\"dfu_found\":{\"ms\":%llu,\"usb_path\":\"%s\",\"address\":%u}",
+		       r->app.dev.path, (unsigned long long)r->left_ms,
+		       (unsigned long long)r->found_ms, r->dfu.path, r->dfu.address);
+		*first = false;
+	}
+	if (!before && r->app_back) {
+		printf("%s\"app_back\":{\"ms\":%llu,\"port\":", *first ? "" : ",",
+		       (unsigned long long)r->app_back_ms);
+		out_json_string(r->back.name);
+		printf(",\"usb_path\":\"%s\"}", r->back.dev.path);
+		*first = false;
 	}
 }
 
@@ -364,11 +479,11 @@ int out_result(struct cli *c, int err, const struct stdfu_result *res)
 		       "1f,"
 		       "\"phases\":{",
 		       c->cmd->name, res ? (double)res->ns / 1e6 : 0.0);
-		cli_trigger_json_steps(c, true, &first);
+		json_target_steps(c, true, &first);
 		for (int p = 0; res && p < STDFU_PHASE__COUNT; p++)
 			if (res->phase[p].ns || res->phase[p].transfers)
 				json_phase(res, p, &first);
-		cli_trigger_json_steps(c, false, &first);
+		json_target_steps(c, false, &first);
 		printf("},\"transfers\":%llu,\"transfers_total\":%llu}\n",
 		       res ? (unsigned long long)res->transfers : 0ull,
 		       c->ctx ? (unsigned long long)stdfu_ctx_transfers(c->ctx) : 0ull);

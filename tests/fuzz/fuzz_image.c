@@ -13,7 +13,8 @@
 
 #include <stdfu/image.h>
 
-#include "image/image_internal.h"
+#include "image/build.h"
+#include "image/formats.h"
 
 #ifndef FUZZ_FORMAT
 #define FUZZ_FORMAT STDFU_FORMAT_AUTO
@@ -89,9 +90,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_model(img);
 	if (stdfu_image_bytes(img) <= 4096) { /* keep executions fast */
-		round_trip(img, image_write_ihex, STDFU_FORMAT_IHEX);
-		round_trip(img, image_write_srec, STDFU_FORMAT_SREC);
-		round_trip(img, image_write_dfuse, STDFU_FORMAT_DFUSE);
+		round_trip(img, stdfu__image_write_ihex, STDFU_FORMAT_IHEX);
+		round_trip(img, stdfu__image_write_srec, STDFU_FORMAT_SREC);
+		round_trip(img, stdfu__image_write_dfuse, STDFU_FORMAT_DFUSE);
 	}
 	stdfu_image_free(img);
 	return 0;

@@ -3,7 +3,10 @@
 #include <stdlib.h>
 
 #include "img_test.h"
-#include "../../src/lib/image/image_internal.h"
+#include "common/le.h"
+#include "image/build.h"
+#include "image/formats.h"
+#include "image/suffix.h"
 
 static uint8_t *file;
 static size_t flen;
@@ -18,20 +21,20 @@ static void make_dfu(void)
 	struct stdfu_image *img = NULL;
 	struct img_build bld;
 
-	assert_int_equal(img_build_init(&bld, "t", &lo, STDFU_FORMAT_DFUSE), 0);
-	assert_int_equal(img_add(&bld, 0, 0x08000000, a, 8, "t"), 0);
-	assert_int_equal(img_add(&bld, 0, 0x08020000, b, 4, "t"), 0);
-	assert_int_equal(img_add(&bld, 1, 0x1FFFC000, c, 2, "t"), 0);
-	assert_int_equal(img_build_finish(&bld, &img), 0);
+	assert_int_equal(stdfu__img_build_init(&bld, "t", &lo, STDFU_FORMAT_DFUSE), 0);
+	assert_int_equal(stdfu__img_add(&bld, 0, 0x08000000, a, 8, "t"), 0);
+	assert_int_equal(stdfu__img_add(&bld, 0, 0x08020000, b, 4, "t"), 0);
+	assert_int_equal(stdfu__img_add(&bld, 1, 0x1FFFC000, c, 2, "t"), 0);
+	assert_int_equal(stdfu__img_build_finish(&bld, &img), 0);
 	free(file);
-	assert_int_equal(image_write_dfuse(img, &so, "t.dfu", &file, &flen), 0);
+	assert_int_equal(stdfu__image_write_dfuse(img, &so, "t.dfu", &file, &flen), 0);
 	stdfu_image_free(img);
 }
 
 /* After editing the file, give it a valid CRC again so the edit itself is what is tested. */
 static void recrc(void)
 {
-	put_le32(file + flen - 4, dfu_crc32(0xFFFFFFFFu, file, flen - 4));
+	le_put32(file + flen - 4, stdfu__dfu_crc32(0xFFFFFFFFu, file, flen - 4));
 }
 
 /* File offsets in make_dfu(): prefix 11, target 0 header at 11, its first element at 285. */
@@ -69,10 +72,10 @@ static void image_size_both_conventions(void **state)
 {
 	(void)state;
 	make_dfu();
-	put_le32(file + IMAGESIZE, (uint32_t)flen);
+	le_put32(file + IMAGESIZE, (uint32_t)flen);
 	recrc();
 	stdfu_image_free(load_ok(file, flen, "pack.dfu", NULL));
-	put_le32(file + IMAGESIZE, (uint32_t)flen + 1);
+	le_put32(file + IMAGESIZE, (uint32_t)flen + 1);
 	recrc();
 	expect_fail(file, flen, "x.dfu", NULL, STDFU_ERR_IMAGE, "x.dfu: offset 0x6: DFUImageSize");
 }
@@ -95,7 +98,7 @@ static void truncated(void **state)
 	/* Cut inside target 1 and give the shorter file a valid prefix and suffix. */
 	memmove(file + T1 + 100, file + flen - 16, 16);
 	flen = T1 + 116;
-	put_le32(file + IMAGESIZE, (uint32_t)flen - 16);
+	le_put32(file + IMAGESIZE, (uint32_t)flen - 16);
 	recrc();
 	expect_fail(file, flen, "cut.dfu", NULL, STDFU_ERR_IMAGE,
 		    "cut.dfu: offset 0x139: target 1 header truncated (100 of 274 bytes)");
@@ -105,17 +108,17 @@ static void absurd_sizes(void **state)
 {
 	(void)state;
 	make_dfu();
-	put_le32(file + T0_SIZE, 0xFFFFFFFF);
+	le_put32(file + T0_SIZE, 0xFFFFFFFF);
 	recrc();
 	expect_fail(file, flen, "s.dfu", NULL, STDFU_ERR_IMAGE,
 		    "s.dfu: offset 0x115: target 0: dwTargetSize 0xffffffff runs past the end");
 	make_dfu();
-	put_le32(file + T0_NELEM, 0x7FFFFFFF);
+	le_put32(file + T0_NELEM, 0x7FFFFFFF);
 	recrc();
 	expect_fail(file, flen, "n.dfu", NULL, STDFU_ERR_IMAGE,
 		    "n.dfu: offset 0x119: target 0: dwNbElements 2147483647 cannot fit");
 	make_dfu();
-	put_le32(file + E0 + 4, 0xFFFFFFF0);
+	le_put32(file + E0 + 4, 0xFFFFFFF0);
 	recrc();
 	expect_fail(file, flen, "e.dfu", NULL, STDFU_ERR_IMAGE,
 		    "e.dfu: offset 0x121: target 0 element 0: dwElementSize 0xfffffff0 runs past");
@@ -125,7 +128,7 @@ static void element_count_mismatch(void **state)
 {
 	(void)state;
 	make_dfu();
-	put_le32(file + T0_NELEM, 1);
+	le_put32(file + T0_NELEM, 1);
 	recrc();
 	expect_fail(file, flen, "m.dfu", NULL, STDFU_ERR_IMAGE,
 		    "target 0: dwTargetSize 0x1c, but its 1 elements take 0x10 bytes");
@@ -163,12 +166,12 @@ static void overlap_within_alt_only(void **state)
 {
 	(void)state;
 	make_dfu();
-	put_le32(file + E0 + 8 + 8, 0x08000004); /* element 1 of alt 0 into element 0 */
+	le_put32(file + E0 + 8 + 8, 0x08000004); /* element 1 of alt 0 into element 0 */
 	recrc();
 	expect_fail(file, flen, "o.dfu", NULL, STDFU_ERR_IMAGE,
 		    "o.dfu: overlapping data: 0x08000000-0x08000007 and 0x08000004-0x08000007");
 	make_dfu();
-	put_le32(file + T1 + 274, 0x08000000); /* alt 1 at the same address: another memory */
+	le_put32(file + T1 + 274, 0x08000000); /* alt 1 at the same address: another memory */
 	recrc();
 	stdfu_image_free(load_ok(file, flen, "alt.dfu", NULL));
 }
@@ -177,7 +180,7 @@ static void wraps_past_4g(void **state)
 {
 	(void)state;
 	make_dfu();
-	put_le32(file + E0, 0xFFFFFFFC);
+	le_put32(file + E0, 0xFFFFFFFC);
 	recrc();
 	expect_fail(file, flen, "w.dfu", NULL, STDFU_ERR_IMAGE,
 		    "w.dfu: offset 0x11d: target 0 element 0: 8 bytes at 0xfffffffc run past");

@@ -5,7 +5,10 @@
  * and hostile headers. The real-toolchain check is image_roundtrip.
  */
 #include "img_test.h"
-#include "../../src/lib/image/image_internal.h"
+#include "common/le.h"
+#include "image/build.h"
+#include "image/formats.h"
+#include "image/suffix.h"
 
 #define PT_LOAD	   1
 #define SHT_PROG   1
@@ -30,33 +33,33 @@ static size_t make_elf(const struct ph *ph, unsigned nph, const struct sh *sh, u
 	       "\x7f"
 	       "ELF\x01\x01\x01",
 	       7);
-	put_le16(elf + 16, 2);	/* ET_EXEC */
-	put_le16(elf + 18, 40); /* EM_ARM */
-	put_le32(elf + 28, nph ? 0x40 : 0);
-	put_le32(elf + 32, nsh ? 0x100 : 0);
-	put_le16(elf + 40, 52);
-	put_le16(elf + 42, 32);
-	put_le16(elf + 44, (uint16_t)nph);
-	put_le16(elf + 46, 40);
-	put_le16(elf + 48, (uint16_t)nsh);
+	le_put16(elf + 16, 2);	/* ET_EXEC */
+	le_put16(elf + 18, 40); /* EM_ARM */
+	le_put32(elf + 28, nph ? 0x40 : 0);
+	le_put32(elf + 32, nsh ? 0x100 : 0);
+	le_put16(elf + 40, 52);
+	le_put16(elf + 42, 32);
+	le_put16(elf + 44, (uint16_t)nph);
+	le_put16(elf + 46, 40);
+	le_put16(elf + 48, (uint16_t)nsh);
 	for (unsigned i = 0; i < nph; i++) {
 		uint8_t *p = elf + 0x40 + 32 * i;
 
-		put_le32(p, ph[i].type);
-		put_le32(p + 4, ph[i].off);
-		put_le32(p + 8, ph[i].vaddr);
-		put_le32(p + 12, ph[i].paddr);
-		put_le32(p + 16, ph[i].filesz);
-		put_le32(p + 20, ph[i].memsz);
+		le_put32(p, ph[i].type);
+		le_put32(p + 4, ph[i].off);
+		le_put32(p + 8, ph[i].vaddr);
+		le_put32(p + 12, ph[i].paddr);
+		le_put32(p + 16, ph[i].filesz);
+		le_put32(p + 20, ph[i].memsz);
 	}
 	for (unsigned i = 0; i < nsh; i++) {
 		uint8_t *p = elf + 0x100 + 40 * i;
 
-		put_le32(p + 4, sh[i].type);
-		put_le32(p + 8, sh[i].flags);
-		put_le32(p + 12, sh[i].addr);
-		put_le32(p + 16, sh[i].off);
-		put_le32(p + 20, sh[i].size);
+		le_put32(p + 4, sh[i].type);
+		le_put32(p + 8, sh[i].flags);
+		le_put32(p + 12, sh[i].addr);
+		le_put32(p + 16, sh[i].off);
+		le_put32(p + 20, sh[i].size);
 	}
 	for (unsigned i = 0x200; i < sizeof(elf); i++)
 		elf[i] = (uint8_t)(i * 7);
@@ -157,15 +160,15 @@ static void bad_headers(void **state)
 	elf[5] = 2;
 	expect_fail(elf, len, "t.elf", NULL, STDFU_ERR_UNSUPPORTED, "ELF data encoding 2");
 	elf[5] = 1;
-	put_le16(elf + 18, 62);
+	le_put16(elf + 18, 62);
 	expect_fail(elf, len, "t.elf", NULL, STDFU_ERR_UNSUPPORTED,
 		    "t.elf: offset 0x12: ELF machine 62 is not ARM");
-	put_le16(elf + 18, 40);
-	put_le16(elf + 48, 200); /* 200 section headers at 0x100 do not fit in 0x400 bytes */
+	le_put16(elf + 18, 40);
+	le_put16(elf + 48, 200); /* 200 section headers at 0x100 do not fit in 0x400 bytes */
 	expect_fail(elf, len, "t.elf", NULL, STDFU_ERR_IMAGE,
 		    "t.elf: offset 0x100: 200 section header entries run past the end of the file");
-	put_le16(elf + 48, 5);
-	put_le16(elf + 46, 8);
+	le_put16(elf + 48, 5);
+	le_put16(elf + 46, 8);
 	expect_fail(elf, len, "t.elf", NULL, STDFU_ERR_IMAGE, "section header entry size 8");
 }
 

@@ -3,7 +3,10 @@
 #include <stdlib.h>
 
 #include "img_test.h"
-#include "../../src/lib/image/image_internal.h"
+#include "common/le.h"
+#include "image/build.h"
+#include "image/formats.h"
+#include "image/suffix.h"
 
 static void raw_default_address(void **state)
 {
@@ -15,6 +18,8 @@ static void raw_default_address(void **state)
 	assert_int_equal(img->count, 1);
 	assert_segment(img, 0, 0x08000000, bin, sizeof(bin));
 	assert_false(img->has_suffix);
+	/* No address given: the flash engine places it at the device's flash base. */
+	assert_true(img->at_flash_base);
 	assert_int_equal(stdfu_image_bytes(img), sizeof(bin));
 	stdfu_image_free(img);
 }
@@ -27,6 +32,7 @@ static void raw_given_address(void **state)
 
 	(void)state;
 	assert_segment(img, 0, 0x08004000, bin, 3);
+	assert_false(img->at_flash_base);
 	stdfu_image_free(img);
 }
 
@@ -52,7 +58,7 @@ static void raw_empty_and_too_big(void **state)
 
 static size_t with_suffix(uint8_t *buf, size_t len, uint16_t vid, uint16_t pid)
 {
-	return dfu_suffix_write(buf, len, 0x0200, pid, vid, 0x0100);
+	return stdfu__dfu_suffix_write(buf, len, 0x0200, pid, vid, 0x0100);
 }
 
 static void raw_suffix_checked_and_stripped(void **state)
@@ -92,7 +98,8 @@ static void suffix_only_no_data(void **state)
 static void crc32_known_answer(void **state)
 {
 	(void)state;
-	assert_int_equal(dfu_crc32(0xFFFFFFFFu, (const uint8_t *)"123456789", 9), ~0xCBF43926u);
+	assert_int_equal(stdfu__dfu_crc32(0xFFFFFFFFu, (const uint8_t *)"123456789", 9),
+			 ~0xCBF43926u);
 }
 
 static void model_sorts_merges_and_refuses_overlap(void **state)
@@ -103,12 +110,12 @@ static void model_sorts_merges_and_refuses_overlap(void **state)
 	const uint8_t a[4] = {1, 2, 3, 4}, c[4] = {5, 6, 7, 8};
 
 	(void)state;
-	assert_int_equal(img_build_init(&b, "t", &o, STDFU_FORMAT_IHEX), 0);
-	assert_int_equal(img_add(&b, 0, 0x1004, c, 4, "t:2"), 0);
-	assert_int_equal(img_add(&b, 0, 0x1000, a, 4, "t:1"), 0);
-	assert_int_equal(img_add(&b, 0, 0x2000, a, 4, "t:3"), 0);
-	assert_int_equal(img_add(&b, 1, 0x1000, c, 4, "t:4"), 0);
-	assert_int_equal(img_build_finish(&b, &img), 0);
+	assert_int_equal(stdfu__img_build_init(&b, "t", &o, STDFU_FORMAT_IHEX), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, 0x1004, c, 4, "t:2"), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, 0x1000, a, 4, "t:1"), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, 0x2000, a, 4, "t:3"), 0);
+	assert_int_equal(stdfu__img_add(&b, 1, 0x1000, c, 4, "t:4"), 0);
+	assert_int_equal(stdfu__img_build_finish(&b, &img), 0);
 	assert_int_equal(img->count, 3);
 	assert_segment(img, 0, 0x1000, "\1\2\3\4\5\6\7\10", 8);
 	assert_segment(img, 1, 0x2000, a, 4);
@@ -116,11 +123,11 @@ static void model_sorts_merges_and_refuses_overlap(void **state)
 	assert_int_equal(img->segments[2].alt, 1);
 	stdfu_image_free(img);
 
-	assert_int_equal(img_build_init(&b, "ov.hex", &o, STDFU_FORMAT_IHEX), 0);
-	assert_int_equal(img_add(&b, 0, 0x1000, a, 4, "t:1"), 0);
-	assert_int_equal(img_add(&b, 0, 0x2000, a, 4, "t:2"), 0);
-	assert_int_equal(img_add(&b, 0, 0x1002, c, 4, "t:3"), 0);
-	assert_int_equal(img_build_finish(&b, &img), STDFU_ERR_IMAGE);
+	assert_int_equal(stdfu__img_build_init(&b, "ov.hex", &o, STDFU_FORMAT_IHEX), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, 0x1000, a, 4, "t:1"), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, 0x2000, a, 4, "t:2"), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, 0x1002, c, 4, "t:3"), 0);
+	assert_int_equal(stdfu__img_build_finish(&b, &img), STDFU_ERR_IMAGE);
 	assert_non_null(strstr(stdfu_error_detail(), "0x00001000-0x00001003 and 0x00001002"));
 	assert_non_null(strstr(stdfu_error_detail(), "ov.hex: overlapping"));
 }
@@ -132,10 +139,10 @@ static void model_end_at_4g_boundary(void **state)
 	const uint8_t a[2] = {1, 2};
 
 	(void)state;
-	assert_int_equal(img_build_init(&b, "t", &o, STDFU_FORMAT_IHEX), 0);
-	assert_int_equal(img_add(&b, 0, 0xFFFFFFFD, a, 2, "t:1"), 0);
-	assert_int_equal(img_add(&b, 0, 0xFFFFFFFE, a, 2, "t:2"), STDFU_ERR_IMAGE);
-	img_build_abort(&b);
+	assert_int_equal(stdfu__img_build_init(&b, "t", &o, STDFU_FORMAT_IHEX), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, 0xFFFFFFFD, a, 2, "t:1"), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, 0xFFFFFFFE, a, 2, "t:2"), STDFU_ERR_IMAGE);
+	stdfu__img_build_abort(&b);
 }
 
 static void format_names(void **state)

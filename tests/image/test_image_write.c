@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include "img_test.h"
-#include "../../src/lib/image/image_internal.h"
+#include "common/le.h"
+#include "image/build.h"
+#include "image/formats.h"
+#include "image/suffix.h"
 
 static const uint8_t d16[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static char dir[64];
@@ -16,11 +19,11 @@ static struct stdfu_image *make(uint8_t alt2, uint32_t a1, uint32_t a2)
 	struct stdfu_image *img = NULL;
 	struct img_build b;
 
-	assert_int_equal(img_build_init(&b, "t", &lo, STDFU_FORMAT_IHEX), 0);
-	assert_int_equal(img_add(&b, 0, a1, d16, 16, "t"), 0);
+	assert_int_equal(stdfu__img_build_init(&b, "t", &lo, STDFU_FORMAT_IHEX), 0);
+	assert_int_equal(stdfu__img_add(&b, 0, a1, d16, 16, "t"), 0);
 	if (a2)
-		assert_int_equal(img_add(&b, alt2, a2, d16, 4, "t"), 0);
-	assert_int_equal(img_build_finish(&b, &img), 0);
+		assert_int_equal(stdfu__img_add(&b, alt2, a2, d16, 4, "t"), 0);
+	assert_int_equal(stdfu__img_build_finish(&b, &img), 0);
 	return img;
 }
 
@@ -45,7 +48,7 @@ static char *out_text(int (*w)(const struct stdfu_image *, const struct stdfu_im
 static void hex_exact_text(void **state)
 {
 	struct stdfu_image *img = make(0, 0x0800FFF8, 0x08010010);
-	char *t = out_text(image_write_ihex, img, 16);
+	char *t = out_text(stdfu__image_write_ihex, img, 16);
 
 	(void)state;
 	assert_string_equal(t, ":020000040800F2\n"
@@ -55,7 +58,7 @@ static void hex_exact_text(void **state)
 			       ":0400100000010203E6\n"
 			       ":00000001FF\n");
 	free(t);
-	t = out_text(image_write_ihex, img, 4);
+	t = out_text(stdfu__image_write_ihex, img, 4);
 	assert_non_null(strstr(t, ":04FFF80000010203FF\n:04FFFC0004050607EB\n"));
 	free(t);
 	stdfu_image_free(img);
@@ -64,7 +67,7 @@ static void hex_exact_text(void **state)
 static void srec_exact_text(void **state)
 {
 	struct stdfu_image *img = make(0, 0x08000000, 0x08000100);
-	char *t = out_text(image_write_srec, img, 32);
+	char *t = out_text(stdfu__image_write_srec, img, 32);
 
 	(void)state;
 	assert_string_equal(t, "S00800007374646675D1\n"
@@ -84,7 +87,7 @@ static void bin_fills_gaps(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(image_write_bin(img, &o, "t.bin", &buf, &len), 0);
+	assert_int_equal(stdfu__image_write_bin(img, &o, "t.bin", &buf, &len), 0);
 	assert_int_equal(len, 0x24);
 	assert_memory_equal(buf, d16, 16);
 	for (int i = 16; i < 32; i++)
@@ -102,7 +105,7 @@ static void bin_refuses_absurd_span(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(image_write_bin(img, &o, "far.bin", &buf, &len), STDFU_ERR_IMAGE);
+	assert_int_equal(stdfu__image_write_bin(img, &o, "far.bin", &buf, &len), STDFU_ERR_IMAGE);
 	assert_non_null(
 		strstr(stdfu_error_detail(), "far.bin: the image spans 0x08000000-0x90000003"));
 	assert_null(buf);
@@ -117,11 +120,14 @@ static void single_memory_formats_refuse_alts(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(image_write_ihex(img, &o, "a.hex", &buf, &len), STDFU_ERR_UNSUPPORTED);
+	assert_int_equal(stdfu__image_write_ihex(img, &o, "a.hex", &buf, &len),
+			 STDFU_ERR_UNSUPPORTED);
 	assert_non_null(strstr(stdfu_error_detail(), "alt 1 at 0x1fffc000"));
-	assert_int_equal(image_write_srec(img, &o, "a.srec", &buf, &len), STDFU_ERR_UNSUPPORTED);
-	assert_int_equal(image_write_bin(img, &o, "a.bin", &buf, &len), STDFU_ERR_UNSUPPORTED);
-	assert_int_equal(image_write_dfuse(img, &o, "a.dfu", &buf, &len), 0);
+	assert_int_equal(stdfu__image_write_srec(img, &o, "a.srec", &buf, &len),
+			 STDFU_ERR_UNSUPPORTED);
+	assert_int_equal(stdfu__image_write_bin(img, &o, "a.bin", &buf, &len),
+			 STDFU_ERR_UNSUPPORTED);
+	assert_int_equal(stdfu__image_write_dfuse(img, &o, "a.dfu", &buf, &len), 0);
 	free(buf);
 	stdfu_image_free(img);
 }

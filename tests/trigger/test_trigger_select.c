@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include <stdfu/trigger.h>
+#include <stdfu/target.h>
 
 static struct stdfu_app_port app(const char *name, const char *path, const char *serial)
 {
@@ -17,16 +17,16 @@ static struct stdfu_app_port app(const char *name, const char *path, const char 
 
 	memset(&p, 0, sizeof(p));
 	snprintf(p.name, sizeof(p.name), "%s", name);
-	snprintf(p.path, sizeof(p.path), "%s", path);
-	snprintf(p.serial, sizeof(p.serial), "%s", serial);
-	p.vid = 0x0483;
-	p.pid = 0x5740;
+	snprintf(p.dev.path, sizeof(p.dev.path), "%s", path);
+	snprintf(p.dev.serial, sizeof(p.dev.serial), "%s", serial);
+	p.dev.vid = 0x0483;
+	p.dev.pid = 0x5740;
 	return p;
 }
 
-static struct stdfu_bus_dev dfu(const char *path, const char *serial)
+static struct stdfu_device_info dfu(const char *path, const char *serial)
 {
-	struct stdfu_bus_dev d;
+	struct stdfu_device_info d;
 
 	memset(&d, 0, sizeof(d));
 	snprintf(d.path, sizeof(d.path), "%s", path);
@@ -39,11 +39,11 @@ static struct stdfu_bus_dev dfu(const char *path, const char *serial)
 static void one_app_is_picked(void **state)
 {
 	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1")};
-	struct stdfu_target_select sel = {0};
+	struct stdfu_selector sel = {0};
 	struct stdfu_target t;
 
 	(void)state;
-	assert_int_equal(stdfu_target_select(apps, 1, NULL, 0, &sel, &t), STDFU_OK);
+	assert_int_equal(stdfu_target_choose(apps, 1, NULL, &sel, &t), STDFU_OK);
 	assert_int_equal(t.kind, STDFU_TARGET_APP);
 	assert_int_equal(t.index, 0);
 }
@@ -52,11 +52,11 @@ static void several_apps_are_ambiguous_and_listed(void **state)
 {
 	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1"),
 					app("/dev/ttyACM1", "1-2", "A2")};
-	struct stdfu_target_select sel = {0};
+	struct stdfu_selector sel = {0};
 	struct stdfu_target t;
 
 	(void)state;
-	assert_int_equal(stdfu_target_select(apps, 2, NULL, 0, &sel, &t), STDFU_ERR_AMBIGUOUS);
+	assert_int_equal(stdfu_target_choose(apps, 2, NULL, &sel, &t), STDFU_ERR_AMBIGUOUS);
 	assert_non_null(strstr(stdfu_error_detail(), "/dev/ttyACM0"));
 	assert_non_null(strstr(stdfu_error_detail(), "/dev/ttyACM1"));
 	assert_non_null(strstr(stdfu_error_detail(), "--usb-path"));
@@ -67,55 +67,61 @@ static void usb_path_and_serial_select(void **state)
 	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1"),
 					app("/dev/ttyACM1", "1-2", "A2"),
 					app("/dev/ttyACM2", "1-3", "A2")};
-	struct stdfu_target_select sel = {0};
+	struct stdfu_selector sel = {0};
 	struct stdfu_target t;
 
 	(void)state;
 	sel.usb_path = "1-2";
-	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_OK);
+	assert_int_equal(stdfu_target_choose(apps, 3, NULL, &sel, &t), STDFU_OK);
 	assert_int_equal(t.index, 1);
 	sel.usb_path = NULL;
 	sel.serial = "A1";
-	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_OK);
+	assert_int_equal(stdfu_target_choose(apps, 3, NULL, &sel, &t), STDFU_OK);
 	assert_int_equal(t.index, 0);
 	/* serials are not unique: two boards share A2 */
 	sel.serial = "A2";
-	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_ERR_AMBIGUOUS);
+	assert_int_equal(stdfu_target_choose(apps, 3, NULL, &sel, &t), STDFU_ERR_AMBIGUOUS);
 	assert_null(strstr(stdfu_error_detail(), "/dev/ttyACM0"));
 	sel.usb_path = "1-3";
-	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_OK);
+	assert_int_equal(stdfu_target_choose(apps, 3, NULL, &sel, &t), STDFU_OK);
 	assert_int_equal(t.index, 2);
 	sel.usb_path = "1-4";
-	assert_int_equal(stdfu_target_select(apps, 3, NULL, 0, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_int_equal(stdfu_target_choose(apps, 3, NULL, &sel, &t), STDFU_ERR_NO_DEVICE);
 }
 
 static void port_names_it_directly(void **state)
 {
 	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1"),
 					app("/dev/ttyACM1", "1-2", "A2")};
-	struct stdfu_bus_dev dfus[] = {dfu("1-3", "D1")};
-	struct stdfu_target_select sel = {0};
+	struct stdfu_device_info dfus[] = {dfu("1-3", "D1")};
+	struct stdfu_selector sel = {0};
 	struct stdfu_target t;
 
 	(void)state;
 	sel.port = "/dev/ttyACM1";
-	assert_int_equal(stdfu_target_select(apps, 2, dfus, 1, &sel, &t), STDFU_OK);
+	assert_int_equal(
+		stdfu_target_choose(apps, 2, &(struct stdfu_device_list){1, dfus}, &sel, &t),
+		STDFU_OK);
 	assert_int_equal(t.kind, STDFU_TARGET_APP);
 	assert_int_equal(t.index, 1);
 	/* a named port that is not there is an error, never a fallback to DFU */
 	sel.port = "/dev/ttyACM7";
-	assert_int_equal(stdfu_target_select(apps, 2, dfus, 1, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_int_equal(
+		stdfu_target_choose(apps, 2, &(struct stdfu_device_list){1, dfus}, &sel, &t),
+		STDFU_ERR_NO_DEVICE);
 	assert_non_null(strstr(stdfu_error_detail(), "/dev/ttyACM7"));
 }
 
 static void lone_dfu_board_is_used(void **state)
 {
-	struct stdfu_bus_dev dfus[] = {dfu("1-3", "D1")};
-	struct stdfu_target_select sel = {0};
+	struct stdfu_device_info dfus[] = {dfu("1-3", "D1")};
+	struct stdfu_selector sel = {0};
 	struct stdfu_target t;
 
 	(void)state;
-	assert_int_equal(stdfu_target_select(NULL, 0, dfus, 1, &sel, &t), STDFU_OK);
+	assert_int_equal(
+		stdfu_target_choose(NULL, 0, &(struct stdfu_device_list){1, dfus}, &sel, &t),
+		STDFU_OK);
 	assert_int_equal(t.kind, STDFU_TARGET_DFU);
 	assert_int_equal(t.index, 0);
 }
@@ -123,41 +129,87 @@ static void lone_dfu_board_is_used(void **state)
 static void app_wins_over_dfu(void **state)
 {
 	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1")};
-	struct stdfu_bus_dev dfus[] = {dfu("1-3", "D1")};
-	struct stdfu_target_select sel = {0};
+	struct stdfu_device_info dfus[] = {dfu("1-3", "D1")};
+	struct stdfu_selector sel = {0};
 	struct stdfu_target t;
 
 	(void)state;
-	assert_int_equal(stdfu_target_select(apps, 1, dfus, 1, &sel, &t), STDFU_OK);
+	assert_int_equal(
+		stdfu_target_choose(apps, 1, &(struct stdfu_device_list){1, dfus}, &sel, &t),
+		STDFU_OK);
 	assert_int_equal(t.kind, STDFU_TARGET_APP);
 	/* ... unless the selector names the DFU board */
 	sel.usb_path = "1-3";
-	assert_int_equal(stdfu_target_select(apps, 1, dfus, 1, &sel, &t), STDFU_OK);
+	assert_int_equal(
+		stdfu_target_choose(apps, 1, &(struct stdfu_device_list){1, dfus}, &sel, &t),
+		STDFU_OK);
 	assert_int_equal(t.kind, STDFU_TARGET_DFU);
 }
 
 static void several_dfu_boards_are_ambiguous(void **state)
 {
-	struct stdfu_bus_dev dfus[] = {dfu("1-1", "D1"), dfu("1-2", "D2")};
-	struct stdfu_target_select sel = {0};
+	struct stdfu_device_info dfus[] = {dfu("1-1", "D1"), dfu("1-2", "D2")};
+	struct stdfu_selector sel = {0};
 	struct stdfu_target t;
 
 	(void)state;
-	assert_int_equal(stdfu_target_select(NULL, 0, dfus, 2, &sel, &t), STDFU_ERR_AMBIGUOUS);
+	assert_int_equal(
+		stdfu_target_choose(NULL, 0, &(struct stdfu_device_list){2, dfus}, &sel, &t),
+		STDFU_ERR_AMBIGUOUS);
 	assert_non_null(strstr(stdfu_error_detail(), "1-2"));
 	sel.serial = "D2";
-	assert_int_equal(stdfu_target_select(NULL, 0, dfus, 2, &sel, &t), STDFU_OK);
+	assert_int_equal(
+		stdfu_target_choose(NULL, 0, &(struct stdfu_device_list){2, dfus}, &sel, &t),
+		STDFU_OK);
 	assert_int_equal(t.index, 1);
 }
 
 static void nothing_is_no_device(void **state)
 {
-	struct stdfu_target_select sel = {0};
+	struct stdfu_selector sel = {0};
 	struct stdfu_target t;
 
 	(void)state;
-	assert_int_equal(stdfu_target_select(NULL, 0, NULL, 0, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_int_equal(stdfu_target_choose(NULL, 0, NULL, &sel, &t), STDFU_ERR_NO_DEVICE);
 	assert_non_null(strstr(stdfu_error_detail(), "--app-id"));
+}
+
+/* With the DFU list scanned and empty, the DFU selection's message says what to do. */
+static void no_app_and_no_dfu_board(void **state)
+{
+	struct stdfu_app_port apps[] = {app("/dev/ttyACM0", "1-1", "A1")};
+	struct stdfu_device_list empty = {0, NULL};
+	struct stdfu_selector sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	sel.usb_path = "1-9";
+	assert_int_equal(stdfu_target_choose(apps, 1, &empty, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_non_null(strstr(stdfu_error_detail(), "usb-path 1-9"));
+	sel.usb_path = NULL;
+	assert_int_equal(stdfu_target_choose(NULL, 0, &empty, &sel, &t), STDFU_ERR_NO_DEVICE);
+	assert_non_null(strstr(stdfu_error_detail(), "DFU mode"));
+}
+
+/* An application's serial is matched whole, not cut at 64 characters. */
+static void long_app_serial(void **state)
+{
+	char a[101], b[101];
+	struct stdfu_app_port apps[2];
+	struct stdfu_selector sel = {0};
+	struct stdfu_target t;
+
+	(void)state;
+	memset(a, 'A', 100);
+	a[100] = '\0';
+	memcpy(b, a, sizeof(b));
+	b[99] = 'B';
+	apps[0] = app("/dev/ttyACM0", "1-1", a);
+	apps[1] = app("/dev/ttyACM1", "1-2", b);
+	sel.serial = b;
+	assert_int_equal(stdfu_target_choose(apps, 2, NULL, &sel, &t), STDFU_OK);
+	assert_int_equal(t.index, 1);
+	assert_string_equal(apps[1].dev.serial, b);
 }
 
 static void ids_and_methods_parse(void **state)
@@ -198,6 +250,8 @@ int main(void)
 		cmocka_unit_test(app_wins_over_dfu),
 		cmocka_unit_test(several_dfu_boards_are_ambiguous),
 		cmocka_unit_test(nothing_is_no_device),
+		cmocka_unit_test(no_app_and_no_dfu_board),
+		cmocka_unit_test(long_app_serial),
 		cmocka_unit_test(ids_and_methods_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

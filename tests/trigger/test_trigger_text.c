@@ -17,7 +17,7 @@ static size_t len;
 
 static int un(const char *s)
 {
-	return stdfu_text_unescape(s, out, sizeof(out), &len);
+	return stdfu__text_unescape(s, out, sizeof(out), &len);
 }
 
 static void plain_and_escapes(void **state)
@@ -48,7 +48,7 @@ static void refused(void **state)
 	assert_int_equal(un("\\777"), STDFU_ERR_ARG); /* > 0xFF */
 	assert_int_equal(un("trailing\\"), STDFU_ERR_ARG);
 	/* longer than the buffer */
-	assert_int_equal(stdfu_text_unescape("abcd", out, 3, &len), STDFU_ERR_ARG);
+	assert_int_equal(stdfu__text_unescape("abcd", out, 3, &len), STDFU_ERR_ARG);
 	assert_non_null(strstr(stdfu_error_detail(), "longer than 3"));
 }
 

@@ -11,9 +11,9 @@
 
 #include <stdfu/trigger.h>
 
-static struct stdfu_bus_dev dev(uint16_t pid, const char *path, uint8_t address)
+static struct stdfu_device_info dev(uint16_t pid, const char *path, uint8_t address)
 {
-	struct stdfu_bus_dev d;
+	struct stdfu_device_info d;
 
 	memset(&d, 0, sizeof(d));
 	d.vid = 0x0483;
@@ -28,7 +28,7 @@ static struct stdfu_bus_dev dev(uint16_t pid, const char *path, uint8_t address)
 #define DFU 0xdf11
 
 /* Board at 1-2 (address 5) running the app, another board's app at 1-1. */
-static struct stdfu_bus_dev before[] = {{0}, {0}};
+static struct stdfu_device_info before[2];
 
 static void setup_before(void)
 {
@@ -43,7 +43,7 @@ static void start(struct stdfu_wait *w, bool any_port)
 			3000);
 }
 
-static int step(struct stdfu_wait *w, const struct stdfu_bus_dev *snap, size_t n, uint64_t now,
+static int step(struct stdfu_wait *w, const struct stdfu_device_info *snap, size_t n, uint64_t now,
 		size_t *found, bool *left)
 {
 	return stdfu_wait_step(w, snap, n, now, found, left);
@@ -52,8 +52,8 @@ static int step(struct stdfu_wait *w, const struct stdfu_bus_dev *snap, size_t n
 static void leaves_then_dfu_on_same_path(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev gone[] = {dev(APP, "1-1", 4)};
-	struct stdfu_bus_dev rom[] = {dev(APP, "1-1", 4), dev(DFU, "1-2", 6)};
+	struct stdfu_device_info gone[] = {dev(APP, "1-1", 4)};
+	struct stdfu_device_info rom[] = {dev(APP, "1-1", 4), dev(DFU, "1-2", 6)};
 	size_t found = 99;
 	bool left;
 
@@ -73,7 +73,7 @@ static void leaves_then_dfu_on_same_path(void **state)
 static void departure_between_snapshots_is_seen(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev rom[] = {dev(DFU, "1-2", 6), dev(APP, "1-1", 4)};
+	struct stdfu_device_info rom[] = {dev(DFU, "1-2", 6), dev(APP, "1-1", 4)};
 	size_t found = 99;
 	bool left;
 
@@ -103,7 +103,7 @@ static void never_left_times_out_with_companion_hint(void **state)
 static void left_and_nothing_came_back(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev gone[] = {dev(APP, "1-1", 4)};
+	struct stdfu_device_info gone[] = {dev(APP, "1-1", 4)};
 	size_t found;
 	bool left;
 
@@ -118,8 +118,8 @@ static void left_and_nothing_came_back(void **state)
 static void came_back_as_app_is_refused(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev gone[] = {dev(APP, "1-1", 4)};
-	struct stdfu_bus_dev back[] = {dev(APP, "1-1", 4), dev(APP, "1-2", 7)};
+	struct stdfu_device_info gone[] = {dev(APP, "1-1", 4)};
+	struct stdfu_device_info back[] = {dev(APP, "1-1", 4), dev(APP, "1-2", 7)};
 	size_t found;
 	bool left;
 
@@ -136,7 +136,7 @@ static void dfu_elsewhere_is_refused_after_grace(void **state)
 {
 	struct stdfu_wait w;
 	/* our board never leaves; the OTHER board shows up in DFU */
-	struct stdfu_bus_dev other[] = {dev(DFU, "1-1", 8), dev(APP, "1-2", 5)};
+	struct stdfu_device_info other[] = {dev(DFU, "1-1", 8), dev(APP, "1-2", 5)};
 	size_t found;
 	bool left;
 
@@ -154,8 +154,8 @@ static void dfu_elsewhere_is_refused_after_grace(void **state)
 static void dfu_elsewhere_then_ours_is_fine(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev other[] = {dev(DFU, "1-1", 8), dev(APP, "1-2", 5)};
-	struct stdfu_bus_dev both[] = {dev(DFU, "1-1", 8), dev(DFU, "1-2", 9)};
+	struct stdfu_device_info other[] = {dev(DFU, "1-1", 8), dev(APP, "1-2", 5)};
+	struct stdfu_device_info both[] = {dev(DFU, "1-1", 8), dev(DFU, "1-2", 9)};
 	size_t found;
 	bool left;
 
@@ -169,7 +169,7 @@ static void dfu_elsewhere_then_ours_is_fine(void **state)
 static void any_port_accepts_elsewhere(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev other[] = {dev(APP, "1-1", 4), dev(DFU, "2-1", 3)};
+	struct stdfu_device_info other[] = {dev(APP, "1-1", 4), dev(DFU, "2-1", 3)};
 	size_t found;
 	bool left;
 
@@ -183,7 +183,7 @@ static void any_port_accepts_elsewhere(void **state)
 static void dfu_present_before_is_not_new(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev snap[] = {dev(DFU, "1-1", 4), dev(APP, "1-2", 5)};
+	struct stdfu_device_info snap[] = {dev(DFU, "1-1", 4), dev(APP, "1-2", 5)};
 	size_t found;
 	bool left;
 
@@ -197,8 +197,8 @@ static void dfu_present_before_is_not_new(void **state)
 static void app_comes_back_after_leave(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev rom[] = {dev(DFU, "1-2", 6)};
-	struct stdfu_bus_dev app[] = {dev(APP, "1-2", 7)};
+	struct stdfu_device_info rom[] = {dev(DFU, "1-2", 6)};
+	struct stdfu_device_info app[] = {dev(APP, "1-2", 7)};
 	size_t found;
 	bool left;
 
@@ -215,8 +215,8 @@ static void app_comes_back_after_leave(void **state)
 static void rom_back_instead_of_app(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev rom[] = {dev(DFU, "1-2", 6)};
-	struct stdfu_bus_dev rom2[] = {dev(DFU, "1-2", 7)};
+	struct stdfu_device_info rom[] = {dev(DFU, "1-2", 6)};
+	struct stdfu_device_info rom2[] = {dev(DFU, "1-2", 7)};
 	size_t found;
 	bool left;
 
@@ -230,9 +230,9 @@ static void custom_app_ids(void **state)
 {
 	struct stdfu_wait w;
 	struct stdfu_usb_id ids[] = {{0x1209, 0x0001}};
-	struct stdfu_bus_dev rom[] = {dev(DFU, "1-2", 6)};
-	struct stdfu_bus_dev st_app[] = {dev(APP, "1-2", 7)};
-	struct stdfu_bus_dev mine[1];
+	struct stdfu_device_info rom[] = {dev(DFU, "1-2", 6)};
+	struct stdfu_device_info st_app[] = {dev(APP, "1-2", 7)};
+	struct stdfu_device_info mine[1];
 	size_t found;
 	bool left;
 
@@ -248,7 +248,7 @@ static void custom_app_ids(void **state)
 static void unknown_path_takes_any_new_dfu(void **state)
 {
 	struct stdfu_wait w;
-	struct stdfu_bus_dev snap[] = {dev(DFU, "1-3", 9)};
+	struct stdfu_device_info snap[] = {dev(DFU, "1-3", 9)};
 	size_t found;
 	bool left;
 

@@ -68,7 +68,7 @@ void stdfu_error_clear(void)
 	last_detail[0] = '\0';
 }
 
-int stdfu_fail(int err, const char *fmt, ...)
+int stdfu__fail(int err, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -6,8 +6,8 @@
 
 /*
  * Record a detail for the last failure on this thread and return @err, so
- * that a failure site reads:   return stdfu_fail(STDFU_ERR_IMAGE, "%s:%u: ...", ...);
+ * that a failure site reads:   return stdfu__fail(STDFU_ERR_IMAGE, "%s:%u: ...", ...);
  */
-int stdfu_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int stdfu__fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,204 +1,151 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * DFU 1.1: names, parsing of what the device sends, and the pure polling
- * policy. Nothing here talks to USB.
+ * DFU 1.1 requests (section 3, table 3.2): DNLOAD, UPLOAD, GETSTATUS,
+ * CLRSTATUS, GETSTATE, ABORT, each a class request to the DFU interface.
+ * DETACH is sent to the application's runtime interface, not here.
+ *
+ * dev->state follows the state each request leaves the device in (DFU 1.1
+ * figure A.1), so that callers know when an ABORT is needed first.
  */
-#include <string.h>
+#include <stddef.h>
 
 #include <stdfu/dfu.h>
 
 #include "common/error_internal.h"
+#include "dfu/dfu_internal.h"
+#include "usb/device_internal.h"
 
-static const char *const state_names[] = {
-	"appIDLE",	    "appDETACH",   "dfuIDLE",
-	"dfuDNLOAD-SYNC",   "dfuDNBUSY",   "dfuDNLOAD-IDLE",
-	"dfuMANIFEST-SYNC", "dfuMANIFEST", "dfuMANIFEST-WAIT-RESET",
-	"dfuUPLOAD-IDLE",   "dfuERROR",
-};
+#define REQ_OUT (LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE)
+#define REQ_IN	(LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE)
 
-static const struct {
-	const char *name;
-	const char *text;
-} statuses[] = {
-	{"OK", "no error"},
-	{"errTARGET", "the address or file is not for this target"},
-	{"errFILE", "the file fails a vendor check"},
-	{"errWRITE", "the device could not write the memory"},
-	{"errERASE", "the memory erase failed"},
-	{"errCHECK_ERASED", "the memory erase check failed"},
-	{"errPROG", "program memory function failed"},
-	{"errVERIFY", "programmed memory failed verification"},
-	{"errADDRESS", "address out of range"},
-	{"errNOTDONE", "download ended before it was complete"},
-	{"errFIRMWARE", "device firmware is corrupt (normal for a blank ROM start)"},
-	{"errVENDOR", "vendor-specific error (on ST ROMs: read protection is active)"},
-	{"errUSBR", "unexpected USB reset"},
-	{"errPOR", "unexpected power-on reset"},
-	{"errUNKNOWN", "unknown error"},
-	{"errSTALLEDPKT", "the device stalled an unexpected request"},
-};
-
-#define N_STATES   (sizeof(state_names) / sizeof(state_names[0]))
-#define N_STATUSES (sizeof(statuses) / sizeof(statuses[0]))
-
-const char *stdfu_dfu_state_name(int state)
+int stdfu__dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *st,
+			  unsigned timeout_ms, int *lrc)
 {
-	if (state < 0 || (size_t)state >= N_STATES)
-		return "unknown";
-	return state_names[state];
-}
+	uint8_t buf[6];
+	int rc;
 
-const char *stdfu_dfu_status_name(int status)
-{
-	if (status < 0 || (size_t)status >= N_STATUSES)
-		return "unknown";
-	return statuses[status].name;
-}
-
-const char *stdfu_dfu_status_text(int status)
-{
-	if (status < 0 || (size_t)status >= N_STATUSES)
-		return "status code not defined by DFU 1.1";
-	return statuses[status].text;
-}
-
-int stdfu_dfu_status_parse(const uint8_t *buf, size_t len, struct stdfu_dfu_status *out)
-{
-	uint32_t poll;
-
-	if (!buf || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_dfu_status_parse: NULL argument");
-	if (len != 6)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply of %zu bytes (DFU 1.1: 6)",
-				  len);
-	if (buf[4] >= N_STATES)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply with unknown state %u",
-				  buf[4]);
-	if (buf[0] >= N_STATUSES)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "GETSTATUS reply with unknown status %u",
-				  buf[0]);
-	poll = (uint32_t)buf[1] | (uint32_t)buf[2] << 8 | (uint32_t)buf[3] << 16;
-	out->status = buf[0];
-	out->state = buf[4];
-	out->istring = buf[5];
-	out->poll_clamped = poll > STDFU_POLL_TIMEOUT_MAX_MS;
-	out->poll_timeout_ms = out->poll_clamped ? STDFU_POLL_TIMEOUT_MAX_MS : poll;
+	*lrc = 0;
+	rc = stdfu__usb_control(dev, REQ_IN, STDFU_DFU_GETSTATUS, 0, buf, sizeof(buf), timeout_ms);
+	if (rc < 0) {
+		*lrc = rc;
+		return stdfu__usb_error(dev, rc, "GETSTATUS");
+	}
+	rc = stdfu_dfu_status_parse(buf, (size_t)rc, st);
+	if (rc)
+		return rc;
+	if (st->poll_clamped)
+		stdfu__device_warn(dev, "device sent an absurd bwPollTimeout; using %u ms",
+				   st->poll_timeout_ms);
+	dev->state = st->state;
 	return STDFU_OK;
 }
 
-static int functional_one(const uint8_t *d, struct stdfu_dfu_functional *out)
+int stdfu_dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *out)
 {
-	/* DFU 1.0 ends after wTransferSize (7 bytes); 1.1 adds bcdDFUVersion. */
-	out->attributes = d[2];
-	out->detach_timeout_ms = (uint16_t)(d[3] | d[4] << 8);
-	out->transfer_size = (uint16_t)(d[5] | d[6] << 8);
-	out->bcd_dfu = d[0] >= 9 ? (uint16_t)(d[7] | d[8] << 8) : 0x0100;
-	if (out->transfer_size < STDFU_TRANSFER_SIZE_MIN ||
-	    out->transfer_size > STDFU_TRANSFER_SIZE_MAX)
-		return stdfu_fail(STDFU_ERR_PROTOCOL,
-				  "DFU functional descriptor: wTransferSize %u is unusable "
-				  "(accepted: %u..%u)",
-				  out->transfer_size, STDFU_TRANSFER_SIZE_MIN,
-				  STDFU_TRANSFER_SIZE_MAX);
+	int lrc;
+
+	return stdfu__dfu_get_status(dev, out, STDFU_USB_TIMEOUT_MS, &lrc);
+}
+
+/* A request without data that leaves the device in dfuIDLE. */
+static int to_idle_request(struct stdfu_device *dev, uint8_t request, const char *what)
+{
+	int rc = stdfu__usb_control(dev, REQ_OUT, request, 0, NULL, 0, STDFU_USB_TIMEOUT_MS);
+
+	if (rc < 0)
+		return stdfu__usb_error(dev, rc, what);
+	dev->state = STDFU_STATE_DFU_IDLE;
 	return STDFU_OK;
 }
 
-int stdfu_dfu_functional_parse(const uint8_t *extra, size_t len, struct stdfu_dfu_functional *out)
+int stdfu_dfu_clear_status(struct stdfu_device *dev)
 {
-	size_t pos = 0;
+	return to_idle_request(dev, STDFU_DFU_CLRSTATUS, "CLRSTATUS");
+}
 
-	if (!out || (!extra && len))
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_dfu_functional_parse: NULL argument");
-	memset(out, 0, sizeof(*out));
-	while (pos + 2 <= len) {
-		uint8_t blen = extra[pos], type = extra[pos + 1];
+int stdfu_dfu_abort(struct stdfu_device *dev)
+{
+	return to_idle_request(dev, STDFU_DFU_ABORT, "ABORT");
+}
 
-		if (blen < 2 || pos + blen > len)
-			return stdfu_fail(STDFU_ERR_PROTOCOL,
-					  "malformed class descriptor (bLength %u at offset %zu)",
-					  blen, pos);
-		if (type == 0x21) {
-			if (blen < 7)
-				return stdfu_fail(STDFU_ERR_PROTOCOL,
-						  "DFU functional descriptor of %u bytes (>= 7)",
-						  blen);
-			return functional_one(extra + pos, out);
-		}
-		pos += blen;
+int stdfu_dfu_get_state(struct stdfu_device *dev, uint8_t *state)
+{
+	uint8_t b;
+	int rc =
+		stdfu__usb_control(dev, REQ_IN, STDFU_DFU_GETSTATE, 0, &b, 1, STDFU_USB_TIMEOUT_MS);
+
+	if (rc < 0)
+		return stdfu__usb_error(dev, rc, "GETSTATE");
+	if (rc != 1 || b > STDFU_STATE_DFU_ERROR)
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "GETSTATE reply of %d bytes, state %u", rc,
+				   rc == 1 ? b : 0);
+	dev->state = b;
+	*state = b;
+	return STDFU_OK;
+}
+
+int stdfu__dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
+			      const char *what)
+{
+	/* Leave dfuERROR so that the device is usable again (DFU 1.1 6.1.4). */
+	if (st->state == STDFU_STATE_DFU_ERROR && !dev->gone)
+		if (stdfu__usb_control(dev, REQ_OUT, STDFU_DFU_CLRSTATUS, 0, NULL, 0,
+				       STDFU_USB_TIMEOUT_MS) >= 0)
+			dev->state = STDFU_STATE_DFU_IDLE;
+	if (st->status == STDFU_STATUS_ERR_VENDOR)
+		return stdfu__fail(
+			STDFU_ERR_PROTECTED,
+			"%s: the device answered errVENDOR (read protection, RDP level 1)", what);
+	if (st->status == STDFU_STATUS_OK)
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "%s: the device went to %s without a status",
+				   what, stdfu_dfu_state_name(st->state));
+	return stdfu__fail(STDFU_ERR_DFU_STATUS, "%s: the device reported %s (%s), state %s", what,
+			   stdfu_dfu_status_name(st->status), stdfu_dfu_status_text(st->status),
+			   stdfu_dfu_state_name(st->state));
+}
+
+int stdfu__dfu_dnload(struct stdfu_device *dev, uint16_t block, const uint8_t *data, uint16_t len,
+		      const char *what, int *lrc)
+{
+	/* libusb takes a non-const buffer for both directions; an OUT transfer only reads it. */
+	int rc = stdfu__usb_control(dev, REQ_OUT, STDFU_DFU_DNLOAD, block, (uint8_t *)data, len,
+				    STDFU_USB_TIMEOUT_MS);
+
+	if (lrc)
+		*lrc = rc < 0 ? rc : 0;
+	if (rc < 0)
+		return stdfu__usb_error(dev, rc, what);
+	if (rc != len)
+		return stdfu__fail(STDFU_ERR_IO, "%s: short DNLOAD (%d of %u bytes)", what, rc,
+				   len);
+	dev->state = len ? STDFU_STATE_DFU_DNLOAD_SYNC : STDFU_STATE_DFU_MANIFEST_SYNC;
+	return STDFU_OK;
+}
+
+int stdfu_dfu_dnload(struct stdfu_device *dev, uint16_t block, const uint8_t *data, uint16_t len)
+{
+	return stdfu__dfu_dnload(dev, block, data, len, "DNLOAD", NULL);
+}
+
+int stdfu__dfu_upload(struct stdfu_device *dev, uint16_t block, uint8_t *data, uint16_t len,
+		      const char *what)
+{
+	struct stdfu_dfu_status st;
+	int rc = stdfu__usb_control(dev, REQ_IN, STDFU_DFU_UPLOAD, block, data, len,
+				    STDFU_USB_TIMEOUT_MS);
+
+	if (rc == LIBUSB_ERROR_PIPE && !dev->gone) {
+		/* A stalled UPLOAD means dfuERROR: ask why (errVENDOR, errTARGET...). */
+		if (stdfu_dfu_get_status(dev, &st) == STDFU_OK && st.status != STDFU_STATUS_OK)
+			return stdfu__dfuse_status_error(dev, &st, what);
 	}
-	return stdfu_fail(STDFU_ERR_PROTOCOL, "no DFU functional descriptor");
+	if (rc < 0)
+		return stdfu__usb_error(dev, rc, what);
+	dev->state = STDFU_STATE_DFU_UPLOAD_IDLE;
+	return rc;
 }
 
-void stdfu_poll_begin(struct stdfu_poll *p, enum stdfu_poll_policy policy, uint32_t poll_timeout_ms,
-		      uint64_t budget_us)
+int stdfu_dfu_upload(struct stdfu_device *dev, uint16_t block, uint8_t *data, uint16_t len)
 {
-	memset(p, 0, sizeof(*p));
-	p->policy = policy;
-	p->reported_ms = poll_timeout_ms;
-	p->budget_us = budget_us;
-}
-
-static uint64_t early_delay(const struct stdfu_poll *p, bool stalled)
-{
-	uint64_t d, cap;
-
-	/* The F4 ROM answers a GETSTATUS sent while busy only when done (the
-	 * request is NAKed), so the first ask costs nothing and wastes no time. */
-	if (p->tries == 0 && !stalled)
-		return 0;
-	d = STDFU_POLL_EARLY_MIN_US;
-	for (uint32_t i = 1; i < p->tries && d < STDFU_POLL_EARLY_MAX_US; i++)
-		d *= 2;
-	if (d > STDFU_POLL_EARLY_MAX_US)
-		d = STDFU_POLL_EARLY_MAX_US;
-	cap = (uint64_t)p->reported_ms * 1000;
-	if (cap >= STDFU_POLL_EARLY_MIN_US && d > cap)
-		d = cap;
-	return d;
-}
-
-static uint64_t spec_delay(const struct stdfu_poll *p)
-{
-	uint64_t d = (uint64_t)p->reported_ms * 1000;
-
-	/* A device that says "busy, ask again in 0 ms" forever would make us spin. */
-	if (p->tries > 0 && d < 1000)
-		d = 1000;
-	return d;
-}
-
-int64_t stdfu_poll_next(struct stdfu_poll *p, uint64_t elapsed_us, bool stalled,
-			uint32_t poll_timeout_ms)
-{
-	uint64_t d;
-
-	if (elapsed_us >= p->budget_us)
-		return -1;
-	p->reported_ms = poll_timeout_ms;
-	if (stalled)
-		p->stalls++;
-	d = p->policy == STDFU_POLL_SPEC ? spec_delay(p) : early_delay(p, stalled);
-	if (d > p->budget_us - elapsed_us)
-		d = p->budget_us - elapsed_us;
-	p->tries++;
-	return (int64_t)d;
-}
-
-int stdfu_poll_policy_parse(const char *name, enum stdfu_poll_policy *out)
-{
-	if (name && !strcmp(name, "early")) {
-		*out = STDFU_POLL_EARLY;
-		return STDFU_OK;
-	}
-	if (name && !strcmp(name, "spec")) {
-		*out = STDFU_POLL_SPEC;
-		return STDFU_OK;
-	}
-	return stdfu_fail(STDFU_ERR_ARG, "unknown poll policy \"%s\" (spec or early)",
-			  name ? name : "");
-}
-
-const char *stdfu_poll_policy_name(enum stdfu_poll_policy policy)
-{
-	return policy == STDFU_POLL_SPEC ? "spec" : "early";
+	return stdfu__dfu_upload(dev, block, data, len, "UPLOAD");
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * DFU 1.1 requests and the DfuSe commands of ST's ROM (AN3156 section 6).
+ * The DfuSe commands of ST's ROM (AN3156 section 6), on top of the DFU 1.1
+ * requests of dfu.c.
  *
  * A DNLOAD is executed when the host sends GETSTATUS (AN3156 6.1): the first
  * reply is dfuDNBUSY with bwPollTimeout, then the host asks again until
@@ -14,11 +15,10 @@
 
 #include <stdfu/dfuse.h>
 
-#include "usb/device_internal.h"
 #include "common/error_internal.h"
-
-#define REQ_OUT (LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE)
-#define REQ_IN	(LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE)
+#include "common/le.h"
+#include "dfu/dfu_internal.h"
+#include "usb/device_internal.h"
 
 /* Overall limits per operation; the device's bwPollTimeout is only a hint. */
 #define BUDGET_COMMAND_US 5000000ull
@@ -26,81 +26,9 @@
 #define BUDGET_ERASE_US	  10000000ull  /* F4 128 KiB sector: 2 s max */
 #define BUDGET_MASS_US	  120000000ull /* F405 x8: up to 32 s */
 
-static int get_status_timeout(struct stdfu_device *dev, struct stdfu_dfu_status *st,
-			      unsigned timeout_ms, int *lrc)
-{
-	uint8_t buf[6];
-	int rc;
-
-	*lrc = 0;
-	rc = stdfu_usb_control(dev, REQ_IN, STDFU_DFU_GETSTATUS, 0, buf, sizeof(buf), timeout_ms);
-	if (rc < 0) {
-		*lrc = rc;
-		return stdfu_usb_error(dev, rc, "GETSTATUS");
-	}
-	rc = stdfu_dfu_status_parse(buf, (size_t)rc, st);
-	if (rc)
-		return rc;
-	if (st->poll_clamped)
-		stdfu_device_warn(dev, "device sent an absurd bwPollTimeout; using %u ms",
-				  st->poll_timeout_ms);
-	dev->state = st->state;
-	return STDFU_OK;
-}
-
-int stdfu_dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *out)
-{
-	int lrc;
-
-	return get_status_timeout(dev, out, STDFU_USB_TIMEOUT_MS, &lrc);
-}
-
-int stdfu_dfu_clear_status(struct stdfu_device *dev)
-{
-	int rc = stdfu_usb_control(dev, REQ_OUT, STDFU_DFU_CLRSTATUS, 0, NULL, 0,
-				   STDFU_USB_TIMEOUT_MS);
-
-	if (rc < 0)
-		return stdfu_usb_error(dev, rc, "CLRSTATUS");
-	dev->state = STDFU_STATE_DFU_IDLE;
-	return STDFU_OK;
-}
-
-int stdfu_dfu_abort(struct stdfu_device *dev)
-{
-	int rc = stdfu_usb_control(dev, REQ_OUT, STDFU_DFU_ABORT, 0, NULL, 0, STDFU_USB_TIMEOUT_MS);
-
-	if (rc < 0)
-		return stdfu_usb_error(dev, rc, "ABORT");
-	dev->state = STDFU_STATE_DFU_IDLE;
-	return STDFU_OK;
-}
-
-int stdfu_dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
-			     const char *what)
-{
-	int err = STDFU_ERR_DFU_STATUS;
-
-	/* Leave dfuERROR so that the device is usable again (DFU 1.1 6.1.4). */
-	if (st->state == STDFU_STATE_DFU_ERROR && !dev->gone)
-		if (stdfu_usb_control(dev, REQ_OUT, STDFU_DFU_CLRSTATUS, 0, NULL, 0,
-				      STDFU_USB_TIMEOUT_MS) >= 0)
-			dev->state = STDFU_STATE_DFU_IDLE;
-	if (st->status == STDFU_STATUS_ERR_VENDOR)
-		return stdfu_fail(
-			STDFU_ERR_PROTECTED,
-			"%s: the device answered errVENDOR (read protection, RDP level 1)", what);
-	if (st->status == STDFU_STATUS_OK)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "%s: the device went to %s without a status",
-				  what, stdfu_dfu_state_name(st->state));
-	return stdfu_fail(err, "%s: the device reported %s (%s), state %s", what,
-			  stdfu_dfu_status_name(st->status), stdfu_dfu_status_text(st->status),
-			  stdfu_dfu_state_name(st->state));
-}
-
 static unsigned remaining_ms(uint64_t start, uint64_t budget_us)
 {
-	uint64_t spent = stdfu_now_us() - start;
+	uint64_t spent = stdfu__now_us() - start;
 	uint64_t left = spent < budget_us ? (budget_us - spent) / 1000 : 0;
 
 	return (unsigned)(left < 1000 ? 1000 : left + 1000);
@@ -111,7 +39,7 @@ static unsigned remaining_ms(uint64_t start, uint64_t budget_us)
  * while dfuDNBUSY. A stall while busy is the L4 ROM saying "busy" (bounded by
  * the budget like any other busy reply).
  */
-int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const char *what)
+static int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const char *what)
 {
 	struct stdfu_dfu_status st;
 	struct stdfu_poll poll = {0};
@@ -119,64 +47,50 @@ int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const char *w
 	bool busy = false;
 	int lrc, rc;
 
-	rc = get_status_timeout(dev, &st, STDFU_USB_TIMEOUT_MS, &lrc);
+	rc = stdfu__dfu_get_status(dev, &st, STDFU_USB_TIMEOUT_MS, &lrc);
 	for (;;) {
 		int64_t delay;
 		bool stalled = busy && lrc == LIBUSB_ERROR_PIPE;
 		if (rc && !stalled)
 			return rc;
 		if (!rc && st.status != STDFU_STATUS_OK)
-			return stdfu_dfuse_status_error(dev, &st, what);
+			return stdfu__dfuse_status_error(dev, &st, what);
 		if (!rc && st.state != STDFU_STATE_DFU_DNBUSY) {
 			if (st.state == STDFU_STATE_DFU_ERROR)
-				return stdfu_dfuse_status_error(dev, &st, what);
+				return stdfu__dfuse_status_error(dev, &st, what);
 			return STDFU_OK;
 		}
 		if (!busy) {
 			busy = true;
-			start = stdfu_now_us();
+			start = stdfu__now_us();
 			stdfu_poll_begin(&poll, dev->poll, st.poll_timeout_ms, budget_us);
 		}
-		delay = stdfu_poll_next(&poll, stdfu_now_us() - start, stalled,
+		delay = stdfu_poll_next(&poll, stdfu__now_us() - start, stalled,
 					rc ? poll.reported_ms : st.poll_timeout_ms);
 		if (delay < 0)
-			return stdfu_fail(STDFU_ERR_TIMEOUT,
-					  "%s: the device is still busy after %llu ms", what,
-					  (unsigned long long)(budget_us / 1000));
-		stdfu_sleep_us((uint64_t)delay);
+			return stdfu__fail(STDFU_ERR_TIMEOUT,
+					   "%s: the device is still busy after %llu ms", what,
+					   (unsigned long long)(budget_us / 1000));
+		stdfu__sleep_us((uint64_t)delay);
 		/* The F4 ROM NAKs GETSTATUS until done: let the transfer wait that long. */
-		rc = get_status_timeout(dev, &st, remaining_ms(start, budget_us), &lrc);
+		rc = stdfu__dfu_get_status(dev, &st, remaining_ms(start, budget_us), &lrc);
 	}
-}
-
-static int dnload(struct stdfu_device *dev, uint16_t block, const uint8_t *data, uint16_t len,
-		  const char *what)
-{
-	int rc = stdfu_usb_control(dev, REQ_OUT, STDFU_DFU_DNLOAD, block, (uint8_t *)data, len,
-				   STDFU_USB_TIMEOUT_MS);
-
-	if (rc < 0)
-		return stdfu_usb_error(dev, rc, what);
-	if (rc != len)
-		return stdfu_fail(STDFU_ERR_IO, "%s: short DNLOAD (%d of %u bytes)", what, rc, len);
-	dev->state = STDFU_STATE_DFU_DNLOAD_SYNC;
-	return STDFU_OK;
 }
 
 static int command(struct stdfu_device *dev, uint8_t cmd, uint32_t address, bool has_address,
 		   uint64_t budget_us, const char *what)
 {
-	uint8_t buf[5] = {cmd, (uint8_t)address, (uint8_t)(address >> 8), (uint8_t)(address >> 16),
-			  (uint8_t)(address >> 24)};
+	uint8_t buf[5] = {cmd};
 	int rc;
 
+	le_put32(buf + 1, address);
 	/* A command from dfuUPLOAD-IDLE is a state violation: go back to dfuIDLE. */
 	if (dev->state == STDFU_STATE_DFU_UPLOAD_IDLE) {
 		rc = stdfu_dfu_abort(dev);
 		if (rc)
 			return rc;
 	}
-	rc = dnload(dev, 0, buf, has_address ? 5 : 1, what);
+	rc = stdfu__dfu_dnload(dev, 0, buf, has_address ? 5 : 1, what, NULL);
 	if (rc)
 		return rc;
 	return stdfu_dfuse_wait(dev, budget_us, what);
@@ -205,14 +119,14 @@ static int recover_stuck_busy(struct stdfu_device *dev, uint32_t address)
 		if (rc)
 			return rc;
 		if (st.state == STDFU_STATE_DFU_IDLE) {
-			stdfu_device_warn(dev,
-					  "erase of 0x%08x stayed dfuDNBUSY; recovered with "
-					  "CLRSTATUS (known H7 ROM quirk)",
-					  address);
+			stdfu__device_warn(dev,
+					   "erase of 0x%08x stayed dfuDNBUSY; recovered with "
+					   "CLRSTATUS (known H7 ROM quirk)",
+					   address);
 			return STDFU_OK;
 		}
 	}
-	return stdfu_fail(STDFU_ERR_TIMEOUT, "erase of 0x%08x: the device stays busy", address);
+	return stdfu__fail(STDFU_ERR_TIMEOUT, "erase of 0x%08x: the device stays busy", address);
 }
 
 int stdfu_dfuse_erase_page(struct stdfu_device *dev, uint32_t address)
@@ -252,31 +166,13 @@ static int to_idle(struct stdfu_device *dev)
 	return stdfu_dfu_abort(dev);
 }
 
-static int upload(struct stdfu_device *dev, uint16_t block, uint8_t *data, uint16_t len,
-		  const char *what)
-{
-	struct stdfu_dfu_status st;
-	int rc = stdfu_usb_control(dev, REQ_IN, STDFU_DFU_UPLOAD, block, data, len,
-				   STDFU_USB_TIMEOUT_MS);
-
-	if (rc == LIBUSB_ERROR_PIPE && !dev->gone) {
-		/* A stalled UPLOAD means dfuERROR: ask why (errVENDOR, errTARGET...). */
-		if (stdfu_dfu_get_status(dev, &st) == STDFU_OK && st.status != STDFU_STATUS_OK)
-			return stdfu_dfuse_status_error(dev, &st, what);
-	}
-	if (rc < 0)
-		return stdfu_usb_error(dev, rc, what);
-	dev->state = STDFU_STATE_DFU_UPLOAD_IDLE;
-	return rc;
-}
-
 int stdfu_dfuse_get_commands(struct stdfu_device *dev, uint8_t *buf, size_t cap)
 {
 	int rc = to_idle(dev);
 
 	if (rc)
 		return rc;
-	return upload(dev, 0, buf, (uint16_t)(cap > 255 ? 255 : cap), "Get Commands");
+	return stdfu__dfu_upload(dev, 0, buf, (uint16_t)(cap > 255 ? 255 : cap), "Get Commands");
 }
 
 int stdfu_dfuse_write_block(struct stdfu_device *dev, uint16_t block, const uint8_t *data,
@@ -286,7 +182,7 @@ int stdfu_dfuse_write_block(struct stdfu_device *dev, uint16_t block, const uint
 	int rc;
 
 	snprintf(what, sizeof(what), "write of block %u", block);
-	rc = dnload(dev, block, data, len, what);
+	rc = stdfu__dfu_dnload(dev, block, data, len, what, NULL);
 	if (rc)
 		return rc;
 	return stdfu_dfuse_wait(dev, BUDGET_WRITE_US, what);
@@ -303,7 +199,7 @@ int stdfu_dfuse_read_block(struct stdfu_device *dev, uint16_t block, uint8_t *da
 		if (rc)
 			return rc;
 	}
-	return upload(dev, block, data, len, what);
+	return stdfu__dfu_upload(dev, block, data, len, what);
 }
 
 static bool vanished(int lrc)
@@ -313,7 +209,7 @@ static bool vanished(int lrc)
 }
 
 /*
- * AN3156 6.3.4 and dfuse-protocol.md: Set Address (the jump target; STM32C0
+ * AN3156 6.3.4 and docs/dfuse-protocol.md: Set Address (the jump target; STM32C0
  * needs it), zero-length DNLOAD, GETSTATUS -> dfuMANIFEST. The ROM may drop
  * off the bus before answering: a pipe or no-device error here is success.
  */
@@ -325,13 +221,14 @@ int stdfu_dfuse_leave(struct stdfu_device *dev, uint32_t address)
 	rc = stdfu_dfuse_set_address(dev, address);
 	if (rc)
 		return rc;
-	rc = stdfu_usb_control(dev, REQ_OUT, STDFU_DFU_DNLOAD, 2, NULL, 0, STDFU_USB_TIMEOUT_MS);
-	if (rc < 0) {
-		if (vanished(rc))
-			return STDFU_OK;
-		return stdfu_usb_error(dev, rc, "leave (zero-length DNLOAD)");
+	rc = stdfu__dfu_dnload(dev, 2, NULL, 0, "leave (zero-length DNLOAD)", &lrc);
+	if (rc && vanished(lrc)) {
+		stdfu_error_clear();
+		return STDFU_OK;
 	}
-	rc = get_status_timeout(dev, &st, STDFU_USB_TIMEOUT_MS, &lrc);
+	if (rc)
+		return rc;
+	rc = stdfu__dfu_get_status(dev, &st, STDFU_USB_TIMEOUT_MS, &lrc);
 	if (rc && vanished(lrc)) {
 		stdfu_error_clear();
 		return STDFU_OK;
@@ -339,6 +236,6 @@ int stdfu_dfuse_leave(struct stdfu_device *dev, uint32_t address)
 	if (rc)
 		return rc;
 	if (st.status != STDFU_STATUS_OK)
-		return stdfu_dfuse_status_error(dev, &st, "leave");
+		return stdfu__dfuse_status_error(dev, &st, "leave");
 	return STDFU_OK;
 }

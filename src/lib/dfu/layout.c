@@ -27,8 +27,8 @@ static char peek(const struct cursor *c)
 
 static int bad(const struct cursor *c, const char *what)
 {
-	return stdfu_fail(STDFU_ERR_PROTOCOL, "memory layout \"%.80s\": %s at offset %zu", c->str,
-			  what, c->pos);
+	return stdfu__fail(STDFU_ERR_PROTOCOL, "memory layout \"%.80s\": %s at offset %zu", c->str,
+			   what, c->pos);
 }
 
 static bool is_digit(char ch)
@@ -213,11 +213,11 @@ int stdfu_layout_parse(const char *str, struct stdfu_layout *out)
 	int rc;
 
 	if (!str || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_layout_parse: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_layout_parse: NULL argument");
 	memset(out, 0, sizeof(*out));
 	if (strnlen(str, STDFU_LAYOUT_MAX_STRING + 1) > STDFU_LAYOUT_MAX_STRING)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "memory layout string longer than %d bytes",
-				  STDFU_LAYOUT_MAX_STRING);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "memory layout string longer than %d bytes",
+				   STDFU_LAYOUT_MAX_STRING);
 	rc = parse_name(&c, out);
 	while (!rc) {
 		rc = parse_region(&c, out);

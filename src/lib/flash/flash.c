@@ -1,33 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The DfuSe engine: prepare, erase, write, verify, leave.
- *
- * Control transfers per 2 KiB block: write = DNLOAD + GETSTATUS (dfuDNBUSY)
- * + GETSTATUS (dfuDNLOAD-IDLE) = 3; verify = 1 UPLOAD. Per contiguous run:
- * one Set Address (3 transfers), plus one ABORT before reading.
+ * The DfuSe engine: it runs a flash plan (prepare, [incremental read-back],
+ * erase, write, verify, leave) and the single-purpose operations (verify,
+ * read, erase, leave, unprotect). Every data transfer goes through the one
+ * block loop (blocks.c); every operation through the frame of op.c.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <stdfu/dfuse.h>
 #include <stdfu/flash.h>
+#include <stdfu/incremental.h>
 #include <stdfu/plan.h>
 
-#include "usb/device_internal.h"
 #include "common/error_internal.h"
+#include "flash/blocks.h"
+#include "flash/op.h"
+#include "flash/place.h"
+#include "flash/readback.h"
+#include "usb/device_internal.h"
 
-#define MAX_BLOCKS_PER_RUN 65534u /* wBlockNum 2..65535 */
-#define GONE_TIMEOUT_MS	   5000u
-
-struct op {
-	struct stdfu_device *dev;
-	const struct stdfu_flash_opts *opts;
-	struct stdfu_result *res;
-	uint64_t t0;
-	enum stdfu_phase phase;
-	uint64_t phase_t0, phase_x0, total, done;
-};
+#define GONE_TIMEOUT_MS 5000u
 
 static const char *const phase_names[] = {"prepare", "erase", "write", "verify", "read", "leave"};
 
@@ -38,152 +30,15 @@ const char *stdfu_phase_name(enum stdfu_phase phase)
 	return phase_names[phase];
 }
 
-static void emit(struct op *op, enum stdfu_event_type type, const char *msg)
-{
-	struct stdfu_event ev = {type, op->phase, op->done, op->total, msg, &op->dev->info};
-
-	if (op->opts->on_event)
-		op->opts->on_event(&ev, op->opts->user);
-}
-
-static void warn_cb(void *user, const char *msg)
-{
-	emit(user, STDFU_EVENT_WARNING, msg);
-}
-
-static void phase_start(struct op *op, enum stdfu_phase phase, uint64_t total)
-{
-	op->phase = phase;
-	op->total = total;
-	op->done = 0;
-	op->phase_t0 = stdfu_now_us();
-	op->phase_x0 = op->dev->transfers;
-	emit(op, STDFU_EVENT_PHASE_START, NULL);
-}
-
-static void progress(struct op *op, uint64_t bytes)
-{
-	op->done += bytes;
-	emit(op, STDFU_EVENT_PROGRESS, NULL);
-}
-
-static void phase_account(struct op *op)
-{
-	struct stdfu_phase_result *r = &op->res->phase[op->phase];
-
-	r->ns += (stdfu_now_us() - op->phase_t0) * 1000;
-	r->bytes += op->done;
-	r->transfers += op->dev->transfers - op->phase_x0;
-}
-
-static void phase_end(struct op *op)
-{
-	phase_account(op);
-	emit(op, STDFU_EVENT_PHASE_END, NULL);
-}
-
-static void op_begin(struct op *op, struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
-		     struct stdfu_result *res)
-{
-	static const struct stdfu_flash_opts defaults;
-
-	memset(res, 0, sizeof(*res));
-	memset(op, 0, sizeof(*op));
-	op->dev = dev;
-	op->opts = opts ? opts : &defaults;
-	op->res = res;
-	op->t0 = stdfu_now_us();
-	op->phase_x0 = dev->transfers;
-	dev->poll = op->opts->poll;
-	dev->warn = warn_cb;
-	dev->warn_user = op;
-}
-
-static int op_end(struct op *op, int rc)
-{
-	op->res->ns = (stdfu_now_us() - op->t0) * 1000;
-	for (int p = 0; p < STDFU_PHASE__COUNT; p++)
-		op->res->transfers += op->res->phase[p].transfers;
-	op->dev->warn = NULL;
-	return rc;
-}
-
-/* Fail a phase: account for its time and transfers, but do not call it done. */
-static int phase_fail(struct op *op, int rc)
-{
-	phase_account(op);
-	return rc;
-}
-
-/* Bring the device to dfuIDLE, quietly clearing the ROM's start-up errFIRMWARE. */
-static int clear_start_state(struct op *op, const struct stdfu_dfu_status *st)
-{
-	struct stdfu_device *dev = op->dev;
-	struct stdfu_dfu_status again;
-	int rc;
-
-	switch (st->state) {
-	case STDFU_STATE_DFU_IDLE:
-		return STDFU_OK;
-	case STDFU_STATE_APP_IDLE:
-	case STDFU_STATE_APP_DETACH:
-		return stdfu_fail(STDFU_ERR_PROTOCOL,
-				  "device %s is in application mode (%s), not DFU mode",
-				  dev->info.path, stdfu_dfu_state_name(st->state));
-	case STDFU_STATE_DFU_ERROR:
-		if (st->status == STDFU_STATUS_ERR_FIRMWARE)
-			stdfu_device_warn(dev, "cleared harmless errFIRMWARE start state");
-		else
-			stdfu_device_warn(dev, "cleared %s left by an earlier session",
-					  stdfu_dfu_status_name(st->status));
-		rc = stdfu_dfu_clear_status(dev);
-		break;
-	default:
-		rc = stdfu_dfu_abort(dev);
-		break;
-	}
-	if (!rc)
-		rc = stdfu_dfu_get_status(dev, &again);
-	if (!rc && again.state != STDFU_STATE_DFU_IDLE)
-		rc = stdfu_fail(STDFU_ERR_PROTOCOL,
-				"device %s stays in %s (%s) and cannot be brought to dfuIDLE; "
-				"reset the board",
-				dev->info.path, stdfu_dfu_state_name(again.state),
-				stdfu_dfu_status_name(again.status));
-	return rc;
-}
-
-static int prepare(struct op *op, uint8_t alt)
-{
-	struct stdfu_dfu_status st;
-	int rc;
-
-	phase_start(op, STDFU_PHASE_PREPARE, 0);
-	rc = stdfu_device_set_alt(op->dev, alt);
-	if (!rc)
-		rc = stdfu_dfu_get_status(op->dev, &st);
-	if (!rc)
-		rc = clear_start_state(op, &st);
-	return rc ? phase_fail(op, rc) : (phase_end(op), STDFU_OK);
-}
-
-static const struct stdfu_alt *find_alt(const struct stdfu_device_info *info, uint8_t number)
-{
-	for (size_t a = 0; a < info->n_alts; a++)
-		if (info->alts[a].number == number)
-			return &info->alts[a];
-	return NULL;
-}
-
 static const struct stdfu_alt *flash_alt(struct stdfu_device *dev)
 {
 	const struct stdfu_alt *alt = stdfu_device_flash_alt(&dev->info);
 
 	if (!alt)
-		stdfu_fail(STDFU_ERR_PROTOCOL,
-			   "device %s describes no memory this tool understands (alt strings "
-			   "are not DfuSe layouts)",
-			   dev->info.path);
+		stdfu__fail(STDFU_ERR_PROTOCOL,
+			    "device %s describes no memory this tool understands (alt strings "
+			    "are not DfuSe layouts)",
+			    dev->info.path);
 	return alt;
 }
 
@@ -193,7 +48,12 @@ static int prepare_flash(struct op *op, const struct stdfu_alt **alt)
 	*alt = flash_alt(op->dev);
 	if (!*alt)
 		return STDFU_ERR_PROTOCOL;
-	return prepare(op, (*alt)->number);
+	return stdfu__op_prepare(op, (*alt)->number);
+}
+
+static unsigned gone_timeout(const struct op *op)
+{
+	return op->opts->gone_timeout_ms ? op->opts->gone_timeout_ms : GONE_TIMEOUT_MS;
 }
 
 static int erase_sectors(struct op *op, const struct stdfu_plan *plan)
@@ -203,100 +63,26 @@ static int erase_sectors(struct op *op, const struct stdfu_plan *plan)
 	for (size_t i = 0; i < plan->n_erase && !rc; i++) {
 		rc = stdfu_dfuse_erase_page(op->dev, plan->erase[i].address);
 		if (!rc)
-			progress(op, plan->erase[i].size);
+			stdfu__progress(op, plan->erase[i].size);
 	}
 	return rc;
-}
-
-static int write_run(struct op *op, uint32_t address, uint32_t size, const uint8_t *data)
-{
-	uint32_t ts = op->dev->info.functional.transfer_size;
-	uint64_t chunk = (uint64_t)ts * MAX_BLOCKS_PER_RUN;
-
-	for (uint64_t off = 0; off < size; off += chunk) {
-		uint64_t end = off + chunk < size ? off + chunk : size;
-		uint16_t block = 2;
-		int rc = stdfu_dfuse_set_address(op->dev, (uint32_t)(address + off));
-
-		for (uint64_t pos = off; pos < end && !rc; pos += ts) {
-			uint16_t len = (uint16_t)(end - pos < ts ? end - pos : ts);
-
-			rc = stdfu_dfuse_write_block(op->dev, block++, data + pos, len);
-			if (!rc)
-				progress(op, len);
-		}
-		if (rc)
-			return rc;
-	}
-	return STDFU_OK;
-}
-
-static int mismatch(struct op *op, uint32_t address, const uint8_t *want, const uint8_t *got,
-		    size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && want[i] == got[i])
-		i++;
-	op->res->fail_address = address + (uint32_t)i;
-	return stdfu_fail(STDFU_ERR_VERIFY,
-			  "verify failed at 0x%08x: expected 0x%02x, read 0x%02x; the flash does "
-			  "not hold the image (write-protected sector?)",
-			  address + (uint32_t)i, want[i], got[i]);
-}
-
-/* Read [address, address+size) into @out, or compare it with @want. */
-static int read_run(struct op *op, uint32_t address, uint32_t size, const uint8_t *want,
-		    uint8_t *out)
-{
-	uint32_t ts = op->dev->info.functional.transfer_size;
-	uint64_t chunk = (uint64_t)ts * MAX_BLOCKS_PER_RUN;
-	uint8_t buf[STDFU_TRANSFER_SIZE_MAX] = {0};
-
-	for (uint64_t off = 0; off < size; off += chunk) {
-		uint64_t end = off + chunk < size ? off + chunk : size;
-		uint16_t block = 2;
-		int rc = stdfu_dfuse_set_address(op->dev, (uint32_t)(address + off));
-
-		for (uint64_t pos = off; pos < end && !rc; pos += ts) {
-			uint16_t len = (uint16_t)(end - pos < ts ? end - pos : ts);
-			uint8_t *dst = out ? out + pos : buf;
-
-			rc = stdfu_dfuse_read_block(op->dev, block++, dst, len);
-			if (rc >= 0 && rc != len)
-				return stdfu_fail(STDFU_ERR_PROTOCOL,
-						  "UPLOAD at 0x%08llx returned %d of %u bytes",
-						  (unsigned long long)(address + pos), rc, len);
-			if (rc >= 0 && want && memcmp(want + pos, dst, len))
-				return mismatch(op, (uint32_t)(address + pos), want + pos, dst,
-						len);
-			if (rc >= 0) {
-				progress(op, len);
-				rc = STDFU_OK;
-			}
-		}
-		if (rc)
-			return rc;
-	}
-	return STDFU_OK;
 }
 
 static int leave_phase(struct op *op, uint32_t address)
 {
 	struct stdfu_device *dev = op->dev;
 	const struct stdfu_alt *alt = flash_alt(dev);
-	unsigned timeout = op->opts->gone_timeout_ms ? op->opts->gone_timeout_ms : GONE_TIMEOUT_MS;
 	int rc;
 
-	phase_start(op, STDFU_PHASE_LEAVE, 0);
+	stdfu__phase_start(op, STDFU_PHASE_LEAVE, 0);
 	rc = alt ? stdfu_device_set_alt(dev, alt->number) : STDFU_ERR_PROTOCOL;
 	if (!rc)
 		rc = stdfu_dfuse_leave(dev, address);
 	if (!rc)
-		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, timeout);
+		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(op));
 	if (!rc)
 		dev->gone = true;
-	return rc ? phase_fail(op, rc) : (phase_end(op), STDFU_OK);
+	return stdfu__phase_close(op, rc);
 }
 
 int stdfu_image_check_suffix(const struct stdfu_image *img, const struct stdfu_device_info *info)
@@ -306,149 +92,147 @@ int stdfu_image_check_suffix(const struct stdfu_image *img, const struct stdfu_d
 	if ((img->suffix_vid == 0xffff || img->suffix_vid == info->vid) &&
 	    (img->suffix_pid == 0xffff || img->suffix_pid == info->pid))
 		return STDFU_OK;
-	return stdfu_fail(STDFU_ERR_MISMATCH,
-			  "the file's DFU suffix says it is for %04x:%04x, but the device is "
-			  "%04x:%04x; use --force to flash it anyway",
-			  img->suffix_vid, img->suffix_pid, info->vid, info->pid);
+	return stdfu__fail(STDFU_ERR_MISMATCH,
+			   "the file's DFU suffix says it is for %04x:%04x, but the device is "
+			   "%04x:%04x; use --force to flash it anyway",
+			   img->suffix_vid, img->suffix_pid, info->vid, info->pid);
 }
 
-struct plans {
-	size_t n;
-	struct stdfu_plan *p[STDFU_MAX_ALTS];
-};
+/* ---- running a plan ------------------------------------------------------ */
 
-static void plans_free(struct plans *pl)
+static int erase_phase(struct op *op, const struct stdfu_flash_plan *fp)
 {
-	for (size_t i = 0; i < pl->n; i++)
-		stdfu_plan_free(pl->p[i]);
-}
-
-/* Everything that can be refused without the device is refused here. */
-static int plan_all(struct stdfu_device *dev, const struct stdfu_image *img, struct plans *pl)
-{
-	memset(pl, 0, sizeof(*pl));
-	if (!img->count)
-		return stdfu_fail(STDFU_ERR_IMAGE, "the image is empty");
-	for (size_t i = 0; i < img->count; i++) {
-		uint8_t altno = img->segments[i].alt;
-		const struct stdfu_alt *alt;
-		int rc;
-
-		if (pl->n && pl->p[pl->n - 1]->alt == altno)
-			continue;
-		if (pl->n == STDFU_MAX_ALTS)
-			return stdfu_fail(STDFU_ERR_IMAGE, "the image targets too many alts");
-		alt = find_alt(&dev->info, altno);
-		if (!alt || !alt->layout_ok)
-			return stdfu_fail(STDFU_ERR_FIT,
-					  "the image has data for alt %u, but device %s has no "
-					  "memory layout for that alt",
-					  altno, dev->info.path);
-		rc = stdfu_plan_build(img, altno, &alt->layout, &pl->p[pl->n]);
-		if (rc)
-			return rc;
-		pl->n++;
-	}
-	return STDFU_OK;
-}
-
-static int flash_body(struct op *op, const struct plans *pl)
-{
-	uint64_t erase = 0, write = 0;
 	int rc = STDFU_OK;
 
-	for (size_t i = 0; i < pl->n; i++) {
-		erase += pl->p[i]->erase_bytes;
-		write += pl->p[i]->write_bytes;
-	}
-	phase_start(op, STDFU_PHASE_ERASE, erase);
-	for (size_t i = 0; i < pl->n && !rc; i++)
-		rc = erase_sectors(op, pl->p[i]);
-	if (rc)
-		return phase_fail(op, rc);
-	phase_end(op);
-
-	phase_start(op, STDFU_PHASE_WRITE, write);
-	for (size_t i = 0; i < pl->n && !rc; i++) {
-		rc = stdfu_device_set_alt(op->dev, pl->p[i]->alt);
-		for (size_t r = 0; r < pl->p[i]->n_runs && !rc; r++)
-			rc = write_run(op, pl->p[i]->runs[r].address, pl->p[i]->runs[r].size,
-				       pl->p[i]->runs[r].data);
-	}
-	if (rc)
-		return phase_fail(op, rc);
-	phase_end(op);
-	if (op->opts->no_verify)
-		return STDFU_OK;
-
-	phase_start(op, STDFU_PHASE_VERIFY, write);
-	for (size_t i = 0; i < pl->n && !rc; i++) {
-		rc = stdfu_device_set_alt(op->dev, pl->p[i]->alt);
-		for (size_t r = 0; r < pl->p[i]->n_runs && !rc; r++)
-			rc = read_run(op, pl->p[i]->runs[r].address, pl->p[i]->runs[r].size,
-				      pl->p[i]->runs[r].data, NULL);
-	}
-	return rc ? phase_fail(op, rc) : (phase_end(op), STDFU_OK);
+	stdfu__phase_start(op, STDFU_PHASE_ERASE, stdfu_flash_plan_erase_bytes(fp));
+	for (size_t i = 0; i < fp->n_alts && !rc; i++)
+		rc = erase_sectors(op, fp->alts[i]);
+	return stdfu__phase_close(op, rc);
 }
 
-static uint32_t default_leave_address(struct stdfu_device *dev, const struct stdfu_image *img)
+/* WRITE or VERIFY: every run of every alt through the block loop. */
+static int runs_phase(struct op *op, const struct stdfu_flash_plan *fp, enum stdfu_phase phase,
+		      enum blocks_mode mode)
 {
-	const struct stdfu_alt *alt = stdfu_device_flash_alt(&dev->info);
+	int rc = STDFU_OK;
 
-	for (size_t i = 0; alt && i < img->count; i++)
-		if (img->segments[i].alt == alt->number)
-			return img->segments[i].address;
-	return alt ? stdfu_layout_start(&alt->layout) : 0x08000000u;
+	stdfu__phase_start(op, phase, stdfu_flash_plan_write_bytes(fp));
+	for (size_t i = 0; i < fp->n_alts && !rc; i++) {
+		const struct stdfu_plan *p = fp->alts[i];
+
+		rc = stdfu_device_set_alt(op->dev, p->alt);
+		for (size_t r = 0; r < p->n_runs && !rc; r++)
+			rc = stdfu__blocks(op, mode, p->runs[r].address, p->runs[r].size,
+					   p->runs[r].data, NULL);
+	}
+	return stdfu__phase_close(op, rc);
+}
+
+static int erase_write_verify(struct op *op, const struct stdfu_flash_plan *fp)
+{
+	int rc = erase_phase(op, fp);
+
+	if (!rc)
+		rc = runs_phase(op, fp, STDFU_PHASE_WRITE, BLOCKS_WRITE);
+	if (!rc && !op->opts->no_verify)
+		rc = runs_phase(op, fp, STDFU_PHASE_VERIFY, BLOCKS_VERIFY);
+	return rc;
+}
+
+/* @inc: NULL for a full flash, else read back first and keep only what differs. */
+static int run_plan(struct op *op, struct stdfu_flash_plan *fp, struct stdfu_incremental_stats *inc)
+{
+	const struct stdfu_flash_opts *o = op->opts;
+	int rc = stdfu__op_prepare(op, fp->alts[0]->alt);
+
+	if (!rc && inc)
+		rc = stdfu__incremental_read_back(op, fp, inc);
+	/* Incremental, nothing differs: the device is only read and left. */
+	if (!rc && (!inc || stdfu_flash_plan_erase_bytes(fp) || stdfu_flash_plan_write_bytes(fp)))
+		rc = erase_write_verify(op, fp);
+	if (!rc && !o->no_leave)
+		rc = leave_phase(op, o->leave_address_set ? o->leave_address : fp->leave_address);
+	return rc;
+}
+
+int stdfu_flash_run(struct stdfu_device *dev, struct stdfu_flash_plan *plan,
+		    const struct stdfu_flash_opts *opts, struct stdfu_result *res,
+		    struct stdfu_incremental_stats *inc)
+{
+	struct op op;
+
+	if (!dev || !plan || !res)
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_flash_run: NULL argument");
+	stdfu__op_begin(&op, dev, opts, res);
+	if (!plan->n_alts)
+		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_IMAGE, "the plan is empty"));
+	return stdfu__op_end(&op, run_plan(&op, plan, inc));
+}
+
+/* Everything that can be refused without the device is refused before the first request. */
+static int flash_image(struct stdfu_device *dev, const struct stdfu_image *img,
+		       const struct stdfu_flash_opts *opts, struct stdfu_result *res,
+		       struct stdfu_incremental_stats *inc)
+{
+	struct stdfu_flash_plan *fp = NULL;
+	struct op op;
+	int rc;
+
+	if (!dev || !img || !res)
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_flash: NULL argument");
+	stdfu__op_begin(&op, dev, opts, res);
+	rc = op.opts->force ? STDFU_OK : stdfu_image_check_suffix(img, &dev->info);
+	if (!rc)
+		rc = stdfu_flash_plan_build(&dev->info, img, &fp);
+	if (!rc)
+		rc = run_plan(&op, fp, inc);
+	stdfu_flash_plan_free(fp);
+	return stdfu__op_end(&op, rc);
 }
 
 int stdfu_flash(struct stdfu_device *dev, const struct stdfu_image *img,
 		const struct stdfu_flash_opts *opts, struct stdfu_result *res)
 {
-	struct plans pl;
-	struct op op;
-	int rc;
-
-	op_begin(&op, dev, opts, res);
-	rc = op.opts->force ? STDFU_OK : stdfu_image_check_suffix(img, &dev->info);
-	if (!rc)
-		rc = plan_all(dev, img, &pl);
-	else
-		memset(&pl, 0, sizeof(pl));
-	if (!rc)
-		rc = prepare(&op, pl.p[0]->alt);
-	if (!rc)
-		rc = flash_body(&op, &pl);
-	if (!rc && !op.opts->no_leave)
-		rc = leave_phase(&op, op.opts->leave_address_set ? op.opts->leave_address
-								 : default_leave_address(dev, img));
-	plans_free(&pl);
-	return op_end(&op, rc);
+	return flash_image(dev, img, opts, res, NULL);
 }
+
+int stdfu_flash_incremental(struct stdfu_device *dev, const struct stdfu_image *img,
+			    const struct stdfu_flash_opts *opts, struct stdfu_result *res,
+			    struct stdfu_incremental_stats *st)
+{
+	struct stdfu_incremental_stats local;
+
+	return flash_image(dev, img, opts, res, st ? st : &local);
+}
+
+/* ---- single-purpose operations ------------------------------------------- */
 
 int stdfu_verify(struct stdfu_device *dev, const struct stdfu_image *img,
 		 const struct stdfu_flash_opts *opts, struct stdfu_result *res)
 {
-	uint64_t total = stdfu_image_bytes(img);
+	struct stdfu_segment seg;
+	struct stdfu_image view;
 	struct op op;
 	int rc;
 
-	op_begin(&op, dev, opts, res);
+	stdfu__op_begin(&op, dev, opts, res);
 	if (!img->count)
-		return op_end(&op, stdfu_fail(STDFU_ERR_IMAGE, "the image is empty"));
-	rc = prepare(&op, img->segments[0].alt);
+		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_IMAGE, "the image is empty"));
+	img = stdfu__image_placed(&dev->info, img, &view, &seg);
+	rc = stdfu__op_prepare(&op, img->segments[0].alt);
 	if (rc)
-		return op_end(&op, rc);
-	phase_start(&op, STDFU_PHASE_VERIFY, total);
+		return stdfu__op_end(&op, rc);
+	stdfu__phase_start(&op, STDFU_PHASE_VERIFY, stdfu_image_bytes(img));
 	for (size_t i = 0; i < img->count && !rc; i++) {
 		const struct stdfu_segment *s = &img->segments[i];
 
 		rc = stdfu_device_set_alt(dev, s->alt);
 		if (!rc)
-			rc = read_run(&op, s->address, s->size, s->data, NULL);
+			rc = stdfu__blocks(&op, BLOCKS_VERIFY, s->address, s->size, s->data, NULL);
 	}
 	if (!rc)
 		rc = stdfu_dfu_abort(dev);
-	return op_end(&op, rc ? phase_fail(&op, rc) : (phase_end(&op), STDFU_OK));
+	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
 }
 
 int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t length,
@@ -457,17 +241,17 @@ int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t
 	struct op op;
 	int rc;
 
-	op_begin(&op, dev, opts, res);
+	stdfu__op_begin(&op, dev, opts, res);
 	if ((uint64_t)address + length > (uint64_t)UINT32_MAX + 1)
-		return op_end(&op, stdfu_fail(STDFU_ERR_ARG, "read runs past 4 GiB"));
-	rc = prepare(&op, alt);
+		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_ARG, "read runs past 4 GiB"));
+	rc = stdfu__op_prepare(&op, alt);
 	if (rc)
-		return op_end(&op, rc);
-	phase_start(&op, STDFU_PHASE_READ, length);
-	rc = read_run(&op, address, length, NULL, buf);
+		return stdfu__op_end(&op, rc);
+	stdfu__phase_start(&op, STDFU_PHASE_READ, length);
+	rc = stdfu__blocks(&op, BLOCKS_READ, address, length, NULL, buf);
 	if (!rc)
 		rc = stdfu_dfu_abort(dev);
-	return op_end(&op, rc ? phase_fail(&op, rc) : (phase_end(&op), STDFU_OK));
+	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
 }
 
 int stdfu_erase_range(struct stdfu_device *dev, uint32_t address, uint32_t length,
@@ -478,20 +262,19 @@ int stdfu_erase_range(struct stdfu_device *dev, uint32_t address, uint32_t lengt
 	struct op op;
 	int rc;
 
-	op_begin(&op, dev, opts, res);
+	stdfu__op_begin(&op, dev, opts, res);
 	if (!alt)
-		return op_end(&op, STDFU_ERR_PROTOCOL);
+		return stdfu__op_end(&op, STDFU_ERR_PROTOCOL);
 	rc = stdfu_plan_erase_range(&alt->layout, address, length, &plan);
 	if (!rc)
-		rc = prepare(&op, alt->number);
+		rc = stdfu__op_prepare(&op, alt->number);
 	if (!rc) {
 		plan->alt = alt->number;
-		phase_start(&op, STDFU_PHASE_ERASE, plan->erase_bytes);
-		rc = erase_sectors(&op, plan);
-		rc = rc ? phase_fail(&op, rc) : (phase_end(&op), STDFU_OK);
+		stdfu__phase_start(&op, STDFU_PHASE_ERASE, plan->erase_bytes);
+		rc = stdfu__phase_close(&op, erase_sectors(&op, plan));
 	}
 	stdfu_plan_free(plan);
-	return op_end(&op, rc);
+	return stdfu__op_end(&op, rc);
 }
 
 int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
@@ -501,15 +284,15 @@ int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *op
 	struct op op;
 	int rc;
 
-	op_begin(&op, dev, opts, res);
+	stdfu__op_begin(&op, dev, opts, res);
 	rc = prepare_flash(&op, &alt);
 	if (rc)
-		return op_end(&op, rc);
-	phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
+		return stdfu__op_end(&op, rc);
+	stdfu__phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
 	rc = stdfu_dfuse_mass_erase(dev);
 	if (!rc)
-		progress(&op, op.total);
-	return op_end(&op, rc ? phase_fail(&op, rc) : (phase_end(&op), STDFU_OK));
+		stdfu__progress(&op, op.total);
+	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
 }
 
 int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_flash_opts *opts,
@@ -519,33 +302,31 @@ int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_f
 	struct op op;
 	int rc;
 
-	op_begin(&op, dev, opts, res);
+	stdfu__op_begin(&op, dev, opts, res);
 	rc = prepare_flash(&op, &alt);
 	if (!rc)
 		rc = leave_phase(&op, address);
-	return op_end(&op, rc);
+	return stdfu__op_end(&op, rc);
 }
 
 int stdfu_unprotect(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
 		    struct stdfu_result *res)
 {
 	const struct stdfu_alt *alt;
-	unsigned timeout;
 	struct op op;
 	int rc;
 
-	op_begin(&op, dev, opts, res);
-	timeout = op.opts->gone_timeout_ms ? op.opts->gone_timeout_ms : GONE_TIMEOUT_MS;
+	stdfu__op_begin(&op, dev, opts, res);
 	rc = prepare_flash(&op, &alt);
 	if (rc)
-		return op_end(&op, rc);
-	phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
+		return stdfu__op_end(&op, rc);
+	stdfu__phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
 	rc = stdfu_dfuse_read_unprotect(dev);
 	if (!rc)
-		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, timeout);
+		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(&op));
 	if (!rc) {
 		dev->gone = true;
-		progress(&op, op.total);
+		stdfu__progress(&op, op.total);
 	}
-	return op_end(&op, rc ? phase_fail(&op, rc) : (phase_end(&op), STDFU_OK));
+	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
 }

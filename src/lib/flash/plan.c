@@ -2,7 +2,7 @@
 /*
  * The flash plan. Sectors may have unequal sizes (F4: 16K,16K,16K,16K,64K,
  * 128K...), so sector boundaries always come from the layout, never from
- * address arithmetic with one page size (the mistake peers.md notes in
+ * address arithmetic with one page size (the mistake docs/peers.md notes in
  * dfu-util).
  */
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include <stdfu/plan.h>
 
 #include "common/error_internal.h"
+#include "flash/place.h"
 
 static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t *cap)
 {
@@ -21,7 +22,7 @@ static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t 
 		struct stdfu_plan_erase *e = realloc(p->erase, ncap * sizeof(*e));
 
 		if (!e)
-			return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning the erase");
+			return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning the erase");
 		p->erase = e;
 		*cap = ncap;
 	}
@@ -36,19 +37,20 @@ static int not_in_map(const struct stdfu_layout *l, uint32_t addr)
 {
 	uint64_t end = (uint64_t)stdfu_layout_start(l) + stdfu_layout_bytes(l);
 
-	return stdfu_fail(STDFU_ERR_ADDRESS,
-			  "address 0x%08x is outside the memory of \"%s\" (0x%08x..0x%08llx)", addr,
-			  l->name, stdfu_layout_start(l), (unsigned long long)(end ? end - 1 : 0));
+	return stdfu__fail(STDFU_ERR_ADDRESS,
+			   "address 0x%08x is outside the memory of \"%s\" (0x%08x..0x%08llx)",
+			   addr, l->name, stdfu_layout_start(l),
+			   (unsigned long long)(end ? end - 1 : 0));
 }
 
 /* The data starts inside the memory but runs off its end (or into a gap). */
 static int too_large(const struct stdfu_layout *l, uint32_t addr, uint32_t size, uint64_t pos)
 {
-	return stdfu_fail(STDFU_ERR_FIT,
-			  "the image does not fit: %u bytes at 0x%08x run past the memory of "
-			  "\"%s\" at 0x%08llx (%llu bytes too many)",
-			  size, addr, l->name, (unsigned long long)pos,
-			  (unsigned long long)((uint64_t)addr + size - pos));
+	return stdfu__fail(STDFU_ERR_FIT,
+			   "the image does not fit: %u bytes at 0x%08x run past the memory of "
+			   "\"%s\" at 0x%08llx (%llu bytes too many)",
+			   size, addr, l->name, (unsigned long long)pos,
+			   (unsigned long long)((uint64_t)addr + size - pos));
 }
 
 /* Walk the sectors of [addr, addr+size): all must be writable. */
@@ -63,10 +65,10 @@ static int plan_segment(struct stdfu_plan *p, const struct stdfu_layout *l, uint
 		if (stdfu_layout_sector_at(l, (uint32_t)pos, &s))
 			return pos == addr ? not_in_map(l, addr) : too_large(l, addr, size, pos);
 		if (!(s.flags & STDFU_MEM_WRITABLE))
-			return stdfu_fail(STDFU_ERR_FIT,
-					  "address 0x%08llx is in a sector of \"%s\" that is not "
-					  "writable (0x%08x, %u bytes)",
-					  (unsigned long long)pos, l->name, s.start, s.size);
+			return stdfu__fail(STDFU_ERR_FIT,
+					   "address 0x%08llx is in a sector of \"%s\" that is not "
+					   "writable (0x%08x, %u bytes)",
+					   (unsigned long long)pos, l->name, s.start, s.size);
 		if (s.flags & STDFU_MEM_ERASABLE) {
 			int rc = add_erase(p, &s, cap);
 			if (rc)
@@ -106,12 +108,12 @@ static int build_runs(struct stdfu_plan *p, const struct stdfu_image *img, uint8
 
 	p->runs = calloc(nruns ? nruns : 1, sizeof(*p->runs));
 	if (!p->runs)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning the write");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning the write");
 	if (merged_bytes) {
 		/* Worst case every byte of the image for this alt is copied. */
 		p->merged = malloc((size_t)stdfu_image_bytes(img));
 		if (!p->merged)
-			return stdfu_fail(STDFU_ERR_NOMEM, "out of memory merging segments");
+			return stdfu__fail(STDFU_ERR_NOMEM, "out of memory merging segments");
 		store = p->merged;
 	}
 	for (size_t i = 0; i < img->count; i++) {
@@ -146,11 +148,11 @@ int stdfu_plan_build(const struct stdfu_image *img, uint8_t alt, const struct st
 	int rc = STDFU_OK;
 
 	if (!img || !layout || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_plan_build: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_plan_build: NULL argument");
 	*out = NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning");
 	p->alt = alt;
 	for (size_t i = 0; i < img->count && !rc; i++) {
 		const struct stdfu_segment *s = &img->segments[i];
@@ -161,7 +163,7 @@ int stdfu_plan_build(const struct stdfu_image *img, uint8_t alt, const struct st
 	if (!rc)
 		rc = build_runs(p, img, alt);
 	if (!rc && p->n_runs == 0)
-		rc = stdfu_fail(STDFU_ERR_IMAGE, "the image has no data for alt %u", alt);
+		rc = stdfu__fail(STDFU_ERR_IMAGE, "the image has no data for alt %u", alt);
 	if (rc) {
 		stdfu_plan_free(p);
 		return rc;
@@ -179,11 +181,11 @@ int stdfu_plan_erase_range(const struct stdfu_layout *layout, uint32_t address, 
 	int rc = STDFU_OK;
 
 	if (!layout || !out || length == 0)
-		return stdfu_fail(STDFU_ERR_ARG, "erase range: empty or NULL");
+		return stdfu__fail(STDFU_ERR_ARG, "erase range: empty or NULL");
 	*out = NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory planning");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning");
 	while (pos < end && !rc) {
 		struct stdfu_sector s;
 
@@ -192,10 +194,10 @@ int stdfu_plan_erase_range(const struct stdfu_layout *layout, uint32_t address, 
 			break;
 		}
 		if (!(s.flags & STDFU_MEM_ERASABLE))
-			rc = stdfu_fail(STDFU_ERR_FIT,
-					"address 0x%08x is in a sector of \"%s\" that is not "
-					"erasable",
-					s.start, layout->name);
+			rc = stdfu__fail(STDFU_ERR_FIT,
+					 "address 0x%08x is in a sector of \"%s\" that is not "
+					 "erasable",
+					 s.start, layout->name);
 		else
 			rc = add_erase(p, &s, &cap);
 		pos = (uint64_t)s.start + s.size;
@@ -215,5 +217,127 @@ void stdfu_plan_free(struct stdfu_plan *plan)
 	free(plan->erase);
 	free(plan->runs);
 	free(plan->merged);
+	free(plan);
+}
+
+/* ---- the plan of a whole image ------------------------------------------ */
+
+uint32_t stdfu__flash_base(const struct stdfu_device_info *info)
+{
+	const struct stdfu_alt *alt = stdfu_device_flash_alt(info);
+
+	return alt ? stdfu_layout_start(&alt->layout) : 0x08000000u;
+}
+
+const struct stdfu_image *stdfu__image_placed(const struct stdfu_device_info *info,
+					      const struct stdfu_image *img,
+					      struct stdfu_image *view, struct stdfu_segment *seg)
+{
+	if (!img->at_flash_base || img->count != 1)
+		return img;
+	*view = *img;
+	*seg = img->segments[0];
+	seg->address = stdfu__flash_base(info);
+	view->segments = seg;
+	return view;
+}
+
+static const struct stdfu_alt *layout_alt(const struct stdfu_device_info *info, uint8_t number)
+{
+	for (size_t a = 0; a < info->n_alts; a++)
+		if (info->alts[a].number == number && info->alts[a].layout_ok)
+			return &info->alts[a];
+	return NULL;
+}
+
+/* Where a flash leaves DFU: the image's first address in the flash alt, else its start. */
+static uint32_t leave_address(const struct stdfu_device_info *info, const struct stdfu_image *img)
+{
+	const struct stdfu_alt *alt = stdfu_device_flash_alt(info);
+
+	for (size_t i = 0; alt && i < img->count; i++)
+		if (img->segments[i].alt == alt->number)
+			return img->segments[i].address;
+	return stdfu__flash_base(info);
+}
+
+/* Segments are sorted by (alt, address): one plan per alt, in order. */
+static int plan_alts(struct stdfu_flash_plan *fp, const struct stdfu_device_info *info,
+		     const struct stdfu_image *img)
+{
+	for (size_t i = 0; i < img->count; i++) {
+		uint8_t altno = img->segments[i].alt;
+		const struct stdfu_alt *alt;
+		int rc;
+
+		if (fp->n_alts && fp->alts[fp->n_alts - 1]->alt == altno)
+			continue;
+		if (fp->n_alts == STDFU_MAX_ALTS)
+			return stdfu__fail(STDFU_ERR_IMAGE, "the image targets too many alts");
+		alt = layout_alt(info, altno);
+		if (!alt)
+			return stdfu__fail(STDFU_ERR_FIT,
+					   "the image has data for alt %u, but device %s has no "
+					   "memory layout for that alt",
+					   altno, info->path);
+		rc = stdfu_plan_build(img, altno, &alt->layout, &fp->alts[fp->n_alts]);
+		if (rc)
+			return rc;
+		fp->n_alts++;
+	}
+	return STDFU_OK;
+}
+
+int stdfu_flash_plan_build(const struct stdfu_device_info *info, const struct stdfu_image *img,
+			   struct stdfu_flash_plan **out)
+{
+	struct stdfu_segment seg;
+	struct stdfu_image view;
+	struct stdfu_flash_plan *fp;
+	int rc;
+
+	if (!info || !img || !out)
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_flash_plan_build: NULL argument");
+	*out = NULL;
+	if (!img->count)
+		return stdfu__fail(STDFU_ERR_IMAGE, "the image is empty");
+	fp = calloc(1, sizeof(*fp));
+	if (!fp)
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning");
+	img = stdfu__image_placed(info, img, &view, &seg);
+	rc = plan_alts(fp, info, img);
+	if (rc) {
+		stdfu_flash_plan_free(fp);
+		return rc;
+	}
+	fp->leave_address = leave_address(info, img);
+	*out = fp;
+	return STDFU_OK;
+}
+
+uint64_t stdfu_flash_plan_erase_bytes(const struct stdfu_flash_plan *plan)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; plan && i < plan->n_alts; i++)
+		n += plan->alts[i]->erase_bytes;
+	return n;
+}
+
+uint64_t stdfu_flash_plan_write_bytes(const struct stdfu_flash_plan *plan)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; plan && i < plan->n_alts; i++)
+		n += plan->alts[i]->write_bytes;
+	return n;
+}
+
+void stdfu_flash_plan_free(struct stdfu_flash_plan *plan)
+{
+	if (!plan)
+		return;
+	for (size_t i = 0; i < plan->n_alts; i++)
+		stdfu_plan_free(plan->alts[i]);
 	free(plan);
 }

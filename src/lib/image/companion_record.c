@@ -10,19 +10,15 @@
 #include <stdfu/trigger_protocol.h>
 
 #include "common/error_internal.h"
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+#include "common/le.h"
 
 /* A valid record at @p (STDFU_COMPANION_RECORD_SIZE bytes readable)? */
 static bool record_at(const uint8_t *p, struct stdfu_companion_record *out, uint32_t address)
 {
-	uint32_t word = le32(p + 8);
+	uint32_t word = le_get32(p + 8);
 
 	if (memcmp(p, STDFU_COMPANION_MAGIC, STDFU_COMPANION_MAGIC_LEN) != 0 ||
-	    p[10] != STDFU_COMPANION_RECORD_SIZE || le32(p + 12) != (uint32_t)~word)
+	    p[10] != STDFU_COMPANION_RECORD_SIZE || le_get32(p + 12) != (uint32_t)~word)
 		return false;
 	out->found = true;
 	out->address = address;
@@ -50,10 +46,10 @@ static bool find_in(const struct stdfu_segment *s, struct stdfu_companion_record
 int stdfu_companion_find(const struct stdfu_image *img, struct stdfu_companion_record *out)
 {
 	if (!out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_companion_find: no result to fill");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_companion_find: no result to fill");
 	memset(out, 0, sizeof(*out));
 	if (!img)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_companion_find: no image");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_companion_find: no image");
 	for (size_t i = 0; i < img->count; i++) {
 		if (find_in(&img->segments[i], out))
 			return STDFU_OK;

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The image model: one sorted, non-overlapping segment list for every
- * format, plus loading (format detection, DFU suffix) and saving.
+ * Loading and saving images: format detection and dispatch to the readers
+ * and writers (formats.h), the DFU suffix; the model itself is build.c.
  *
  * Every file is hostile. Allocations are bounded by max_size and by the
  * real length of the input, never by a length field read from it.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,205 +16,12 @@
 #include <unistd.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "image/build.h"
+#include "image/formats.h"
+#include "image/suffix.h"
 
 /* A file may be a few times larger than its data (HEX is ~2.8x). */
 #define FILE_SIZE_FACTOR 4u
-
-int img_build_init(struct img_build *b, const char *name, const struct stdfu_image_load_opts *opts,
-		   enum stdfu_image_format fmt)
-{
-	memset(b, 0, sizeof(*b));
-	b->img = calloc(1, sizeof(*b->img));
-	if (!b->img)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
-	b->img->format = fmt;
-	b->name = name;
-	b->max_size = opts && opts->max_size ? opts->max_size : IMG_DEFAULT_MAX_SIZE;
-	return STDFU_OK;
-}
-
-void img_build_abort(struct img_build *b)
-{
-	stdfu_image_free(b->img);
-	b->img = NULL;
-}
-
-static int grow_segments(struct img_build *b, const char *where)
-{
-	size_t ncap = b->cap ? b->cap * 2 : 16;
-	struct stdfu_segment *s;
-
-	s = realloc(b->img->segments, ncap * sizeof(*s));
-	if (!s)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
-	b->img->segments = s;
-	b->cap = ncap;
-	return STDFU_OK;
-}
-
-static int extend_last(struct img_build *b, const uint8_t *data, uint32_t len, const char *where)
-{
-	struct stdfu_segment *s = &b->img->segments[b->img->count - 1];
-	size_t need = (size_t)s->size + len;
-
-	if (need > b->seg_cap) {
-		size_t ncap = b->seg_cap * 2 > need ? b->seg_cap * 2 : need;
-		uint8_t *d;
-
-		if (ncap > b->max_size)
-			ncap = need;
-		d = realloc(s->data, ncap);
-		if (!d)
-			return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
-		s->data = d;
-		b->seg_cap = ncap;
-	}
-	memcpy(s->data + s->size, data, len);
-	s->size += len;
-	return STDFU_OK;
-}
-
-int img_add(struct img_build *b, uint8_t alt, uint32_t addr, const uint8_t *data, uint32_t len,
-	    const char *where)
-{
-	struct stdfu_image *img = b->img;
-	struct stdfu_segment *last = img->count ? &img->segments[img->count - 1] : NULL;
-	int rc;
-
-	if (len == 0)
-		return STDFU_OK;
-	/* The end address must fit in 32 bits so that users can compute it. */
-	if ((uint64_t)addr + len > UINT32_MAX)
-		return stdfu_fail(
-			STDFU_ERR_IMAGE,
-			"%s: %u bytes at 0x%08x run past the end of the 4 GiB address space", where,
-			len, addr);
-	if (b->total + len > b->max_size)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: image holds more than %zu bytes of data",
-				  where, b->max_size);
-	b->total += len;
-
-	if (last && last->alt == alt && (uint64_t)last->address + last->size == addr)
-		return extend_last(b, data, len, where);
-
-	if (img->count == b->cap && (rc = grow_segments(b, where)) < 0)
-		return rc;
-	last = &img->segments[img->count];
-	last->data = malloc(len);
-	if (!last->data)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", where);
-	memcpy(last->data, data, len);
-	last->address = addr;
-	last->size = len;
-	last->alt = alt;
-	img->count++;
-	b->seg_cap = len;
-	return STDFU_OK;
-}
-
-static int seg_cmp(const void *pa, const void *pb)
-{
-	const struct stdfu_segment *a = pa, *b = pb;
-
-	if (a->alt != b->alt)
-		return a->alt < b->alt ? -1 : 1;
-	if (a->address != b->address)
-		return a->address < b->address ? -1 : 1;
-	return 0;
-}
-
-static uint32_t seg_last(const struct stdfu_segment *s)
-{
-	return s->address + s->size - 1;
-}
-
-/* Merge segments [first, end) which are known to be adjacent into segments[first]. */
-static int merge_run(struct stdfu_image *img, size_t first, size_t end, const char *name)
-{
-	struct stdfu_segment *s = &img->segments[first];
-	uint64_t total = 0;
-	uint8_t *d;
-	size_t i, off = 0;
-
-	for (i = first; i < end; i++)
-		total += img->segments[i].size;
-	d = malloc(total);
-	if (!d)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
-	for (i = first; i < end; i++) {
-		memcpy(d + off, img->segments[i].data, img->segments[i].size);
-		off += img->segments[i].size;
-		free(img->segments[i].data);
-		img->segments[i].data = NULL;
-	}
-	s->data = d;
-	s->size = (uint32_t)total;
-	return STDFU_OK;
-}
-
-int img_build_finish(struct img_build *b, struct stdfu_image **out)
-{
-	struct stdfu_image *img = b->img;
-	size_t i, w = 0;
-
-	if (img->count == 0) {
-		img_build_abort(b);
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: no data in the image", b->name);
-	}
-	qsort(img->segments, img->count, sizeof(*img->segments), seg_cmp);
-	for (i = 1; i < img->count; i++) {
-		const struct stdfu_segment *p = &img->segments[i - 1], *c = &img->segments[i];
-
-		if (p->alt == c->alt && seg_last(p) >= c->address) {
-			int rc = stdfu_fail(STDFU_ERR_IMAGE,
-					    "%s: overlapping data: 0x%08x-0x%08x and 0x%08x-0x%08x",
-					    b->name, p->address, seg_last(p), c->address,
-					    seg_last(c));
-			img_build_abort(b);
-			return rc;
-		}
-	}
-	for (i = 0; i < img->count;) {
-		size_t j = i + 1;
-		int rc;
-
-		while (j < img->count && img->segments[j].alt == img->segments[i].alt &&
-		       seg_last(&img->segments[j - 1]) + 1 == img->segments[j].address)
-			j++;
-		if (j - i > 1 && (rc = merge_run(img, i, j, b->name)) < 0) {
-			img_build_abort(b);
-			return rc;
-		}
-		img->segments[w++] = img->segments[i];
-		i = j;
-	}
-	img->count = w;
-	*out = img;
-	b->img = NULL;
-	return STDFU_OK;
-}
-
-void stdfu_image_free(struct stdfu_image *img)
-{
-	if (!img)
-		return;
-	for (size_t i = 0; i < img->count; i++)
-		free(img->segments[i].data);
-	free(img->segments);
-	free(img);
-}
-
-uint64_t stdfu_image_bytes(const struct stdfu_image *img)
-{
-	uint64_t n = 0;
-
-	if (!img)
-		return 0;
-	for (size_t i = 0; i < img->count; i++)
-		n += img->segments[i].size;
-	return n;
-}
 
 static const char *const format_names[] = {
 	[STDFU_FORMAT_AUTO] = "auto", [STDFU_FORMAT_RAW] = "raw", [STDFU_FORMAT_IHEX] = "ihex",
@@ -241,7 +49,7 @@ static const struct {
 int stdfu_image_format_parse(const char *name, enum stdfu_image_format *out)
 {
 	if (!name || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "no format name given");
+		return stdfu__fail(STDFU_ERR_ARG, "no format name given");
 	if (name[0] == '.')
 		name++;
 	for (size_t i = 0; i < sizeof(format_aliases) / sizeof(format_aliases[0]); i++) {
@@ -250,8 +58,8 @@ int stdfu_image_format_parse(const char *name, enum stdfu_image_format *out)
 			return STDFU_OK;
 		}
 	}
-	return stdfu_fail(STDFU_ERR_ARG,
-			  "unknown image format '%s' (use bin, hex, srec, elf or dfu)", name);
+	return stdfu__fail(STDFU_ERR_ARG,
+			   "unknown image format '%s' (use bin, hex, srec, elf or dfu)", name);
 }
 
 int stdfu_image_format_from_path(const char *path, enum stdfu_image_format *out)
@@ -259,14 +67,14 @@ int stdfu_image_format_from_path(const char *path, enum stdfu_image_format *out)
 	const char *slash, *dot;
 
 	if (!path || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "no path given");
+		return stdfu__fail(STDFU_ERR_ARG, "no path given");
 	slash = strrchr(path, '/');
 	dot = strrchr(slash ? slash : path, '.');
 	if (!dot || !dot[1])
-		return stdfu_fail(STDFU_ERR_ARG,
-				  "%s: no file extension to tell the format (use --format)", path);
+		return stdfu__fail(STDFU_ERR_ARG,
+				   "%s: no file extension to tell the format (use --format)", path);
 	if (stdfu_image_format_parse(dot + 1, out) < 0)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_ARG,
 			"%s: unknown extension '%s' (use .bin, .hex, .srec, .elf, .dfu or "
 			"--format)",
@@ -340,17 +148,17 @@ static int read_format(struct img_build *b, enum stdfu_image_format fmt, const u
 {
 	switch (fmt) {
 	case STDFU_FORMAT_RAW:
-		return image_read_raw(b, buf, len, opts);
+		return stdfu__image_read_raw(b, buf, len, opts);
 	case STDFU_FORMAT_IHEX:
-		return image_read_ihex(b, buf, len);
+		return stdfu__image_read_ihex(b, buf, len);
 	case STDFU_FORMAT_SREC:
-		return image_read_srec(b, buf, len);
+		return stdfu__image_read_srec(b, buf, len);
 	case STDFU_FORMAT_ELF:
-		return image_read_elf(b, buf, len);
+		return stdfu__image_read_elf(b, buf, len);
 	case STDFU_FORMAT_DFUSE:
-		return image_read_dfuse(b, buf, len);
+		return stdfu__image_read_dfuse(b, buf, len);
 	default:
-		return stdfu_fail(STDFU_ERR_ARG, "%s: unknown image format %d", b->name, (int)fmt);
+		return stdfu__fail(STDFU_ERR_ARG, "%s: unknown image format %d", b->name, (int)fmt);
 	}
 }
 
@@ -364,26 +172,26 @@ int stdfu_image_load_mem(const uint8_t *buf, size_t len, const char *name,
 	int rc;
 
 	if (!out || (!buf && len))
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_load_mem: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_image_load_mem: NULL argument");
 	*out = NULL;
 	if (!name)
 		name = "<memory>";
 	if (len == 0)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: file is empty", name);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: file is empty", name);
 	if (fmt == STDFU_FORMAT_AUTO)
 		fmt = choose_format(buf, len, name);
 
-	if (dfu_suffix_present(buf, len)) {
-		rc = dfu_suffix_parse(buf, len, name, &suffix, &payload);
+	if (stdfu__dfu_suffix_present(buf, len)) {
+		rc = stdfu__dfu_suffix_parse(buf, len, name, &suffix, &payload);
 		if (rc < 0)
 			return rc;
 	} else if (fmt == STDFU_FORMAT_DFUSE) {
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: DfuSe file without a DFU suffix (last 16 bytes; truncated?)",
-				  name);
+		return stdfu__fail(
+			STDFU_ERR_IMAGE,
+			"%s: DfuSe file without a DFU suffix (last 16 bytes; truncated?)", name);
 	}
 
-	rc = img_build_init(&b, name, opts, fmt);
+	rc = stdfu__img_build_init(&b, name, opts, fmt);
 	if (rc < 0)
 		return rc;
 	b.img->has_suffix = suffix.has_suffix;
@@ -393,10 +201,10 @@ int stdfu_image_load_mem(const uint8_t *buf, size_t len, const char *name,
 	b.img->suffix_bcd_dfu = suffix.suffix_bcd_dfu;
 	rc = read_format(&b, fmt, buf, payload, opts);
 	if (rc < 0) {
-		img_build_abort(&b);
+		stdfu__img_build_abort(&b);
 		return rc;
 	}
-	return img_build_finish(&b, out);
+	return stdfu__img_build_finish(&b, out);
 }
 
 static int read_file(const char *path, size_t limit, uint8_t **out, size_t *out_len)
@@ -407,26 +215,26 @@ static int read_file(const char *path, size_t limit, uint8_t **out, size_t *out_
 	size_t n;
 
 	if (!f)
-		return stdfu_fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
+		return stdfu__fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return stdfu_fail(STDFU_ERR_FILE, "%s: not a regular file", path);
+		return stdfu__fail(STDFU_ERR_FILE, "%s: not a regular file", path);
 	}
 	if ((uint64_t)st.st_size > limit) {
 		fclose(f);
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: file is %lld bytes, larger than any image",
-				  path, (long long)st.st_size);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: file is %lld bytes, larger than any image",
+				   path, (long long)st.st_size);
 	}
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf) {
 		fclose(f);
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
 	}
 	n = fread(buf, 1, (size_t)st.st_size, f);
 	if (n != (size_t)st.st_size || ferror(f)) {
 		fclose(f);
 		free(buf);
-		return stdfu_fail(STDFU_ERR_FILE, "%s: read error", path);
+		return stdfu__fail(STDFU_ERR_FILE, "%s: read error", path);
 	}
 	fclose(f);
 	*out = buf;
@@ -444,7 +252,7 @@ int stdfu_image_load(const char *path, const struct stdfu_image_load_opts *opts,
 	int rc;
 
 	if (!path || !out)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_load: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_image_load: NULL argument");
 	*out = NULL;
 	rc = read_file(path, limit, &buf, &len);
 	if (rc < 0)
@@ -460,19 +268,19 @@ static int write_format(const struct stdfu_image *img, enum stdfu_image_format f
 {
 	switch (fmt) {
 	case STDFU_FORMAT_RAW:
-		return image_write_bin(img, opts, path, buf, len);
+		return stdfu__image_write_bin(img, opts, path, buf, len);
 	case STDFU_FORMAT_IHEX:
-		return image_write_ihex(img, opts, path, buf, len);
+		return stdfu__image_write_ihex(img, opts, path, buf, len);
 	case STDFU_FORMAT_SREC:
-		return image_write_srec(img, opts, path, buf, len);
+		return stdfu__image_write_srec(img, opts, path, buf, len);
 	case STDFU_FORMAT_DFUSE:
-		return image_write_dfuse(img, opts, path, buf, len);
+		return stdfu__image_write_dfuse(img, opts, path, buf, len);
 	case STDFU_FORMAT_ELF:
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: writing ELF is not supported (use bin, hex, srec or dfu)",
-				  path);
+		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+				   "%s: writing ELF is not supported (use bin, hex, srec or dfu)",
+				   path);
 	default:
-		return stdfu_fail(STDFU_ERR_ARG, "%s: unknown output format %d", path, (int)fmt);
+		return stdfu__fail(STDFU_ERR_ARG, "%s: unknown output format %d", path, (int)fmt);
 	}
 }
 
@@ -485,12 +293,12 @@ static int write_file(const char *path, const uint8_t *buf, size_t len)
 	int fd, ok;
 
 	if (!tmp)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
 	memcpy(tmp, path, plen);
 	memcpy(tmp + plen, ".tmp.XXXXXX", 12);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		int rc = stdfu_fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
+		int rc = stdfu__fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
 		free(tmp);
 		return rc;
 	}
@@ -503,8 +311,8 @@ static int write_file(const char *path, const uint8_t *buf, size_t len)
 	else
 		close(fd);
 	if (!ok || rename(tmp, path) < 0) {
-		int rc = stdfu_fail(STDFU_ERR_FILE, "%s: %s", path,
-				    errno ? strerror(errno) : "write error");
+		int rc = stdfu__fail(STDFU_ERR_FILE, "%s: %s", path,
+				     errno ? strerror(errno) : "write error");
 		unlink(tmp);
 		free(tmp);
 		return rc;
@@ -524,13 +332,13 @@ int stdfu_image_save(const struct stdfu_image *img, const char *path,
 	int rc;
 
 	if (!img || !path)
-		return stdfu_fail(STDFU_ERR_ARG, "stdfu_image_save: NULL argument");
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_image_save: NULL argument");
 	if (!opts)
 		opts = &def;
 	if (fmt == STDFU_FORMAT_AUTO && (rc = stdfu_image_format_from_path(path, &fmt)) < 0)
 		return rc;
 	if (img->count == 0)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: the image holds no data", path);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: the image holds no data", path);
 	rc = write_format(img, fmt, opts, path, &buf, &len);
 	if (rc < 0)
 		return rc;

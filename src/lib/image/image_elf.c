@@ -18,7 +18,8 @@
 #include <stdio.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "common/le.h"
+#include "image/formats.h"
 
 #define EHDR_SIZE  52u
 #define PHDR_SIZE  32u
@@ -52,23 +53,23 @@ static void get_phdr(const struct elf *e, unsigned i, struct phdr *p)
 {
 	const uint8_t *q = e->buf + e->phoff + (size_t)i * e->phentsize;
 
-	p->type = le32(q);
-	p->offset = le32(q + 4);
-	p->vaddr = le32(q + 8);
-	p->paddr = le32(q + 12);
-	p->filesz = le32(q + 16);
-	p->memsz = le32(q + 20);
+	p->type = le_get32(q);
+	p->offset = le_get32(q + 4);
+	p->vaddr = le_get32(q + 8);
+	p->paddr = le_get32(q + 12);
+	p->filesz = le_get32(q + 16);
+	p->memsz = le_get32(q + 20);
 }
 
 static void get_shdr(const struct elf *e, unsigned i, struct shdr *s)
 {
 	const uint8_t *q = e->buf + e->shoff + (size_t)i * e->shentsize;
 
-	s->type = le32(q + 4);
-	s->flags = le32(q + 8);
-	s->addr = le32(q + 12);
-	s->offset = le32(q + 16);
-	s->size = le32(q + 20);
+	s->type = le_get32(q + 4);
+	s->flags = le_get32(q + 8);
+	s->addr = le_get32(q + 12);
+	s->offset = le_get32(q + 16);
+	s->size = le_get32(q + 20);
 }
 
 static int check_header(struct elf *e)
@@ -77,28 +78,29 @@ static int check_header(struct elf *e)
 	const char *name = e->b->name;
 
 	if (e->len < EHDR_SIZE)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: ELF header truncated (%zu of 52 bytes)",
-				  name, e->len);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: ELF header truncated (%zu of 52 bytes)",
+				   name, e->len);
 	if (h[4] != 1)
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: offset 0x4: ELF class %u; only 32-bit ELF (ARM Cortex-M) is "
-				  "supported",
-				  name, h[4]);
+		return stdfu__fail(
+			STDFU_ERR_UNSUPPORTED,
+			"%s: offset 0x4: ELF class %u; only 32-bit ELF (ARM Cortex-M) is "
+			"supported",
+			name, h[4]);
 	if (h[5] != 1)
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: offset 0x5: ELF data encoding %u; only little-endian is "
-				  "supported",
-				  name, h[5]);
-	if (le16(h + 18) != EM_ARM)
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: offset 0x12: ELF machine %u is not ARM (40); wrong file?",
-				  name, le16(h + 18));
-	e->phoff = le32(h + 28);
-	e->shoff = le32(h + 32);
-	e->phentsize = le16(h + 42);
-	e->phnum = le16(h + 44);
-	e->shentsize = le16(h + 46);
-	e->shnum = le16(h + 48);
+		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+				   "%s: offset 0x5: ELF data encoding %u; only little-endian is "
+				   "supported",
+				   name, h[5]);
+	if (le_get16(h + 18) != EM_ARM)
+		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+				   "%s: offset 0x12: ELF machine %u is not ARM (40); wrong file?",
+				   name, le_get16(h + 18));
+	e->phoff = le_get32(h + 28);
+	e->shoff = le_get32(h + 32);
+	e->phentsize = le_get16(h + 42);
+	e->phnum = le_get16(h + 44);
+	e->shentsize = le_get16(h + 46);
+	e->shnum = le_get16(h + 48);
 	return STDFU_OK;
 }
 
@@ -108,10 +110,10 @@ static int check_table(const struct elf *e, const char *what, uint32_t off, unsi
 	if (num == 0)
 		return STDFU_OK;
 	if (entsize < minsize)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: %s entry size %u, expected at least %u",
-				  e->b->name, what, entsize, minsize);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: %s entry size %u, expected at least %u",
+				   e->b->name, what, entsize, minsize);
 	if ((uint64_t)off + (uint64_t)num * entsize > e->len)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_IMAGE,
 			"%s: offset 0x%x: %u %s entries run past the end of the file (%zu "
 			"bytes): truncated?",
@@ -163,7 +165,7 @@ static int data_in_file(const struct elf *e, const char *what, unsigned i, uint3
 			uint32_t size, uint64_t *claimed)
 {
 	if ((uint64_t)off + size > e->len)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_IMAGE,
 			"%s: %s %u: data at offset 0x%x, 0x%x bytes, runs past the end of "
 			"the file (%zu bytes): truncated?",
@@ -171,9 +173,9 @@ static int data_in_file(const struct elf *e, const char *what, unsigned i, uint3
 	/* Real sections never share file bytes: refuse a file that claims more. */
 	*claimed += size;
 	if (*claimed > e->len)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: %s %u: %ss claim more data than the file holds", e->b->name,
-				  what, i, what);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: %s %u: %ss claim more data than the file holds", e->b->name,
+				   what, i, what);
 	return STDFU_OK;
 }
 
@@ -192,7 +194,7 @@ static int add_sections(struct elf *e)
 		if ((rc = data_in_file(e, "section", i, s.offset, s.size, &claimed)) < 0)
 			return rc;
 		snprintf(where, sizeof(where), "%s: section %u", e->b->name, i);
-		rc = img_add(e->b, 0, section_lma(e, &s), e->buf + s.offset, s.size, where);
+		rc = stdfu__img_add(e->b, 0, section_lma(e, &s), e->buf + s.offset, s.size, where);
 		if (rc < 0)
 			return rc;
 	}
@@ -211,21 +213,21 @@ static int add_segments(struct elf *e)
 		if (p.type != PT_LOAD || p.filesz == 0)
 			continue;
 		if (p.filesz > p.memsz)
-			return stdfu_fail(STDFU_ERR_IMAGE,
-					  "%s: program header %u: p_filesz 0x%x > p_memsz 0x%x",
-					  e->b->name, i, p.filesz, p.memsz);
+			return stdfu__fail(STDFU_ERR_IMAGE,
+					   "%s: program header %u: p_filesz 0x%x > p_memsz 0x%x",
+					   e->b->name, i, p.filesz, p.memsz);
 		if ((rc = data_in_file(e, "program header", i, p.offset, p.filesz, &claimed)) < 0)
 			return rc;
 		snprintf(where, sizeof(where), "%s: program header %u", e->b->name, i);
-		rc = img_add(e->b, 0, e->use_vaddr ? p.vaddr : p.paddr, e->buf + p.offset, p.filesz,
-			     where);
+		rc = stdfu__img_add(e->b, 0, e->use_vaddr ? p.vaddr : p.paddr, e->buf + p.offset,
+				    p.filesz, where);
 		if (rc < 0)
 			return rc;
 	}
 	return STDFU_OK;
 }
 
-int image_read_elf(struct img_build *b, const uint8_t *buf, size_t len)
+int stdfu__image_read_elf(struct img_build *b, const uint8_t *buf, size_t len)
 {
 	struct elf e = {.b = b, .buf = buf, .len = len};
 	int rc;
@@ -244,9 +246,9 @@ int image_read_elf(struct img_build *b, const uint8_t *buf, size_t len)
 	if (rc < 0)
 		return rc;
 	if (b->img->count == 0)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: the ELF file has no loadable data (an object file, or only "
-				  ".bss?)",
-				  b->name);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: the ELF file has no loadable data (an object file, or only "
+				   ".bss?)",
+				   b->name);
 	return STDFU_OK;
 }

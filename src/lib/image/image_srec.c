@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "image/formats.h"
 #include "image/image_text.h"
 
 /* Count byte, then up to 255 bytes of address, data and checksum. */
@@ -28,7 +28,7 @@ static int srec_record(struct srec *s, unsigned type, const uint8_t *rec, size_t
 	uint32_t addr = 0, dlen;
 
 	if (rec[0] < alen + 1)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_IMAGE,
 			"%s: S%u record byte count %u is too small for its %u-byte address",
 			s->where, type, rec[0], alen);
@@ -43,23 +43,24 @@ static int srec_record(struct srec *s, unsigned type, const uint8_t *rec, size_t
 	case 2:
 	case 3:
 		s->data_records++;
-		return img_add(s->b, 0, addr, rec + 1 + alen, dlen, s->where);
+		return stdfu__img_add(s->b, 0, addr, rec + 1 + alen, dlen, s->where);
 	case 5:
 	case 6:
 		if (dlen)
-			return stdfu_fail(STDFU_ERR_IMAGE, "%s: S%u count record carries data",
-					  s->where, type);
+			return stdfu__fail(STDFU_ERR_IMAGE, "%s: S%u count record carries data",
+					   s->where, type);
 		if (addr != s->data_records)
-			return stdfu_fail(STDFU_ERR_IMAGE,
-					  "%s: S%u count record says %u data records, the file has "
-					  "%u (records lost?)",
-					  s->where, type, addr, s->data_records);
+			return stdfu__fail(
+				STDFU_ERR_IMAGE,
+				"%s: S%u count record says %u data records, the file has "
+				"%u (records lost?)",
+				s->where, type, addr, s->data_records);
 		return STDFU_OK;
 	default: /* 7, 8, 9: start address, not needed to flash */
 		if (dlen)
-			return stdfu_fail(STDFU_ERR_IMAGE,
-					  "%s: S%u termination record carries data", s->where,
-					  type);
+			return stdfu__fail(STDFU_ERR_IMAGE,
+					   "%s: S%u termination record carries data", s->where,
+					   type);
 		s->end = true;
 		return STDFU_OK;
 	}
@@ -73,41 +74,41 @@ static int srec_line(struct srec *s, const struct text_line *l)
 	long bad;
 
 	if (l->p[0] != 'S')
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: record does not start with 'S' (found '%c')", s->where,
-				  printable(l->p[0]));
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: record does not start with 'S' (found '%c')", s->where,
+				   printable(l->p[0]));
 	if (l->len < 2 || l->p[1] < '0' || l->p[1] > '9' || srec_addr_len[l->p[1] - '0'] == 0)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: bad record type 'S%c' (expected S0-S3, S5-S9)", s->where,
-				  l->len < 2 ? '?' : printable(l->p[1]));
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: bad record type 'S%c' (expected S0-S3, S5-S9)", s->where,
+				   l->len < 2 ? '?' : printable(l->p[1]));
 	type = (unsigned)(l->p[1] - '0');
 	digits = l->len - 2;
 	n = digits / 2;
 	if (digits < 4 || digits % 2)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: record has %zu hex digits; a record has an even number, at "
-				  "least 4 (truncated?)",
-				  s->where, digits);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: record has %zu hex digits; a record has an even number, at "
+				   "least 4 (truncated?)",
+				   s->where, digits);
 	if (n > SREC_MAX_BYTES)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: record too long (%zu bytes)", s->where, n);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: record too long (%zu bytes)", s->where, n);
 	bad = hex_decode(l->p + 2, n, rec);
 	if (bad >= 0)
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: column %ld: invalid hex digit '%c'",
-				  s->where, bad + 3, printable(l->p[bad + 2]));
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: column %ld: invalid hex digit '%c'",
+				   s->where, bad + 3, printable(l->p[bad + 2]));
 	if (n != (size_t)rec[0] + 1)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: byte count %u, but the record holds %zu bytes after it",
-				  s->where, rec[0], n - 1);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: byte count %u, but the record holds %zu bytes after it",
+				   s->where, rec[0], n - 1);
 	for (size_t i = 0; i + 1 < n; i++)
 		sum = (uint8_t)(sum + rec[i]);
 	sum = (uint8_t)~sum;
 	if (sum != rec[n - 1])
-		return stdfu_fail(STDFU_ERR_IMAGE, "%s: checksum 0x%02x, expected 0x%02x", s->where,
-				  rec[n - 1], sum);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: checksum 0x%02x, expected 0x%02x",
+				   s->where, rec[n - 1], sum);
 	return srec_record(s, type, rec, n);
 }
 
-int image_read_srec(struct img_build *b, const uint8_t *buf, size_t len)
+int stdfu__image_read_srec(struct img_build *b, const uint8_t *buf, size_t len)
 {
 	struct text_iter it = {.buf = buf, .len = len};
 	struct srec s = {.b = b};
@@ -119,15 +120,15 @@ int image_read_srec(struct img_build *b, const uint8_t *buf, size_t len)
 			continue;
 		snprintf(s.where, sizeof(s.where), "%s:%u", b->name, l.no);
 		if (s.end)
-			return stdfu_fail(STDFU_ERR_IMAGE,
-					  "%s: record after the termination record (S7/S8/S9)",
-					  s.where);
+			return stdfu__fail(STDFU_ERR_IMAGE,
+					   "%s: record after the termination record (S7/S8/S9)",
+					   s.where);
 		if ((rc = srec_line(&s, &l)) < 0)
 			return rc;
 	}
 	if (!s.end)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s:%u: no termination record (S7/S8/S9): file truncated?",
-				  b->name, it.no);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s:%u: no termination record (S7/S8/S9): file truncated?",
+				   b->name, it.no);
 	return STDFU_OK;
 }

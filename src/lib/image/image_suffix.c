@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "common/le.h"
+#include "image/suffix.h"
 
-uint32_t dfu_crc32(uint32_t crc, const uint8_t *buf, size_t len)
+uint32_t stdfu__dfu_crc32(uint32_t crc, const uint8_t *buf, size_t len)
 {
 	while (len--) {
 		crc ^= *buf++;
@@ -19,13 +20,13 @@ uint32_t dfu_crc32(uint32_t crc, const uint8_t *buf, size_t len)
 	return crc;
 }
 
-bool dfu_suffix_present(const uint8_t *buf, size_t len)
+bool stdfu__dfu_suffix_present(const uint8_t *buf, size_t len)
 {
 	return len >= DFU_SUFFIX_LEN && memcmp(buf + len - 8, "UFD", 3) == 0;
 }
 
-int dfu_suffix_parse(const uint8_t *buf, size_t len, const char *name, struct stdfu_image *img,
-		     size_t *payload_len)
+int stdfu__dfu_suffix_parse(const uint8_t *buf, size_t len, const char *name,
+			    struct stdfu_image *img, size_t *payload_len)
 {
 	const uint8_t *s = buf + len - DFU_SUFFIX_LEN;
 	uint32_t want, got;
@@ -33,38 +34,38 @@ int dfu_suffix_parse(const uint8_t *buf, size_t len, const char *name, struct st
 
 	/* A longer suffix (bLength > 16) carries extra fields before these 16 bytes. */
 	if (blen < DFU_SUFFIX_LEN || blen > len)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_IMAGE,
 			"%s: offset 0x%zx: DFU suffix bLength %u (expected 16, file has %zu "
 			"bytes)",
 			name, len - 5, blen, len);
-	want = le32(s + 12);
-	got = dfu_crc32(0xFFFFFFFFu, buf, len - 4);
+	want = le_get32(s + 12);
+	got = stdfu__dfu_crc32(0xFFFFFFFFu, buf, len - 4);
 	if (got != want)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: offset 0x%zx: DFU suffix CRC 0x%08x, computed 0x%08x "
-				  "(file corrupted or truncated)",
-				  name, len - 4, want, got);
+		return stdfu__fail(STDFU_ERR_IMAGE,
+				   "%s: offset 0x%zx: DFU suffix CRC 0x%08x, computed 0x%08x "
+				   "(file corrupted or truncated)",
+				   name, len - 4, want, got);
 	img->has_suffix = true;
-	img->suffix_bcd_device = le16(s);
-	img->suffix_pid = le16(s + 2);
-	img->suffix_vid = le16(s + 4);
-	img->suffix_bcd_dfu = le16(s + 6);
+	img->suffix_bcd_device = le_get16(s);
+	img->suffix_pid = le_get16(s + 2);
+	img->suffix_vid = le_get16(s + 4);
+	img->suffix_bcd_dfu = le_get16(s + 6);
 	*payload_len = len - blen;
 	return STDFU_OK;
 }
 
-size_t dfu_suffix_write(uint8_t *buf, size_t len, uint16_t bcd_device, uint16_t pid, uint16_t vid,
-			uint16_t bcd_dfu)
+size_t stdfu__dfu_suffix_write(uint8_t *buf, size_t len, uint16_t bcd_device, uint16_t pid,
+			       uint16_t vid, uint16_t bcd_dfu)
 {
 	uint8_t *s = buf + len;
 
-	put_le16(s, bcd_device);
-	put_le16(s + 2, pid);
-	put_le16(s + 4, vid);
-	put_le16(s + 6, bcd_dfu);
+	le_put16(s, bcd_device);
+	le_put16(s + 2, pid);
+	le_put16(s + 4, vid);
+	le_put16(s + 6, bcd_dfu);
 	memcpy(s + 8, "UFD", 3);
 	s[11] = DFU_SUFFIX_LEN;
-	put_le32(s + 12, dfu_crc32(0xFFFFFFFFu, buf, len + 12));
+	le_put32(s + 12, stdfu__dfu_crc32(0xFFFFFFFFu, buf, len + 12));
 	return len + DFU_SUFFIX_LEN;
 }

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "common/error_internal.h"
-#include "image/image_internal.h"
+#include "common/le.h"
+#include "image/formats.h"
+#include "image/suffix.h"
 
 #define BIN_MAX_SPAN	 ((uint64_t)256 << 20)
 #define LINE_BYTES_DEF	 16u
@@ -63,7 +65,7 @@ static int ob_finish(struct obuf *o, const char *name, uint8_t **out, size_t *ou
 {
 	if (o->oom) {
 		free(o->p);
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
 	}
 	*out = o->p;
 	*out_len = o->len;
@@ -75,11 +77,11 @@ static int single_memory(const struct stdfu_image *img, const char *name, const 
 {
 	for (size_t i = 0; i < img->count; i++)
 		if (img->segments[i].alt != 0)
-			return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-					  "%s: the image has data for DfuSe alt %u at 0x%08x; %s "
-					  "holds only alt 0 (write .dfu)",
-					  name, img->segments[i].alt, img->segments[i].address,
-					  fmt);
+			return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+					   "%s: the image has data for DfuSe alt %u at 0x%08x; %s "
+					   "holds only alt 0 (write .dfu)",
+					   name, img->segments[i].alt, img->segments[i].address,
+					   fmt);
 	return STDFU_OK;
 }
 
@@ -87,13 +89,13 @@ static int line_bytes(const struct stdfu_image_save_opts *o, const char *name, u
 {
 	*n = o->line_bytes ? o->line_bytes : LINE_BYTES_DEF;
 	if (*n > LINE_BYTES_MAX)
-		return stdfu_fail(STDFU_ERR_ARG, "%s: %u data bytes per record; at most %u", name,
-				  *n, LINE_BYTES_MAX);
+		return stdfu__fail(STDFU_ERR_ARG, "%s: %u data bytes per record; at most %u", name,
+				   *n, LINE_BYTES_MAX);
 	return STDFU_OK;
 }
 
-int image_write_bin(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
-		    const char *name, uint8_t **out, size_t *out_len)
+int stdfu__image_write_bin(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
+			   const char *name, uint8_t **out, size_t *out_len)
 {
 	const struct stdfu_segment *first = &img->segments[0], *last;
 	uint64_t span;
@@ -105,14 +107,15 @@ int image_write_bin(const struct stdfu_image *img, const struct stdfu_image_save
 	last = &img->segments[img->count - 1];
 	span = (uint64_t)last->address + last->size - first->address;
 	if (span > BIN_MAX_SPAN)
-		return stdfu_fail(STDFU_ERR_IMAGE,
-				  "%s: the image spans 0x%08x-0x%08x (%llu MiB); a binary would be "
-				  "mostly fill (write .hex, .srec or .dfu)",
-				  name, first->address, last->address + last->size - 1,
-				  (unsigned long long)(span >> 20));
+		return stdfu__fail(
+			STDFU_ERR_IMAGE,
+			"%s: the image spans 0x%08x-0x%08x (%llu MiB); a binary would be "
+			"mostly fill (write .hex, .srec or .dfu)",
+			name, first->address, last->address + last->size - 1,
+			(unsigned long long)(span >> 20));
 	p = malloc((size_t)span);
 	if (!p)
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", name);
 	memset(p, opts->fill, (size_t)span);
 	for (size_t i = 0; i < img->count; i++)
 		memcpy(p + (img->segments[i].address - first->address), img->segments[i].data,
@@ -139,8 +142,8 @@ static void ihex_record(struct obuf *o, uint8_t type, uint16_t addr, const uint8
 	ob_put(o, "\n", 1);
 }
 
-int image_write_ihex(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
-		     const char *name, uint8_t **out, size_t *out_len)
+int stdfu__image_write_ihex(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
+			    const char *name, uint8_t **out, size_t *out_len)
 {
 	struct obuf o = {0};
 	uint32_t upper = 0;
@@ -194,8 +197,8 @@ static void srec_record(struct obuf *o, char type, uint32_t addr, unsigned alen,
 	ob_put(o, "\n", 1);
 }
 
-int image_write_srec(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
-		     const char *name, uint8_t **out, size_t *out_len)
+int stdfu__image_write_srec(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
+			    const char *name, uint8_t **out, size_t *out_len)
 {
 	struct obuf o = {0};
 	uint32_t records = 0;
@@ -243,23 +246,24 @@ static void dfuse_target(struct obuf *o, const struct stdfu_image *img, size_t i
 	for (size_t k = i; k < end; k++)
 		tsize += 8u + img->segments[k].size;
 	h[6] = img->segments[i].alt;
-	put_le32(h + 7, 1); /* bTargetNamed */
+	le_put32(h + 7, 1); /* bTargetNamed */
 	memcpy(h + 11, "ST...", 5);
-	put_le32(h + 266, (uint32_t)tsize);
-	put_le32(h + 270, (uint32_t)(end - i));
+	le_put32(h + 266, (uint32_t)tsize);
+	le_put32(h + 270, (uint32_t)(end - i));
 	ob_put(o, h, sizeof(h));
 	for (size_t k = i; k < end; k++) {
 		uint8_t e[8];
 
-		put_le32(e, img->segments[k].address);
-		put_le32(e + 4, img->segments[k].size);
+		le_put32(e, img->segments[k].address);
+		le_put32(e + 4, img->segments[k].size);
 		ob_put(o, e, 8);
 		ob_put(o, img->segments[k].data, img->segments[k].size);
 	}
 }
 
-int image_write_dfuse(const struct stdfu_image *img, const struct stdfu_image_save_opts *opts,
-		      const char *name, uint8_t **out, size_t *out_len)
+int stdfu__image_write_dfuse(const struct stdfu_image *img,
+			     const struct stdfu_image_save_opts *opts, const char *name,
+			     uint8_t **out, size_t *out_len)
 {
 	uint8_t prefix[11] = "DfuSe\x01";
 	uint64_t total = sizeof(prefix);
@@ -273,10 +277,10 @@ int image_write_dfuse(const struct stdfu_image *img, const struct stdfu_image_sa
 	for (size_t i = 0; i < img->count; i++)
 		total += 8u + img->segments[i].size;
 	if (targets > 255 || total > UINT32_MAX)
-		return stdfu_fail(STDFU_ERR_UNSUPPORTED,
-				  "%s: %u targets, %llu bytes: too large for a DfuSe file", name,
-				  targets, (unsigned long long)total);
-	put_le32(prefix + 6, (uint32_t)total);
+		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+				   "%s: %u targets, %llu bytes: too large for a DfuSe file", name,
+				   targets, (unsigned long long)total);
+	le_put32(prefix + 6, (uint32_t)total);
 	prefix[10] = (uint8_t)targets;
 	ob_reserve(&o, (size_t)total + DFU_SUFFIX_LEN);
 	ob_put(&o, prefix, sizeof(prefix));
@@ -284,7 +288,7 @@ int image_write_dfuse(const struct stdfu_image *img, const struct stdfu_image_sa
 		dfuse_target(&o, img, i, alt_run(img, i));
 	ob_reserve(&o, DFU_SUFFIX_LEN);
 	if (!o.oom)
-		o.len = dfu_suffix_write(o.p, o.len, opts->bcd_device, opts->pid, opts->vid,
-					 0x011A);
+		o.len = stdfu__dfu_suffix_write(o.p, o.len, opts->bcd_device, opts->pid, opts->vid,
+						0x011A);
 	return ob_finish(&o, name, out, out_len);
 }

@@ -5,18 +5,19 @@
 #include <stdfu/trigger.h>
 
 /* trigger_port.c: a program other than us holding the tty we opened as @fd. */
-int stdfu_port_holder_fd(int fd, char *who, size_t cap);
+int stdfu__port_holder_fd(int fd, char *who, size_t cap);
 
-/* trigger_method.c: deliver the trigger. The byte and touch methods leave the
- * port open in *keep (close it with stdfu_trigger_port_close) so that the host
- * stays silent, port open, for the protocol's post-silence window. */
+/* trigger_method.c: deliver the trigger. The byte method leaves the port open
+ * in *keep (close it with stdfu__trigger_port_close) so that the host stays
+ * silent, port open, for the protocol's post-silence window. */
 struct sp_port;
-int stdfu_trigger_send_byte(const char *port, uint8_t byte, struct sp_port **keep);
-int stdfu_trigger_send_touch(const char *port);
-int stdfu_trigger_send_detach(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address,
-			      const char *path);
-void stdfu_trigger_port_close(struct sp_port *port);
+int stdfu__trigger_send(struct stdfu_ctx *ctx, enum stdfu_trigger_method method,
+			const struct stdfu_app_port *app, int trigger_byte, const char *text,
+			struct sp_port **keep);
+int stdfu__trigger_send_byte(const char *port, uint8_t byte, struct sp_port **keep);
+int stdfu__trigger_send_touch(const char *port);
+void stdfu__trigger_port_close(struct sp_port *port);
 /* Open a port as the methods do: refused, by name, if another program holds it. */
-int stdfu_trigger_port_open(const char *name, struct sp_port **out);
+int stdfu__trigger_port_open(const char *name, struct sp_port **out);
 
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Application ports and the bus as seen by the trigger: libserialport lists
- * the CDC ports with their USB bus/address, libusb turns that into the USB
- * port path ("1-2.3") that the re-enumeration wait follows.
+ * Application ports: libserialport lists the CDC ports with their USB
+ * bus/address, the USB transport turns that into the USB port path ("1-2.3")
+ * that the re-enumeration wait follows. And who else holds a port open.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +17,7 @@
 
 #include <stdfu/trigger.h>
 
-#include "usb/device_internal.h"
+#include "usb/bus_internal.h"
 #include "common/error_internal.h"
 #include "trigger/trigger_internal.h"
 
@@ -26,44 +26,27 @@ static void copy(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
-/* The port path of the device at @bus/@address, "" if libusb does not see it. */
-static void path_of(libusb_context *usb, uint8_t bus, uint8_t address, char *path, size_t cap)
-{
-	libusb_device **list;
-	ssize_t n = libusb_get_device_list(usb, &list);
-
-	path[0] = '\0';
-	for (ssize_t i = 0; i < n; i++) {
-		if (libusb_get_bus_number(list[i]) == bus &&
-		    libusb_get_device_address(list[i]) == address) {
-			if (stdfu_usb_port_path(list[i], path, cap) != STDFU_OK)
-				path[0] = '\0';
-			break;
-		}
-	}
-	if (n >= 0)
-		libusb_free_device_list(list, 1);
-}
-
 static void describe(struct stdfu_ctx *ctx, const struct sp_port *sp, struct stdfu_app_port *out)
 {
 	int vid = 0, pid = 0, bus = 0, address = 0;
+
+	struct stdfu_device_info *d = &out->dev;
 
 	memset(out, 0, sizeof(*out));
 	copy(out->name, sizeof(out->name), sp_get_port_name(sp));
 	if (sp_get_port_transport(sp) != SP_TRANSPORT_USB)
 		return;
 	if (sp_get_port_usb_vid_pid(sp, &vid, &pid) == SP_OK) {
-		out->vid = (uint16_t)vid;
-		out->pid = (uint16_t)pid;
+		d->vid = (uint16_t)vid;
+		d->pid = (uint16_t)pid;
 	}
-	copy(out->serial, sizeof(out->serial), sp_get_port_usb_serial(sp));
-	copy(out->product, sizeof(out->product), sp_get_port_usb_product(sp));
+	copy(d->serial, sizeof(d->serial), sp_get_port_usb_serial(sp));
+	copy(d->product, sizeof(d->product), sp_get_port_usb_product(sp));
 	if (sp_get_port_usb_bus_address(sp, &bus, &address) == SP_OK && bus > 0 && bus < 256 &&
 	    address > 0 && address < 256) {
-		out->bus = (uint8_t)bus;
-		out->address = (uint8_t)address;
-		path_of(ctx->usb, out->bus, out->address, out->path, sizeof(out->path));
+		d->bus = (uint8_t)bus;
+		d->address = (uint8_t)address;
+		stdfu__usb_path_of(ctx, d->bus, d->address, d->path, sizeof(d->path));
 	}
 }
 
@@ -85,21 +68,23 @@ int stdfu_app_ports_list(struct stdfu_ctx *ctx, const struct stdfu_usb_id *ids, 
 		/* No /sys/class/tty at all (a machine or testbed without ttys): none. */
 		if (sp_last_error_code() == ENOENT) {
 			*out = calloc(1, sizeof(**out));
-			return *out ? 0 : stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
+			return *out ? 0 : stdfu__fail(STDFU_ERR_NOMEM, "out of memory");
 		}
-		return stdfu_fail(STDFU_ERR_IO, "cannot list serial ports: %s",
-				  sp_last_error_message());
+		return stdfu__fail(STDFU_ERR_IO, "cannot list serial ports: %s",
+				   sp_last_error_message());
 	}
 	while (ports[n])
 		n++;
 	v = calloc(n ? n : 1, sizeof(*v));
 	if (!v) {
 		sp_free_port_list(ports);
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory listing serial ports");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory listing serial ports");
 	}
 	for (size_t i = 0; i < n; i++) {
 		describe(ctx, ports[i], &v[count]);
-		if (v[count].bus && stdfu_app_id_match(ids, n_ids, v[count].vid, v[count].pid))
+		const struct stdfu_device_info *d = &v[count].dev;
+
+		if (d->bus && stdfu_app_id_match(ids, n_ids, d->vid, d->pid))
 			count++;
 	}
 	sp_free_port_list(ports);
@@ -113,48 +98,12 @@ int stdfu_app_port_get(struct stdfu_ctx *ctx, const char *name, struct stdfu_app
 	struct sp_port *sp;
 
 	if (sp_get_port_by_name(name, &sp) != SP_OK)
-		return stdfu_fail(STDFU_ERR_NO_DEVICE,
-				  "serial port %s not found: check the name (stdfu list shows "
-				  "application ports)",
-				  name);
+		return stdfu__fail(STDFU_ERR_NO_DEVICE,
+				   "serial port %s not found: check the name (stdfu list shows "
+				   "application ports)",
+				   name);
 	describe(ctx, sp, out);
 	sp_free_port(sp);
-	return STDFU_OK;
-}
-
-int stdfu_bus_snapshot(struct stdfu_ctx *ctx, struct stdfu_bus_dev **out, size_t *count)
-{
-	libusb_device **list;
-	struct stdfu_bus_dev *v;
-	ssize_t n = libusb_get_device_list(ctx->usb, &list);
-	size_t k = 0;
-
-	*out = NULL;
-	*count = 0;
-	if (n < 0)
-		return stdfu_fail(STDFU_ERR_IO, "cannot list USB devices: %s",
-				  libusb_strerror((int)n));
-	v = calloc(n ? (size_t)n : 1, sizeof(*v));
-	if (!v) {
-		libusb_free_device_list(list, 1);
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory listing USB devices");
-	}
-	for (ssize_t i = 0; i < n; i++) {
-		struct libusb_device_descriptor dd;
-
-		if (libusb_get_device_descriptor(list[i], &dd) != 0)
-			continue;
-		v[k].vid = dd.idVendor;
-		v[k].pid = dd.idProduct;
-		v[k].bus = libusb_get_bus_number(list[i]);
-		v[k].address = libusb_get_device_address(list[i]);
-		if (stdfu_usb_port_path(list[i], v[k].path, sizeof(v[k].path)) != STDFU_OK)
-			v[k].path[0] = '\0';
-		k++;
-	}
-	libusb_free_device_list(list, 1);
-	*out = v;
-	*count = k;
 	return STDFU_OK;
 }
 
@@ -240,7 +189,7 @@ static bool fd_dir_holds(const char *pid, dev_t rdev)
  * the pty behind the emulated /dev/ttyACMn), so it compares with what other
  * processes' /proc/PID/fd entries resolve to.
  */
-int stdfu_port_holder_fd(int fd, char *who, size_t cap)
+int stdfu__port_holder_fd(int fd, char *who, size_t cap)
 {
 	char self[64], mypid[16], one[360];
 	struct dirent *pe;
@@ -282,7 +231,7 @@ int stdfu_port_holder(const char *name, char *who, size_t cap)
 
 	if (fd < 0)
 		return errno == EBUSY ? -EBUSY : 0;
-	r = stdfu_port_holder_fd(fd, who, cap);
+	r = stdfu__port_holder_fd(fd, who, cap);
 	close(fd);
 	return r;
 }

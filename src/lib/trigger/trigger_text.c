@@ -90,26 +90,26 @@ static int escape(const char **s, uint8_t *out)
 	return 0;
 }
 
-int stdfu_text_unescape(const char *s, uint8_t *buf, size_t cap, size_t *len)
+int stdfu__text_unescape(const char *s, uint8_t *buf, size_t cap, size_t *len)
 {
 	const char *start = s;
 
 	*len = 0;
 	if (!s || !*s)
-		return stdfu_fail(STDFU_ERR_ARG, "--method text: needs a command, e.g. "
-						 "--method 'text:reboot dfu\\r\\n'");
+		return stdfu__fail(STDFU_ERR_ARG, "--method text: needs a command, e.g. "
+						  "--method 'text:reboot dfu\\r\\n'");
 	while (*s) {
 		uint8_t b = (uint8_t)*s++;
 
 		if (b == '\\' && escape(&s, &b))
-			return stdfu_fail(STDFU_ERR_ARG,
-					  "--method text:%s: bad escape at offset %u; use \\r \\n "
-					  "\\t \\\\ \\xHH or \\NNN",
-					  start, (unsigned)(s - start - 1));
+			return stdfu__fail(STDFU_ERR_ARG,
+					   "--method text:%s: bad escape at offset %u; use \\r \\n "
+					   "\\t \\\\ \\xHH or \\NNN",
+					   start, (unsigned)(s - start - 1));
 		if (*len == cap)
-			return stdfu_fail(STDFU_ERR_ARG,
-					  "--method text: the command is longer than %u bytes",
-					  (unsigned)cap);
+			return stdfu__fail(STDFU_ERR_ARG,
+					   "--method text: the command is longer than %u bytes",
+					   (unsigned)cap);
 		buf[(*len)++] = b;
 	}
 	return STDFU_OK;
@@ -144,8 +144,8 @@ static int put(struct sp_port *sp, const char *port, const void *buf, size_t len
 	enum sp_return r = sp_blocking_write(sp, buf, len, 1000);
 
 	if (r != (enum sp_return)len)
-		return stdfu_fail(STDFU_ERR_TRIGGER, "could not write to %s: %s", port,
-				  r < 0 ? sp_last_error_message() : "timed out");
+		return stdfu__fail(STDFU_ERR_TRIGGER, "could not write to %s: %s", port,
+				   r < 0 ? sp_last_error_message() : "timed out");
 	sp_drain(sp);
 	return STDFU_OK;
 }
@@ -191,8 +191,8 @@ static int unexpected(const char *port, const struct answer *a, const char *what
 {
 	char s[512];
 
-	return stdfu_fail(STDFU_ERR_TRIGGER, "%s: the firmware on %s answered %s%s%s", what, port,
-			  shown(a, s, sizeof(s)), advice ? "; " : "", advice ? advice : "");
+	return stdfu__fail(STDFU_ERR_TRIGGER, "%s: the firmware on %s answered %s%s%s", what, port,
+			   shown(a, s, sizeof(s)), advice ? "; " : "", advice ? advice : "");
 }
 
 static int micropython(struct sp_port *sp, const char *port)
@@ -263,16 +263,16 @@ static int text(struct sp_port *sp, const char *port, const uint8_t *cmd, size_t
 	return rc;
 }
 
-int stdfu_trigger_send_text(const char *port, enum stdfu_trigger_method m, const char *cmd)
+int stdfu__trigger_send_text(const char *port, enum stdfu_trigger_method m, const char *cmd)
 {
 	uint8_t bytes[TEXT_MAX];
 	size_t len = 0;
 	struct sp_port *sp;
 	int rc;
 
-	if (m == STDFU_METHOD_TEXT && (rc = stdfu_text_unescape(cmd, bytes, sizeof(bytes), &len)))
+	if (m == STDFU_METHOD_TEXT && (rc = stdfu__text_unescape(cmd, bytes, sizeof(bytes), &len)))
 		return rc;
-	if ((rc = stdfu_trigger_port_open(port, &sp)))
+	if ((rc = stdfu__trigger_port_open(port, &sp)))
 		return rc;
 	if (m == STDFU_METHOD_MICROPYTHON)
 		rc = micropython(sp, port);
@@ -280,6 +280,6 @@ int stdfu_trigger_send_text(const char *port, enum stdfu_trigger_method m, const
 		rc = betaflight(sp, port);
 	else
 		rc = text(sp, port, bytes, len);
-	stdfu_trigger_port_close(sp);
+	stdfu__trigger_port_close(sp);
 	return rc;
 }

@@ -14,13 +14,13 @@
  * followed on the bus like after any other trigger. STDFU_ERR_TRIGGER, with
  * what the firmware answered, when it does not answer as expected.
  */
-int stdfu_trigger_send_text(const char *port, enum stdfu_trigger_method m, const char *text);
+int stdfu__trigger_send_text(const char *port, enum stdfu_trigger_method m, const char *text);
 
 /*
  * Decode C escapes (\r \n \t \a \b \e \f \v \\ \" \' \? \0, \xHH, \NNN) of
  * @s into @buf. Returns STDFU_OK, or STDFU_ERR_ARG (empty, a bad escape, or
  * longer than @cap) with the reason as the error detail.
  */
-int stdfu_text_unescape(const char *s, uint8_t *buf, size_t cap, size_t *len);
+int stdfu__text_unescape(const char *s, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

@@ -25,8 +25,8 @@ static uint16_t busaddr(uint8_t bus, uint8_t address)
 
 void stdfu_wait_init(struct stdfu_wait *w, enum stdfu_wait_target target, const char *path,
 		     uint8_t bus, uint8_t address, const struct stdfu_usb_id *app_ids,
-		     size_t n_app_ids, bool any_port, const struct stdfu_bus_dev *snap, size_t n,
-		     uint64_t now_ms, uint32_t timeout_ms)
+		     size_t n_app_ids, bool any_port, const struct stdfu_device_info *snap,
+		     size_t n, uint64_t now_ms, uint32_t timeout_ms)
 {
 	memset(w, 0, sizeof(*w));
 	w->target = target;
@@ -46,19 +46,19 @@ void stdfu_wait_init(struct stdfu_wait *w, enum stdfu_wait_target target, const 
 		w->baseline[w->n_baseline++] = busaddr(snap[i].bus, snap[i].address);
 }
 
-static bool is_dfu(const struct stdfu_bus_dev *d)
+static bool is_dfu(const struct stdfu_device_info *d)
 {
-	return d->vid == STDFU_TRIGGER_ST_VID && d->pid == STDFU_TRIGGER_DFU_PID;
+	return d->vid == STDFU_ST_VID && d->pid == STDFU_ST_DFU_PID;
 }
 
-static bool is_target(const struct stdfu_wait *w, const struct stdfu_bus_dev *d)
+static bool is_target(const struct stdfu_wait *w, const struct stdfu_device_info *d)
 {
 	if (w->target == STDFU_WAIT_FOR_DFU)
 		return is_dfu(d);
 	return stdfu_app_id_match(w->app_ids, w->n_app_ids, d->vid, d->pid);
 }
 
-static bool in_baseline(const struct stdfu_wait *w, const struct stdfu_bus_dev *d)
+static bool in_baseline(const struct stdfu_wait *w, const struct stdfu_device_info *d)
 {
 	for (size_t i = 0; i < w->n_baseline; i++)
 		if (w->baseline[i] == busaddr(d->bus, d->address))
@@ -66,7 +66,7 @@ static bool in_baseline(const struct stdfu_wait *w, const struct stdfu_bus_dev *
 	return false;
 }
 
-static bool is_orig(const struct stdfu_wait *w, const struct stdfu_bus_dev *d)
+static bool is_orig(const struct stdfu_wait *w, const struct stdfu_device_info *d)
 {
 	return w->address && d->bus == w->bus && d->address == w->address;
 }
@@ -77,10 +77,10 @@ static const char *what(const struct stdfu_wait *w)
 					       : "the application";
 }
 
-static int came_back(const struct stdfu_wait *w, const struct stdfu_bus_dev *d, uint64_t now)
+static int came_back(const struct stdfu_wait *w, const struct stdfu_device_info *d, uint64_t now)
 {
 	if (w->target == STDFU_WAIT_FOR_DFU)
-		return stdfu_fail(
+		return stdfu__fail(
 			STDFU_ERR_REFUSED,
 			"the board at usb-path %s left and came back after %llu ms as "
 			"%04x:%04x (the application), not as the ROM bootloader: the ROM "
@@ -88,19 +88,19 @@ static int came_back(const struct stdfu_wait *w, const struct stdfu_bus_dev *d, 
 			"(dual-bank boot jumps back to flash), and that the HSE crystal is "
 			"one the ROM supports (an unsupported HSE resets the part)",
 			w->path, (unsigned long long)(now - w->start_ms), d->vid, d->pid);
-	return stdfu_fail(STDFU_ERR_REFUSED,
-			  "after leaving DFU the board at usb-path %s came back as %04x:%04x%s, "
-			  "not as the application: the flash does not hold a plausible "
-			  "application (vector table at the flash base), or BOOT0 is high",
-			  w->path, d->vid, d->pid, is_dfu(d) ? " (the ROM again)" : "");
+	return stdfu__fail(STDFU_ERR_REFUSED,
+			   "after leaving DFU the board at usb-path %s came back as %04x:%04x%s, "
+			   "not as the application: the flash does not hold a plausible "
+			   "application (vector table at the flash base), or BOOT0 is high",
+			   w->path, d->vid, d->pid, is_dfu(d) ? " (the ROM again)" : "");
 }
 
 static int elsewhere(const struct stdfu_wait *w)
 {
-	return stdfu_fail(STDFU_ERR_ELSEWHERE,
-			  "%s appeared at usb-path %s, not at %s where the board was: another "
-			  "board may have entered it. Pass --any-port to accept it",
-			  what(w), w->elsewhere_path, w->path);
+	return stdfu__fail(STDFU_ERR_ELSEWHERE,
+			   "%s appeared at usb-path %s, not at %s where the board was: another "
+			   "board may have entered it. Pass --any-port to accept it",
+			   what(w), w->elsewhere_path, w->path);
 }
 
 static int timed_out(const struct stdfu_wait *w)
@@ -110,17 +110,17 @@ static int timed_out(const struct stdfu_wait *w)
 	if (w->elsewhere)
 		return elsewhere(w);
 	if (!w->left && w->target == STDFU_WAIT_FOR_DFU)
-		return stdfu_fail(STDFU_ERR_TIMEOUT,
-				  "the trigger was sent but the board at usb-path %s never left "
-				  "the bus within %llu ms: is the stdfu firmware companion in the "
-				  "application, with the same method and trigger byte? (or enter "
-				  "DFU with BOOT0 and use --method none)",
-				  w->path[0] ? w->path : "?", t);
+		return stdfu__fail(STDFU_ERR_TIMEOUT,
+				   "the trigger was sent but the board at usb-path %s never left "
+				   "the bus within %llu ms: is the stdfu firmware companion in the "
+				   "application, with the same method and trigger byte? (or enter "
+				   "DFU with BOOT0 and use --method none)",
+				   w->path[0] ? w->path : "?", t);
 	if (!w->left)
-		return stdfu_fail(STDFU_ERR_TIMEOUT,
-				  "the board at usb-path %s did not leave DFU mode within %llu ms",
-				  w->path[0] ? w->path : "?", t);
-	return stdfu_fail(
+		return stdfu__fail(STDFU_ERR_TIMEOUT,
+				   "the board at usb-path %s did not leave DFU mode within %llu ms",
+				   w->path[0] ? w->path : "?", t);
+	return stdfu__fail(
 		STDFU_ERR_TIMEOUT,
 		"the board left usb-path %s after %llu ms but %s did not appear "
 		"there within %llu ms%s",
@@ -133,11 +133,11 @@ static int timed_out(const struct stdfu_wait *w)
 }
 
 /* A new device of the awaited kind on another path. */
-static int other_port(struct stdfu_wait *w, const struct stdfu_bus_dev *snap, size_t n,
+static int other_port(struct stdfu_wait *w, const struct stdfu_device_info *snap, size_t n,
 		      uint64_t now, size_t *found)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct stdfu_bus_dev *d = &snap[i];
+		const struct stdfu_device_info *d = &snap[i];
 
 		if (!is_target(w, d) || in_baseline(w, d) || is_orig(w, d))
 			continue;
@@ -158,10 +158,10 @@ static int other_port(struct stdfu_wait *w, const struct stdfu_bus_dev *snap, si
 	return STDFU_WAIT_PENDING;
 }
 
-int stdfu_wait_step(struct stdfu_wait *w, const struct stdfu_bus_dev *snap, size_t n,
+int stdfu_wait_step(struct stdfu_wait *w, const struct stdfu_device_info *snap, size_t n,
 		    uint64_t now_ms, size_t *found, bool *just_left)
 {
-	const struct stdfu_bus_dev *at_path = NULL;
+	const struct stdfu_device_info *at_path = NULL;
 	bool orig_present = false;
 	size_t at_index = 0;
 	int r;

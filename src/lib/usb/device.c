@@ -20,12 +20,12 @@ int stdfu_ctx_new(struct stdfu_ctx **out)
 
 	*out = NULL;
 	if (!ctx)
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory");
 	rc = libusb_init(&ctx->usb);
 	if (rc) {
 		free(ctx);
-		return stdfu_fail(STDFU_ERR_IO, "cannot initialise libusb: %s",
-				  libusb_strerror(rc));
+		return stdfu__fail(STDFU_ERR_IO, "cannot initialise libusb: %s",
+				   libusb_strerror(rc));
 	}
 	*out = ctx;
 	return STDFU_OK;
@@ -49,9 +49,8 @@ static bool is_st_dfu(const struct libusb_device_descriptor *dd)
 	return dd->idVendor == STDFU_ST_VID && dd->idProduct == STDFU_ST_DFU_PID;
 }
 
-/* The DFU interface (class FE, subclass 01) and its alts, from the config descriptor. */
-static void read_interfaces(const struct libusb_config_descriptor *cfg,
-			    struct stdfu_device_info *info, uint8_t *istr)
+void stdfu__usb_dfu_interface(const struct libusb_config_descriptor *cfg, int protocol,
+			      struct stdfu_device_info *info, uint8_t *istr)
 {
 	for (int i = 0; i < cfg->bNumInterfaces; i++) {
 		const struct libusb_interface *intf = &cfg->interface[i];
@@ -59,10 +58,13 @@ static void read_interfaces(const struct libusb_config_descriptor *cfg,
 		for (int a = 0; a < intf->num_altsetting && info->n_alts < STDFU_MAX_ALTS; a++) {
 			const struct libusb_interface_descriptor *d = &intf->altsetting[a];
 
-			if (d->bInterfaceClass != 0xfe || d->bInterfaceSubClass != 0x01)
+			if (d->bInterfaceClass != STDFU_USB_CLASS_APP_SPECIFIC ||
+			    d->bInterfaceSubClass != STDFU_USB_SUBCLASS_DFU ||
+			    (protocol && d->bInterfaceProtocol != protocol))
 				continue;
 			info->interface = d->bInterfaceNumber;
-			istr[info->n_alts] = d->iInterface;
+			if (istr)
+				istr[info->n_alts] = d->iInterface;
 			info->alts[info->n_alts++].number = d->bAlternateSetting;
 			/* The functional descriptor follows one of the alts (usually the last). */
 			if (!info->functional_ok && d->extra_length > 0 &&
@@ -79,24 +81,21 @@ static int read_strings(struct stdfu_ctx *ctx, libusb_device_handle *h,
 			const struct libusb_device_descriptor *dd, struct stdfu_device_info *info,
 			const uint8_t *istr)
 {
-	uint8_t lang[4];
-	uint16_t langid;
 	int rc;
+	uint16_t langid = stdfu__usb_get_langid(ctx, h, &rc);
 
-	ctx->transfers++;
-	rc = libusb_get_string_descriptor(h, 0, 0, lang, sizeof(lang));
 	if (rc == LIBUSB_ERROR_NO_DEVICE)
 		return rc; /* leaving the bus as we look: not a device to offer */
-	langid = rc >= 4 ? (uint16_t)(lang[2] | lang[3] << 8) : 0x0409;
-	rc = stdfu_usb_get_string(ctx, h, langid, dd->iSerialNumber, info->serial,
-				  sizeof(info->serial));
+	rc = stdfu__usb_get_string(ctx, h, langid, dd->iSerialNumber, info->serial,
+				   sizeof(info->serial));
 	if (rc == LIBUSB_ERROR_NO_DEVICE)
 		return rc;
-	stdfu_usb_get_string(ctx, h, langid, dd->iProduct, info->product, sizeof(info->product));
+	stdfu__usb_get_string(ctx, h, langid, dd->iProduct, info->product, sizeof(info->product));
 	for (size_t a = 0; a < info->n_alts; a++) {
 		struct stdfu_alt *alt = &info->alts[a];
 
-		if (stdfu_usb_get_string(ctx, h, langid, istr[a], alt->string, sizeof(alt->string)))
+		if (stdfu__usb_get_string(ctx, h, langid, istr[a], alt->string,
+					  sizeof(alt->string)))
 			continue;
 		alt->layout_ok = stdfu_layout_parse(alt->string, &alt->layout) == STDFU_OK;
 	}
@@ -112,17 +111,12 @@ static int describe(struct stdfu_ctx *ctx, libusb_device *udev,
 	uint8_t istr[STDFU_MAX_ALTS] = {0};
 	int rc;
 
-	memset(info, 0, sizeof(*info));
-	if (stdfu_usb_port_path(udev, info->path, sizeof(info->path)))
-		snprintf(info->path, sizeof(info->path), "%u-?", libusb_get_bus_number(udev));
-	info->bus = libusb_get_bus_number(udev);
-	info->address = libusb_get_device_address(udev);
-	info->vid = dd->idVendor;
-	info->pid = dd->idProduct;
-	info->bcd_device = dd->bcdDevice;
+	stdfu__usb_identity(udev, dd, info);
+	if (!info->path[0])
+		snprintf(info->path, sizeof(info->path), "%u-?", info->bus);
 	if (libusb_get_active_config_descriptor(udev, &cfg) == 0 ||
 	    libusb_get_config_descriptor(udev, 0, &cfg) == 0) {
-		read_interfaces(cfg, info, istr);
+		stdfu__usb_dfu_interface(cfg, 0, info, istr);
 		libusb_free_config_descriptor(cfg);
 	}
 	rc = libusb_open(udev, &h);
@@ -137,36 +131,15 @@ static int describe(struct stdfu_ctx *ctx, libusb_device *udev,
 	return rc;
 }
 
+static bool scan_one(struct stdfu_ctx *ctx, libusb_device *udev,
+		     const struct libusb_device_descriptor *dd, struct stdfu_device_info *item)
+{
+	return is_st_dfu(dd) && describe(ctx, udev, dd, item) == STDFU_OK;
+}
+
 int stdfu_device_scan(struct stdfu_ctx *ctx, struct stdfu_device_list **out)
 {
-	struct stdfu_device_list *list;
-	libusb_device **devs;
-	ssize_t n;
-
-	*out = NULL;
-	n = libusb_get_device_list(ctx->usb, &devs);
-	if (n < 0)
-		return stdfu_fail(STDFU_ERR_IO, "cannot list USB devices: %s",
-				  libusb_strerror((int)n));
-	list = calloc(1, sizeof(*list));
-	if (list)
-		list->items = calloc((size_t)n + 1, sizeof(*list->items));
-	if (!list || !list->items) {
-		free(list);
-		libusb_free_device_list(devs, 1);
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
-	}
-	for (ssize_t i = 0; i < n; i++) {
-		struct libusb_device_descriptor dd;
-
-		if (libusb_get_device_descriptor(devs[i], &dd) || !is_st_dfu(&dd))
-			continue;
-		if (describe(ctx, devs[i], &dd, &list->items[list->count]) == STDFU_OK)
-			list->count++;
-	}
-	libusb_free_device_list(devs, 1);
-	*out = list;
-	return STDFU_OK;
+	return stdfu__usb_list(ctx, scan_one, out);
 }
 
 void stdfu_device_list_free(struct stdfu_device_list *list)
@@ -177,138 +150,44 @@ void stdfu_device_list_free(struct stdfu_device_list *list)
 	free(list);
 }
 
-bool stdfu_usb_path_valid(const char *path)
-{
-	unsigned ports = 0;
-	const char *p = path;
-	char sep = '-';
-
-	if (!p || !*p)
-		return false;
-	for (;;) {
-		unsigned long v = 0;
-		int digits = 0;
-
-		while (*p >= '0' && *p <= '9' && digits < 4) {
-			v = v * 10 + (unsigned long)(*p++ - '0');
-			digits++;
-		}
-		if (digits == 0 || v > 255 || (*p >= '0' && *p <= '9'))
-			return false;
-		if (sep != '-' && v == 0)
-			return false;
-		if (*p == '\0')
-			return ports >= 1;
-		if (*p != sep || ++ports > 7)
-			return false;
-		p++;
-		sep = '.';
-	}
-}
-
-bool stdfu_device_matches(const struct stdfu_device_info *info, const struct stdfu_selector *sel)
-{
-	if (!sel)
-		return true;
-	if (sel->serial && strcmp(sel->serial, info->serial))
-		return false;
-	if (sel->usb_path && strcmp(sel->usb_path, info->path))
-		return false;
-	return true;
-}
-
-int stdfu_device_select(const struct stdfu_device_list *list, const struct stdfu_selector *sel,
-			size_t *index)
-{
-	size_t matches = 0;
-
-	for (size_t i = 0; i < list->count; i++) {
-		if (!stdfu_device_matches(&list->items[i], sel))
-			continue;
-		if (matches++ == 0)
-			*index = i;
-	}
-	if (matches == 1)
-		return STDFU_OK;
-	if (matches > 1)
-		return stdfu_fail(
-			STDFU_ERR_AMBIGUOUS,
-			"%zu ST DFU devices match; choose one with --usb-path or --serial",
-			matches);
-	if (sel && (sel->serial || sel->usb_path))
-		return stdfu_fail(STDFU_ERR_NO_DEVICE,
-				  "no ST DFU device (0483:df11) matches%s%s%s%s (%zu found)",
-				  sel->serial ? " serial " : "", sel->serial ? sel->serial : "",
-				  sel->usb_path ? " usb-path " : "",
-				  sel->usb_path ? sel->usb_path : "", list->count);
-	return stdfu_fail(STDFU_ERR_NO_DEVICE,
-			  "no ST DFU device (0483:df11) found: is the board in DFU mode (BOOT0 "
-			  "high, or triggered by its application)?");
-}
-
-static libusb_device *find_instance(struct stdfu_ctx *ctx, const struct stdfu_device_info *info,
-				    libusb_device ***devs_out)
-{
-	libusb_device **devs;
-	ssize_t n = libusb_get_device_list(ctx->usb, &devs);
-
-	*devs_out = NULL;
-	if (n < 0)
-		return NULL;
-	*devs_out = devs;
-	for (ssize_t i = 0; i < n; i++) {
-		char path[32];
-
-		if (libusb_get_bus_number(devs[i]) != info->bus ||
-		    libusb_get_device_address(devs[i]) != info->address)
-			continue;
-		if (stdfu_usb_port_path(devs[i], path, sizeof(path)) == STDFU_OK &&
-		    strcmp(path, info->path) == 0)
-			return devs[i];
-	}
-	return NULL;
-}
-
 int stdfu_device_open(struct stdfu_ctx *ctx, const struct stdfu_device_info *info,
 		      struct stdfu_device **out)
 {
 	struct stdfu_device *dev;
-	libusb_device **devs;
 	libusb_device *udev;
 	int rc;
 
 	*out = NULL;
 	if (info->n_alts == 0)
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "device %s has no DFU interface", info->path);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "device %s has no DFU interface",
+				   info->path);
 	if (!info->functional_ok)
-		return stdfu_fail(STDFU_ERR_PROTOCOL,
-				  "device %s has no usable DFU functional descriptor", info->path);
-	udev = find_instance(ctx, info, &devs);
-	if (!udev) {
-		libusb_free_device_list(devs, 1);
-		return stdfu_fail(STDFU_ERR_GONE, "device %s is no longer on the bus", info->path);
-	}
+		return stdfu__fail(STDFU_ERR_PROTOCOL,
+				   "device %s has no usable DFU functional descriptor", info->path);
+	udev = stdfu__usb_find(ctx, info->bus, info->address, info->path);
+	if (!udev)
+		return stdfu__fail(STDFU_ERR_GONE, "device %s is no longer on the bus", info->path);
 	dev = calloc(1, sizeof(*dev));
 	if (!dev) {
-		libusb_free_device_list(devs, 1);
-		return stdfu_fail(STDFU_ERR_NOMEM, "out of memory");
+		libusb_unref_device(udev);
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory");
 	}
 	dev->ctx = ctx;
 	dev->info = *info;
 	dev->alt = -1;
 	dev->state = -1;
 	rc = libusb_open(udev, &dev->handle);
-	libusb_free_device_list(devs, 1);
+	libusb_unref_device(udev);
 	if (rc) {
 		free(dev);
-		return stdfu_usb_map_open_error(rc, info->path, "cannot open");
+		return stdfu__usb_map_open_error(rc, info->path, "cannot open");
 	}
 	rc = libusb_claim_interface(dev->handle, info->interface);
 	if (rc) {
 		libusb_close(dev->handle);
 		free(dev);
-		return stdfu_usb_map_open_error(rc, info->path,
-						"cannot claim the DFU interface of");
+		return stdfu__usb_map_open_error(rc, info->path,
+						 "cannot claim the DFU interface of");
 	}
 	*out = dev;
 	return STDFU_OK;
@@ -340,23 +219,6 @@ const struct stdfu_alt *stdfu_device_flash_alt(const struct stdfu_device_info *i
 	return NULL;
 }
 
-int stdfu_device_set_alt(struct stdfu_device *dev, uint8_t alt)
-{
-	int rc;
-
-	if (dev->alt == alt)
-		return STDFU_OK;
-	dev->transfers++;
-	dev->ctx->transfers++;
-	rc = libusb_set_interface_alt_setting(dev->handle, dev->info.interface, alt);
-	if (rc == LIBUSB_ERROR_NO_DEVICE)
-		dev->gone = true;
-	if (rc)
-		return stdfu_usb_error(dev, rc, "selecting the alt setting");
-	dev->alt = alt;
-	return STDFU_OK;
-}
-
 void stdfu_device_set_poll_policy(struct stdfu_device *dev, enum stdfu_poll_policy policy)
 {
 	dev->poll = policy;
@@ -367,7 +229,7 @@ uint64_t stdfu_device_transfers(const struct stdfu_device *dev)
 	return dev->transfers;
 }
 
-void stdfu_device_warn(struct stdfu_device *dev, const char *fmt, ...)
+void stdfu__device_warn(struct stdfu_device *dev, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -383,24 +245,22 @@ void stdfu_device_warn(struct stdfu_device *dev, const char *fmt, ...)
 int stdfu_device_wait_gone(struct stdfu_ctx *ctx, const struct stdfu_device_info *info,
 			   unsigned timeout_ms)
 {
-	uint64_t deadline = stdfu_now_us() + (uint64_t)timeout_ms * 1000;
+	uint64_t deadline = stdfu__now_us() + (uint64_t)timeout_ms * 1000;
 
 	for (;;) {
-		libusb_device **devs;
-		libusb_device *udev = find_instance(ctx, info, &devs);
+		libusb_device *udev = stdfu__usb_find(ctx, info->bus, info->address, info->path);
 
-		if (devs)
-			libusb_free_device_list(devs, 1);
 		if (!udev)
 			return STDFU_OK;
-		if (stdfu_now_us() >= deadline)
-			return stdfu_fail(STDFU_ERR_TIMEOUT,
-					  "the device at %s was told to leave DFU but is still "
-					  "there after %u ms",
-					  info->path, timeout_ms);
+		libusb_unref_device(udev);
+		if (stdfu__now_us() >= deadline)
+			return stdfu__fail(STDFU_ERR_TIMEOUT,
+					   "the device at %s was told to leave DFU but is still "
+					   "there after %u ms",
+					   info->path, timeout_ms);
 		/* Hotplug events update libusb's list; poll it gently meanwhile. */
 		struct timeval tv = {0, 2000};
 		libusb_handle_events_timeout_completed(ctx->usb, &tv, NULL);
-		stdfu_sleep_us(2000);
+		stdfu__sleep_us(2000);
 	}
 }

@@ -6,6 +6,8 @@
 
 #include <stdfu/device.h>
 
+#include "usb/bus_internal.h"
+
 struct stdfu_ctx {
 	libusb_context *usb;
 	uint64_t transfers;
@@ -28,22 +30,50 @@ struct stdfu_device {
 /* Timeout of a control transfer that the device answers at once. */
 #define STDFU_USB_TIMEOUT_MS 3000u
 
-/* usb.c: the libusb transport. */
-int stdfu_usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t request,
-		      uint16_t value, uint8_t *data, uint16_t len, unsigned timeout_ms);
-int stdfu_usb_error(struct stdfu_device *dev, int lrc, const char *what);
-int stdfu_usb_port_path(libusb_device *udev, char *buf, size_t cap);
-int stdfu_usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
-			 uint8_t index, char *buf, size_t cap);
-int stdfu_usb_map_open_error(int lrc, const char *path, const char *what);
-uint64_t stdfu_now_us(void);
-void stdfu_sleep_us(uint64_t us);
+/* USB 2.0, 9.6.5 and DFU 1.1, 4.1.1 / 4.2.1: the DFU interface codes. */
+#define STDFU_USB_CLASS_APP_SPECIFIC   0xfe
+#define STDFU_USB_SUBCLASS_DFU	       0x01
+#define STDFU_USB_PROTOCOL_DFU_RUNTIME 0x01 /* an application's runtime interface */
+#define STDFU_USB_PROTOCOL_DFU_MODE    0x02 /* the ROM's DFU mode interface */
+/* DFU 1.1, 3: class requests to the interface, host to device. */
+#define STDFU_USB_REQ_CLASS_OUT \
+	(LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE)
+#define STDFU_DFU_REQ_DETACH	     0x00
+/* DFU 1.1, 4.1.3: bitWillDetach of bmAttributes. */
+#define STDFU_DFU_ATTR_WILL_DETACH   0x08
+/* The wTimeout we ask of DFU_DETACH at most (the application's wDetachTimeOut may be longer). */
+#define STDFU_DFU_DETACH_TIMEOUT_MAX 1000u
 
-/* dfuse.c: wait for a DNLOAD to complete (GETSTATUS, poll, GETSTATUS...). */
-int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const char *what);
-int stdfu_dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
-			     const char *what);
-void stdfu_device_warn(struct stdfu_device *dev, const char *fmt, ...)
+/* transport.c: the libusb transport; every control transfer is counted there. */
+int stdfu__usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t request,
+		       uint16_t value, uint8_t *data, uint16_t len, unsigned timeout_ms);
+int stdfu__usb_ctx_control(struct stdfu_ctx *ctx, libusb_device_handle *h, uint8_t request_type,
+			   uint8_t request, uint16_t value, uint16_t index, uint8_t *data,
+			   uint16_t len, unsigned timeout_ms);
+int stdfu__usb_error(struct stdfu_device *dev, int lrc, const char *what);
+int stdfu__usb_port_path(libusb_device *udev, char *buf, size_t cap);
+uint16_t stdfu__usb_get_langid(struct stdfu_ctx *ctx, libusb_device_handle *h, int *lrc);
+int stdfu__usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
+			  uint8_t index, char *buf, size_t cap);
+int stdfu__usb_map_open_error(int lrc, const char *path, const char *what);
+/* Every device on the bus into a list: @visit fills *item and says whether to keep it. */
+typedef bool (*stdfu_usb_visit)(struct stdfu_ctx *ctx, libusb_device *udev,
+				const struct libusb_device_descriptor *dd,
+				struct stdfu_device_info *item);
+int stdfu__usb_list(struct stdfu_ctx *ctx, stdfu_usb_visit visit, struct stdfu_device_list **out);
+/* The one device lookup: bus/address, and @path unless NULL. Referenced, or NULL. */
+libusb_device *stdfu__usb_find(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address,
+			       const char *path);
+/* Identity fields of @info (path, bus, address, ids) from the descriptors, no transfer. */
+void stdfu__usb_identity(libusb_device *udev, const struct libusb_device_descriptor *dd,
+			 struct stdfu_device_info *info);
+
+/* device.c: the DFU interface (class FE/01) of @protocol (0: any) and its alts. */
+void stdfu__usb_dfu_interface(const struct libusb_config_descriptor *cfg, int protocol,
+			      struct stdfu_device_info *info, uint8_t *istr);
+
+/* device.c: report a warning to the running operation, if any. */
+void stdfu__device_warn(struct stdfu_device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The libusb transport: class requests to the DFU interface, counted, with
- * timeouts, and libusb errors mapped to stdfu errors.
+ * The libusb transport: control transfers (each one counted here, and only
+ * here), string descriptors, the device at a bus/address/port path, and
+ * libusb errors mapped to stdfu errors.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "usb/device_internal.h"
 #include "common/error_internal.h"
 
-uint64_t stdfu_now_us(void)
+uint64_t stdfu__now_us(void)
 {
 	struct timespec ts;
 
@@ -19,7 +21,7 @@ uint64_t stdfu_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-void stdfu_sleep_us(uint64_t us)
+void stdfu__sleep_us(uint64_t us)
 {
 	struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000};
 
@@ -29,15 +31,31 @@ void stdfu_sleep_us(uint64_t us)
 		;
 }
 
-int stdfu_usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t request,
-		      uint16_t value, uint8_t *data, uint16_t len, unsigned timeout_ms)
+/* The one place that counts: @dev may be NULL (no session yet). */
+static void count_transfer(struct stdfu_ctx *ctx, struct stdfu_device *dev)
+{
+	ctx->transfers++;
+	if (dev)
+		dev->transfers++;
+}
+
+int stdfu__usb_ctx_control(struct stdfu_ctx *ctx, libusb_device_handle *h, uint8_t request_type,
+			   uint8_t request, uint16_t value, uint16_t index, uint8_t *data,
+			   uint16_t len, unsigned timeout_ms)
+{
+	count_transfer(ctx, NULL);
+	return libusb_control_transfer(h, request_type, request, value, index, data, len,
+				       timeout_ms);
+}
+
+int stdfu__usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t request,
+		       uint16_t value, uint8_t *data, uint16_t len, unsigned timeout_ms)
 {
 	int rc;
 
 	if (dev->gone)
 		return LIBUSB_ERROR_NO_DEVICE;
-	dev->transfers++;
-	dev->ctx->transfers++;
+	count_transfer(dev->ctx, dev);
 	rc = libusb_control_transfer(dev->handle, request_type, request, value, dev->info.interface,
 				     data, len, timeout_ms);
 	if (rc == LIBUSB_ERROR_NO_DEVICE)
@@ -45,46 +63,63 @@ int stdfu_usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t re
 	return rc;
 }
 
-int stdfu_usb_error(struct stdfu_device *dev, int lrc, const char *what)
+/* SET_INTERFACE (USB 2.0, 9.4.10) is a standard request: counted like the others. */
+int stdfu_device_set_alt(struct stdfu_device *dev, uint8_t alt)
+{
+	int rc;
+
+	if (dev->alt == alt)
+		return STDFU_OK;
+	count_transfer(dev->ctx, dev);
+	rc = libusb_set_interface_alt_setting(dev->handle, dev->info.interface, alt);
+	if (rc == LIBUSB_ERROR_NO_DEVICE)
+		dev->gone = true;
+	if (rc)
+		return stdfu__usb_error(dev, rc, "selecting the alt setting");
+	dev->alt = alt;
+	return STDFU_OK;
+}
+
+int stdfu__usb_error(struct stdfu_device *dev, int lrc, const char *what)
 {
 	switch (lrc) {
 	case LIBUSB_ERROR_NO_DEVICE:
-		return stdfu_fail(STDFU_ERR_GONE,
-				  "the device at %s disconnected during %s; the flash may be "
-				  "half-written: put the board in DFU mode again and re-flash",
-				  dev->info.path, what);
+		return stdfu__fail(STDFU_ERR_GONE,
+				   "the device at %s disconnected during %s; the flash may be "
+				   "half-written: put the board in DFU mode again and re-flash",
+				   dev->info.path, what);
 	case LIBUSB_ERROR_TIMEOUT:
-		return stdfu_fail(STDFU_ERR_TIMEOUT, "%s: the device at %s did not answer in time",
-				  what, dev->info.path);
+		return stdfu__fail(STDFU_ERR_TIMEOUT, "%s: the device at %s did not answer in time",
+				   what, dev->info.path);
 	case LIBUSB_ERROR_PIPE:
-		return stdfu_fail(STDFU_ERR_PROTOCOL, "%s: the device at %s stalled the request",
-				  what, dev->info.path);
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "%s: the device at %s stalled the request",
+				   what, dev->info.path);
 	default:
-		return stdfu_fail(STDFU_ERR_IO, "%s: USB error on %s: %s", what, dev->info.path,
-				  libusb_strerror(lrc));
+		return stdfu__fail(STDFU_ERR_IO, "%s: USB error on %s: %s", what, dev->info.path,
+				   libusb_strerror(lrc));
 	}
 }
 
-int stdfu_usb_map_open_error(int lrc, const char *path, const char *what)
+int stdfu__usb_map_open_error(int lrc, const char *path, const char *what)
 {
 	switch (lrc) {
 	case LIBUSB_ERROR_ACCESS:
-		return stdfu_fail(STDFU_ERR_ACCESS, "%s %s: permission denied", what, path);
+		return stdfu__fail(STDFU_ERR_ACCESS, "%s %s: permission denied", what, path);
 	case LIBUSB_ERROR_BUSY:
-		return stdfu_fail(STDFU_ERR_BUSY,
-				  "%s %s: the interface is claimed by another program "
-				  "(another stdfu or dfu-util?)",
-				  what, path);
+		return stdfu__fail(STDFU_ERR_BUSY,
+				   "%s %s: the interface is claimed by another program "
+				   "(another stdfu or dfu-util?)",
+				   what, path);
 	case LIBUSB_ERROR_NO_DEVICE:
-		return stdfu_fail(STDFU_ERR_GONE, "%s %s: the device is gone", what, path);
+		return stdfu__fail(STDFU_ERR_GONE, "%s %s: the device is gone", what, path);
 	case LIBUSB_ERROR_NO_MEM:
-		return stdfu_fail(STDFU_ERR_NOMEM, "%s %s: out of memory", what, path);
+		return stdfu__fail(STDFU_ERR_NOMEM, "%s %s: out of memory", what, path);
 	default:
-		return stdfu_fail(STDFU_ERR_IO, "%s %s: %s", what, path, libusb_strerror(lrc));
+		return stdfu__fail(STDFU_ERR_IO, "%s %s: %s", what, path, libusb_strerror(lrc));
 	}
 }
 
-int stdfu_usb_port_path(libusb_device *udev, char *buf, size_t cap)
+int stdfu__usb_port_path(libusb_device *udev, char *buf, size_t cap)
 {
 	uint8_t ports[8];
 	int n = libusb_get_port_numbers(udev, ports, (int)sizeof(ports));
@@ -98,9 +133,98 @@ int stdfu_usb_port_path(libusb_device *udev, char *buf, size_t cap)
 	return used < cap ? STDFU_OK : STDFU_ERR_IO;
 }
 
+int stdfu__usb_list(struct stdfu_ctx *ctx, stdfu_usb_visit visit, struct stdfu_device_list **out)
+{
+	struct stdfu_device_list *list;
+	libusb_device **devs;
+	ssize_t n = libusb_get_device_list(ctx->usb, &devs);
+
+	*out = NULL;
+	if (n < 0)
+		return stdfu__fail(STDFU_ERR_IO, "cannot list USB devices: %s",
+				   libusb_strerror((int)n));
+	list = calloc(1, sizeof(*list));
+	if (list)
+		list->items = calloc((size_t)n + 1, sizeof(*list->items));
+	if (!list || !list->items) {
+		free(list);
+		libusb_free_device_list(devs, 1);
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory listing USB devices");
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		struct libusb_device_descriptor dd;
+
+		if (libusb_get_device_descriptor(devs[i], &dd) == 0 &&
+		    visit(ctx, devs[i], &dd, &list->items[list->count]))
+			list->count++;
+	}
+	libusb_free_device_list(devs, 1);
+	*out = list;
+	return STDFU_OK;
+}
+
+libusb_device *stdfu__usb_find(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address,
+			       const char *path)
+{
+	libusb_device **devs, *hit = NULL;
+	ssize_t n = libusb_get_device_list(ctx->usb, &devs);
+
+	for (ssize_t i = 0; i < n && !hit; i++) {
+		char at[STDFU_PATH_MAX];
+
+		if (libusb_get_bus_number(devs[i]) != bus ||
+		    libusb_get_device_address(devs[i]) != address)
+			continue;
+		if (path && (stdfu__usb_port_path(devs[i], at, sizeof(at)) || strcmp(at, path)))
+			continue;
+		hit = libusb_ref_device(devs[i]);
+	}
+	if (n >= 0)
+		libusb_free_device_list(devs, 1);
+	return hit;
+}
+
+int stdfu__usb_path_of(struct stdfu_ctx *ctx, uint8_t bus, uint8_t address, char *path, size_t cap)
+{
+	libusb_device *udev = stdfu__usb_find(ctx, bus, address, NULL);
+	int rc = udev ? stdfu__usb_port_path(udev, path, cap) : STDFU_ERR_NO_DEVICE;
+
+	if (udev)
+		libusb_unref_device(udev);
+	if (rc)
+		path[0] = '\0';
+	return rc;
+}
+
+void stdfu__usb_identity(libusb_device *udev, const struct libusb_device_descriptor *dd,
+			 struct stdfu_device_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->bus = libusb_get_bus_number(udev);
+	info->address = libusb_get_device_address(udev);
+	if (stdfu__usb_port_path(udev, info->path, sizeof(info->path)))
+		info->path[0] = '\0';
+	info->vid = dd->idVendor;
+	info->pid = dd->idProduct;
+	info->bcd_device = dd->bcdDevice;
+}
+
+/* USB LANGIDs 1.0: English (United States), what a device without a list speaks. */
+#define USB_LANGID_EN_US 0x0409
+
+/* String descriptor zero: the first language id (USB 2.0, 9.6.7); en-US if none. */
+uint16_t stdfu__usb_get_langid(struct stdfu_ctx *ctx, libusb_device_handle *h, int *lrc)
+{
+	uint8_t lang[4];
+
+	count_transfer(ctx, NULL);
+	*lrc = libusb_get_string_descriptor(h, 0, 0, lang, sizeof(lang));
+	return *lrc >= 4 ? (uint16_t)(lang[2] | lang[3] << 8) : USB_LANGID_EN_US;
+}
+
 /* One transfer per string: the language id is read once by the caller. */
-int stdfu_usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
-			 uint8_t index, char *buf, size_t cap)
+int stdfu__usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
+			  uint8_t index, char *buf, size_t cap)
 {
 	uint8_t raw[255];
 	size_t out = 0;
@@ -109,7 +233,7 @@ int stdfu_usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_
 	buf[0] = '\0';
 	if (index == 0)
 		return STDFU_OK;
-	ctx->transfers++;
+	count_transfer(ctx, NULL);
 	rc = libusb_get_string_descriptor(h, index, langid, raw, sizeof(raw));
 	if (rc < 0)
 		return rc;

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The block loop shared by write, read and verify: one Set Address per run
+ * of at most 65534 blocks (wBlockNum 2..65535, AN3156 6.3.3), then one
+ * DNLOAD or UPLOAD of wTransferSize bytes per block.
+ */
+#ifndef STDFU_FLASH_BLOCKS_H
+#define STDFU_FLASH_BLOCKS_H
+
+#include <stdint.h>
+
+#include "flash/op.h"
+
+enum blocks_mode {
+	BLOCKS_WRITE,  /* DNLOAD @data */
+	BLOCKS_READ,   /* UPLOAD into @out */
+	BLOCKS_VERIFY, /* UPLOAD and compare with @data (STDFU_ERR_VERIFY names the address) */
+};
+
+/* One pass over [address, address + size) of the selected alt; progress per block. */
+int stdfu__blocks(struct op *op, enum blocks_mode mode, uint32_t address, uint32_t size,
+		  const uint8_t *data, uint8_t *out);
+
+#endif

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frame of every operation: phases, events, accounting, and the
+ * PREPARE phase that brings the device to dfuIDLE.
+ *
+ * The poll policy is the device's (stdfu_device_set_poll_policy): an
+ * operation never changes it, so a program sets it once per device.
+ */
+#include <string.h>
+
+#include <stdfu/dfu.h>
+
+#include "common/error_internal.h"
+#include "flash/op.h"
+#include "usb/device_internal.h"
+
+static void emit(struct op *op, enum stdfu_event_type type, const char *msg)
+{
+	struct stdfu_event ev = {type, op->phase, op->done, op->total, msg, &op->dev->info};
+
+	if (op->opts->on_event)
+		op->opts->on_event(&ev, op->opts->user);
+}
+
+static void warn_cb(void *user, const char *msg)
+{
+	emit(user, STDFU_EVENT_WARNING, msg);
+}
+
+void stdfu__op_begin(struct op *op, struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
+		     struct stdfu_result *res)
+{
+	static const struct stdfu_flash_opts defaults;
+
+	memset(res, 0, sizeof(*res));
+	memset(op, 0, sizeof(*op));
+	op->dev = dev;
+	op->opts = opts ? opts : &defaults;
+	op->res = res;
+	op->t0 = stdfu__now_us();
+	op->phase_x0 = dev->transfers;
+	dev->warn = warn_cb;
+	dev->warn_user = op;
+}
+
+int stdfu__op_end(struct op *op, int rc)
+{
+	op->res->ns = (stdfu__now_us() - op->t0) * 1000;
+	for (int p = 0; p < STDFU_PHASE__COUNT; p++)
+		op->res->transfers += op->res->phase[p].transfers;
+	op->dev->warn = NULL;
+	return rc;
+}
+
+void stdfu__phase_start(struct op *op, enum stdfu_phase phase, uint64_t total)
+{
+	op->phase = phase;
+	op->total = total;
+	op->done = 0;
+	op->phase_t0 = stdfu__now_us();
+	op->phase_x0 = op->dev->transfers;
+	emit(op, STDFU_EVENT_PHASE_START, NULL);
+}
+
+void stdfu__progress(struct op *op, uint64_t bytes)
+{
+	op->done += bytes;
+	emit(op, STDFU_EVENT_PROGRESS, NULL);
+}
+
+static void phase_account(struct op *op)
+{
+	struct stdfu_phase_result *r = &op->res->phase[op->phase];
+
+	r->ns += (stdfu__now_us() - op->phase_t0) * 1000;
+	r->bytes += op->done;
+	r->transfers += op->dev->transfers - op->phase_x0;
+}
+
+int stdfu__phase_close(struct op *op, int rc)
+{
+	/* A failed phase counts its time and transfers, but is not called done. */
+	phase_account(op);
+	if (!rc)
+		emit(op, STDFU_EVENT_PHASE_END, NULL);
+	return rc;
+}
+
+static int not_dfu_mode(struct stdfu_device *dev, const struct stdfu_dfu_status *st)
+{
+	return stdfu__fail(STDFU_ERR_PROTOCOL,
+			   "device %s is in application mode (%s), not DFU mode", dev->info.path,
+			   stdfu_dfu_state_name(st->state));
+}
+
+/* Bring the device to dfuIDLE, quietly clearing the ROM's start-up errFIRMWARE. */
+static int clear_start_state(struct op *op, const struct stdfu_dfu_status *st)
+{
+	struct stdfu_device *dev = op->dev;
+	struct stdfu_dfu_status again;
+	int rc;
+
+	if (st->state == STDFU_STATE_DFU_IDLE)
+		return STDFU_OK;
+	if (st->state == STDFU_STATE_APP_IDLE || st->state == STDFU_STATE_APP_DETACH)
+		return not_dfu_mode(dev, st);
+	if (st->state == STDFU_STATE_DFU_ERROR) {
+		if (st->status == STDFU_STATUS_ERR_FIRMWARE)
+			stdfu__device_warn(dev, "cleared harmless errFIRMWARE start state");
+		else
+			stdfu__device_warn(dev, "cleared %s left by an earlier session",
+					   stdfu_dfu_status_name(st->status));
+		rc = stdfu_dfu_clear_status(dev);
+	} else {
+		rc = stdfu_dfu_abort(dev);
+	}
+	if (!rc)
+		rc = stdfu_dfu_get_status(dev, &again);
+	if (!rc && again.state != STDFU_STATE_DFU_IDLE)
+		rc = stdfu__fail(STDFU_ERR_PROTOCOL,
+				 "device %s stays in %s (%s) and cannot be brought to dfuIDLE; "
+				 "reset the board",
+				 dev->info.path, stdfu_dfu_state_name(again.state),
+				 stdfu_dfu_status_name(again.status));
+	return rc;
+}
+
+int stdfu__op_prepare(struct op *op, uint8_t alt)
+{
+	struct stdfu_dfu_status st;
+	int rc;
+
+	stdfu__phase_start(op, STDFU_PHASE_PREPARE, 0);
+	rc = stdfu_device_set_alt(op->dev, alt);
+	if (!rc)
+		rc = stdfu_dfu_get_status(op->dev, &st);
+	if (!rc)
+		rc = clear_start_state(op, &st);
+	return stdfu__phase_close(op, rc);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One operation on an open device (a flash, a read, an erase...): its
+ * options, its event callback, and the result it fills phase by phase with
+ * wall time, bytes and control transfers.
+ */
+#ifndef STDFU_FLASH_OP_H
+#define STDFU_FLASH_OP_H
+
+#include <stdint.h>
+
+#include <stdfu/flash.h>
+
+struct op {
+	struct stdfu_device *dev;
+	const struct stdfu_flash_opts *opts;
+	struct stdfu_result *res;
+	uint64_t t0;
+	enum stdfu_phase phase;
+	uint64_t phase_t0, phase_x0, total, done;
+};
+
+/* Start an operation: zero @res, route the device's warnings to the callback. */
+void stdfu__op_begin(struct op *op, struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
+		     struct stdfu_result *res);
+/* Finish it: total time and transfers into the result; returns @rc. */
+int stdfu__op_end(struct op *op, int rc);
+
+void stdfu__phase_start(struct op *op, enum stdfu_phase phase, uint64_t total);
+void stdfu__progress(struct op *op, uint64_t bytes);
+/* Close the phase: on success account for it and say so; on failure only account. */
+int stdfu__phase_close(struct op *op, int rc);
+
+/* The PREPARE phase: select @alt and bring the device to dfuIDLE. */
+int stdfu__op_prepare(struct op *op, uint8_t alt);
+
+#endif

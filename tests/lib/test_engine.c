@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The flash engine without USB: the one block loop (write, read, verify),
+ * the multi-alt plan, and the incremental read-back inside an operation.
+ *
+ * Mocked here: the DfuSe request layer (set address, one block, status), as
+ * a memory that follows AN3156 6.3.3 (address = pointer + (wBlockNum - 2) *
+ * wTransferSize). The engine sources (flash/flash.c, op.c, blocks.c, plan.c,
+ * incremental.c) are the library's own; everything USB is exercised end to
+ * end under stdfu-emu by the e2e tests.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <stdfu/dfuse.h>
+#include <stdfu/incremental.h>
+#include <stdfu/plan.h>
+
+#include "flash/blocks.h"
+#include "flash/op.h"
+#include "flash/readback.h"
+#include "usb/device_internal.h"
+
+#define BASE  0x08000000u
+#define K     1024u
+#define FSIZE (1024u * K)
+#define F4    "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg"
+
+static struct {
+	uint8_t flash[FSIZE];
+	uint32_t pointer;
+	unsigned set_address, writes, reads, erases;
+	uint32_t left_at;
+	uint32_t set_at[8];
+	uint16_t last_block;
+	int short_read; /* UPLOAD returns this many bytes fewer */
+} m;
+
+static struct stdfu_device dev;
+
+/* ---- the mocked request layer -------------------------------------------- */
+
+uint64_t stdfu__now_us(void)
+{
+	return 0;
+}
+
+void stdfu__device_warn(struct stdfu_device *d, const char *fmt, ...)
+{
+	(void)d;
+	(void)fmt;
+}
+
+int stdfu_device_set_alt(struct stdfu_device *d, uint8_t alt)
+{
+	d->alt = alt;
+	return STDFU_OK;
+}
+
+const struct stdfu_alt *stdfu_device_flash_alt(const struct stdfu_device_info *info)
+{
+	return info->n_alts ? &info->alts[0] : NULL;
+}
+
+int stdfu_dfu_get_status(struct stdfu_device *d, struct stdfu_dfu_status *out)
+{
+	d->transfers++;
+	memset(out, 0, sizeof(*out));
+	out->state = STDFU_STATE_DFU_IDLE;
+	return STDFU_OK;
+}
+
+int stdfu_dfu_clear_status(struct stdfu_device *d)
+{
+	d->transfers++;
+	return STDFU_OK;
+}
+
+int stdfu_dfu_abort(struct stdfu_device *d)
+{
+	d->transfers++;
+	d->state = STDFU_STATE_DFU_IDLE;
+	return STDFU_OK;
+}
+
+const char *stdfu_dfu_state_name(int state)
+{
+	(void)state;
+	return "state";
+}
+
+const char *stdfu_dfu_status_name(int status)
+{
+	(void)status;
+	return "status";
+}
+
+int stdfu_dfuse_set_address(struct stdfu_device *d, uint32_t address)
+{
+	d->transfers += 3;
+	if (m.set_address < 8)
+		m.set_at[m.set_address] = address;
+	m.set_address++;
+	m.pointer = address;
+	d->state = STDFU_STATE_DFU_DNLOAD_IDLE;
+	return STDFU_OK;
+}
+
+static uint8_t *at(uint16_t block)
+{
+	uint32_t a = m.pointer + (uint32_t)(block - 2) * dev.info.functional.transfer_size;
+
+	assert_true(a >= BASE && a - BASE < FSIZE);
+	return m.flash + (a - BASE);
+}
+
+int stdfu_dfuse_write_block(struct stdfu_device *d, uint16_t block, const uint8_t *data,
+			    uint16_t len)
+{
+	d->transfers += 3;
+	m.writes++;
+	m.last_block = block;
+	memcpy(at(block), data, len);
+	return STDFU_OK;
+}
+
+int stdfu_dfuse_read_block(struct stdfu_device *d, uint16_t block, uint8_t *data, uint16_t len)
+{
+	d->transfers++;
+	m.reads++;
+	m.last_block = block;
+	memcpy(data, at(block), len);
+	d->state = STDFU_STATE_DFU_UPLOAD_IDLE;
+	return len - m.short_read;
+}
+
+int stdfu_dfuse_erase_page(struct stdfu_device *d, uint32_t address)
+{
+	struct stdfu_sector sec;
+
+	d->transfers += 3;
+	m.erases++;
+	assert_int_equal(stdfu_layout_sector_at(&d->info.alts[0].layout, address, &sec), 0);
+	memset(m.flash + (sec.start - BASE), 0xFF, sec.size);
+	return STDFU_OK;
+}
+
+int stdfu_dfuse_leave(struct stdfu_device *d, uint32_t address)
+{
+	d->transfers += 5;
+	m.left_at = address;
+	return STDFU_OK;
+}
+
+int stdfu_device_wait_gone(struct stdfu_ctx *ctx, const struct stdfu_device_info *info,
+			   unsigned timeout_ms)
+{
+	(void)ctx;
+	(void)info;
+	(void)timeout_ms;
+	return STDFU_OK;
+}
+
+int stdfu_dfuse_mass_erase(struct stdfu_device *d)
+{
+	(void)d;
+	return STDFU_ERR_UNSUPPORTED;
+}
+
+int stdfu_dfuse_read_unprotect(struct stdfu_device *d)
+{
+	(void)d;
+	return STDFU_ERR_UNSUPPORTED;
+}
+
+/* ---- fixtures ------------------------------------------------------------- */
+
+static uint8_t *pattern(size_t n, unsigned seed)
+{
+	uint8_t *p = malloc(n);
+
+	assert_non_null(p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 131u + seed * 7u + (i >> 9));
+	return p;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	memset(m.flash, 0xFF, FSIZE);
+	memset(&dev, 0, sizeof(dev));
+	dev.info.functional.transfer_size = 2048;
+	dev.info.n_alts = 2;
+	dev.info.alts[0].number = 0;
+	dev.info.alts[0].layout_ok = true;
+	dev.info.alts[1].number = 1;
+	dev.info.alts[1].layout_ok = true;
+	snprintf(dev.info.path, sizeof(dev.info.path), "1-1");
+	if (stdfu_layout_parse(F4, &dev.info.alts[0].layout))
+		return -1;
+	return stdfu_layout_parse("@Option Bytes  /0x1FFFC000/01*016 e", &dev.info.alts[1].layout);
+}
+
+struct events {
+	unsigned starts[STDFU_PHASE__COUNT], ends[STDFU_PHASE__COUNT];
+	uint64_t done;
+};
+
+static void on_event(const struct stdfu_event *ev, void *user)
+{
+	struct events *e = user;
+
+	if (ev->type == STDFU_EVENT_PHASE_START)
+		e->starts[ev->phase]++;
+	if (ev->type == STDFU_EVENT_PHASE_END)
+		e->ends[ev->phase]++;
+	if (ev->type == STDFU_EVENT_PROGRESS)
+		e->done = ev->done;
+}
+
+/* ---- the block loop ------------------------------------------------------- */
+
+static void write_then_read_then_verify(void **state)
+{
+	struct stdfu_flash_opts o = {0};
+	struct stdfu_result res;
+	uint8_t *data = pattern(5000, 1), *back = malloc(5000);
+	struct op op;
+
+	(void)state;
+	stdfu__op_begin(&op, &dev, &o, &res);
+	assert_int_equal(stdfu__blocks(&op, BLOCKS_WRITE, BASE + 16, 5000, data, NULL), STDFU_OK);
+	/* One Set Address, then wBlockNum 2, 3, 4 (2048 + 2048 + 904 bytes). */
+	assert_int_equal(m.set_address, 1);
+	assert_int_equal(m.set_at[0], BASE + 16);
+	assert_int_equal(m.writes, 3);
+	assert_int_equal(m.last_block, 4);
+	assert_memory_equal(m.flash + 16, data, 5000);
+	assert_int_equal(m.flash[16 + 5000], 0xFF);
+	assert_int_equal(op.done, 5000);
+
+	assert_int_equal(stdfu__blocks(&op, BLOCKS_READ, BASE + 16, 5000, NULL, back), STDFU_OK);
+	assert_memory_equal(back, data, 5000);
+	assert_int_equal(m.reads, 3);
+	assert_int_equal(stdfu__blocks(&op, BLOCKS_VERIFY, BASE + 16, 5000, data, NULL), STDFU_OK);
+	assert_int_equal(m.reads, 6);
+	/* 3 x (Set Address 3 transfers) + 3 blocks x 3 + 6 UPLOADs. */
+	assert_int_equal(dev.transfers, 9 + 9 + 6);
+	stdfu__op_end(&op, STDFU_OK);
+	free(data);
+	free(back);
+}
+
+static void verify_names_the_first_differing_byte(void **state)
+{
+	struct stdfu_result res;
+	uint8_t *data = pattern(6000, 2);
+	struct op op;
+
+	(void)state;
+	memcpy(m.flash, data, 6000);
+	m.flash[4097] ^= 1;
+	stdfu__op_begin(&op, &dev, NULL, &res);
+	assert_int_equal(stdfu__blocks(&op, BLOCKS_VERIFY, BASE, 6000, data, NULL),
+			 STDFU_ERR_VERIFY);
+	assert_int_equal(res.fail_address, BASE + 4097);
+	assert_non_null(strstr(stdfu_error_detail(), "0x08001001"));
+	/* Blocks 2 and 3 read, 2 passed; block 4 (the third) failed. */
+	assert_int_equal(m.reads, 3);
+	assert_int_equal(op.done, 4096);
+	stdfu__op_end(&op, STDFU_ERR_VERIFY);
+	free(data);
+}
+
+static void short_upload_is_a_protocol_error(void **state)
+{
+	struct stdfu_result res;
+	uint8_t back[4096];
+	struct op op;
+
+	(void)state;
+	m.short_read = 1;
+	stdfu__op_begin(&op, &dev, NULL, &res);
+	assert_int_equal(stdfu__blocks(&op, BLOCKS_READ, BASE, sizeof(back), NULL, back),
+			 STDFU_ERR_PROTOCOL);
+	assert_non_null(strstr(stdfu_error_detail(), "2047 of 2048"));
+	stdfu__op_end(&op, STDFU_ERR_PROTOCOL);
+}
+
+/* wBlockNum is 16 bits: after 65534 blocks a new Set Address restarts at block 2. */
+static void a_new_set_address_every_65534_blocks(void **state)
+{
+	struct stdfu_result res;
+	uint32_t size = 8u * 65534u + 20u;
+	uint8_t *data = pattern(size, 3);
+	struct op op;
+
+	(void)state;
+	dev.info.functional.transfer_size = 8;
+	stdfu__op_begin(&op, &dev, NULL, &res);
+	assert_int_equal(stdfu__blocks(&op, BLOCKS_WRITE, BASE, size, data, NULL), STDFU_OK);
+	assert_int_equal(m.set_address, 2);
+	assert_int_equal(m.set_at[1], BASE + 8u * 65534u);
+	assert_int_equal(m.writes, 65534 + 3);
+	assert_int_equal(m.last_block, 4);
+	assert_memory_equal(m.flash, data, size);
+	stdfu__op_end(&op, STDFU_OK);
+	free(data);
+}
+
+/* ---- the multi-alt plan ---------------------------------------------------- */
+
+static void plan_covers_every_alt_and_places_raw_images(void **state)
+{
+	uint8_t a[100] = {0}, b[4] = {0};
+	struct stdfu_segment segs[] = {{BASE + 0x4000, 100, a, 0}, {0x1FFFC000, 4, b, 1}};
+	struct stdfu_image img = {.format = STDFU_FORMAT_DFUSE, .count = 2, .segments = segs};
+	struct stdfu_segment raw = {BASE, 100, a, 0};
+	struct stdfu_image rimg = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &raw};
+	struct stdfu_flash_plan *fp;
+
+	(void)state;
+	assert_int_equal(stdfu_flash_plan_build(&dev.info, &img, &fp), STDFU_OK);
+	assert_int_equal(fp->n_alts, 2);
+	assert_int_equal(fp->alts[0]->alt, 0);
+	assert_int_equal(fp->alts[1]->alt, 1);
+	assert_int_equal(fp->leave_address, BASE + 0x4000);
+	/* Option bytes are writable but not erasable ("e"): only the flash sector. */
+	assert_int_equal(stdfu_flash_plan_erase_bytes(fp), 16 * K);
+	assert_int_equal(fp->alts[1]->n_erase, 0);
+	assert_int_equal(stdfu_flash_plan_write_bytes(fp), 104);
+	stdfu_flash_plan_free(fp);
+
+	/* A raw file without an address goes to the flash alt's start. */
+	assert_int_equal(stdfu_layout_parse("@Internal Flash  /0x08100000/08*128Kg",
+					    &dev.info.alts[0].layout),
+			 STDFU_OK);
+	rimg.at_flash_base = true;
+	assert_int_equal(stdfu_flash_plan_build(&dev.info, &rimg, &fp), STDFU_OK);
+	assert_int_equal(fp->alts[0]->runs[0].address, 0x08100000);
+	assert_int_equal(fp->leave_address, 0x08100000);
+	assert_int_equal(raw.address, BASE); /* the image itself is not changed */
+	stdfu_flash_plan_free(fp);
+}
+
+static void plan_refuses_what_the_device_cannot_take(void **state)
+{
+	uint8_t a[4] = {0};
+	struct stdfu_segment seg = {0x20000000, 4, a, 3};
+	struct stdfu_image img = {.format = STDFU_FORMAT_DFUSE, .count = 1, .segments = &seg};
+	struct stdfu_image empty = {0};
+	struct stdfu_flash_plan *fp = (void *)1;
+
+	(void)state;
+	assert_int_equal(stdfu_flash_plan_build(&dev.info, &img, &fp), STDFU_ERR_FIT);
+	assert_null(fp);
+	assert_non_null(strstr(stdfu_error_detail(), "alt 3"));
+	assert_int_equal(stdfu_flash_plan_build(&dev.info, &empty, &fp), STDFU_ERR_IMAGE);
+	seg.alt = 0; /* alt 0 exists, but 0x20000000 is not in its memory */
+	assert_int_equal(stdfu_flash_plan_build(&dev.info, &img, &fp), STDFU_ERR_ADDRESS);
+}
+
+/* ---- the incremental read-back inside one operation --------------------- */
+
+static void read_back_filters_the_plan_in_place(void **state)
+{
+	uint8_t *data = pattern(40 * K, 4);
+	struct stdfu_segment seg = {BASE, 40 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_incremental_stats st;
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_flash_plan *fp;
+	struct stdfu_result res;
+	struct op op;
+
+	(void)state;
+	/* Sectors 0 and 2 already hold the image; sector 1 differs in one byte. */
+	memcpy(m.flash, data, 40 * K);
+	m.flash[16 * K + 5] ^= 0x80;
+	assert_int_equal(stdfu_flash_plan_build(&dev.info, &img, &fp), STDFU_OK);
+	assert_int_equal(fp->alts[0]->n_erase, 3);
+	stdfu__op_begin(&op, &dev, &o, &res);
+	assert_int_equal(stdfu__incremental_read_back(&op, fp, &st), STDFU_OK);
+	stdfu__op_end(&op, STDFU_OK);
+	assert_int_equal(st.sectors, 3);
+	assert_int_equal(st.sectors_skipped, 2);
+	assert_int_equal(st.bytes_read, 48 * K);
+	assert_int_equal(fp->alts[0]->n_erase, 1);
+	assert_int_equal(fp->alts[0]->erase[0].address, BASE + 16 * K);
+	assert_int_equal(fp->alts[0]->n_runs, 1);
+	assert_int_equal(fp->alts[0]->runs[0].address, BASE + 16 * K);
+	assert_int_equal(fp->alts[0]->runs[0].size, 16 * K);
+	assert_ptr_equal(fp->alts[0]->runs[0].data, data + 16 * K);
+	/* One READ phase in the same result; read through the block loop, then ABORT. */
+	assert_int_equal(ev.starts[STDFU_PHASE_READ], 1);
+	assert_int_equal(ev.ends[STDFU_PHASE_READ], 1);
+	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 48 * K);
+	assert_int_equal(m.reads, 24);
+	assert_int_equal(m.set_address, 1);
+	assert_int_equal(res.phase[STDFU_PHASE_READ].transfers, 3 + 24 + 1);
+	assert_int_equal(dev.state, STDFU_STATE_DFU_IDLE);
+	stdfu_flash_plan_free(fp);
+	free(data);
+}
+
+/* ---- whole flashes: stdfu_flash = plan + run ------------------------------ */
+
+static void full_flash_erases_exactly_the_touched_sectors(void **state)
+{
+	uint8_t *data = pattern(40 * K, 5);
+	struct stdfu_segment seg = {BASE + 8 * K, 40 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 1, .segments = &seg};
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	memset(m.flash, 0x00, 64 * K);
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	/* 8K..48K touches sectors 0, 1, 2 (16 KiB each); nothing else changes. */
+	assert_int_equal(m.erases, 3);
+	assert_int_equal(m.writes, 20);
+	assert_int_equal(m.reads, 20);
+	assert_memory_equal(m.flash + 8 * K, data, 40 * K);
+	assert_int_equal(m.flash[0], 0xFF);
+	assert_int_equal(m.flash[48 * K], 0x00);
+	assert_int_equal(m.left_at, BASE + 8 * K);
+	assert_int_equal(res.phase[STDFU_PHASE_ERASE].bytes, 48 * K);
+	assert_int_equal(res.phase[STDFU_PHASE_WRITE].bytes, 40 * K);
+	assert_int_equal(res.phase[STDFU_PHASE_VERIFY].bytes, 40 * K);
+	assert_int_equal(ev.starts[STDFU_PHASE_READ], 0);
+	assert_int_equal(res.transfers, dev.transfers);
+	free(data);
+}
+
+static void incremental_of_an_unchanged_image_only_reads_and_leaves(void **state)
+{
+	uint8_t *data = pattern(40 * K, 6);
+	struct stdfu_segment seg = {BASE, 40 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_incremental_stats st;
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	memcpy(m.flash, data, 40 * K);
+	assert_int_equal(stdfu_flash_incremental(&dev, &img, &o, &res, &st), STDFU_OK);
+	assert_int_equal(st.sectors_skipped, 3);
+	assert_int_equal(m.erases + m.writes, 0);
+	assert_int_equal(ev.starts[STDFU_PHASE_PREPARE], 1);
+	assert_int_equal(ev.starts[STDFU_PHASE_READ], 1);
+	assert_int_equal(ev.starts[STDFU_PHASE_ERASE] + ev.starts[STDFU_PHASE_WRITE], 0);
+	assert_int_equal(ev.starts[STDFU_PHASE_VERIFY], 0);
+	assert_int_equal(ev.ends[STDFU_PHASE_LEAVE], 1);
+	assert_int_equal(m.left_at, BASE);
+	free(data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(write_then_read_then_verify, setup),
+		cmocka_unit_test_setup(verify_names_the_first_differing_byte, setup),
+		cmocka_unit_test_setup(short_upload_is_a_protocol_error, setup),
+		cmocka_unit_test_setup(a_new_set_address_every_65534_blocks, setup),
+		cmocka_unit_test_setup(plan_covers_every_alt_and_places_raw_images, setup),
+		cmocka_unit_test_setup(plan_refuses_what_the_device_cannot_take, setup),
+		cmocka_unit_test_setup(read_back_filters_the_plan_in_place, setup),
+		cmocka_unit_test_setup(full_flash_erases_exactly_the_touched_sectors, setup),
+		cmocka_unit_test_setup(incremental_of_an_unchanged_image_only_reads_and_leaves,
+				       setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
