@@ -17,5 +17,10 @@ void stdfu_fw_port_store_pair(volatile uint32_t *dst, uint32_t lo, uint32_t hi);
 void stdfu_fw_port_dcache_clean(const volatile void *addr, uint32_t len);
 /** System reset through AIRCR. Does not return on target (returns in the fake). */
 void stdfu_fw_port_system_reset(void);
+/** Why the core reset: 1 software reset, 0 another cause, -1 the family cannot tell. */
+int stdfu_fw_port_reset_cause(void);
+/** Quiesce the core, map system memory, take MSP and the entry from the ROM's vector
+ *  table and jump. Does not return on target (returns in the fake). */
+void stdfu_fw_port_enter_rom(void);
 
 #endif /* STDFU_FW_PORT_H */

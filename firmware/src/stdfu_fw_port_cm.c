@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Cortex-M port: the record's home, AIRCR reset, D-cache clean, early boot and the jump.
- * Everything reachable from stdfu_fw_early_boot() runs before .data/.bss initialisation:
- * it reads only constants, registers and the no-init record.
+ * Cortex-M port: the record's home, AIRCR reset, D-cache clean, the reset cause and the
+ * jump to the ROM. The early-boot decision (stdfu_fw_record.c) calls into this file and
+ * never the reverse. Everything reachable from stdfu_fw_early_boot() runs before
+ * .data/.bss initialisation: it reads only constants, registers and the no-init record.
  */
 #include "stdfu_fw.h"
 #include "stdfu_fw_family.h"
@@ -150,12 +151,15 @@ __attribute__((noreturn)) static void jump(uint32_t sp, uint32_t pc)
 	__builtin_unreachable();
 }
 
-void stdfu_fw_early_boot(void)
+int stdfu_fw_port_reset_cause(void)
+{
+	return stdfu_fw_reset_cause_software();
+}
+
+void stdfu_fw_port_enter_rom(void)
 {
 	const volatile uint32_t *vec = (const volatile uint32_t *)(uintptr_t)STDFU_FW_ENTRY;
 
-	if (!stdfu_fw_boot_decide(RECORD, stdfu_fw_reset_cause_software()))
-		return;
 	quiesce_core();
 	remap_system_memory();
 	jump(vec[0], vec[1]);

@@ -56,3 +56,9 @@ int stdfu_fw_boot_decide(volatile struct stdfu_fw_record *rec, int sw_reset)
 	stdfu_fw_attempts_set(rec, n + 1u);
 	return 1;
 }
+
+void stdfu_fw_early_boot(void)
+{
+	if (stdfu_fw_boot_decide(stdfu_fw_port_record(), stdfu_fw_port_reset_cause()))
+		stdfu_fw_port_enter_rom();
+}

@@ -41,3 +41,14 @@ void stdfu_fw_port_system_reset(void)
 	fake.resets++;
 	fake_port_log(EV_RESET);
 }
+
+int stdfu_fw_port_reset_cause(void)
+{
+	return fake.reset_cause;
+}
+
+void stdfu_fw_port_enter_rom(void)
+{
+	fake.rom_entries++;
+	fake_port_log(EV_ROM);
+}

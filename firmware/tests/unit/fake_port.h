@@ -6,13 +6,15 @@
 #include <stdint.h>
 #include "stdfu_fw.h"
 
-enum fake_event { EV_STORE = 1, EV_CLEAN, EV_HOOK, EV_RESET };
+enum fake_event { EV_STORE = 1, EV_CLEAN, EV_HOOK, EV_RESET, EV_ROM };
 
 struct fake_port {
 	struct stdfu_fw_record record;
 	int events[32];
 	int n_events;
 	int resets;
+	int reset_cause; /* what stdfu_fw_port_reset_cause() answers */
+	int rom_entries;
 	int cleans;
 	uint32_t clean_len;
 };

@@ -112,6 +112,29 @@ static void test_attempt_counter_garbage(void **state)
 	assert_int_equal(fake.record.attempts[1], ~1u);
 }
 
+/* stdfu_fw_early_boot(): the decision on the port's record and reset cause, then the
+ * jump; nothing at all when the decision says boot the application. */
+static void test_early_boot_enters_rom_once(void **state)
+{
+	(void)state;
+	fake.reset_cause = 1;
+	stdfu_fw_early_boot(); /* no flag */
+	assert_int_equal(fake.rom_entries, 0);
+	stdfu_fw_flag_set(&fake.record);
+	fake.reset_cause = 0; /* power-on or pin reset: the flag is stale */
+	stdfu_fw_early_boot();
+	assert_int_equal(fake.rom_entries, 0);
+	assert_false(stdfu_fw_flag_valid(&fake.record));
+	stdfu_fw_flag_set(&fake.record);
+	fake.reset_cause = 1;
+	stdfu_fw_early_boot();
+	assert_int_equal(fake.rom_entries, 1);
+	assert_int_equal(fake.events[fake.n_events - 1], EV_ROM);
+	assert_false(stdfu_fw_flag_valid(&fake.record));
+	stdfu_fw_early_boot(); /* consumed: the next boot is the application's */
+	assert_int_equal(fake.rom_entries, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +144,7 @@ int main(void)
 		cmocka_unit_test_setup(test_decide_reset_cause, setup),
 		cmocka_unit_test_setup(test_attempt_counter_bounds, setup),
 		cmocka_unit_test_setup(test_attempt_counter_garbage, setup),
+		cmocka_unit_test_setup(test_early_boot_enters_rom_once, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
