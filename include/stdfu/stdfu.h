@@ -19,5 +19,6 @@
 #include <stdfu/plan.h>
 #include <stdfu/flash.h>
 #include <stdfu/trigger.h>
+#include <stdfu/version.h>
 
 #endif
