@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # A DESTDIR install with the prefix /usr puts every file where a distribution
 # expects it, and the pkg-config file names that prefix, not the build's.
-# usage: layout.sh DESTDIR LIBDIR [emu]
+# usage: layout.sh DESTDIR LIBDIR [emu]  (STDFU_ZSH_DIR: the zsh completion dir)
 set -euo pipefail
 d=$1 libdir=$2 emu=${3:-}
 fail=0
-need() {
-	if [ -e "$d$1" ]; then echo "ok   $1"; else echo "MISSING $1"; fail=1; fi
+need() { # a package compresses man pages
+	if [ -e "$d$1" ] || [[ $1 == *.1 && -e $d$1.gz ]]; then
+		echo "ok   $1"
+	else
+		echo "MISSING $1"
+		fail=1
+	fi
 }
 need /usr/bin/stdfu
 need /usr/$libdir/libstdfu.so.0
@@ -21,7 +26,7 @@ need /usr/include/stdfu/version.h
 need /usr/lib/udev/rules.d/60-stdfu.rules
 need /usr/share/man/man1/stdfu.1
 need /usr/share/bash-completion/completions/stdfu
-need /usr/share/zsh/site-functions/_stdfu
+need ${STDFU_ZSH_DIR:-/usr/share/zsh/site-functions}/_stdfu
 need /usr/share/fish/vendor_completions.d/stdfu.fish
 if [ -n "$emu" ]; then
 	need /usr/bin/stdfu-emu
