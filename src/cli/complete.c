@@ -13,10 +13,10 @@
 
 #include "complete.h"
 
-static void print_commands(const struct option *opts,
+static void print_commands(const struct cli_cmd *cmds, const struct option *opts,
 			   bool (*allowed)(const struct cli_cmd *cmd, int opt))
 {
-	for (const struct cli_cmd *cmd = cli_commands; cmd->name; cmd++) {
+	for (const struct cli_cmd *cmd = cmds; cmd->name; cmd++) {
 		printf("command\t%s\t%d\t%d\t%s\n", cmd->name, cmd->min_args, cmd->max_args,
 		       cmd->summary);
 		for (const struct option *o = opts; o->name; o++) {
@@ -55,12 +55,12 @@ static void print_formats(void)
 	}
 }
 
-int cli_completion_table(const struct option *opts,
+int cli_completion_table(const struct cli_cmd *cmds, const struct option *opts,
 			 bool (*allowed)(const struct cli_cmd *cmd, int opt))
 {
 	static const enum stdfu_poll_policy polls[] = {STDFU_POLL_SPEC, STDFU_POLL_EARLY};
 
-	print_commands(opts, allowed);
+	print_commands(cmds, opts, allowed);
 	print_methods();
 	print_formats();
 	for (size_t i = 0; i < sizeof(polls) / sizeof(polls[0]); i++)

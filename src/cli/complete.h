@@ -8,8 +8,9 @@
 
 #include "cli.h"
 
-/* Prints the table to stdout; opts and allowed() are the parser's own. */
-int cli_completion_table(const struct option *opts,
+/* Prints the table to stdout; cmds, opts and allowed() are the parser's own
+ * (passed in, so that this file calls nothing in main.c). */
+int cli_completion_table(const struct cli_cmd *cmds, const struct option *opts,
 			 bool (*allowed)(const struct cli_cmd *cmd, int opt));
 
 #endif

@@ -360,7 +360,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--completion-table"))
-		return cli_completion_table(long_opts, allowed);
+		return cli_completion_table(cli_commands, long_opts, allowed);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("stdfu %s\n", STDFU_VERSION);
 		return 0;
