@@ -13,7 +13,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PKG_CONFIG_PATH="$STDFU_STAGE/lib/pkgconfig"
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
-"$cc" -std=c11 -Wall -Werror "$@" "$src" $(pkg-config --cflags --libs stdfu) -o "$work/use"
+# The staged library, not a packaged one that may be installed on the machine.
+"$cc" -std=c11 -Wall -Werror "$@" "$src" $(pkg-config --cflags --libs stdfu) \
+	-Wl,-rpath,"$STDFU_STAGE/lib" -o "$work/use"
 
 # A plausible application (initial SP in SRAM, odd reset vector in flash) so
 # that it comes back after the leave; 40000 bytes crosses sector boundaries.

@@ -24,5 +24,6 @@
 #include <stdfu/trigger.h>
 #include <stdfu/target.h>
 #include <stdfu/companion.h>
+#include <stdfu/version.h>
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cmd_convert.h"
+#include "complete.h"
 
 #ifndef STDFU_VERSION
 #define STDFU_VERSION "0.0.0"
@@ -377,6 +378,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "--completion-table"))
+		return cli_completion_table(cli_commands, long_opts, allowed);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("stdfu %s\n", STDFU_VERSION);
 		return 0;

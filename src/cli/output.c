@@ -11,10 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
-
-#ifndef STDFU_UDEV_RULE
-#define STDFU_UDEV_RULE "/usr/lib/udev/rules.d/60-stdfu.rules"
-#endif
+#include "udev_hint.h"
 
 static double now_s(void)
 {
@@ -383,10 +380,7 @@ static const char *hint(int err)
 {
 	switch (err) {
 	case STDFU_ERR_ACCESS:
-		return "your user may not open USB devices. Install the udev rule shipped with "
-		       "stdfu (" STDFU_UDEV_RULE "): copy it to /etc/udev/rules.d/ if it is not "
-		       "there, run `sudo udevadm control --reload && sudo udevadm trigger`, then "
-		       "replug the board (the rule grants the logged-in user access to 0483:df11)";
+		return cli_udev_hint();
 	case STDFU_ERR_NO_DEVICE:
 		return "put the board in DFU mode (BOOT0 high, then reset) and check `stdfu list`";
 	case STDFU_ERR_AMBIGUOUS:

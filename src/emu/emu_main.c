@@ -7,6 +7,7 @@
  * usage or input (options, --load file), 125 when the emulator itself fails,
  * 126/127 when COMMAND cannot be run / is not found (as env(1) does).
  */
+#include "complete.h"
 #include "emu.h"
 
 #include <errno.h>
@@ -461,6 +462,8 @@ int main(int argc, char **argv)
 	char err[512] = "";
 	int r;
 
+	if (argc == 2 && !strcmp(argv[1], "--completion-table"))
+		return emu_completion_table(long_opts);
 	r = parse_args(&ctx.opt, argc, argv);
 	if (r >= 0)
 		return r;

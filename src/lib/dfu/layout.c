@@ -66,6 +66,7 @@ static int parse_dec(struct cursor *c, uint64_t limit, uint64_t *out)
 	uint64_t v = 0;
 	int digits = 0;
 
+	*out = 0; /* defined on failure too: callers test rc, not *out */
 	for (; is_digit(peek(c)); c->pos++) {
 		v = v * 10 + (uint64_t)(peek(c) - '0');
 		if (++digits > 10 || v > limit)
