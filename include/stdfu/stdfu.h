@@ -25,5 +25,7 @@
 #include <stdfu/target.h>
 #include <stdfu/companion.h>
 #include <stdfu/version.h>
+#include <stdfu/optbytes.h>
+#include <stdfu/chip.h>
 
 #endif

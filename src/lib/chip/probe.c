@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What an open ROM tells about its chip: the option bytes through their alt
+ * (AN3156 §4), the RDP level they hold, and the unique ID where an alt maps
+ * it. Under RDP level 1 the ROM refuses every UPLOAD with errVENDOR
+ * "whatever the target (internal Flash, ... or Option Bytes)" (AN2662
+ * §4.4.1, the DFU ROM protocol AN3156 describes): that refusal is the
+ * answer, level 1. Level 2 disables the ROM bootloader entirely (AN2606),
+ * so a ROM that answers is at level 0 or 1.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <stdfu/chip.h>
+#include <stdfu/flash.h>
+
+#include "common/error_internal.h"
+
+static const struct stdfu_alt *alt_by_number(const struct stdfu_device_info *d, int number)
+{
+	for (size_t a = 0; a < d->n_alts; a++)
+		if (d->alts[a].number == number && d->alts[a].layout_ok)
+			return &d->alts[a];
+	return NULL;
+}
+
+/* The image is the alt's regions one after the other (G4 has two). */
+static int read_ob(struct stdfu_device *dev, const struct stdfu_chip_id *id, uint8_t *buf,
+		   size_t *len)
+{
+	const struct stdfu_alt *alt = alt_by_number(stdfu_device_get_info(dev), id->ob_alt);
+	struct stdfu_result res;
+	size_t n = 0;
+
+	if (!alt || id->ob->via_flash_alt) {
+		int rc = stdfu_read(dev, (uint8_t)id->ob_alt, id->ob->address, id->ob->size, buf,
+				    NULL, &res);
+
+		*len = rc ? 0 : id->ob->size;
+		return rc;
+	}
+	for (size_t g = 0; g < alt->layout.n_groups; g++) {
+		const struct stdfu_sector_group *sg = &alt->layout.groups[g];
+		uint64_t bytes = (uint64_t)sg->count * sg->size;
+		int rc;
+
+		if (n + bytes > STDFU_OB_MAX)
+			return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+					   "the option-byte alt maps more than %u bytes",
+					   STDFU_OB_MAX);
+		rc = stdfu_read(dev, alt->number, sg->start, (uint32_t)bytes, buf + n, NULL, &res);
+		if (rc)
+			return rc;
+		n += bytes;
+	}
+	*len = n;
+	return STDFU_OK;
+}
+
+/* A refusal of the ROM is an answer; a broken transport is an error. */
+static bool answered(int rc)
+{
+	return rc == STDFU_OK || rc == STDFU_ERR_PROTECTED || rc == STDFU_ERR_DFU_STATUS ||
+	       rc == STDFU_ERR_FIT || rc == STDFU_ERR_ADDRESS;
+}
+
+static int probe_ob(struct stdfu_device *dev, struct stdfu_chip_info *out)
+{
+	const struct stdfu_chip_id *id = &out->id;
+	int rc;
+
+	if (!id->ob || id->ob_alt < 0) {
+		out->ob_reason = id->ob ? "the ROM advertises no option-byte alt"
+					: "stdfu has no option-byte table for this family";
+		return STDFU_OK;
+	}
+	rc = read_ob(dev, id, out->ob, &out->ob_len);
+	if (!rc) {
+		out->ob_ok = true;
+		out->rdp_level = stdfu_ob_rdp_level(id->ob, out->ob, out->ob_len);
+		out->rdp_source = "the RDP option byte";
+		return STDFU_OK;
+	}
+	if (!answered(rc))
+		return rc;
+	if (rc == STDFU_ERR_PROTECTED) {
+		out->rdp_level = 1;
+		out->rdp_source = "the ROM refuses reads with errVENDOR (read protection)";
+		out->ob_reason = "read protection (RDP level 1): the ROM refuses every read";
+	} else {
+		out->ob_reason = "the ROM refused the read of the option bytes";
+	}
+	stdfu_error_clear();
+	return STDFU_OK;
+}
+
+/* No option bytes: a 4-byte read of the flash says whether reads are refused. */
+static int probe_rdp(struct stdfu_device *dev, struct stdfu_chip_info *out)
+{
+	const struct stdfu_alt *fl = stdfu_device_flash_alt(stdfu_device_get_info(dev));
+	struct stdfu_result res;
+	uint8_t word[4];
+	int rc;
+
+	if (out->rdp_level >= 0 || !fl)
+		return STDFU_OK;
+	rc = stdfu_read(dev, fl->number, stdfu_layout_start(&fl->layout), 4, word, NULL, &res);
+	if (!answered(rc))
+		return rc;
+	if (rc == STDFU_OK || rc == STDFU_ERR_PROTECTED) {
+		out->rdp_level = rc ? 1 : 0;
+		out->rdp_source = rc ? "a flash read is refused with errVENDOR (read protection)"
+				     : "a flash read is allowed";
+	}
+	stdfu_error_clear();
+	return STDFU_OK;
+}
+
+static int probe_uid(struct stdfu_device *dev, struct stdfu_chip_info *out)
+{
+	const struct stdfu_device_info *d = stdfu_device_get_info(dev);
+	uint32_t at = out->id.uid_address;
+	struct stdfu_result res;
+	int rc;
+
+	out->uid_reason = "the unique-ID address of this family is not known";
+	if (!at)
+		return STDFU_OK;
+	for (size_t a = 0; a < d->n_alts; a++) {
+		struct stdfu_sector s;
+
+		if (!d->alts[a].layout_ok ||
+		    stdfu_layout_sector_at(&d->alts[a].layout, at, &s) != STDFU_OK)
+			continue;
+		rc = stdfu_read(dev, d->alts[a].number, at, 12, out->uid, NULL, &res);
+		if (!answered(rc))
+			return rc;
+		out->uid_ok = rc == STDFU_OK;
+		out->uid_reason = rc ? "the ROM refused the read (read protection)" : "";
+		stdfu_error_clear();
+		return STDFU_OK;
+	}
+	/* community.st.com "Can you read the Device Electronic Signature via DFU
+	 * mode?" (F405): an UPLOAD at 0x1FFF7A10 returns nothing. */
+	out->uid_reason = "no alt of the ROM maps the unique-ID address; the ROM refuses reads "
+			  "outside them (the serial number is a lossy 48-bit digest of the UID)";
+	return STDFU_OK;
+}
+
+int stdfu_chip_probe(struct stdfu_device *dev, struct stdfu_chip_info *out)
+{
+	int rc;
+
+	if (!dev || !out)
+		return stdfu__fail(STDFU_ERR_ARG, "stdfu_chip_probe: NULL argument");
+	memset(out, 0, sizeof(*out));
+	stdfu_chip_identify(stdfu_device_get_info(dev), &out->id);
+	out->rdp_level = -1;
+	out->rdp_source = "unknown";
+	rc = probe_ob(dev, out);
+	if (!rc)
+		rc = probe_rdp(dev, out);
+	if (!rc && out->rdp_level != 1)
+		rc = probe_uid(dev, out);
+	else if (!rc)
+		out->uid_reason = "read protection (RDP level 1): the ROM refuses every read";
+	return rc;
+}
