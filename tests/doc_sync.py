@@ -33,7 +33,7 @@ def check(page, argvs):
 
 stdfu = f"{stage}/bin/stdfu"
 top = helptext([stdfu, "--help"])
-cmds = re.findall(r"^  ([a-z]+)  ", top, re.M)
+cmds = re.findall(r"^  ([a-z][a-z-]*)  ", top, re.M)
 if len(cmds) < 10:
     missing.append(f"stdfu --help lists only {cmds}")
 man = man_words("stdfu")

@@ -54,6 +54,8 @@ enum cli_opt_bit {
 	OPT_APP_ID = 1 << 12,	   /* --app-id (repeatable) */
 	OPT_WAIT_APP = 1 << 13,	   /* --wait-app */
 	OPT_INCREMENTAL = 1 << 14, /* --incremental (flash) */
+	OPT_OB_ALLOW = 1 << 15,	   /* --allow-irreversible --allow-rom-lockout (option-bytes) */
+	OPT_PROTECT = 1 << 16,	   /* --protect (flash) */
 };
 
 enum out_mode { OUT_HUMAN, OUT_QUIET, OUT_JSON };
@@ -84,6 +86,7 @@ struct cli {
 	uint8_t alt;
 	bool no_verify, no_leave, mass, yes, force;
 	bool incremental; /* flash: skip sectors that already hold the image */
+	bool allow_irreversible, allow_rom_lockout, protect; /* option bytes */
 	enum stdfu_poll_policy poll;
 	const char *format;
 	int nargs;

@@ -5,6 +5,7 @@
 #include <stdfu/incremental.h>
 
 #include "cli.h"
+#include "cmd_option_bytes.h"
 #include "image_info.h"
 
 /* --incremental: say how much was skipped (the read-back is the "read" phase). */
@@ -28,7 +29,7 @@ int cmd_flash(struct cli *c)
 	struct stdfu_result res = {0};
 	struct stdfu_image *img = NULL;
 	struct stdfu_device *dev = NULL;
-	struct stdfu_device_info rom;
+	struct stdfu_device_info rom = {0};
 	struct stdfu_incremental_stats inc = {0};
 	int rc;
 
@@ -37,6 +38,8 @@ int cmd_flash(struct cli *c)
 		return CLI_EXIT_USAGE;
 	}
 
+	/* --protect: stay in DFU for the option-byte write; cli_protect() leaves. */
+	o.no_leave = o.no_leave || c->protect;
 	/* The file is checked before any device is looked for. */
 	rc = cli_load_image(c, c->args[0], &img);
 	if (!rc)
@@ -51,7 +54,9 @@ int cmd_flash(struct cli *c)
 			rc = stdfu_flash_incremental(dev, img, &o, &res, &inc);
 		else
 			rc = stdfu_flash(dev, img, &o, &res);
-		rom = *stdfu_device_get_info(dev);
+		if (!rc && c->protect)
+			rc = cli_protect(c, &dev, &res);
+		rom = dev ? *stdfu_device_get_info(dev) : rom;
 		if (!rc && c->incremental)
 			report_incremental(c, &inc);
 	}

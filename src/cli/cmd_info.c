@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* stdfu info: decode one device's alts, sectors, permissions and DFU state. */
+/*
+ * stdfu info: which chip (family, part, flash size, ROM version, unique ID,
+ * read protection, boot settings), then its alts, sectors, permissions and
+ * DFU state.
+ */
 #include <stdio.h>
 
 #include "cli.h"
+#include "cmd_option_bytes.h"
 #include "image_info.h"
 
 static void size_str(char *buf, size_t cap, uint32_t size)
@@ -36,41 +41,127 @@ static void human_alt(const struct stdfu_alt *alt)
 	}
 }
 
+static void uid_str(const struct stdfu_chip_info *ci, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; ci->uid_ok && i < sizeof(ci->uid) && n + 3 < cap; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%02x", ci->uid[i]);
+}
+
+static void json_reason(const char *key, const char *why)
+{
+	printf(",\"%s\":", key);
+	out_json_string(why ? why : "");
+}
+
+static void json_chip(const struct stdfu_chip_info *ci)
+{
+	const struct stdfu_chip_id *id = &ci->id;
+	char uid[32];
+
+	uid_str(ci, uid, sizeof(uid));
+	printf(",\"family\":\"%s\",\"part\":", stdfu_family_name(id->family));
+	out_json_string(id->part);
+	json_reason("identified_by", id->basis);
+	printf(",\"bcd_device\":\"%x.%02x\",\"flash_size\":%u,\"flash_size_register\":\"0x%08x\"",
+	       id->bcd_device >> 8, id->bcd_device & 0xff, (unsigned)id->flash_size,
+	       (unsigned)id->flash_size_reg);
+	json_reason("flash_size_register_reason", id->flash_size_reg_reason);
+	printf(",\"uid\":%s%s%s,\"uid_address\":\"0x%08x\"", ci->uid_ok ? "\"" : "",
+	       ci->uid_ok ? uid : "null", ci->uid_ok ? "\"" : "", (unsigned)id->uid_address);
+	json_reason("uid_reason", ci->uid_ok ? "" : ci->uid_reason);
+	printf(",\"idcode\":null,\"idcode_address\":\"0x%08x\"", (unsigned)id->idcode_address);
+	json_reason("idcode_reason", id->idcode_reason);
+	printf(",\"rdp\":%d", ci->rdp_level);
+	json_reason("rdp_source", ci->rdp_source);
+	printf(",\"option_bytes\":%s", ci->ob_ok ? "true" : "false");
+	json_reason("option_bytes_reason", ci->ob_ok ? "" : ci->ob_reason);
+	fputs(",\"boot_fields\":[", stdout);
+	if (ci->ob_ok)
+		cli_ob_fields_json(id->ob, ci->ob, ci->ob_len, STDFU_OB_BOOT);
+	fputs("]", stdout);
+	json_reason("boot", ci->ob_ok ? id->ob->boot_summary(ci->ob, ci->ob_len) : "");
+}
+
+static void human_chip(const struct stdfu_chip_info *ci)
+{
+	const struct stdfu_chip_id *id = &ci->id;
+	char uid[32], sz[32];
+
+	uid_str(ci, uid, sizeof(uid));
+	size_str(sz, sizeof(sz), id->flash_size);
+	printf("chip %s, family %s (from %s)\n", id->part, stdfu_family_name(id->family),
+	       id->basis);
+	printf("ROM version (bcdDevice) %x.%02x, flash %s (from the layout)\n", id->bcd_device >> 8,
+	       id->bcd_device & 0xff, sz);
+	printf("unique ID %s\n", ci->uid_ok ? uid : ci->uid_reason);
+	printf("read protection: %s (%s)\n",
+	       ci->rdp_level < 0    ? "unknown"
+	       : ci->rdp_level == 0 ? "RDP level 0 (none)"
+				    : "RDP level 1 (flash reads refused)",
+	       ci->rdp_source);
+	if (!ci->ob_ok) {
+		printf("option bytes: %s\n", ci->ob_reason);
+		return;
+	}
+	printf("boot: %s\n", id->ob->boot_summary(ci->ob, ci->ob_len));
+	cli_ob_fields_human(id->ob, ci->ob, ci->ob_len, STDFU_OB_BOOT);
+}
+
+static void json_info(const struct stdfu_device_info *d, const struct stdfu_dfu_status *st,
+		      const struct stdfu_chip_info *ci)
+{
+	printf("{\"event\":\"info\",\"usb_path\":\"%s\",\"serial\":", d->path);
+	out_json_string(d->serial);
+	printf(",\"transfer_size\":%u,\"dfu_version\":\"%x.%02x\",\"attributes\":%u,"
+	       "\"state\":\"%s\",\"status\":\"%s\",\"alts\":%zu",
+	       d->functional.transfer_size, d->functional.bcd_dfu >> 8,
+	       d->functional.bcd_dfu & 0xff, d->functional.attributes,
+	       stdfu_dfu_state_name(st->state), stdfu_dfu_status_name(st->status), d->n_alts);
+	json_chip(ci);
+	puts("}");
+}
+
+static void human_info(const struct stdfu_device_info *d, const struct stdfu_dfu_status *st,
+		       const struct stdfu_chip_info *ci)
+{
+	printf("device %s  %04x:%04x  serial %s  %s\n", d->path, d->vid, d->pid, d->serial,
+	       d->product);
+	human_chip(ci);
+	printf("transfer size %u, DFU version %x.%02x, attributes 0x%02x\n",
+	       d->functional.transfer_size, d->functional.bcd_dfu >> 8,
+	       d->functional.bcd_dfu & 0xff, d->functional.attributes);
+	printf("state %s, status %s (%s)\n", stdfu_dfu_state_name(st->state),
+	       stdfu_dfu_status_name(st->status), stdfu_dfu_status_text(st->status));
+	for (size_t a = 0; a < d->n_alts; a++)
+		human_alt(&d->alts[a]);
+}
+
 int cmd_info(struct cli *c)
 {
 	struct stdfu_device *dev = NULL;
 	struct stdfu_dfu_status st = {0};
-	const struct stdfu_device_info *d;
+	struct stdfu_chip_info ci;
 	int rc;
 
 	if (c->nargs == 1) /* stdfu info FILE: an image, no device */
 		return cli_image_info(c);
 	rc = cli_acquire(c, &dev);
+	/* The state first: reading the chip's memories changes it. */
 	if (!rc)
 		rc = stdfu_dfu_get_status(dev, &st);
+	if (!rc)
+		rc = stdfu_chip_probe(dev, &ci);
 	if (rc) {
 		cli_release(c, dev);
 		return out_fail(c, rc);
 	}
-	d = stdfu_device_get_info(dev);
-	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"info\",\"usb_path\":\"%s\",\"transfer_size\":%u,"
-		       "\"dfu_version\":\"%x.%02x\",\"attributes\":%u,\"state\":\"%s\","
-		       "\"status\":\"%s\",\"alts\":%zu}\n",
-		       d->path, d->functional.transfer_size, d->functional.bcd_dfu >> 8,
-		       d->functional.bcd_dfu & 0xff, d->functional.attributes,
-		       stdfu_dfu_state_name(st.state), stdfu_dfu_status_name(st.status), d->n_alts);
-	} else if (c->mode == OUT_HUMAN) {
-		printf("device %s  %04x:%04x  serial %s  %s\n", d->path, d->vid, d->pid, d->serial,
-		       d->product);
-		printf("transfer size %u, DFU version %x.%02x, attributes 0x%02x\n",
-		       d->functional.transfer_size, d->functional.bcd_dfu >> 8,
-		       d->functional.bcd_dfu & 0xff, d->functional.attributes);
-		printf("state %s, status %s (%s)\n", stdfu_dfu_state_name(st.state),
-		       stdfu_dfu_status_name(st.status), stdfu_dfu_status_text(st.status));
-		for (size_t a = 0; a < d->n_alts; a++)
-			human_alt(&d->alts[a]);
-	}
+	if (c->mode == OUT_JSON)
+		json_info(stdfu_device_get_info(dev), &st, &ci);
+	else if (c->mode == OUT_HUMAN)
+		human_info(stdfu_device_get_info(dev), &st, &ci);
 	cli_release(c, dev);
 	return CLI_EXIT_OK;
 }

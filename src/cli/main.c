@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cmd_convert.h"
+#include "cmd_option_bytes.h"
 #include "complete.h"
 
 #ifndef STDFU_VERSION
@@ -30,10 +31,11 @@ const struct cli_cmd cli_commands[] = {
 	 "stdfu firmware companion (without it, the next update needs BOOT0)."},
 	{"flash", cmd_flash,
 	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
-		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP | OPT_INCREMENTAL,
+		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP | OPT_INCREMENTAL |
+		 OPT_PROTECT,
 	 1, 1,
 	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
-	 "       [--incremental]\n"
+	 "       [--incremental] [--protect]\n"
 	 "       [--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n"
 	 "       [--port TTY] [--app-id VID:PID]...\n"
 	 "       [--trigger-byte 0xNN] [--timeout MS] [--any-port] [--wait-app] [--json]",
@@ -47,7 +49,9 @@ const struct cli_cmd cli_commands[] = {
 	 "flash), Intel HEX, S-record, ELF or DfuSe; the format is detected (--format\n"
 	 "overrides). Checks that the image fits before touching the device.\n"
 	 "--incremental reads back the sectors FILE touches first and skips erasing and\n"
-	 "writing those that already hold exactly what a full flash would leave."},
+	 "writing those that already hold exactly what a full flash would leave.\n"
+	 "--protect, after the verified flash, sets read protection (RDP level 1) through\n"
+	 "the option bytes, follows the reset and confirms the new level before leaving."},
 	{"trigger", cmd_trigger, OPT_SELECT | OPT_TRIGGER | OPT_APP_ID, 0, 0,
 	 "[SELECT] [--port TTY] [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN]\n"
 	 "       [--timeout MS] [--any-port] [--json]",
@@ -72,6 +76,7 @@ const struct cli_cmd cli_commands[] = {
 	 "remove read protection (MASS-ERASES the flash)",
 	 "Sends Read Unprotect: the ROM erases the whole flash, removes read protection\n"
 	 "(RDP level 1 -> 0) and resets. Needs --yes because every byte of flash is lost."},
+	CMD_OPTION_BYTES_ENTRY,
 	CMD_CONVERT_ENTRY,
 	{NULL, NULL, 0, 0, 0, NULL, NULL, NULL},
 };
@@ -101,6 +106,9 @@ enum {
 	O_APP_ID,
 	O_WAIT_APP,
 	O_INCREMENTAL,
+	O_ALLOW_IRREVERSIBLE,
+	O_ALLOW_ROM_LOCKOUT,
+	O_PROTECT,
 };
 
 static const struct option long_opts[] = {
@@ -128,6 +136,9 @@ static const struct option long_opts[] = {
 	{"app-id", required_argument, NULL, O_APP_ID},
 	{"wait-app", no_argument, NULL, O_WAIT_APP},
 	{"incremental", no_argument, NULL, O_INCREMENTAL},
+	{"allow-irreversible", no_argument, NULL, O_ALLOW_IRREVERSIBLE},
+	{"allow-rom-lockout", no_argument, NULL, O_ALLOW_ROM_LOCKOUT},
+	{"protect", no_argument, NULL, O_PROTECT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -155,6 +166,9 @@ static const struct {
 	{O_APP_ID, OPT_APP_ID},
 	{O_WAIT_APP, OPT_WAIT_APP},
 	{O_INCREMENTAL, OPT_INCREMENTAL},
+	{O_ALLOW_IRREVERSIBLE, OPT_OB_ALLOW},
+	{O_ALLOW_ROM_LOCKOUT, OPT_OB_ALLOW},
+	{O_PROTECT, OPT_PROTECT},
 };
 
 static void usage(FILE *f)
@@ -163,7 +177,7 @@ static void usage(FILE *f)
 		   "Flash STM32 microcontrollers through their USB ROM bootloader (ST DfuSe).\n\n"
 		   "Commands:\n");
 	for (const struct cli_cmd *cmd = cli_commands; cmd->name; cmd++)
-		fprintf(f, "  %-10s %s\n", cmd->name, cmd->summary);
+		fprintf(f, "  %-13s %s\n", cmd->name, cmd->summary);
 	fprintf(f, "\nSELECT is --serial SN or --usb-path BUS-PORT[.PORT...].\n"
 		   "Common options: --json, --quiet, --help, --version.\n"
 		   "`stdfu COMMAND --help` for details; man stdfu(1) for exit codes and JSON.\n");
@@ -231,13 +245,16 @@ static const char *trigger_option(int opt)
 /* Options without a value; false if @opt is not one. */
 static bool set_flag(struct cli *c, int opt)
 {
-	bool *flag = opt == O_NO_VERIFY	    ? &c->no_verify
-		     : opt == O_NO_LEAVE    ? &c->no_leave
-		     : opt == O_INCREMENTAL ? &c->incremental
-		     : opt == O_MASS	    ? &c->mass
-		     : opt == O_YES	    ? &c->yes
-		     : opt == O_FORCE	    ? &c->force
-					    : NULL;
+	bool *flag = opt == O_NO_VERIFY		   ? &c->no_verify
+		     : opt == O_NO_LEAVE	   ? &c->no_leave
+		     : opt == O_INCREMENTAL	   ? &c->incremental
+		     : opt == O_MASS		   ? &c->mass
+		     : opt == O_YES		   ? &c->yes
+		     : opt == O_FORCE		   ? &c->force
+		     : opt == O_ALLOW_IRREVERSIBLE ? &c->allow_irreversible
+		     : opt == O_ALLOW_ROM_LOCKOUT  ? &c->allow_rom_lockout
+		     : opt == O_PROTECT		   ? &c->protect
+						   : NULL;
 
 	if (!flag)
 		return false;
@@ -351,7 +368,7 @@ static int parse(struct cli *c, int ac, char **av, bool *done)
 			return rc;
 	}
 	while (optind < ac) {
-		if (c->nargs >= 4)
+		if (c->nargs >= 16)
 			return usage_error(c, "too many arguments (\"%s\")", av[optind]);
 		c->args[c->nargs++] = av[optind++];
 	}
@@ -364,7 +381,7 @@ static int parse(struct cli *c, int ac, char **av, bool *done)
 
 int main(int argc, char **argv)
 {
-	char *args[4];
+	char *args[16];
 	struct cli c = {.prog = "stdfu", .args = args, .poll = STDFU_POLL_EARLY, .trig.byte = -1};
 	bool done;
 	int rc;
