@@ -5,6 +5,7 @@
  * events into re-enumerations on the same port path.
  */
 #include "emu.h"
+#include "optbytes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -139,7 +140,7 @@ void emu_board_after_reply(struct emu_board *b, unsigned generation, const struc
 		return;
 	case EMU_EVENT_RESET:
 		note_trigger(b);
-		emu_board_reenumerate(b, EMU_DEV_ROM, 1, emu_reenum_delay_ms(ctx, EMU_DEV_ROM));
+		emu_board_reset(b, false);
 		return;
 	case EMU_EVENT_NONE:
 	default:
@@ -154,5 +155,30 @@ void emu_board_after_reply(struct emu_board *b, unsigned generation, const struc
 void emu_board_enter_rom(struct emu_board *b)
 {
 	note_trigger(b);
-	emu_board_reenumerate(b, EMU_DEV_ROM, 1, emu_reenum_delay_ms(b->ctx, EMU_DEV_ROM));
+	emu_board_reset(b, true);
+}
+
+enum emu_dev_kind emu_board_boot_kind(struct emu_board *b, bool jump)
+{
+	enum emu_boot_target t;
+
+	g_mutex_lock(&b->lock);
+	t = emu_rom_boot_target(b->rom, jump);
+	g_mutex_unlock(&b->lock);
+	return t == EMU_BOOT_ROM ? EMU_DEV_ROM : t == EMU_BOOT_APP ? EMU_DEV_APP : EMU_DEV_NONE;
+}
+
+/* The chip resets (or the application jumps to the ROM): what boots follows
+ * the option bytes (optbytes.c), so a setting that keeps the ROM from
+ * running brings back the application, or nothing. */
+void emu_board_reset(struct emu_board *b, bool jump)
+{
+	enum emu_dev_kind kind = emu_board_boot_kind(b, jump);
+
+	if (b->ctx->opt.verbose && kind != EMU_DEV_ROM)
+		fprintf(stderr, "stdfu-emu: board %u: the option bytes boot %s, not the ROM\n",
+			b->index, kind == EMU_DEV_APP ? "the application" : "nothing");
+	emu_board_reenumerate(
+		b, kind, 1,
+		emu_reenum_delay_ms(b->ctx, kind == EMU_DEV_APP ? EMU_DEV_APP : EMU_DEV_ROM));
 }

@@ -126,6 +126,11 @@ unsigned emu_reenum_delay_ms(const struct emu_ctx *ctx, enum emu_dev_kind kind);
 /* board.c: dispatch one control transfer to the current model (lock held). */
 void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8_t *data,
 		       size_t cap, struct emu_reply *reply);
+/* Thread-safe: the chip resets (@jump: the application jumps to the ROM) and
+ * comes back as what its option bytes boot (the ROM, the application or
+ * nothing; optbytes.c). */
+void emu_board_reset(struct emu_board *b, bool jump);
+enum emu_dev_kind emu_board_boot_kind(struct emu_board *b, bool jump);
 /* Act on a completed reply's event (lock NOT held). */
 void emu_board_after_reply(struct emu_board *b, unsigned generation, const struct emu_reply *r);
 

@@ -9,6 +9,7 @@
  */
 #include "complete.h"
 #include "emu.h"
+#include "optbytes.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -307,6 +308,33 @@ static void reexec_under_preload(char **argv)
 	exit(EXIT_EMU);
 }
 
+/* FILE.optbytes beside a --load FILE (as --dump writes it): the option bytes. */
+static int load_optbytes(struct emu_board *b, const struct emu_options *o)
+{
+	uint32_t size = 0;
+	uint8_t *ob = emu_rom_optbytes(b->rom, &size);
+	char *path = g_strdup_printf("%s.optbytes", o->load_file);
+	gchar *data = NULL;
+	gsize len = 0;
+	int ret = 0;
+
+	if (ob && g_file_test(path, G_FILE_TEST_EXISTS)) {
+		if (!g_file_get_contents(path, &data, &len, NULL) || len != size) {
+			fprintf(stderr,
+				"stdfu-emu: --load: %s is not the %u-byte option-byte image of "
+				"a %s\n",
+				path, (unsigned)size, o->chip_name);
+			ret = EXIT_USAGE;
+		} else {
+			memcpy(ob, data, size);
+			emu_rom_optbytes_loaded(b->rom);
+		}
+	}
+	g_free(data);
+	g_free(path);
+	return ret;
+}
+
 static int load_flash(struct emu_board *b, const struct emu_options *o)
 {
 	uint32_t base, size, addr;
@@ -331,7 +359,24 @@ static int load_flash(struct emu_board *b, const struct emu_options *o)
 	}
 	memcpy(flash + (addr - base), data, len);
 	g_free(data);
-	return 0;
+	return load_optbytes(b, o);
+}
+
+/* --dump FILE also writes FILE.optbytes for a chip with option bytes. */
+static int dump_optbytes(struct emu_rom *rom, const char *flash_path, GError **err)
+{
+	uint32_t size = 0;
+	const uint8_t *ob = emu_rom_optbytes(rom, &size);
+	char *path;
+	int ret = 0;
+
+	if (!ob)
+		return 0;
+	path = g_strdup_printf("%s.optbytes", flash_path);
+	if (!g_file_set_contents(path, (const gchar *)ob, size, err))
+		ret = -1;
+	g_free(path);
+	return ret;
 }
 
 static int dump_flash(const struct emu_ctx *c)
@@ -345,7 +390,8 @@ static int dump_flash(const struct emu_ctx *c)
 					    : g_strdup(c->opt.dump_file);
 		GError *err = NULL;
 
-		if (!g_file_set_contents(path, (const gchar *)flash, size, &err)) {
+		if (!g_file_set_contents(path, (const gchar *)flash, size, &err) ||
+		    dump_optbytes(c->board[i].rom, path, &err)) {
 			fprintf(stderr, "stdfu-emu: --dump: %s\n", err->message);
 			g_error_free(err);
 			ret = EXIT_EMU;
@@ -480,9 +526,16 @@ int main(int argc, char **argv)
 		r = EXIT_EMU;
 		goto out;
 	}
-	for (unsigned i = 0; i < ctx.nboards; i++)
-		emu_board_plug(&ctx.board[i],
-			       ctx.opt.mode == EMU_MODE_APP ? EMU_DEV_APP : EMU_DEV_ROM);
+	for (unsigned i = 0; i < ctx.nboards; i++) {
+		/* DFU mode: as if the application had jumped to the ROM, which
+		 * option bytes loaded with --load (RDP 2, BFB2) may refuse. */
+		enum emu_dev_kind k = ctx.opt.mode == EMU_MODE_APP
+					      ? EMU_DEV_APP
+					      : emu_board_boot_kind(&ctx.board[i], true);
+
+		if (k != EMU_DEV_NONE)
+			emu_board_plug(&ctx.board[i], k);
+	}
 	r = run_command(&ctx);
 	if (ctx.opt.dump_file && dump_flash(&ctx) && r == 0)
 		r = EXIT_EMU;

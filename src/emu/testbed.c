@@ -470,7 +470,13 @@ static gboolean plug_cb(gpointer data)
 {
 	struct reenum *r = data;
 
-	emu_board_plug(r->board, r->kind);
+	if (r->kind == EMU_DEV_NONE) { /* the chip boots nothing USB shows */
+		g_mutex_lock(&r->board->lock);
+		r->board->pending_plug = false;
+		g_mutex_unlock(&r->board->lock);
+	} else {
+		emu_board_plug(r->board, r->kind);
+	}
 	g_free(r);
 	return G_SOURCE_REMOVE;
 }

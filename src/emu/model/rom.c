@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "optbytes.h"
 #include "rom_internal.h"
 
 /* DFU 1.1 class requests */
@@ -74,6 +75,8 @@ struct emu_rom *emu_rom_new(const struct emu_rom_config *cfg, char *err, size_t 
 	else
 		rom_fake_uid_serial(rom, cfg->board);
 	rom_set_rdp(rom, cfg->rdp_level);
+	if (emu_ob_init(rom, cfg->rdp_level))
+		goto oom;
 	emu_rom_reset(rom);
 	return rom;
 oom:
@@ -93,6 +96,7 @@ void emu_rom_free(struct emu_rom *rom)
 		free(rom->map[i].sec);
 	}
 	emu_fault_free(&rom->faults);
+	emu_ob_free(rom);
 	free(rom->flash);
 	free(rom->ecc_used);
 	free(rom->buf);

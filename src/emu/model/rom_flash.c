@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "optbytes.h"
 #include "rom_internal.h"
 
 #define PERM_READ  1u
@@ -69,8 +70,10 @@ static uint8_t *backing(struct emu_rom *rom, unsigned alt, uint32_t addr)
  */
 uint32_t rom_read_mem(struct emu_rom *rom, unsigned alt, uint64_t addr, uint8_t *dst, uint32_t len)
 {
-	uint32_t avail = 0;
+	uint32_t avail = emu_ob_hidden_read(rom, addr, dst, len);
 
+	if (avail) /* G0: the option bytes, reached by address */
+		return avail;
 	while (avail < len && range_ok(rom, alt, addr + avail, 1, PERM_READ)) {
 		const struct emu_sector *sec = find_sector(rom, alt, (uint32_t)(addr + avail));
 		uint64_t n = (uint64_t)sec->start + sec->size - (addr + avail);
@@ -161,6 +164,8 @@ int rom_setup_alt(struct emu_rom *rom, unsigned alt, char *err, size_t errlen)
 
 void rom_set_rdp(struct emu_rom *rom, int level)
 {
+	if (emu_ob_set_rdp(rom, level))
+		return;
 	rom->rdp = level;
 	if (rom->ob)
 		rom->ob[rom->chip->ob_rdp_offset] =
@@ -307,16 +312,19 @@ static void write_optbytes(struct emu_rom *rom, unsigned alt, uint32_t addr, uin
 			   struct rom_exec_result *r)
 {
 	const struct emu_chip *c = rom->chip;
+	uint8_t old[512];
 	int was = rom->rdp;
 
+	memcpy(old, rom->ob, c->ob_size < sizeof(old) ? c->ob_size : sizeof(old));
 	for (uint32_t i = 0; i < len; i++)
 		*backing(rom, alt, addr + i) = rom->buf[i];
-	/* RDP byte 0xAA is level 0; anything else is level 1 (level 2, 0xCC, is
-	 * not modelled: it would brick the emulated chip). Going from level 1 to
-	 * 0 mass-erases the flash (RM0090 §3.7.3). */
-	rom->rdp = rom->ob[c->ob_rdp_offset] == c->ob_rdp_level0 ? 0 : 1;
-	if (was && !rom->rdp)
-		mass_erase(rom);
+	/* optbytes.c: reserved bits, shadow words, the RDP level and its mass
+	 * erase (level 2 is honoured at the next reset: the ROM stays off). */
+	if (!emu_ob_written(rom, old)) {
+		rom->rdp = rom->ob[c->ob_rdp_offset] == c->ob_rdp_level0 ? 0 : 1;
+		if (was && !rom->rdp)
+			mass_erase(rom);
+	}
 	/* AN3156/[DP]: an option-byte write resets the device at once. */
 	r->event = EMU_EVENT_RESET;
 }
@@ -330,6 +338,8 @@ static void exec_data(struct emu_rom *rom, struct rom_exec_result *r)
 	uint32_t len = rom->cmd.len;
 
 	r->poll_ms = reported_poll(rom, rom_tm(rom)->poll_write_ms, 10);
+	if (emu_ob_hidden_write(rom, addr, len, r))
+		return;
 	/* AN2662 §4.5.1 fig. 57 (Write memory): address not allowed ->
 	 * errTARGET; then read protection active -> errVENDOR; a write to the
 	 * option bytes ends in a system reset. "Allowed" here: writable per
@@ -368,6 +378,8 @@ static bool address_allowed(const struct emu_rom *rom, uint32_t addr)
 	for (unsigned i = 0; i < c->n_alts; i++)
 		if (find_sector(rom, i, addr))
 			return true;
+	if (emu_ob_hidden_at(rom, addr, 1))
+		return true;
 	for (unsigned i = 0; i < 3; i++)
 		if (c->sram[i].size && addr >= c->sram[i].base &&
 		    addr - c->sram[i].base < c->sram[i].size)
