@@ -34,7 +34,7 @@ static void step(const struct stdfu_ob_write_opts *o, enum stdfu_ob_step s,
 
 static int to_idle(struct stdfu_device *dev, uint8_t alt)
 {
-	struct stdfu_dfu_status st;
+	struct stdfu_dfu_status st = {0};
 	int rc = stdfu_device_set_alt(dev, alt);
 
 	if (!rc)
@@ -134,10 +134,9 @@ static int follow(struct stdfu_ctx *ctx, const char *path, const struct stdfu_ob
 
 static int check_back(const uint8_t *image, size_t len, const struct stdfu_chip_info *after)
 {
-	int level;
-
 	if (!after->ob_ok) {
-		level = stdfu_ob_rdp_level(after->id.ob, image, len);
+		int level = stdfu_ob_rdp_level(after->id.ob, image, len);
+
 		if (level == 1 && after->rdp_level == 1)
 			return STDFU_OK; /* read-back refused: the new level at work */
 		return stdfu__fail(STDFU_ERR_VERIFY, "the option bytes cannot be read back: %s",
