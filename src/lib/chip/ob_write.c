@@ -152,12 +152,12 @@ static int check_back(const uint8_t *image, size_t len, const struct stdfu_chip_
 	return STDFU_OK;
 }
 
-static int write_and_follow(struct stdfu_ctx *ctx, struct stdfu_device **dev,
-			    const struct stdfu_chip_id *id, const uint8_t *image, size_t len,
+static int write_and_follow(struct stdfu_ctx *ctx, struct stdfu_device **dev, uint8_t alt,
+			    uint32_t address, const uint8_t *image, size_t len,
 			    const struct stdfu_ob_write_opts *o)
 {
 	struct stdfu_device_info was = *stdfu_device_get_info(*dev);
-	int rc = send_image(*dev, (uint8_t)id->ob_alt, id->ob->address, image, len);
+	int rc = send_image(*dev, alt, address, image, len);
 
 	if (rc)
 		return rc;
@@ -175,28 +175,83 @@ static int write_and_follow(struct stdfu_ctx *ctx, struct stdfu_device **dev,
 	return rc;
 }
 
+/* Where the image lies: the option-byte alt's regions in order (G4 has two). */
+struct region {
+	uint32_t address, offset, len;
+};
+
+static size_t regions(const struct stdfu_device_info *d, const struct stdfu_chip_id *id,
+		      struct region *r, size_t cap)
+{
+	const struct stdfu_layout *l = NULL;
+	size_t n = 0;
+	uint32_t off = 0;
+
+	for (size_t a = 0; a < d->n_alts; a++)
+		if (d->alts[a].number == id->ob_alt && d->alts[a].layout_ok)
+			l = &d->alts[a].layout;
+	if (!l || id->ob->via_flash_alt) {
+		r[0] = (struct region){id->ob->address, 0, id->ob->size};
+		return 1;
+	}
+	for (size_t g = 0; g < l->n_groups && n < cap; g++) {
+		uint32_t len = l->groups[g].count * l->groups[g].size;
+
+		r[n++] = (struct region){l->groups[g].start, off, len};
+		off += len;
+	}
+	return n;
+}
+
+/* Every region that differs, the one holding RDP last (after it, the ROM may refuse). */
+static int write_regions(struct stdfu_ctx *ctx, struct stdfu_device **dev,
+			 const struct stdfu_chip_id *id, const uint8_t *image,
+			 const struct stdfu_chip_info *cur, const struct stdfu_ob_write_opts *o)
+{
+	const struct stdfu_ob_field *rdp = stdfu_ob_field_find(id->ob, "RDP");
+	struct region r[4];
+	size_t n = regions(stdfu_device_get_info(*dev), id, r, 4);
+	int rc = STDFU_OK;
+
+	for (int pass = 0; pass < 2 && !rc; pass++)
+		for (size_t i = 0; i < n && !rc; i++) {
+			bool has_rdp = rdp && rdp->offset >= r[i].offset &&
+				       rdp->offset < r[i].offset + r[i].len;
+
+			if (has_rdp != (pass == 1) ||
+			    !memcmp(image + r[i].offset, cur->ob + r[i].offset, r[i].len))
+				continue;
+			if (r[i].len > (*dev)->info.functional.transfer_size)
+				return stdfu__fail(STDFU_ERR_UNSUPPORTED,
+						   "an option-byte region exceeds one transfer");
+			rc = write_and_follow(ctx, dev, (uint8_t)id->ob_alt, r[i].address,
+					      image + r[i].offset, r[i].len, o);
+		}
+	return rc;
+}
+
 int stdfu_optbytes_write(struct stdfu_ctx *ctx, struct stdfu_device **dev, const uint8_t *image,
 			 size_t len, const struct stdfu_ob_write_opts *opts,
 			 struct stdfu_chip_info *after)
 {
 	static const struct stdfu_ob_write_opts none;
 	const struct stdfu_ob_write_opts *o = opts ? opts : &none;
-	struct stdfu_chip_id id;
 	int rc;
 
 	if (!ctx || !dev || !*dev || !image || !after)
 		return stdfu__fail(STDFU_ERR_ARG, "stdfu_optbytes_write: NULL argument");
-	stdfu_chip_identify(stdfu_device_get_info(*dev), &id);
-	if (!id.ob || id.ob_alt < 0)
-		return stdfu__fail(STDFU_ERR_UNSUPPORTED,
-				   "no option-byte table or alt for this %s ROM",
-				   stdfu_family_name(id.family));
-	if (len != id.ob->size || len > (*dev)->info.functional.transfer_size)
-		return stdfu__fail(STDFU_ERR_ARG,
-				   "the %s option-byte image is %u bytes, not %zu (or exceeds "
-				   "one transfer)",
-				   id.ob->name, (unsigned)id.ob->size, len);
-	rc = write_and_follow(ctx, dev, &id, image, len, o);
+	rc = stdfu_chip_probe(*dev, after);
+	if (rc)
+		return rc;
+	if (!after->id.ob || after->id.ob_alt < 0 || !after->ob_ok)
+		return stdfu__fail(
+			after->rdp_level == 1 ? STDFU_ERR_PROTECTED : STDFU_ERR_UNSUPPORTED,
+			"cannot write the %s option bytes: %s", stdfu_family_name(after->id.family),
+			after->ob_reason ? after->ob_reason : "no table");
+	if (len != after->ob_len)
+		return stdfu__fail(STDFU_ERR_ARG, "the %s option-byte image is %zu bytes, not %zu",
+				   after->id.ob->name, after->ob_len, len);
+	rc = write_regions(ctx, dev, &after->id, image, after, o);
 	if (!rc)
 		rc = stdfu_chip_probe(*dev, after);
 	if (!rc)
