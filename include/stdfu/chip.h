@@ -41,9 +41,8 @@ struct stdfu_chip_id {
 	uint16_t bcd_device;	/**< the ROM version as USB reports it */
 	uint16_t transfer_size; /**< wTransferSize */
 	uint32_t flash_size;	/**< bytes, from the flash alt's layout; 0 unknown */
-	/** Flash-size register address (RM), 0 unknown, and why it is not read. */
+	/** Flash-size register address (RM), 0 unknown. */
 	uint32_t flash_size_reg;
-	const char *flash_size_reg_reason;
 	/** 96-bit unique ID address (RM), 0 unknown. */
 	uint32_t uid_address;
 	/** DBGMCU_IDCODE address, 0 unknown, and why it is not read. */
@@ -65,6 +64,10 @@ struct stdfu_chip_info {
 	bool uid_ok;
 	uint8_t uid[12];
 	const char *uid_reason; /**< when !uid_ok */
+	/** The flash-size register (KiB) where an alt maps it; else the reason. */
+	bool flash_reg_ok;
+	uint32_t flash_reg_kib;
+	const char *flash_reg_reason;
 	bool ob_ok;
 	uint8_t ob[STDFU_OB_MAX];
 	size_t ob_len;

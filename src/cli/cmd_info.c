@@ -68,7 +68,11 @@ static void json_chip(const struct stdfu_chip_info *ci)
 	printf(",\"bcd_device\":\"%x.%02x\",\"flash_size\":%u,\"flash_size_register\":\"0x%08x\"",
 	       id->bcd_device >> 8, id->bcd_device & 0xff, (unsigned)id->flash_size,
 	       (unsigned)id->flash_size_reg);
-	json_reason("flash_size_register_reason", id->flash_size_reg_reason);
+	if (ci->flash_reg_ok)
+		printf(",\"flash_size_register_kib\":%u", (unsigned)ci->flash_reg_kib);
+	else
+		fputs(",\"flash_size_register_kib\":null", stdout);
+	json_reason("flash_size_register_reason", ci->flash_reg_ok ? "" : ci->flash_reg_reason);
 	printf(",\"uid\":%s%s%s,\"uid_address\":\"0x%08x\"", ci->uid_ok ? "\"" : "",
 	       ci->uid_ok ? uid : "null", ci->uid_ok ? "\"" : "", (unsigned)id->uid_address);
 	json_reason("uid_reason", ci->uid_ok ? "" : ci->uid_reason);
@@ -96,6 +100,11 @@ static void human_chip(const struct stdfu_chip_info *ci)
 	       id->basis);
 	printf("ROM version (bcdDevice) %x.%02x, flash %s (from the layout)\n", id->bcd_device >> 8,
 	       id->bcd_device & 0xff, sz);
+	if (ci->flash_reg_ok)
+		printf("flash-size register: %u KiB\n", (unsigned)ci->flash_reg_kib);
+	else
+		printf("flash-size register (0x%08x): %s\n", (unsigned)id->flash_size_reg,
+		       ci->flash_reg_reason);
 	printf("unique ID %s\n", ci->uid_ok ? uid : ci->uid_reason);
 	printf("read protection: %s (%s)\n",
 	       ci->rdp_level < 0    ? "unknown"

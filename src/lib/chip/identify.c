@@ -145,8 +145,6 @@ static void fill_facts(struct stdfu_chip_id *id)
 	}
 	id->idcode_reason = "the ROM bootloader maps no memory over DBGMCU_IDCODE; an UPLOAD there "
 			    "fails (community.st.com, \"Retrieve MCU Device ID from USB DFU\")";
-	id->flash_size_reg_reason = "the flash-size register lies outside every alt the ROM "
-				    "advertises; the size comes from the flash layout";
 }
 
 void stdfu_chip_identify(const struct stdfu_device_info *info, struct stdfu_chip_id *out)

@@ -116,35 +116,58 @@ static int probe_rdp(struct stdfu_device *dev, struct stdfu_chip_info *out)
 	return STDFU_OK;
 }
 
-static int probe_uid(struct stdfu_device *dev, struct stdfu_chip_info *out)
+/*
+ * Read @len bytes at @at if an alt maps the address; *ok says whether it was
+ * read, *why why not. The ROM refuses reads outside its alts' memory
+ * (community.st.com "Can you read the Device Electronic Signature via DFU
+ * mode?", F405: an UPLOAD at 0x1FFF7A10 returns nothing).
+ */
+static int read_mapped(struct stdfu_device *dev, uint32_t at, uint8_t *buf, uint32_t len, bool *ok,
+		       const char **why)
 {
 	const struct stdfu_device_info *d = stdfu_device_get_info(dev);
-	uint32_t at = out->id.uid_address;
 	struct stdfu_result res;
-	int rc;
 
-	out->uid_reason = "the unique-ID address of this family is not known";
-	if (!at)
+	*ok = false;
+	*why = "no alt of the ROM maps this address; the ROM refuses reads outside them";
+	if (!at) {
+		*why = "the address is not known for this family";
 		return STDFU_OK;
+	}
 	for (size_t a = 0; a < d->n_alts; a++) {
 		struct stdfu_sector s;
+		int rc;
 
 		if (!d->alts[a].layout_ok ||
 		    stdfu_layout_sector_at(&d->alts[a].layout, at, &s) != STDFU_OK)
 			continue;
-		rc = stdfu_read(dev, d->alts[a].number, at, 12, out->uid, NULL, &res);
+		rc = stdfu_read(dev, d->alts[a].number, at, len, buf, NULL, &res);
 		if (!answered(rc))
 			return rc;
-		out->uid_ok = rc == STDFU_OK;
-		out->uid_reason = rc ? "the ROM refused the read (read protection)" : "";
+		*ok = rc == STDFU_OK;
+		*why = rc ? "the ROM refused the read" : "";
 		stdfu_error_clear();
 		return STDFU_OK;
 	}
-	/* community.st.com "Can you read the Device Electronic Signature via DFU
-	 * mode?" (F405): an UPLOAD at 0x1FFF7A10 returns nothing. */
-	out->uid_reason = "no alt of the ROM maps the unique-ID address; the ROM refuses reads "
-			  "outside them (the serial number is a lossy 48-bit digest of the UID)";
 	return STDFU_OK;
+}
+
+static int probe_signature(struct stdfu_device *dev, struct stdfu_chip_info *out)
+{
+	uint8_t kib[2];
+	int rc =
+		read_mapped(dev, out->id.uid_address, out->uid, 12, &out->uid_ok, &out->uid_reason);
+
+	if (!rc && !out->uid_ok && out->id.uid_address && strstr(out->uid_reason, "no alt"))
+		out->uid_reason = "no alt of the ROM maps the unique-ID address; the ROM refuses "
+				  "reads outside them (the serial number is a lossy 48-bit digest "
+				  "of the UID)";
+	if (!rc)
+		rc = read_mapped(dev, out->id.flash_size_reg, kib, 2, &out->flash_reg_ok,
+				 &out->flash_reg_reason);
+	if (!rc && out->flash_reg_ok)
+		out->flash_reg_kib = (uint32_t)kib[0] | (uint32_t)kib[1] << 8;
+	return rc;
 }
 
 int stdfu_chip_probe(struct stdfu_device *dev, struct stdfu_chip_info *out)
@@ -160,9 +183,11 @@ int stdfu_chip_probe(struct stdfu_device *dev, struct stdfu_chip_info *out)
 	rc = probe_ob(dev, out);
 	if (!rc)
 		rc = probe_rdp(dev, out);
-	if (!rc && out->rdp_level != 1)
-		rc = probe_uid(dev, out);
-	else if (!rc)
+	if (!rc && out->rdp_level != 1) {
+		rc = probe_signature(dev, out);
+	} else if (!rc) {
 		out->uid_reason = "read protection (RDP level 1): the ROM refuses every read";
+		out->flash_reg_reason = out->uid_reason;
+	}
 	return rc;
 }
