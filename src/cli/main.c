@@ -25,18 +25,12 @@ const struct cli_cmd cli_commands[] = {
 	 "(0483:5740, or each --app-id) that `stdfu flash` can trigger into DFU."},
 	{"info", cmd_info, OPT_SELECT, 0, 1, "[SELECT] [--json] | FILE [--json]",
 	 "identify the chip (family, flash, UID, RDP, boot bits) and decode its alts",
-	 "Names the chip: family and part, flash size, ROM version (bcdDevice), the unique
-"
-	 "ID or why the ROM will not give it, the read-protection level and the boot
-"
-	 "option bits with what they mean. Then decodes each alt: regions, sector sizes and
-"
-	 "R/E/W permissions, plus the transfer size, the DFU version and the current DFU
-"
-	 "state and status.
-"
-	 "With FILE, no device: the image's format and extent, and whether it carries the
-"
+	 "Names the chip: family and part, flash size, ROM version (bcdDevice), the unique\n"
+	 "ID or why the ROM will not give it, the read-protection level and the boot\n"
+	 "option bits with what they mean. Then decodes each alt: regions, sector sizes and\n"
+	 "R/E/W permissions, plus the transfer size, the DFU version and the current DFU\n"
+	 "state and status.\n"
+	 "With FILE, no device: the image's format and extent, and whether it carries the\n"
 	 "stdfu firmware companion (without it, the next update needs BOOT0)."},
 	{"flash", cmd_flash,
 	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
