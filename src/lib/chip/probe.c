@@ -61,7 +61,7 @@ static int read_ob(struct stdfu_device *dev, const struct stdfu_chip_id *id, uin
 static bool answered(int rc)
 {
 	return rc == STDFU_OK || rc == STDFU_ERR_PROTECTED || rc == STDFU_ERR_DFU_STATUS ||
-	       rc == STDFU_ERR_FIT || rc == STDFU_ERR_ADDRESS;
+	       rc == STDFU_ERR_FIT || rc == STDFU_ERR_ADDRESS || rc == STDFU_ERR_UNSUPPORTED;
 }
 
 static int probe_ob(struct stdfu_device *dev, struct stdfu_chip_info *out)
@@ -87,6 +87,8 @@ static int probe_ob(struct stdfu_device *dev, struct stdfu_chip_info *out)
 		out->rdp_level = 1;
 		out->rdp_source = "the ROM refuses reads with errVENDOR (read protection)";
 		out->ob_reason = "read protection (RDP level 1): the ROM refuses every read";
+	} else if (rc == STDFU_ERR_UNSUPPORTED) {
+		out->ob_reason = "the option-byte alt maps more memory than option bytes hold";
 	} else {
 		out->ob_reason = "the ROM refused the read of the option bytes";
 	}
