@@ -233,6 +233,27 @@ static int write_confirmed(struct cli *c, struct stdfu_device **dev, const uint8
 	return STDFU_OK;
 }
 
+/* The option bytes cannot be read (RDP 1, no alt, no table): say why. */
+static int not_readable(struct cli *c, const struct stdfu_chip_info *ci)
+{
+	int err = ci->rdp_level == 1 ? STDFU_ERR_PROTECTED : STDFU_ERR_UNSUPPORTED;
+
+	if (c->mode == OUT_JSON) {
+		printf("{\"event\":\"result\",\"command\":\"option-bytes\",\"ok\":false,"
+		       "\"exit\":%d,\"error\":\"%s\",\"message\":",
+		       cli_exit_code(err), stdfu_error_name(err));
+		out_json_string(ci->ob_reason);
+		puts("}");
+	} else {
+		fprintf(stderr, "stdfu: cannot change the %s option bytes: %s\n",
+			stdfu_family_name(ci->id.family), ci->ob_reason);
+		if (err == STDFU_ERR_PROTECTED)
+			fprintf(stderr, "stdfu: hint: `stdfu unprotect --yes` removes read "
+					"protection (it MASS-ERASES the flash)\n");
+	}
+	return cli_exit_code(err);
+}
+
 static int edit(struct cli *c, struct stdfu_device **dev, const struct stdfu_ob_change *ch,
 		size_t n)
 {
@@ -246,7 +267,7 @@ static int edit(struct cli *c, struct stdfu_device **dev, const struct stdfu_ob_
 	if (rc)
 		return out_fail(c, rc);
 	if (!ci.ob_ok)
-		return out_fail(c, ci.rdp_level == 1 ? STDFU_ERR_PROTECTED : STDFU_ERR_UNSUPPORTED);
+		return not_readable(c, &ci);
 	rc = stdfu_ob_edit(ci.id.ob, ci.ob, img, ci.ob_len, ch, n, allow, &why);
 	if (rc)
 		return refused(c, rc, why);
