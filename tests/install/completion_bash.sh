@@ -43,7 +43,7 @@ expect() { # LINE WANTED
 sorted() { tr ' ' '\n' | grep -v '^$' | sort -u | tr '\n' ' ' | sed 's/ $//'; }
 
 # Commands: exactly those `stdfu --help` lists.
-cmds=$(stdfu --help | sed -n 's/^  \([a-z]\+\)  .*/\1/p' | tr '\n' ' ')
+cmds=$(stdfu --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' | tr '\n' ' ')
 [ -n "$cmds" ] || { echo "FAIL: stdfu --help lists no commands"; exit 1; }
 expect "stdfu " "$(echo "$cmds --help --version" | sorted)"
 expect "stdfu fl" "flash"
