@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 			n -= take;
 		}
 		emu_rom_control(rom, &s, io, sizeof(io), t, &r);
-		if (r.len > s.wLength || r.kind > EMU_REPLY_DISCONNECT)
+		if (r.len > s.wLength || r.kind > EMU_REPLY_HANG)
 			abort();
 		if (r.event != EMU_EVENT_NONE)
 			emu_rom_reset(rom);
