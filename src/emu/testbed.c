@@ -318,7 +318,11 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 	g_mutex_unlock(&b->lock);
 
 	s = g_string_new(NULL);
-	append(s, "P: %s\nN: %s\n", devpath, b->devnode + 5);
+	/* the node's content is what read() returns: the descriptors, as the
+	 * kernel's usbfs gives them (drivers/usb/core/devio.c usbdev_read) */
+	append(s, "P: %s\nN: %s=", devpath, b->devnode + 5);
+	append_hex(s, di.desc, di.len);
+	append(s, "\n");
 	append(s, "E: SUBSYSTEM=usb\nE: DEVTYPE=usb_device\nE: DRIVER=usb\n");
 	append(s, "E: DEVNAME=%s\n", b->devnode);
 	append(s, "E: PRODUCT=%x/%x/%x\n", di.desc[8] | di.desc[9] << 8,
