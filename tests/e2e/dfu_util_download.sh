@@ -62,6 +62,13 @@ expect_peer_failure() {
 
 check "$(aligned 1)" 0
 [ "$timing" = real ] && { echo PASS; exit 0; }
+if [ "$LEAVE_GONE" = 0 ]; then
+	# each run waits out dfu-util's 5 s timeout on the locked-up ROM: one
+	# more image, across a sector boundary, is enough (u585 has the same map)
+	check "$(aligned $((FIRST_SECTOR + XFER + 1)))" 0
+	echo PASS
+	exit 0
+fi
 check "$(aligned $((XFER * 3 + 17)))" 0                      # not a multiple of wTransferSize
 check "$(aligned $((FIRST_SECTOR + XFER + 1)))" 0            # crosses the first sector boundary
 check "$(aligned $((XFER * 2 + 5)))" $((FIRST_SECTOR - XFER)) # starts a block before a boundary
