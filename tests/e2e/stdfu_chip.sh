@@ -50,16 +50,16 @@ after=$(cat "$WORK/f.after")
 if [ "$LEAVE_GONE" = 0 ]; then
 	# H563: the ROM is still on the bus, hung; stdfu said so and named the fix
 	[ "$after" = df11 ] || fail "$chip/$timing: expected the hung ROM on the bus, found $after"
-	grep -qi "power" "$WORK/f.err" || fail "$chip/$timing: the hung leave is not reported with its fix"
+	cat "$WORK/f.err" "$WORK/f.json" | grep -qi "power-cycle" || fail "$chip/$timing: the hung leave is not reported with its fix"
 	[ "$ms" -lt 20000 ] || fail "$chip/$timing: the hang took $ms ms to detect"
 elif [ "$EMPTY_CHECK" = 1 ]; then
 	[ "$after" = df11 ] || fail "$chip/$timing: expected the ROM back (empty check), found $after"
-	grep -qi "power" "$WORK/f.err" || fail "$chip/$timing: stdfu does not say a power cycle is needed"
+	cat "$WORK/f.err" "$WORK/f.json" | grep -qi "power cycle" || fail "$chip/$timing: stdfu does not say a power cycle is needed"
 else
 	[ "$after" = 5740 ] || fail "$chip/$timing: the application did not start (found $after)"
 fi
 if [ "$chip" = l432 ]; then
-	grep -q 1024 "$WORK/f.err" || fail "$chip/$timing: the fallback to 1024-byte transfers is not reported"
+	cat "$WORK/f.err" "$WORK/f.json" | grep -q "1024-byte" || fail "$chip/$timing: the fallback to 1024-byte transfers is not reported"
 fi
 echo "ok: $chip/$timing flash (rc 0 in $ms ms, then $after on the bus)"
 
@@ -96,7 +96,7 @@ STDFU=$STDFU run --load "$WORK/app.bin" -- bash "$WORK/leave.sh" "$WORK/l" ||
 cat "$WORK/l.out"
 after=$(cat "$WORK/l.after")
 if [ "$LEAVE_GONE" = 0 ]; then
-	grep -qi "power" "$WORK/l.out" || fail "$chip/$timing: stdfu leave does not name the fix"
+	grep -qi "power-cycle" "$WORK/l.out" || fail "$chip/$timing: stdfu leave does not name the fix"
 else
 	[ "$rc" = 0 ] || fail "$chip/$timing: stdfu leave exited $rc"
 	[ "$after" = 5740 ] || fail "$chip/$timing: after stdfu leave the application is not there ($after)"

@@ -13,6 +13,7 @@
 #include <stdfu/plan.h>
 
 #include "common/error_internal.h"
+#include "flash/after_leave.h"
 #include "flash/blocks.h"
 #include "flash/op.h"
 #include "flash/place.h"
@@ -78,8 +79,11 @@ static int leave_phase(struct op *op, uint32_t address)
 	rc = alt ? stdfu_device_set_alt(dev, alt->number) : STDFU_ERR_PROTOCOL;
 	if (!rc)
 		rc = stdfu_dfuse_leave(dev, address);
-	if (!rc)
+	/* a ROM hung on the bus (dev->hung) was reported by the leave itself */
+	if (!rc && !dev->hung)
 		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(op));
+	if (!rc && !dev->hung)
+		stdfu__after_leave(op);
 	if (!rc)
 		dev->gone = true;
 	return stdfu__phase_close(op, rc);
