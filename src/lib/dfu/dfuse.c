@@ -237,10 +237,11 @@ static int leave_status(struct stdfu_device *dev)
 	struct stdfu_dfu_status st;
 	uint64_t start = stdfu_now_us();
 	bool busy = false;
-	int rc, lrc;
 
 	for (;;) {
-		rc = stdfu__dfu_get_status(dev, &st, STDFU_USB_TIMEOUT_MS, &lrc);
+		int lrc;
+		int rc = stdfu__dfu_get_status(dev, &st, STDFU_USB_TIMEOUT_MS, &lrc);
+
 		/* the L4 ROM stalls GETSTATUS while busy: ask again */
 		if (rc && lrc == LIBUSB_ERROR_PIPE && busy &&
 		    stdfu_now_us() - start < LEAVE_BUSY_BUDGET_US) {
