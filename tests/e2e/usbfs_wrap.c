@@ -10,6 +10,7 @@
  *
  * Exit 0 with the fields on stdout, 1 with the libusb error on stderr.
  */
+#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC */
 #include <fcntl.h>
 #include <libusb.h>
 #include <stdio.h>
