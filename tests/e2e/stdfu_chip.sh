@@ -7,7 +7,9 @@
 #   - L43x: a failed 2048-byte block falls back to 1024 bytes, and says so;
 #   - G4: only 1024-byte writes (the image's tail is padded);
 #   - C0: Set Address before the leave;
-#   - H563: the leave locks the ROM up: detected within a bound, the fix named;
+#   - H563: the leave locks the ROM up: detected within a bound and reported as
+#     an error (exit 13, timeout) that says the image is verified and names
+#     the fix (a power cycle);
 #   - L4 empty check: the flash succeeds and stdfu says a power cycle is needed.
 . "$(dirname "$0")/lib.sh"
 : "${STDFU:?STDFU must point at the installed stdfu}"
@@ -36,9 +38,11 @@ STDFU=$STDFU run --dump "$WORK/dump.bin" -- bash "$WORK/flash.sh" "$WORK/app.bin
 	fail "$chip/$timing: the emulator run failed"
 cat "$WORK/f.rc" "$WORK/f.err"
 . "$WORK/f.rc"
-[ "$rc" = 0 ] || { cat "$WORK/f.json"; fail "$chip/$timing: stdfu flash exited $rc"; }
+want_rc=0
+[ "$LEAVE_GONE" = 0 ] && want_rc=13
+[ "$rc" = "$want_rc" ] || { cat "$WORK/f.json"; fail "$chip/$timing: stdfu flash exited $rc, not $want_rc"; }
 expect_flash "$WORK/dump.bin" "$WORK/app.bin" 0 || fail "$chip/$timing: flash does not hold the image"
-"$PY" - "$WORK/f.json" "$size" <<'PYEOF' || fail "$chip/$timing: JSON result"
+[ "$LEAVE_GONE" = 0 ] || "$PY" - "$WORK/f.json" "$size" <<'PYEOF' || fail "$chip/$timing: JSON result"
 import json, sys
 res = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 res = [r for r in res if r.get("event") == "result"][-1]
@@ -50,7 +54,8 @@ after=$(cat "$WORK/f.after")
 if [ "$LEAVE_GONE" = 0 ]; then
 	# H563: the ROM is still on the bus, hung; stdfu said so and named the fix
 	[ "$after" = df11 ] || fail "$chip/$timing: expected the hung ROM on the bus, found $after"
-	cat "$WORK/f.err" "$WORK/f.json" | grep -qi "power-cycle" || fail "$chip/$timing: the hung leave is not reported with its fix"
+	grep -q '"ok":false.*verified.*power-cycle' "$WORK/f.json" ||
+		fail "$chip/$timing: the hung leave is not reported with its fix"
 	[ "$ms" -lt 20000 ] || fail "$chip/$timing: the hang took $ms ms to detect"
 elif [ "$EMPTY_CHECK" = 1 ]; then
 	[ "$after" = df11 ] || fail "$chip/$timing: expected the ROM back (empty check), found $after"
@@ -61,9 +66,19 @@ fi
 if [ "$chip" = l432 ]; then
 	cat "$WORK/f.err" "$WORK/f.json" | grep -q "1024-byte" || fail "$chip/$timing: the fallback to 1024-byte transfers is not reported"
 fi
-echo "ok: $chip/$timing flash (rc 0 in $ms ms, then $after on the bus)"
+echo "ok: $chip/$timing flash (rc $rc in $ms ms, then $after on the bus)"
 
-# 2. verify, read and erase on a board that holds the image (in DFU mode)
+# 2. the trigger chain: a board running its application, with the companion:
+# trigger, the ROM on the same port path, erase/write/verify/leave
+rc=0
+STDFU=$STDFU run --mode app --dump "$WORK/dump3.bin" -- "$STDFU" flash "$WORK/app.bin" \
+	>"$WORK/trig.log" 2>&1 || rc=$?
+[ "$rc" = "$want_rc" ] || { cat "$WORK/trig.log"; fail "$chip/$timing: triggered flash exited $rc"; }
+grep -q "trigger:" "$WORK/trig.log" || { cat "$WORK/trig.log"; fail "$chip/$timing: no trigger"; }
+expect_flash "$WORK/dump3.bin" "$WORK/app.bin" 0 || fail "$chip/$timing: triggered flash: image"
+echo "ok: $chip/$timing trigger chain (rc $rc)"
+
+# 3. verify, read and erase on a board that holds the image (in DFU mode)
 cat >"$WORK/ops.sh" <<'EOS'
 set -eu
 "$STDFU" verify "$1" --quiet
@@ -82,7 +97,7 @@ assert dump[first:len(img)] == img[first:], "erase touched more than the first s
 PYEOF
 echo "ok: $chip/$timing verify, read, erase"
 
-# 3. stdfu leave on a board that holds the application (not a virgin chip)
+# 4. stdfu leave on a board that holds the application (not a virgin chip)
 cat >"$WORK/leave.sh" <<'EOS'
 set -u
 "$STDFU" leave >"$1.out" 2>&1
@@ -96,6 +111,7 @@ STDFU=$STDFU run --load "$WORK/app.bin" -- bash "$WORK/leave.sh" "$WORK/l" ||
 cat "$WORK/l.out"
 after=$(cat "$WORK/l.after")
 if [ "$LEAVE_GONE" = 0 ]; then
+	[ "$rc" = 13 ] || fail "$chip/$timing: stdfu leave on the locked-up ROM exited $rc, not 13"
 	grep -qi "power-cycle" "$WORK/l.out" || fail "$chip/$timing: stdfu leave does not name the fix"
 else
 	[ "$rc" = 0 ] || fail "$chip/$timing: stdfu leave exited $rc"

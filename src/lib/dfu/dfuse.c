@@ -249,18 +249,14 @@ static int leave_status(struct stdfu_device *dev)
 			stdfu_sleep_us(10000);
 			continue;
 		}
-		if (rc && lrc == LIBUSB_ERROR_TIMEOUT && hung_after_leave(dev)) {
-			/* The image is written and verified; only the start failed.
-			 * Nothing more can be sent to this device. */
-			stdfu_error_clear();
-			dev->hung = true;
-			stdfu_device_warn(dev,
-					  "the ROM stopped answering after the leave and stays on "
-					  "the bus, so the application did not start (the STM32H5 "
-					  "ROM locks up on leave); power-cycle or reset the board "
-					  "to start it");
-			return STDFU_OK;
-		}
+		/* The image is written and verified; only the start failed, and
+		 * only a power cycle helps: a clear error, not a wait. */
+		if (rc && lrc == LIBUSB_ERROR_TIMEOUT && hung_after_leave(dev))
+			return stdfu_fail(STDFU_ERR_TIMEOUT,
+					  "leave: the ROM stopped answering and stays on the bus "
+					  "(the STM32H5 ROM locks up on leave), so the application "
+					  "did not start; the image is written and verified: "
+					  "power-cycle or reset the board to start it");
 		if (rc && vanished(lrc)) {
 			stdfu_error_clear();
 			return STDFU_OK;

@@ -79,10 +79,9 @@ static int leave_phase(struct op *op, uint32_t address)
 	rc = alt ? stdfu_device_set_alt(dev, alt->number) : STDFU_ERR_PROTOCOL;
 	if (!rc)
 		rc = stdfu_dfuse_leave(dev, address);
-	/* a ROM hung on the bus (dev->hung) was reported by the leave itself */
-	if (!rc && !dev->hung)
+	if (!rc)
 		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(op));
-	if (!rc && !dev->hung)
+	if (!rc)
 		stdfu__after_leave(op);
 	if (!rc)
 		dev->gone = true;

@@ -22,7 +22,6 @@ struct stdfu_device {
 	enum stdfu_poll_policy poll;
 	uint64_t transfers;
 	bool gone; /* a transfer said LIBUSB_ERROR_NO_DEVICE */
-	bool hung; /* the ROM locked up after a leave and stays on the bus (STM32H5) */
 	/* Set by flash.c for the length of an operation: quiet warnings. */
 	void (*warn)(void *user, const char *msg);
 	void *warn_user;
