@@ -221,7 +221,7 @@ static bool vanished(int lrc)
 static bool hung_after_leave(struct stdfu_device *dev)
 {
 	uint8_t state;
-	int rc = stdfu_usb_control(dev, 0xA1, STDFU_DFU_GETSTATE, 0, &state, 1, HUNG_PROBE_MS);
+	int rc = stdfu__usb_control(dev, 0xA1, STDFU_DFU_GETSTATE, 0, &state, 1, HUNG_PROBE_MS);
 
 	return rc == LIBUSB_ERROR_TIMEOUT;
 }
@@ -235,7 +235,7 @@ static bool hung_after_leave(struct stdfu_device *dev)
 static int leave_status(struct stdfu_device *dev)
 {
 	struct stdfu_dfu_status st;
-	uint64_t start = stdfu_now_us();
+	uint64_t start = stdfu__now_us();
 	bool busy = false;
 
 	for (;;) {
@@ -244,19 +244,20 @@ static int leave_status(struct stdfu_device *dev)
 
 		/* the L4 ROM stalls GETSTATUS while busy: ask again */
 		if (rc && lrc == LIBUSB_ERROR_PIPE && busy &&
-		    stdfu_now_us() - start < LEAVE_BUSY_BUDGET_US) {
+		    stdfu__now_us() - start < LEAVE_BUSY_BUDGET_US) {
 			stdfu_error_clear();
-			stdfu_sleep_us(10000);
+			stdfu__sleep_us(10000);
 			continue;
 		}
 		/* The image is written and verified; only the start failed, and
 		 * only a power cycle helps: a clear error, not a wait. */
 		if (rc && lrc == LIBUSB_ERROR_TIMEOUT && hung_after_leave(dev))
-			return stdfu_fail(STDFU_ERR_TIMEOUT,
-					  "leave: the ROM stopped answering and stays on the bus "
-					  "(the STM32H5 ROM locks up on leave), so the application "
-					  "did not start; the image is written and verified: "
-					  "power-cycle or reset the board to start it");
+			return stdfu__fail(
+				STDFU_ERR_TIMEOUT,
+				"leave: the ROM stopped answering and stays on the bus "
+				"(the STM32H5 ROM locks up on leave), so the application "
+				"did not start; the image is written and verified: "
+				"power-cycle or reset the board to start it");
 		if (rc && vanished(lrc)) {
 			stdfu_error_clear();
 			return STDFU_OK;
@@ -264,16 +265,16 @@ static int leave_status(struct stdfu_device *dev)
 		if (rc)
 			return rc;
 		if (st.status != STDFU_STATUS_OK)
-			return stdfu_dfuse_status_error(dev, &st, "leave");
+			return stdfu__dfuse_status_error(dev, &st, "leave");
 		if (st.state != STDFU_STATE_DFU_DNBUSY)
 			return STDFU_OK; /* dfuMANIFEST(-WAIT-RESET): it goes now */
-		if (stdfu_now_us() - start >= LEAVE_BUSY_BUDGET_US)
-			return stdfu_fail(STDFU_ERR_TIMEOUT,
-					  "leave: the device is still busy after %llu ms",
-					  (unsigned long long)(LEAVE_BUSY_BUDGET_US / 1000));
+		if (stdfu__now_us() - start >= LEAVE_BUSY_BUDGET_US)
+			return stdfu__fail(STDFU_ERR_TIMEOUT,
+					   "leave: the device is still busy after %llu ms",
+					   (unsigned long long)(LEAVE_BUSY_BUDGET_US / 1000));
 		busy = true;
-		stdfu_sleep_us((uint64_t)(st.poll_timeout_ms < 1000 ? st.poll_timeout_ms : 1000) *
-			       1000);
+		stdfu__sleep_us((uint64_t)(st.poll_timeout_ms < 1000 ? st.poll_timeout_ms : 1000) *
+				1000);
 	}
 }
 

@@ -66,11 +66,12 @@ static int write_padded(struct op *op, uint16_t block, uint32_t address, const u
 	rc = stdfu_dfuse_write_block(op->dev, block, buf, ts);
 	if (!rc && !op->padded) {
 		op->padded = true;
-		stdfu_device_warn(op->dev,
-				  "the ROM refused a %u-byte write at 0x%08x; wrote it padded with "
-				  "0xFF to %u bytes (ROMs such as the STM32G4's take only full "
-				  "blocks)",
-				  len, address, ts);
+		stdfu__device_warn(
+			op->dev,
+			"the ROM refused a %u-byte write at 0x%08x; wrote it padded with "
+			"0xFF to %u bytes (ROMs such as the STM32G4's take only full "
+			"blocks)",
+			len, address, ts);
 	}
 	return rc;
 }
@@ -125,10 +126,10 @@ static bool fall_back(struct op *op, int rc)
 	}
 	stdfu_error_clear();
 	op->write_size = FALLBACK_TRANSFER_SIZE;
-	stdfu_device_warn(dev,
-			  "a %u-byte transfer failed although the ROM advertises it (a known "
-			  "STM32L43x ROM bug); continuing with 1024-byte transfers",
-			  ts);
+	stdfu__device_warn(dev,
+			   "a %u-byte transfer failed although the ROM advertises it (a known "
+			   "STM32L43x ROM bug); continuing with 1024-byte transfers",
+			   ts);
 	return true;
 }
 
