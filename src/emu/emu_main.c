@@ -434,6 +434,8 @@ static int boards_init(struct emu_ctx *c)
 				err[0] ? err : "cannot create the ROM model");
 			return c->opt.fault ? EXIT_USAGE : EXIT_EMU;
 		}
+		/* a real application derives its serial from the UID as the ROM does */
+		ac.serial = emu_rom_app_serial(b->rom);
 		b->app = emu_app_new(&ac);
 		b->tty = emu_tty_new(b);
 		if (!b->app || !b->tty) {

@@ -42,7 +42,7 @@ unsigned emu_reenum_delay_ms(const struct emu_ctx *ctx, enum emu_dev_kind kind)
 {
 	if (ctx->opt.timing == EMU_TIMING_FAST)
 		return 20; /* still asynchronous: hosts must really wait for it */
-	return kind == EMU_DEV_APP ? 400 : 300;
+	return emu_chip_reenum_ms(ctx->opt.chip, kind == EMU_DEV_APP);
 }
 
 static void append(GString *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -232,7 +232,9 @@ static void precreate(struct emu_ctx *ctx, const char *devpath, const struct emu
 	mkdir_p(dir);
 	write_file(f, di->desc, di->len);
 	mkdir_p(nodedir);
-	write_file(node, "", 0);
+	/* usbfs read(): the device descriptor then the configuration
+	 * descriptors (drivers/usb/core/devio.c usbdev_read) */
+	write_file(node, di->desc, di->len);
 	g_free(dir);
 	g_free(f);
 	g_free(node);
@@ -316,7 +318,11 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 	g_mutex_unlock(&b->lock);
 
 	s = g_string_new(NULL);
-	append(s, "P: %s\nN: %s\n", devpath, b->devnode + 5);
+	/* the node's content is what read() returns: the descriptors, as the
+	 * kernel's usbfs gives them (drivers/usb/core/devio.c usbdev_read) */
+	append(s, "P: %s\nN: %s=", devpath, b->devnode + 5);
+	append_hex(s, di.desc, di.len);
+	append(s, "\n");
 	append(s, "E: SUBSYSTEM=usb\nE: DEVTYPE=usb_device\nE: DRIVER=usb\n");
 	append(s, "E: DEVNAME=%s\n", b->devnode);
 	append(s, "E: PRODUCT=%x/%x/%x\n", di.desc[8] | di.desc[9] << 8,

@@ -147,6 +147,10 @@ static int errno_of_reply(const struct emu_reply *r)
 		return 0;
 	case EMU_REPLY_STALL:
 		return EPIPE;
+	case EMU_REPLY_IO_ERROR:
+		return EPROTO;
+	case EMU_REPLY_HANG:
+		return ETIMEDOUT; /* usbfs proc_control: the wait timed out */
 	case EMU_REPLY_DISCONNECT:
 	default:
 		return ENODEV;
@@ -213,6 +217,16 @@ static void process_urb(EmuUsbfs *self, struct urb *u)
 	case EMU_REPLY_STALL:
 		u->status = -EPIPE;
 		break;
+	case EMU_REPLY_IO_ERROR:
+		/* a transaction error: what the host controller reports for a
+		 * device that stops answering mid-transfer (libusb: IO error) */
+		u->status = -EPROTO;
+		break;
+	case EMU_REPLY_HANG:
+		/* never completes: only the host's DISCARDURB (its timeout) ends
+		 * it, and only then does the reply's event happen */
+		u->ready_at_ns = UINT64_MAX;
+		break;
 	case EMU_REPLY_DISCONNECT:
 	default:
 		u->status = -ESHUTDOWN;
@@ -254,6 +268,9 @@ static struct urb *reapable(EmuUsbfs *self, const UMockdevIoctlClient *client, b
 			u->processed = true;
 		} else if (!u->processed) {
 			process_urb(self, u);
+		} else if (gone && u->ready_at_ns == UINT64_MAX) {
+			u->status = -ESHUTDOWN; /* a hanging transfer ends with the device */
+			u->ready_at_ns = 0;
 		}
 		if (u->processed && u->ready_at_ns > now && !u->discarded)
 			return NULL; /* in flight: the device is still busy */
@@ -432,6 +449,11 @@ static void do_sync_control(EmuUsbfs *self, UMockdevIoctlClient *client)
 	}
 	d->err = errno_of_reply(&d->reply);
 	d->res = (s.bmRequestType & 0x80) ? (long)d->reply.len : s.wLength;
+	if (d->reply.kind == EMU_REPLY_HANG) {
+		/* the kernel waits ct->timeout ms (0: for ever; capped here) */
+		defer(self, client, d, ct->timeout ? ct->timeout : 60000);
+		return;
+	}
 out:
 	now = emu_now_ns();
 	defer(self, client, d,

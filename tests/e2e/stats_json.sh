@@ -5,15 +5,16 @@
 chip=$1
 chip_facts "$chip"
 
-size=$((XFER * 4 + 100))
+size=$(aligned $((XFER * 4 + 100)))
 random_file "$WORK/img.bin" "$size"
 emu --chip "$chip" --boards 2 --stats "$WORK/stats.json" -- \
-	"$DFU_UTIL" -p 1-1 -a 0 -s "$FLASH_BASE" -D "$WORK/img.bin" >"$WORK/log" 2>&1 ||
+	"$DFU_UTIL" $DFU_T -p 1-1 -a 0 -s "$FLASH_BASE" -D "$WORK/img.bin" >"$WORK/log" 2>&1 ||
 	{ rc=$?; cat "$WORK/log"; fail "dfu-util exited $rc"; }
 cat "$WORK/stats.json"
-# the transfer size dfu-util used, as the device's functional descriptor says
-xfer=$(sed -n 's/^Device returned transfer size \([0-9]*\)$/\1/p' "$WORK/log")
-[ "$xfer" = "$XFER" ] || fail "dfu-util used transfer size '$xfer', expected $XFER"
+# the transfer size the device's functional descriptor says
+adv=$(sed -n 's/^Device returned transfer size \([0-9]*\)$/\1/p' "$WORK/log")
+[ "$adv" = "$XFER" ] || fail "the device advertised '$adv', expected $XFER"
+xfer=$USED_XFER
 "$PY" - "$WORK/stats.json" "$size" "$xfer" <<'PYEOF'
 import json, sys
 s = json.load(open(sys.argv[1]))

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for the ROM model: the input picks a chip, timing, RDP
- * and then a sequence of control transfers (setup packet, time step, OUT
- * data). The model must never crash, read or write out of bounds, or
- * return more IN data than asked for.
+ * libFuzzer harness for the ROM model: the input picks a chip (any model of
+ * chips.c), timing, RDP, faults and then a sequence of control transfers (setup packet, time step,
+ * OUT data). The model must never crash, read or write out of bounds, or return more IN data than
+ * asked for.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,7 +13,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n);
 
-static const char *const chips[] = {"f405", "l4", "h7", "g0"};
+/* one of the chip models, by the input's second byte */
+static const struct emu_chip *pick_chip(uint8_t b)
+{
+	const char *const *names = emu_chip_names();
+	size_t count = 0;
+
+	while (names[count])
+		count++;
+	return emu_chip_find(names[b % count]);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 {
@@ -22,15 +31,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 	struct emu_rom *rom;
 	uint64_t t = 0;
 
-	if (n < 1)
+	if (n < 2)
 		return 0;
-	cfg.chip = emu_chip_find(chips[in[0] & 3]);
+	cfg.chip = pick_chip(in[1]);
 	cfg.timing = (in[0] & 4) ? EMU_TIMING_REAL : EMU_TIMING_FAST;
 	cfg.rdp_level = (in[0] >> 3) & 1;
 	cfg.board = 1;
 	cfg.fault = (in[0] & 0x10) ? "stall:any:17,status=errPROG:dnload-data:2" : NULL;
 	if (in[0] & 0x20)
 		cfg.fault = "quirk=h7-stuck-busy";
+	if (in[0] & 0x80)
+		cfg.fault = (in[0] & 1) ? "leave=timeout" : "leave=io";
 	rom = emu_rom_new(&cfg, NULL, 0);
 	if (!rom)
 		abort();
@@ -42,8 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 		memcpy(f, vec, sizeof(vec));
 		emu_rom_reset(rom);
 	}
-	in++;
-	n--;
+	in += 2;
+	n -= 2;
 	/* each record: bmRequestType bRequest wValue(2) wIndex(1) wLength(2) dt(1) */
 	while (n >= 8) {
 		struct emu_setup s = {in[0], in[1], (uint16_t)(in[2] | in[3] << 8), in[4],
@@ -62,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 			n -= take;
 		}
 		emu_rom_control(rom, &s, io, sizeof(io), t, &r);
-		if (r.len > s.wLength || r.kind > EMU_REPLY_DISCONNECT)
+		if (r.len > s.wLength || r.kind > EMU_REPLY_HANG)
 			abort();
 		if (r.event != EMU_EVENT_NONE)
 			emu_rom_reset(rom);

@@ -640,6 +640,12 @@ static void test_leave(void **state)
 	assert_int_equal(set_address(rom, FLASH), OK);
 	assert_int_equal(ctl(rom, 0x21, 1, 2, 0).kind, EMU_REPLY_ACK);
 	assert_int_equal(getstate(rom), MANIFEST_SYNC);
+	/* F4: dfuDNBUSY with the real 104 ms even at --timing fast, then
+	 * dfuMANIFEST, and only that answer takes the device off the bus */
+	s = getstatus(rom);
+	assert_int_equal(s.state, DNBUSY);
+	assert_int_equal(s.poll, 104);
+	assert_int_equal(s.r.event, EMU_EVENT_NONE);
 	s = getstatus(rom);
 	assert_int_equal(s.state, MANIFEST);
 	assert_int_equal(s.r.event, EMU_EVENT_LEAVE);
@@ -653,6 +659,7 @@ static void test_leave(void **state)
 	assert_int_equal(getstate(rom), IDLE);
 	assert_int_equal(set_address(rom, FLASH), OK);
 	ctl(rom, 0x21, 1, 2, 0);
+	assert_int_equal(getstatus(rom).state, DNBUSY);
 	s = getstatus(rom);
 	assert_int_equal(s.r.event, EMU_EVENT_LEAVE);
 	assert_true(s.r.app_plausible);
@@ -688,7 +695,7 @@ static void test_timing_f405_blocks(void **state)
 	assert_int_equal(r.ready_at_ns, t + 2048 * 1000ull);
 	s = getstatus_at(rom, t + 3 * MS);
 	assert_int_equal(s.state, DNBUSY);
-	assert_int_equal(s.poll, 100);
+	assert_int_equal(s.poll, 104); /* chips.c [MODM] */
 	assert_int_equal(s.r.ready_at_ns, t + 3 * MS + 6000);
 	/* 2 KiB = 512 words x 16 us = 8.192 ms, from the end of that reply */
 	end = t + 3 * MS + 6000 + 8192000;
@@ -819,7 +826,8 @@ static void test_timing_fast(void **state)
 	memcpy(io, d, sizeof(d));
 	assert_int_equal(ctl_at(rom, 0x21, 1, 2, 2048, 5).ready_at_ns, 0);
 	s = getstatus_at(rom, 5);
-	assert_int_equal(s.poll, 0);
+	/* the real report, only the wait is skipped */
+	assert_int_equal(s.poll, 104);
 	assert_int_equal(s.r.ready_at_ns, 0);
 	assert_int_equal(getstatus_at(rom, 5).state, DNLOAD_IDLE);
 	assert_int_equal(emu_rom_stats(rom)->device_busy_ns, 0);
@@ -1038,6 +1046,200 @@ static void test_random_requests(void **state)
 	}
 }
 
+/* ---- per-family leave and quirks (chips.c) ---- */
+
+/* Set Address (flash base), zero-length DNLOAD; returns the leave's GETSTATUS. */
+static struct st leave(struct emu_rom *rom)
+{
+	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(ctl(rom, 0x21, 1, 2, 0).kind, EMU_REPLY_ACK);
+	return getstatus(rom);
+}
+
+static void test_leave_getstatus_fails(void **state)
+{
+	static const struct {
+		const char *chip, *fault;
+		enum emu_reply_kind kind;
+	} cases[] = {
+		{"h7", NULL, EMU_REPLY_STALL},
+		{"g0", NULL, EMU_REPLY_DISCONNECT},
+		{"u585", NULL, EMU_REPLY_IO_ERROR},
+		{"f722", NULL, EMU_REPLY_STALL},
+		{"h7", "leave=io", EMU_REPLY_IO_ERROR},
+		{"h7", "leave=nodev", EMU_REPLY_DISCONNECT},
+		{"h7", "leave=timeout", EMU_REPLY_HANG},
+		{"g0", "leave=pipe", EMU_REPLY_STALL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct emu_rom *rom = mk(cases[i].chip, EMU_TIMING_FAST, 0, cases[i].fault);
+		struct st s;
+
+		put_app(rom, 0x20001000, FLASH + 0x1C1);
+		emu_rom_reset(rom);
+		to_idle(rom);
+		s = leave(rom);
+		assert_int_equal(s.r.kind, cases[i].kind);
+		assert_int_equal(s.r.event, EMU_EVENT_LEAVE);
+		assert_true(s.r.app_plausible);
+		emu_rom_free(rom);
+	}
+}
+
+static void test_leave_h563_locks_up(void **state)
+{
+	struct emu_rom *rom = mk("h563", EMU_TIMING_FAST, 0, NULL);
+	struct st s;
+
+	(void)state;
+	put_app(rom, 0x20001000, FLASH + 0x1C1);
+	emu_rom_reset(rom);
+	to_idle(rom);
+	s = leave(rom);
+	assert_int_equal(s.r.kind, EMU_REPLY_HANG);
+	assert_int_equal(s.r.event, EMU_EVENT_NONE);
+	/* nothing answers any more, standard requests included */
+	assert_int_equal(ctl(rom, 0xA1, 5, 0, 1).kind, EMU_REPLY_HANG);
+	assert_int_equal(ctl(rom, 0x80, 6, 0x0100, 18).kind, EMU_REPLY_HANG);
+	emu_rom_free(rom);
+}
+
+static void test_leave_c0_needs_set_address(void **state)
+{
+	struct emu_rom *rom = mk("c071", EMU_TIMING_FAST, 0, NULL);
+	uint8_t d[1024];
+	struct st s;
+
+	(void)state;
+	memset(d, 0xA5, sizeof(d));
+	to_idle(rom);
+	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
+	/* the last command was a data block: the leave fails, the ROM stays */
+	assert_int_equal(ctl(rom, 0x21, 1, 2, 0).kind, EMU_REPLY_ACK);
+	s = getstatus(rom);
+	assert_int_equal(s.r.kind, EMU_REPLY_ACK);
+	assert_int_equal(s.state, ERROR);
+	assert_int_equal(s.r.event, EMU_EVENT_NONE);
+	clrstatus(rom);
+	s = leave(rom);
+	assert_int_equal(s.r.event, EMU_EVENT_LEAVE);
+	emu_rom_free(rom);
+}
+
+static void test_l432_2048_fails(void **state)
+{
+	struct emu_rom *rom = mk("l432", EMU_TIMING_FAST, 0, NULL);
+	uint8_t d[2048];
+	uint8_t *f = emu_rom_flash(rom, NULL, NULL);
+
+	(void)state;
+	memset(d, 0x5A, sizeof(d));
+	to_idle(rom);
+	assert_int_equal(set_address(rom, FLASH), OK);
+	/* advertised 2048, but the GETSTATUS after a 2048-byte block stalls */
+	assert_int_equal(dnload(rom, 2, d, 2048).kind, EMU_REPLY_ACK);
+	assert_int_equal(getstatus(rom).r.kind, EMU_REPLY_STALL);
+	assert_int_equal(getstate(rom), ERROR);
+	assert_int_equal(f[0], 0xFF);
+	clrstatus(rom);
+	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(run(rom, 2, d, 1024), OK);
+	assert_int_equal(f[0], 0x5A);
+	emu_rom_free(rom);
+}
+
+static void test_g474_1024_writes(void **state)
+{
+	struct emu_rom *rom = mk("g474", EMU_TIMING_FAST, 0, NULL);
+	uint8_t d[1024];
+
+	(void)state;
+	memset(d, 0x11, sizeof(d));
+	to_idle(rom);
+	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(run(rom, 2, d, 1024), OK);
+	assert_int_equal(run(rom, 3, d, 1000), errTARGET);
+	emu_rom_free(rom);
+}
+
+static void test_f722_detach_stalls(void **state)
+{
+	struct emu_rom *rom = mk("f722", EMU_TIMING_FAST, 0, NULL);
+	struct emu_rom *f4 = mk("f405", EMU_TIMING_FAST, 0, NULL);
+
+	(void)state;
+	to_idle(rom);
+	to_idle(f4);
+	assert_int_equal(ctl(rom, 0x21, 0, 1000, 0).kind, EMU_REPLY_STALL);
+	assert_int_equal(ctl(f4, 0x21, 0, 1000, 0).kind, EMU_REPLY_ACK);
+	emu_rom_free(rom);
+	emu_rom_free(f4);
+}
+
+static void test_serials(void **state)
+{
+	struct emu_rom *f072 = mk("f072", EMU_TIMING_FAST, 0, NULL);
+	struct emu_rom *g0 = mk("g0", EMU_TIMING_FAST, 0, NULL);
+
+	(void)state;
+	assert_string_equal(emu_rom_serial(f072), "FFFFFFFEFFFF");
+	assert_string_not_equal(emu_rom_app_serial(f072), "FFFFFFFEFFFF");
+	assert_string_equal(emu_rom_serial(g0), emu_rom_app_serial(g0));
+	emu_rom_free(f072);
+	emu_rom_free(g0);
+}
+
+static void test_empty_check(void **state)
+{
+	struct emu_rom *rom = mk("l4", EMU_TIMING_FAST, 0, NULL);
+	struct st s;
+
+	(void)state;
+	emu_rom_reset(rom); /* power-on with an empty flash */
+	to_idle(rom);
+	put_app(rom, 0x20001000, FLASH + 0x1C1); /* as if just flashed */
+	s = leave(rom);
+	assert_int_equal(s.state, DNBUSY);
+	s = getstatus(rom);
+	assert_int_equal(s.r.event, EMU_EVENT_LEAVE);
+	assert_false(s.r.app_plausible); /* back to the ROM until power-off */
+	emu_rom_free(rom);
+
+	rom = mk("l4", EMU_TIMING_FAST, 0, NULL);
+	put_app(rom, 0x20001000, FLASH + 0x1C1);
+	emu_rom_reset(rom); /* power-on with an application */
+	to_idle(rom);
+	leave(rom);
+	assert_true(getstatus(rom).r.app_plausible);
+	emu_rom_free(rom);
+}
+
+static void test_bcd_usb(void **state)
+{
+	static const struct {
+		const char *chip;
+		uint16_t bcd_usb, bcd_device;
+	} cases[] = {{"f405", 0x0100, 0x2200},
+		     {"g0", 0x0200, 0x0200},
+		     {"l4", 0x0100, 0x2200},
+		     {"h563", 0x0200, 0x0300}};
+	uint8_t d[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct emu_rom *rom = mk(cases[i].chip, EMU_TIMING_FAST, 0, NULL);
+
+		assert_true(emu_rom_sysfs_descriptors(rom, d, sizeof(d)) > 18);
+		assert_int_equal(d[2] | d[3] << 8, cases[i].bcd_usb);
+		assert_int_equal(d[12] | d[13] << 8, cases[i].bcd_device);
+		assert_int_equal(d[7], 64);
+		emu_rom_free(rom);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1055,6 +1257,15 @@ int main(void)
 		cmocka_unit_test(test_rdp),
 		cmocka_unit_test(test_option_bytes_reset),
 		cmocka_unit_test(test_leave),
+		cmocka_unit_test(test_leave_getstatus_fails),
+		cmocka_unit_test(test_leave_h563_locks_up),
+		cmocka_unit_test(test_leave_c0_needs_set_address),
+		cmocka_unit_test(test_l432_2048_fails),
+		cmocka_unit_test(test_g474_1024_writes),
+		cmocka_unit_test(test_f722_detach_stalls),
+		cmocka_unit_test(test_serials),
+		cmocka_unit_test(test_empty_check),
+		cmocka_unit_test(test_bcd_usb),
 		cmocka_unit_test(test_timing_f405_blocks),
 		cmocka_unit_test(test_timing_l4_stalls),
 		cmocka_unit_test(test_timing_fast),

@@ -3,7 +3,10 @@
  * --fault SPEC: deterministic fault injection into the ROM model.
  *
  *   SPEC   := ENTRY[,ENTRY...]
- *   ENTRY  := ACTION:MATCH:N | quirk=NAME
+ *   ENTRY  := ACTION:MATCH:N | quirk=NAME | leave=LEAVE
+ *   LEAVE  := pipe | io | nodev | timeout: how the GETSTATUS after the
+ *             leave fails on ROMs that leave before answering it (H7, G0,
+ *             U5...; rom.h enum emu_leave_fail); each chip has a default
  *   NAME   := h7-stuck-busy | short-poll
  *   ACTION := stall | disconnect | status=STATUS
  *   STATUS := any DFU status name: OK errTARGET errFILE errWRITE errERASE
@@ -113,6 +116,19 @@ static int parse_entry(char *e, struct emu_faults *out, char *err, size_t errlen
 	struct emu_fault *grown;
 	char *match, *count;
 
+	if (strncmp(e, "leave=", 6) == 0) {
+		static const char *const names[] = {"pipe", "io", "nodev", "timeout"};
+
+		for (unsigned i = 0; i < 4; i++) {
+			if (strcmp(e + 6, names[i]) == 0) {
+				out->leave_fail = (enum emu_leave_fail)(EMU_LEAVE_FAIL_PIPE + i);
+				return 0;
+			}
+		}
+		snprintf(err, errlen, "unknown leave outcome '%s' (pipe, io, nodev, timeout)",
+			 e + 6);
+		return -1;
+	}
 	if (strncmp(e, "quirk=", 6) == 0) {
 		if (strcmp(e + 6, "h7-stuck-busy") == 0) {
 			out->quirk_h7_stuck_busy = true;
@@ -176,7 +192,8 @@ int emu_fault_parse(const char *spec, struct emu_faults *out, char *err, size_t 
 		if (rc)
 			break;
 	}
-	if (!rc && !out->n && !out->quirk_h7_stuck_busy && !out->quirk_short_poll) {
+	if (!rc && !out->n && !out->quirk_h7_stuck_busy && !out->quirk_short_poll &&
+	    out->leave_fail == EMU_LEAVE_FAIL_DEFAULT) {
 		snprintf(err, errlen, "--fault: empty spec");
 		rc = -1;
 	}

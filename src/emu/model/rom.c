@@ -70,14 +70,19 @@ struct emu_rom *emu_rom_new(const struct emu_rom_config *cfg, char *err, size_t 
 	for (unsigned i = 0; i < c->n_alts; i++)
 		if (rom_setup_alt(rom, i, err, errlen))
 			goto fail;
-	if (cfg->serial)
+	if (cfg->serial) {
 		snprintf(rom->serial, sizeof(rom->serial), "%s", cfg->serial);
-	else
+		snprintf(rom->app_serial, sizeof(rom->app_serial), "%s", cfg->serial);
+	} else {
 		rom_fake_uid_serial(rom, cfg->board);
+	}
 	rom_set_rdp(rom, cfg->rdp_level);
 	if (emu_ob_init(rom, cfg->rdp_level))
 		goto oom;
 	emu_rom_reset(rom);
+	/* Power-on is the first (re)enumeration the glue asks for, after
+	 * --load has filled the flash. */
+	rom->powered = false;
 	return rom;
 oom:
 	snprintf(err, errlen, "out of memory");
@@ -112,6 +117,15 @@ void emu_rom_reset(struct emu_rom *rom)
 	rom->stuck = false;
 	rom->quirk_clr = 0;
 	rom->busy_until = 0;
+	rom->locked = false;
+	rom->set_address_last = false;
+	if (!rom->powered) {
+		/* The empty check reads the first flash word at power-on only
+		 * (RM0394 §2.6.1): flashing does not change the boot choice. */
+		rom->powered = true;
+		rom->empty_at_por = rom->flash[0] == 0xFF && rom->flash[1] == 0xFF &&
+				    rom->flash[2] == 0xFF && rom->flash[3] == 0xFF;
+	}
 	/* ASSUMPTION: the pointer starts at the flash base, as in usbd_dfu.c
 	 * (USBD_DFU_APP_DEFAULT_ADD). */
 	rom->addr_ptr = rom->chip->flash_base;
@@ -231,6 +245,7 @@ static void getstatus_start(struct emu_rom *rom, struct rom_req *q)
 	}
 	rom->cmd.done = true;
 	rom->cmd.result = r.status;
+	rom->set_address_last = rom->cmd.kind == CMD_SET_ADDRESS && r.status == DFU_STATUS_OK;
 	rom->state = DFU_STATE_DNBUSY;
 	put_status(rom, q, DFU_STATE_DNBUSY, r.poll_ms);
 	reply_end = q->t + (rom_real(rom) ? 6ull * rom_tm(rom)->bus_ns_per_byte : 0);
@@ -258,6 +273,77 @@ static void getstatus_finish(struct emu_rom *rom, struct rom_req *q)
 	put_status(rom, q, DFU_STATE_DNLOAD_IDLE, 0);
 }
 
+/* The jump of a leave: to the address pointer if it holds an application and
+ * the boot choice latched at power-on does not send the chip back to the ROM. */
+static void leave_now(struct emu_rom *rom, struct rom_req *q)
+{
+	rom->state = DFU_STATE_MANIFEST_WAIT_RESET;
+	memset(&rom->cmd, 0, sizeof(rom->cmd));
+	q->reply->event = EMU_EVENT_LEAVE;
+	q->reply->app_plausible = rom_plausible_at(rom, rom->addr_ptr) &&
+				  !(rom->chip->q.empty_check && rom->empty_at_por);
+}
+
+static enum emu_reply_kind leave_fail_reply(const struct emu_rom *rom)
+{
+	enum emu_leave_fail v = rom->faults.leave_fail;
+
+	if (v == EMU_LEAVE_FAIL_DEFAULT)
+		v = rom->chip->leave_fail;
+	switch (v) {
+	case EMU_LEAVE_FAIL_IO:
+		return EMU_REPLY_IO_ERROR;
+	case EMU_LEAVE_FAIL_NODEV:
+		return EMU_REPLY_DISCONNECT;
+	case EMU_LEAVE_FAIL_TIMEOUT:
+		return EMU_REPLY_HANG;
+	case EMU_LEAVE_FAIL_PIPE:
+	case EMU_LEAVE_FAIL_DEFAULT:
+	default:
+		return EMU_REPLY_STALL;
+	}
+}
+
+/*
+ * The GETSTATUS after the leave's zero-length DNLOAD (AN3156 §6.3.4), in the
+ * chip's style (see enum emu_leave_style).
+ */
+static void getstatus_leave(struct emu_rom *rom, struct rom_req *q)
+{
+	const struct emu_chip *c = rom->chip;
+
+	if (c->q.leave_needs_set_address && !rom->set_address_last) {
+		/* ASSUMPTION: how the C0 leave fails is not reported; the ROM
+		 * stays in DFU and reports errTARGET. */
+		fail(rom, DFU_STATUS_ERR_TARGET);
+		put_status(rom, q, DFU_STATE_ERROR, 0);
+		return;
+	}
+	switch (c->leave) {
+	case EMU_LEAVE_LOCKS_UP:
+		rom->locked = true;
+		q->reply->kind = EMU_REPLY_HANG;
+		return;
+	case EMU_LEAVE_GETSTATUS_FAILS:
+		leave_now(rom, q);
+		q->reply->kind = leave_fail_reply(rom);
+		q->reply->len = 0;
+		return;
+	case EMU_LEAVE_BUSY_MANIFEST:
+	default:
+		break;
+	}
+	if (!rom->cmd.done) {
+		rom->cmd.done = true;
+		put_status(rom, q, DFU_STATE_DNBUSY, rom_tm(rom)->poll_leave_ms);
+		rom->busy = true;
+		rom->busy_until = q->t + (rom_real(rom) ? rom_tm(rom)->leave_busy_ns : 0);
+		return;
+	}
+	put_status(rom, q, DFU_STATE_MANIFEST, 0);
+	leave_now(rom, q);
+}
+
 static void handle_getstatus(struct emu_rom *rom, struct rom_req *q)
 {
 	if (q->forced && rom->state != DFU_STATE_DNLOAD_SYNC &&
@@ -268,6 +354,12 @@ static void handle_getstatus(struct emu_rom *rom, struct rom_req *q)
 	}
 	switch (rom->state) {
 	case DFU_STATE_DNLOAD_SYNC:
+		if (rom->cmd.oversize) {
+			/* [L43] in chips.c: the GETSTATUS after a 2048-byte
+			 * DNLOAD fails ("Pipe error"); nothing is written. */
+			stall_protocol(rom, q);
+			return;
+		}
 		if (rom->cmd.done)
 			getstatus_finish(rom, q);
 		else
@@ -285,14 +377,7 @@ static void handle_getstatus(struct emu_rom *rom, struct rom_req *q)
 			put_status(rom, q, DFU_STATE_ERROR, 0);
 			return;
 		}
-		/* Leave (AN3156 §6): answer dfuMANIFEST, then disconnect and jump
-		 * to the address pointer. bmAttributes has manifestation-tolerant
-		 * clear, so the device then waits for reset (DFU 1.1 §7). */
-		put_status(rom, q, DFU_STATE_MANIFEST, 0);
-		rom->state = DFU_STATE_MANIFEST_WAIT_RESET;
-		memset(&rom->cmd, 0, sizeof(rom->cmd));
-		q->reply->event = EMU_EVENT_LEAVE;
-		q->reply->app_plausible = rom_plausible_at(rom, rom->addr_ptr);
+		getstatus_leave(rom, q);
 		return;
 	}
 	default:
@@ -339,11 +424,14 @@ static void handle_dnload(struct emu_rom *rom, struct rom_req *q)
 	} else {
 		rom->cmd.kind = CMD_DATA;
 		memcpy(rom->buf, q->data, len);
+		rom->cmd.oversize =
+			rom->chip->q.xfer_works_max && len > rom->chip->q.xfer_works_max;
 	}
 	rom->cmd.block = s->wValue;
 	rom->cmd.len = len;
 	rom->cmd.forced = q->forced;
 	rom->state = DFU_STATE_DNLOAD_SYNC;
+	rom->set_address_last = false;
 }
 
 static void handle_upload(struct emu_rom *rom, struct rom_req *q)
@@ -479,7 +567,8 @@ static void handle_detach(struct emu_rom *rom, struct rom_req *q)
 	 * with bitWillDetach set (the ROM's 0x0B), drops off the bus and comes
 	 * back: we do the same (re-enumerate as the ROM).
 	 */
-	if (!idle_like(rom->state)) {
+	if (!idle_like(rom->state) || rom->chip->q.detach_stalls) {
+		/* F722 stalls it in every state (chips.c [CROW155]) */
 		stall_protocol(rom, q);
 		return;
 	}
@@ -642,6 +731,11 @@ void emu_rom_control(struct emu_rom *rom, const struct emu_setup *setup, uint8_t
 	memset(reply, 0, sizeof(*reply));
 	reply->kind = EMU_REPLY_ACK;
 	rom->stats.control_transfers++;
+	if (rom->locked) {
+		/* the H563 after its leave: nothing answers until a power cycle */
+		reply->kind = EMU_REPLY_HANG;
+		return;
+	}
 	/* an OUT data stage we did not get, or an IN one we cannot hold */
 	if (setup->wLength && (!data || cap < setup->wLength)) {
 		rom_stall(&q);

@@ -22,9 +22,9 @@
 /*
  * EMU_TIMING_REAL: flash operations take their datasheet time, data stages
  * 1 us per byte, and GETSTATUS reports the ROM's bwPollTimeout.
- * EMU_TIMING_FAST: every duration is zero AND bwPollTimeout is reported as 0:
- * dfu-util sleeps the poll timeout after every GETSTATUS (100 ms per block on
- * F4), which would make fast e2e runs as slow as real ones.
+ * EMU_TIMING_FAST: every duration is zero, but GETSTATUS still reports the
+ * ROM's real bwPollTimeout: a host that branches on the reported value takes
+ * the same path as on hardware; only the waiting is skipped.
  */
 enum emu_timing { EMU_TIMING_FAST = 0, EMU_TIMING_REAL };
 
@@ -36,10 +36,28 @@ enum emu_busy_policy {
 
 struct emu_chip; /* opaque; defined in chips.c */
 
-/* Look a chip up by its --chip name ("f405", "l4", "h7", "g0"); NULL if unknown. */
+/*
+ * How the GETSTATUS that follows the leave's zero-length DNLOAD fails on ROMs
+ * that are gone before they answer it (H7, G0, U5...): each outcome a libusb
+ * host can see. The chip table gives each family its default; --fault
+ * leave=NAME selects another.
+ */
+enum emu_leave_fail {
+	EMU_LEAVE_FAIL_DEFAULT = 0, /* the chip's own */
+	EMU_LEAVE_FAIL_PIPE,	    /* the request stalls: LIBUSB_ERROR_PIPE */
+	EMU_LEAVE_FAIL_IO,	    /* a bus error (EPROTO): LIBUSB_ERROR_IO */
+	EMU_LEAVE_FAIL_NODEV,	    /* the device is already off the bus: NO_DEVICE */
+	EMU_LEAVE_FAIL_TIMEOUT,	    /* never answered; off the bus once the host gives up */
+};
+
+/* Look a chip up by its --chip name ("f405", "l4", "h7", ...); NULL if unknown. */
 const struct emu_chip *emu_chip_find(const char *name);
 /* NULL-terminated list of chip names, for --help. */
 const char *const *emu_chip_names(void);
+
+/* The chip's re-enumeration delay (ms, --timing real) until the ROM (app =
+ * false) or the application (app = true) is seen again after leaving the bus. */
+unsigned emu_chip_reenum_ms(const struct emu_chip *chip, bool app);
 
 /* Internal flash of a chip: base address and size in bytes. */
 uint32_t emu_chip_flash_base(const struct emu_chip *chip);
@@ -92,6 +110,14 @@ bool emu_rom_app_plausible(const struct emu_rom *rom);
 size_t emu_rom_sysfs_descriptors(const struct emu_rom *rom, uint8_t *buf, size_t cap);
 /* Strings for sysfs attributes. */
 const char *emu_rom_serial(const struct emu_rom *rom);
+/*
+ * The serial an application on this chip reports: ST-library and MicroPython
+ * applications derive it from the UID with the ROM's algorithm
+ * (micropython ports/stm32/usbd_desc.c), so it equals the ROM's serial, except
+ * on ROMs whose serial is a constant (F072: FFFFFFFEFFFF), where only the
+ * application's is unique.
+ */
+const char *emu_rom_app_serial(const struct emu_rom *rom);
 const char *emu_rom_product(const struct emu_rom *rom);
 const char *emu_rom_manufacturer(const struct emu_rom *rom);
 
@@ -109,6 +135,11 @@ enum emu_reply_kind {
 	EMU_REPLY_ACK,	      /* completed; for IN, `len` bytes were put in data */
 	EMU_REPLY_STALL,      /* the endpoint stalled (EPIPE for the host) */
 	EMU_REPLY_DISCONNECT, /* the device drops off the bus instead of answering */
+	EMU_REPLY_IO_ERROR,   /* a transaction error on the bus (EPROTO for the host) */
+	/* Never answered: the transfer stays in flight until the host gives up
+	 * (discards it, or its USBDEVFS_CONTROL timeout expires); only then does
+	 * the reply's event take effect. */
+	EMU_REPLY_HANG,
 };
 
 enum emu_event {

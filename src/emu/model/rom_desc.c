@@ -48,13 +48,20 @@ void rom_fake_uid_serial(struct emu_rom *rom, unsigned board)
 	uint32_t uid1 = 0x3136470Du + board;
 	uint32_t uid2 = 0x34333532u;
 
-	snprintf(rom->serial, sizeof(rom->serial), "%08X%04X", uid0 + uid2,
+	snprintf(rom->app_serial, sizeof(rom->app_serial), "%08X%04X", uid0 + uid2,
 		 (unsigned)(uid1 >> 16) ^ (board & 0xFFFFu));
+	snprintf(rom->serial, sizeof(rom->serial), "%s",
+		 rom->chip->q.const_serial ? rom->chip->q.const_serial : rom->app_serial);
 }
 
 const char *emu_rom_serial(const struct emu_rom *rom)
 {
 	return rom->serial;
+}
+
+const char *emu_rom_app_serial(const struct emu_rom *rom)
+{
+	return rom->app_serial;
 }
 
 const char *emu_rom_product(const struct emu_rom *rom)
@@ -80,11 +87,11 @@ static size_t device_desc(const struct emu_rom *rom, uint8_t *d)
 
 	d[0] = DEV_DESC_LEN;
 	d[1] = USB_DT_DEVICE;
-	put_le16(d + 2, 0x0200); /* bcdUSB 2.00 [G0C1] */
-	d[4] = 0;		 /* class per interface */
+	put_le16(d + 2, c->bcd_usb); /* chips.c: 1.00 on F4 [F4LS], 2.00 on G0 [G0C1] */
+	d[4] = 0;		     /* class per interface */
 	d[5] = 0;
 	d[6] = 0;
-	d[7] = 64; /* bMaxPacketSize0 [G0C1] */
+	d[7] = 64; /* bMaxPacketSize0 on every dumped ROM ([F4LS], [G0C1] in chips.c) */
 	put_le16(d + 8, c->id_vendor);
 	put_le16(d + 10, c->id_product);
 	put_le16(d + 12, c->bcd_device);

@@ -352,6 +352,11 @@ static void exec_data(struct emu_rom *rom, struct rom_exec_result *r)
 		r->status = DFU_STATUS_ERR_VENDOR;
 		return;
 	}
+	if (kind == EMU_MEM_FLASH && c->q.write_only && len != c->q.write_only) {
+		/* G4 (chips.c): flash writes other than 1024 bytes are refused */
+		r->status = DFU_STATUS_ERR_TARGET;
+		return;
+	}
 	r->dur_ns = prog_time(rom, len);
 	switch (kind) {
 	case EMU_MEM_FLASH:
@@ -420,12 +425,9 @@ void rom_execute(struct emu_rom *rom, struct rom_exec_result *r)
 	}
 	if (r->status != DFU_STATUS_OK)
 		r->event = EMU_EVENT_NONE;
-	if (!rom_real(rom)) {
-		/* --timing fast: no durations, and bwPollTimeout 0, because
-		 * dfu-util sleeps it after every GETSTATUS (see rom.h). */
+	/* --timing fast: no durations, but the real bwPollTimeout (rom.h) */
+	if (!rom_real(rom))
 		r->dur_ns = 0;
-		r->poll_ms = 0;
-	}
 }
 
 /* ---- DfuSe command decoding ------------------------------------------------- */

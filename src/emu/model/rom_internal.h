@@ -68,8 +68,33 @@ struct emu_chip_timing {
 	uint32_t poll_erase_ms;
 	uint32_t poll_mass_erase_ms;
 	uint32_t poll_set_address_ms;
+	uint32_t poll_leave_ms; /* EMU_LEAVE_BUSY_MANIFEST: the dfuDNBUSY of the leave */
+	uint64_t leave_busy_ns; /* ... and how long the ROM is busy before dfuMANIFEST */
 	uint32_t bus_ns_per_byte;
 	enum emu_busy_policy busy;
+};
+
+/* What the ROM does with the GETSTATUS that follows the leave's zero-length DNLOAD. */
+enum emu_leave_style {
+	/* F4: dfuDNBUSY (poll_leave_ms), then dfuMANIFEST on the next GETSTATUS,
+	 * and off the bus once that answer is sent (usbd_dfu.c leaves on the
+	 * EP0 TxSent of the dfuMANIFEST status). */
+	EMU_LEAVE_BUSY_MANIFEST,
+	/* H7/G0/U5: gone before answering; how the host sees it: leave_fail. */
+	EMU_LEAVE_GETSTATUS_FAILS,
+	/* H563: the ROM locks up: the GETSTATUS is never answered, the device
+	 * stays on the bus and answers nothing until a power cycle. */
+	EMU_LEAVE_LOCKS_UP,
+};
+
+/* ROM quirks, each cited in chips.c where it is set. */
+struct emu_chip_quirks {
+	bool detach_stalls;	      /* DFU_DETACH in DFU mode is stalled (F722) */
+	uint16_t xfer_works_max;      /* data DNLOADs longer than this fail (L43x: 1024) */
+	uint16_t write_only;	      /* data DNLOADs must be exactly this long (G4: 1024) */
+	bool leave_needs_set_address; /* the leave fails unless Set Address came just before (C0) */
+	bool empty_check;	      /* boot selection latched at power-on from an empty flash */
+	const char *const_serial;     /* the ROM reports this instead of a UID-derived serial */
 };
 
 struct emu_chip_alt {
@@ -100,6 +125,12 @@ struct emu_chip {
 	uint8_t ob_rdp_level0; /* RDP byte value meaning level 0 (0xAA) */
 	uint8_t ob_rdp_level1; /* value written for --rdp 1 */
 	struct emu_chip_timing timing;
+	uint16_t bcd_usb;
+	enum emu_leave_style leave;
+	enum emu_leave_fail leave_fail; /* EMU_LEAVE_GETSTATUS_FAILS: the default outcome */
+	unsigned rom_back_ms;		/* off the bus -> ROM seen again (--timing real) */
+	unsigned app_back_ms;		/* off the bus -> application seen (--timing real) */
+	struct emu_chip_quirks q;
 };
 
 /* One erase unit (sector/page) or contiguous segment of an alt's memory map. */
@@ -152,6 +183,7 @@ struct emu_faults {
 	unsigned n;
 	bool quirk_h7_stuck_busy;
 	bool quirk_short_poll;
+	enum emu_leave_fail leave_fail; /* leave=NAME; EMU_LEAVE_FAIL_DEFAULT if none */
 };
 
 int emu_fault_parse(const char *spec, struct emu_faults *out, char *err, size_t errlen);
@@ -182,6 +214,7 @@ struct emu_rom {
 	const struct emu_chip *chip;
 	enum emu_timing timing;
 	char serial[32];
+	char app_serial[32];
 
 	struct emu_memmap map[EMU_MAX_ALTS];
 	uint8_t *store[EMU_MAX_ALTS]; /* backing store of each alt (flash alts: flash) */
@@ -204,6 +237,7 @@ struct emu_rom {
 		uint16_t len;
 		uint32_t arg;	/* address of Set Address / Erase */
 		uint8_t forced; /* fault-injected status, 0 = none */
+		bool oversize;	/* longer than the chip really handles (L43x) */
 		bool done;	/* executed; result below is for the next GETSTATUS */
 		uint8_t result; /* DFU status of the execution */
 	} cmd;
@@ -211,7 +245,11 @@ struct emu_rom {
 	bool busy;
 	bool stuck; /* H7 quirk: an erase that never completes */
 	uint64_t busy_until;
-	unsigned quirk_clr; /* CLRSTATUS count while stuck */
+	unsigned quirk_clr;    /* CLRSTATUS count while stuck */
+	bool locked;	       /* EMU_LEAVE_LOCKS_UP happened: nothing is answered */
+	bool set_address_last; /* the last command executed was Set Address (C0 leave) */
+	bool powered;	       /* emu_rom_reset ran once: power-on happened */
+	bool empty_at_por;     /* empty_check: the flash was blank at power-on */
 
 	struct emu_faults faults;
 	struct emu_stats stats;

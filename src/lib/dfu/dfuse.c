@@ -208,14 +208,83 @@ static bool vanished(int lrc)
 	       lrc == LIBUSB_ERROR_IO || lrc == LIBUSB_ERROR_TIMEOUT;
 }
 
+/* How long a leave may report dfuDNBUSY before we stop asking (F4: 104 ms). */
+#define LEAVE_BUSY_BUDGET_US 3000000ull
+/* A ROM that timed out the leave's GETSTATUS gets this long to answer GETSTATE. */
+#define HUNG_PROBE_MS	     500u
+
 /*
- * AN3156 6.3.4 and docs/dfuse-protocol.md: Set Address (the jump target; STM32C0
- * needs it), zero-length DNLOAD, GETSTATUS -> dfuMANIFEST. The ROM may drop
- * off the bus before answering: a pipe or no-device error here is success.
+ * The leave's GETSTATUS timed out. Either the ROM left while the host waited
+ * (the next request fails at once: stall, no device) or it hung on the bus
+ * (the STM32H5 ROM locks up on leave): then GETSTATE times out too.
+ */
+static bool hung_after_leave(struct stdfu_device *dev)
+{
+	uint8_t state;
+	int rc = stdfu__usb_control(dev, 0xA1, STDFU_DFU_GETSTATE, 0, &state, 1, HUNG_PROBE_MS);
+
+	return rc == LIBUSB_ERROR_TIMEOUT;
+}
+
+/*
+ * The GETSTATUS replies after the leave's zero-length DNLOAD, until the ROM
+ * goes. F4-style ROMs answer dfuDNBUSY (bwPollTimeout), then dfuMANIFEST,
+ * and only then drop off the bus; H7/G0/U5-style ROMs are gone before they
+ * answer (a stall, an I/O error, no device or a timeout: all success here).
+ */
+static int leave_status(struct stdfu_device *dev)
+{
+	struct stdfu_dfu_status st;
+	uint64_t start = stdfu__now_us();
+	bool busy = false;
+
+	for (;;) {
+		int lrc;
+		int rc = stdfu__dfu_get_status(dev, &st, STDFU_USB_TIMEOUT_MS, &lrc);
+
+		/* the L4 ROM stalls GETSTATUS while busy: ask again */
+		if (rc && lrc == LIBUSB_ERROR_PIPE && busy &&
+		    stdfu__now_us() - start < LEAVE_BUSY_BUDGET_US) {
+			stdfu_error_clear();
+			stdfu__sleep_us(10000);
+			continue;
+		}
+		/* The image is written and verified; only the start failed, and
+		 * only a power cycle helps: a clear error, not a wait. */
+		if (rc && lrc == LIBUSB_ERROR_TIMEOUT && hung_after_leave(dev))
+			return stdfu__fail(
+				STDFU_ERR_TIMEOUT,
+				"leave: the ROM stopped answering and stays on the bus "
+				"(the STM32H5 ROM locks up on leave), so the application "
+				"did not start; the image is written and verified: "
+				"power-cycle or reset the board to start it");
+		if (rc && vanished(lrc)) {
+			stdfu_error_clear();
+			return STDFU_OK;
+		}
+		if (rc)
+			return rc;
+		if (st.status != STDFU_STATUS_OK)
+			return stdfu__dfuse_status_error(dev, &st, "leave");
+		if (st.state != STDFU_STATE_DFU_DNBUSY)
+			return STDFU_OK; /* dfuMANIFEST(-WAIT-RESET): it goes now */
+		if (stdfu__now_us() - start >= LEAVE_BUSY_BUDGET_US)
+			return stdfu__fail(STDFU_ERR_TIMEOUT,
+					   "leave: the device is still busy after %llu ms",
+					   (unsigned long long)(LEAVE_BUSY_BUDGET_US / 1000));
+		busy = true;
+		stdfu__sleep_us((uint64_t)(st.poll_timeout_ms < 1000 ? st.poll_timeout_ms : 1000) *
+				1000);
+	}
+}
+
+/*
+ * AN3156 6.3.4 and docs/dfuse-protocol.md: Set Address (the jump target; the
+ * STM32C0 leaves only if it comes right before), zero-length DNLOAD, then
+ * GETSTATUS until the ROM goes (leave_status).
  */
 int stdfu_dfuse_leave(struct stdfu_device *dev, uint32_t address)
 {
-	struct stdfu_dfu_status st;
 	int rc, lrc;
 
 	rc = stdfu_dfuse_set_address(dev, address);
@@ -228,14 +297,5 @@ int stdfu_dfuse_leave(struct stdfu_device *dev, uint32_t address)
 	}
 	if (rc)
 		return rc;
-	rc = stdfu__dfu_get_status(dev, &st, STDFU_USB_TIMEOUT_MS, &lrc);
-	if (rc && vanished(lrc)) {
-		stdfu_error_clear();
-		return STDFU_OK;
-	}
-	if (rc)
-		return rc;
-	if (st.status != STDFU_STATUS_OK)
-		return stdfu__dfuse_status_error(dev, &st, "leave");
-	return STDFU_OK;
+	return leave_status(dev);
 }

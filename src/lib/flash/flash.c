@@ -13,6 +13,7 @@
 #include <stdfu/plan.h>
 
 #include "common/error_internal.h"
+#include "flash/after_leave.h"
 #include "flash/blocks.h"
 #include "flash/op.h"
 #include "flash/place.h"
@@ -80,8 +81,10 @@ static int leave_phase(struct op *op, uint32_t address)
 		rc = stdfu_dfuse_leave(dev, address);
 	if (!rc)
 		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(op));
-	if (!rc)
+	if (!rc) {
+		stdfu__after_leave(op);
 		dev->gone = true;
+	}
 	return stdfu__phase_close(op, rc);
 }
 
