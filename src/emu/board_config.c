@@ -2,7 +2,7 @@
 /*
  * --board I:KEY=VALUE[,KEY=VALUE...]: settings of one board, over the global
  * options (which stay the defaults of every board). Keys: chip, mode, rdp,
- * fault, load, companion. A comma followed by a key and '=' starts the next
+ * fault, load, companion, serial. A comma followed by a key and '=' starts the next
  * setting; in a fault value any other comma belongs to the fault spec, which
  * is itself a comma-separated list ("fault=stall:upload:1,quirk=short-poll").
  */
@@ -14,7 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const keys[] = {"chip", "mode", "rdp", "fault", "load", "companion"};
+/* the ROM model keeps 31 characters (rom_internal.h) */
+#define EMU_SERIAL_MAX 31
+#define EMU_SERIAL_CHARS                                                  \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 " \
+	"!\"#$%&'()*+-./:;<=>?@[]^_{|}~"
+
+static const char *const keys[] = {"chip", "mode", "rdp", "fault", "load", "companion", "serial"};
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -96,9 +102,18 @@ static int set_value(struct emu_board_config *c, int key, const char *v, char *e
 	case EMU_BKEY_LOAD:
 		emu_parse_load(v, c);
 		break;
-	default:
+	case EMU_BKEY_COMPANION:
 		if (emu_app_companion_parse(v, &c->companion, err, errlen))
 			return -1;
+		break;
+	default:
+		/* what some ROMs really report: F072/F042 FFFFFFFEFFFF, F105/F107 "STM32" */
+		if (strlen(v) > EMU_SERIAL_MAX || strspn(v, EMU_SERIAL_CHARS) != strlen(v))
+			return fail(
+				err, errlen,
+				"serial must be 1..%d printable characters without ',', not '%s'",
+				EMU_SERIAL_MAX, v);
+		c->serial = g_strdup(v);
 		break;
 	}
 	c->set |= 1u << key;
@@ -117,7 +132,7 @@ static int parse_settings(struct emu_board_config *c, const char *s, char *err, 
 		if (key < 0)
 			return fail(err, errlen,
 				    "'%.*s' is not KEY=VALUE with a KEY of chip, mode, rdp, fault, "
-				    "load, companion",
+				    "load, companion, serial",
 				    (int)(end - s), s);
 		/* a fault spec runs on over commas up to the next KEY= */
 		while (key == EMU_BKEY_FAULT && *end == ',' &&
@@ -192,5 +207,6 @@ void emu_board_config_resolve(const struct emu_options *o, unsigned index,
 		out->load_addr_set = o->load_addr_set;
 	}
 	out->companion = has(set, EMU_BKEY_COMPANION) ? pb->companion : o->companion;
+	out->serial = has(set, EMU_BKEY_SERIAL) ? pb->serial : NULL;
 	out->set = set;
 }

@@ -35,7 +35,8 @@ enum emu_board_key {
 	EMU_BKEY_RDP,
 	EMU_BKEY_FAULT,
 	EMU_BKEY_LOAD,
-	EMU_BKEY_COMPANION
+	EMU_BKEY_COMPANION,
+	EMU_BKEY_SERIAL
 };
 
 /* What one board is: the global options, overridden by its --board settings. */
@@ -50,6 +51,7 @@ struct emu_board_config {
 	uint32_t load_addr;
 	bool load_addr_set;
 	struct emu_app_trigger_config companion;
+	const char *serial; /* the ROM's iSerialNumber; NULL = derived from the board */
 };
 
 struct emu_options {

@@ -61,7 +61,7 @@ static void usage(FILE *f)
 		"                      path 1-i\n"
 		"  --board I:KEY=VALUE[,KEY=VALUE...]\n"
 		"                      settings of board I over the options above (repeatable);\n"
-		"                      KEY: chip, mode, rdp, fault, load, companion\n"
+		"                      KEY: chip, mode, rdp, fault, load, companion, serial\n"
 		"  --stats FILE        write transfer statistics as JSON when COMMAND exits\n"
 		"  --fault SPEC        inject a fault (see stdfu-emu(1))\n"
 		"  --runtime-dfu       the application also has a DFU runtime interface\n"
@@ -379,6 +379,7 @@ static int boards_init(struct emu_ctx *c)
 		rc.chip = bc->chip;
 		rc.rdp_level = bc->rdp_level;
 		rc.fault = bc->fault;
+		rc.serial = bc->serial;
 		ac.trigger = bc->companion;
 		b->ctx = c;
 		b->index = i + 1;

@@ -161,6 +161,12 @@ def t_board_options():
     usage_error(["--boards", "2", "--board", "2:load=/nonexistent.bin"], ["board 2", "nonexistent"])
     usage_error(["--boards", "2", "--board", "2:companion=maybe"], ["--board 2", "maybe"])
     usage_error(["--boards", "33"], ["1..32"])
+    usage_error(["--boards", "2", "--board", "2:serial=" + "X" * 32], ["--board 2", "serial must"])
+
+    devs = list_json("--boards", "2", "--board", "2:serial=FFFFFFFEFFFF")
+    check(devs.get("1-2", {}).get("serial") == "FFFFFFFEFFFF" and
+          devs.get("1-1", {}).get("serial") not in (None, "FFFFFFFEFFFF"),
+          f"serial= sets that board's ROM serial only ({[d.get('serial') for d in devs.values()]})")
 
     devs = list_json("--boards", "4", "--board", "2:mode=app", "--board", "3:chip=h7",
                      "--board", "4:chip=g0,mode=app")
