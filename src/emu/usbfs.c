@@ -23,6 +23,9 @@
 #define MAX_IFACES     32
 #define USB_SPEED_FULL 2 /* linux/usb/ch9.h enum usb_device_speed */
 
+/* a busy device answers "not yet" after at most this long (see busy_wait_ms) */
+#define EMU_REAP_WAIT_MAX_MS 20
+
 struct urb {
 	const UMockdevIoctlClient *client; /* not owned: identity of the fd */
 	UMockdevIoctlData *urb_data;
@@ -627,7 +630,7 @@ static int handle(EmuUsbfs *self, UMockdevIoctlClient *client, long *res)
 
 /*
  * Milliseconds until the first of @client's URBs that the busy device holds
- * back completes, at most 2; 0 if none is held back.
+ * back completes, at most EMU_REAP_WAIT_MAX_MS; 0 if none is held back.
  */
 static guint busy_wait_ms(EmuUsbfs *self, const UMockdevIoctlClient *client)
 {
@@ -642,7 +645,8 @@ static guint busy_wait_ms(EmuUsbfs *self, const UMockdevIoctlClient *client)
 	}
 	if (!first)
 		return 0;
-	return (guint)MIN(2, (first - now + 999999) / 1000000);
+	/* rounded up; a transfer that never completes waits the longest */
+	return (guint)MIN(EMU_REAP_WAIT_MAX_MS, (first - now) / 1000000 + 1);
 }
 
 static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
@@ -660,7 +664,7 @@ static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlCli
 	/*
 	 * The node is a plain file, so the client's poll() never waits for a URB:
 	 * while the device holds one back, answer "not yet" once it completes
-	 * or 2 ms later rather than at once, or every libusb client spins on this
+	 * or EMU_REAP_WAIT_MAX_MS later rather than at once, or every libusb client spins on this
 	 * ioctl for as long as the device is busy (umockdev-notes.md).
 	 */
 	if (e == EAGAIN && req == USBDEVFS_REAPURBNDELAY && busy_wait_ms(self, client)) {
