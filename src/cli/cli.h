@@ -33,8 +33,9 @@ enum cli_exit {
 	CLI_EXIT_TRIGGER = 18,	  /* trigger sent, device did not react */
 	CLI_EXIT_REFUSED = 19,	  /* device came back in the wrong mode or place */
 	CLI_EXIT_UNSUPPORTED = 20,
-	CLI_EXIT_ELSEWHERE = 21, /* DFU appeared on another USB port path (no --any-port) */
-	CLI_EXIT_ADDRESS = 22,	 /* address outside the device memory */
+	CLI_EXIT_ELSEWHERE = 21,   /* DFU appeared on another USB port path (no --any-port) */
+	CLI_EXIT_ADDRESS = 22,	   /* address outside the device memory */
+	CLI_EXIT_SOME_FAILED = 23, /* flash --all: at least one board failed */
 };
 
 /* Options, parsed once; each command says which ones it accepts. */
@@ -56,7 +57,11 @@ enum cli_opt_bit {
 	OPT_INCREMENTAL = 1 << 14, /* --incremental (flash) */
 	OPT_OB_ALLOW = 1 << 15,	   /* --allow-irreversible --allow-rom-lockout (option-bytes) */
 	OPT_PROTECT = 1 << 16,	   /* --protect (flash) */
+	OPT_ALL = 1 << 17,	   /* --all (flash): every board at once */
 };
+
+/* --usb-path may be given this many times (with --all: a set of boards). */
+#define CLI_USB_PATHS_MAX 128
 
 enum out_mode { OUT_HUMAN, OUT_QUIET, OUT_JSON };
 
@@ -87,6 +92,9 @@ struct cli {
 	bool no_verify, no_leave, mass, yes, force;
 	bool incremental; /* flash: skip sectors that already hold the image */
 	bool allow_irreversible, allow_rom_lockout, protect; /* option bytes */
+	bool all;					     /* flash --all */
+	const char *usb_paths[CLI_USB_PATHS_MAX];	     /* every --usb-path, in order */
+	size_t n_usb_paths;
 	enum stdfu_poll_policy poll;
 	const char *format;
 	int nargs;
@@ -133,6 +141,8 @@ int out_result(struct cli *c, int err, const struct stdfu_result *res);
 void out_msg(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_json_string(const char *s);
 int cli_exit_code(int err);
+/* What to do about @err, or NULL. */
+const char *out_hint(int err);
 void out_target_event(const struct stdfu_target_event *ev, void *user);
 void out_app_port(struct cli *c, const struct stdfu_app_port *p);
 
@@ -140,6 +150,7 @@ void out_app_port(struct cli *c, const struct stdfu_app_port *p);
 int cmd_list(struct cli *c);
 int cmd_info(struct cli *c);
 int cmd_flash(struct cli *c);
+int cmd_flash_all(struct cli *c);
 int cmd_read(struct cli *c);
 int cmd_erase(struct cli *c);
 int cmd_verify(struct cli *c);

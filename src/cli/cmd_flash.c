@@ -33,6 +33,8 @@ int cmd_flash(struct cli *c)
 	struct stdfu_incremental_stats inc = {0};
 	int rc;
 
+	if (c->all)
+		return cmd_flash_all(c);
 	if (c->trig.wait_app && c->no_leave) {
 		fprintf(stderr, "stdfu: --wait-app needs the leave that --no-leave skips\n");
 		return CLI_EXIT_USAGE;

@@ -35,10 +35,10 @@ const struct cli_cmd cli_commands[] = {
 	{"flash", cmd_flash,
 	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
 		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP | OPT_INCREMENTAL |
-		 OPT_PROTECT,
+		 OPT_PROTECT | OPT_ALL,
 	 1, 1,
 	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
-	 "       [--incremental] [--protect]\n"
+	 "       [--incremental] [--protect] [--all [--usb-path BUS-PORT[.PORT...]]...]\n"
 	 "       [--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n"
 	 "       [--port TTY] [--app-id VID:PID]...\n"
 	 "       [--trigger-byte 0xNN] [--timeout MS] [--any-port] [--wait-app] [--json]",
@@ -54,7 +54,13 @@ const struct cli_cmd cli_commands[] = {
 	 "--incremental reads back the sectors FILE touches first and skips erasing and\n"
 	 "writing those that already hold exactly what a full flash would leave.\n"
 	 "--protect, after the verified flash, sets read protection (RDP level 1) through\n"
-	 "the option bytes, follows the reset and confirms the new level before leaving."},
+	 "the option bytes, follows the reset and confirms the new level before leaving.\n"
+
+	 "--all flashes every board at once: each ST ROM in DFU mode and each application\n"
+	 "port it can trigger (or the set named by repeated --usb-path), one worker per\n"
+	 "board, each followed on its own USB port path. One result per board and a\n"
+	 "summary; exit 0 only if every board passed, else 23 (some boards failed), with\n"
+	 "each board's own exit code in its result and in the list on stderr."},
 	{"trigger", cmd_trigger, OPT_SELECT | OPT_TRIGGER | OPT_APP_ID, 0, 0,
 	 "[SELECT] [--port TTY] [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN]\n"
 	 "       [--timeout MS] [--any-port] [--json]",
@@ -112,6 +118,7 @@ enum {
 	O_ALLOW_IRREVERSIBLE,
 	O_ALLOW_ROM_LOCKOUT,
 	O_PROTECT,
+	O_ALL,
 };
 
 static const struct option long_opts[] = {
@@ -142,6 +149,7 @@ static const struct option long_opts[] = {
 	{"allow-irreversible", no_argument, NULL, O_ALLOW_IRREVERSIBLE},
 	{"allow-rom-lockout", no_argument, NULL, O_ALLOW_ROM_LOCKOUT},
 	{"protect", no_argument, NULL, O_PROTECT},
+	{"all", no_argument, NULL, O_ALL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -172,6 +180,7 @@ static const struct {
 	{O_ALLOW_IRREVERSIBLE, OPT_OB_ALLOW},
 	{O_ALLOW_ROM_LOCKOUT, OPT_OB_ALLOW},
 	{O_PROTECT, OPT_PROTECT},
+	{O_ALL, OPT_ALL},
 };
 
 static void usage(FILE *f)
@@ -251,6 +260,7 @@ static bool set_flag(struct cli *c, int opt)
 	bool *flag = opt == O_NO_VERIFY		   ? &c->no_verify
 		     : opt == O_NO_LEAVE	   ? &c->no_leave
 		     : opt == O_INCREMENTAL	   ? &c->incremental
+		     : opt == O_ALL		   ? &c->all
 		     : opt == O_MASS		   ? &c->mass
 		     : opt == O_YES		   ? &c->yes
 		     : opt == O_FORCE		   ? &c->force
@@ -307,6 +317,9 @@ static int set_option(struct cli *c, int opt, const char *arg)
 				c,
 				"bad --usb-path \"%s\" (expected BUS-PORT[.PORT...], e.g. 1-2.3)",
 				arg);
+		if (c->n_usb_paths >= CLI_USB_PATHS_MAX)
+			return usage_error(c, "more than 128 --usb-path%s", "");
+		c->usb_paths[c->n_usb_paths++] = arg;
 		c->sel.usb_path = arg;
 		return 0;
 	case O_POLL:
@@ -375,6 +388,11 @@ static int parse(struct cli *c, int ac, char **av, bool *done)
 			return usage_error(c, "too many arguments (\"%s\")", av[optind]);
 		c->args[c->nargs++] = av[optind++];
 	}
+	if (c->n_usb_paths > 1 && !c->all)
+		return usage_error(c,
+				   "--usb-path given more than once: name one board, or a set "
+				   "of boards with flash --all%s",
+				   "");
 	if (c->nargs < c->cmd->min_args)
 		return usage_error(c, "missing argument%s", "");
 	if (c->nargs > c->cmd->max_args)

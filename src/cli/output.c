@@ -376,7 +376,7 @@ int cli_exit_code(int err)
 	}
 }
 
-static const char *hint(int err)
+const char *out_hint(int err)
 {
 	switch (err) {
 	case STDFU_ERR_ACCESS:
@@ -429,7 +429,7 @@ static const char *hint(int err)
 
 int out_fail(struct cli *c, int err)
 {
-	const char *detail = stdfu_error_detail(), *h = hint(err);
+	const char *detail = stdfu_error_detail(), *h = out_hint(err);
 	int code = cli_exit_code(err);
 
 	if (c->mode == OUT_JSON) {

@@ -28,6 +28,32 @@ enum emu_mode { EMU_MODE_DFU, EMU_MODE_APP };
 /* What a board currently shows on the bus. */
 enum emu_dev_kind { EMU_DEV_NONE, EMU_DEV_ROM, EMU_DEV_APP };
 
+/* The keys of --board, in the order board_config.c names them. */
+enum emu_board_key {
+	EMU_BKEY_CHIP,
+	EMU_BKEY_MODE,
+	EMU_BKEY_RDP,
+	EMU_BKEY_FAULT,
+	EMU_BKEY_LOAD,
+	EMU_BKEY_COMPANION,
+	EMU_BKEY_SERIAL
+};
+
+/* What one board is: the global options, overridden by its --board settings. */
+struct emu_board_config {
+	unsigned set; /* keys given with --board: bit 1u << EMU_BKEY_x */
+	const struct emu_chip *chip;
+	const char *chip_name;
+	enum emu_mode mode;
+	int rdp_level;
+	const char *fault;
+	const char *load_file;
+	uint32_t load_addr;
+	bool load_addr_set;
+	struct emu_app_trigger_config companion;
+	const char *serial; /* the ROM's iSerialNumber; NULL = derived from the board */
+};
+
 struct emu_options {
 	const struct emu_chip *chip;
 	const char *chip_name;
@@ -47,7 +73,9 @@ struct emu_options {
 	bool rom_refuses;     /* the ROM sends the board straight back to the app */
 	const char *dfu_port; /* board 1's ROM shows on this port path ("1-N") */
 	unsigned dfu_port_num;
-	char **command; /* NULL-terminated argv of COMMAND */
+	char **command;					   /* NULL-terminated argv of COMMAND */
+	struct emu_board_config per_board[EMU_MAX_BOARDS]; /* --board I:... */
+	unsigned last_board_set;			   /* highest I given, 0 = none */
 };
 
 struct emu_ctx;
@@ -57,7 +85,8 @@ struct emu_tty;
 struct emu_board {
 	struct emu_ctx *ctx;
 	unsigned index; /* 1-based; USB port path "1-<index>" */
-	GMutex lock;	/* guards everything below and every model call */
+	struct emu_board_config cfg;
+	GMutex lock; /* guards everything below and every model call */
 	struct emu_rom *rom;
 	struct emu_app *app;
 	enum emu_dev_kind kind; /* on the bus now; NONE while re-enumerating */
@@ -67,6 +96,7 @@ struct emu_board {
 	char at_port[16];  /* the port path of what is on the bus now (--dfu-port) */
 	char syspath[256]; /* /sys/devices/... of the usb_device, "" if absent */
 	char devnode[64];  /* /dev/bus/usb/001/007 */
+	char *record;	   /* umockdev record of what is on the bus now (its uevents) */
 	struct emu_usbfs *usbfs;
 	struct emu_tty *tty;
 	char ttyname[32];	    /* "ttyACM1" */
@@ -92,7 +122,22 @@ struct emu_ctx {
 	GPid child;
 	int child_status;
 	bool child_done;
+	/* uevent.c: the clients' monitor sockets live in uevent_dir */
+	char *uevent_dir;
+	GHashTable *uevent_clients; /* socket name -> struct emu_uevent_client */
+	unsigned long long uevent_seqnum;
+	unsigned uevents_dropped;
 };
+
+/* board_config.c */
+bool emu_parse_u32(const char *s, uint32_t *out);
+/* FILE[@ADDR] of --load into c->load_* (copied). */
+void emu_parse_load(const char *arg, struct emu_board_config *c);
+/* --board I:KEY=VALUE[,KEY=VALUE...]; -1 with a message in @err. */
+int emu_board_option_parse(struct emu_options *o, const char *arg, char *err, size_t errlen);
+/* Board @index (1-based): the global options with its --board settings. */
+void emu_board_config_resolve(const struct emu_options *o, unsigned index,
+			      struct emu_board_config *out);
 
 /* Monotonic time in ns, the model's clock. */
 uint64_t emu_now_ns(void);
@@ -152,6 +197,15 @@ void emu_tty_schedule_poll(struct emu_tty *t);
 /* Device -> host bytes (the application "prints"). Main thread. */
 void emu_tty_write(struct emu_tty *t, const uint8_t *buf, size_t len);
 void emu_tty_free(struct emu_tty *t);
+
+/* uevent.c (main thread) */
+int emu_uevent_init(struct emu_ctx *ctx, char *err, size_t errlen);
+void emu_uevent_fini(struct emu_ctx *ctx);
+/* Send @action for each device paragraph of @record (umockdev's record
+ * format) to every client: in order (parents first) or, with @reverse,
+ * children first. */
+void emu_uevent_send_record(struct emu_ctx *ctx, const char *record, const char *action,
+			    bool reverse);
 
 /* stats.c */
 int emu_stats_write(const struct emu_ctx *ctx, const char *path);

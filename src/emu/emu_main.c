@@ -26,10 +26,17 @@
 #define STDFU_VERSION "0.0.0"
 #endif
 
-#define EXIT_USAGE 2
-#define EXIT_EMU   125
-#define PRELOAD	   "libumockdev-preload.so.0"
-#define REEXEC_ENV "STDFU_EMU_REEXEC"
+#define EXIT_USAGE	   2
+#define EXIT_EMU	   125
+#define PRELOAD		   "libumockdev-preload.so.0"
+#define REEXEC_ENV	   "STDFU_EMU_REEXEC"
+/* client_preload.c: every client's uevent socket gets a name of its own */
+#define CLIENT_PRELOAD	   "libstdfu-emu-preload.so"
+#define CLIENT_PRELOAD_ENV "STDFU_EMU_PRELOAD"
+#define UEVENT_DIR_ENV	   "STDFU_EMU_UEVENT_DIR"
+#ifndef STDFU_EMU_LIBDIR_REL
+#define STDFU_EMU_LIBDIR_REL "../lib/stdfu"
+#endif
 
 static struct emu_ctx ctx;
 
@@ -43,30 +50,35 @@ static void usage(FILE *f)
 		"  --chip NAME         chip whose ROM bootloader to emulate (default f405):");
 	for (; names && *names; names++)
 		fprintf(f, " %s", *names);
-	fprintf(f, "\n"
-		   "  --mode dfu|app      start in the ROM (DFU, 0483:df11) or as the application\n"
-		   "                      (CDC-ACM 0483:5740 with /dev/ttyACMn); default dfu\n"
-		   "  --load FILE[@ADDR]  preload flash with FILE at ADDR (default: flash base)\n"
-		   "  --dump FILE         write the whole flash to FILE when COMMAND exits\n"
-		   "                      (option bytes to FILE.optbytes: --load reads them)\n"
-		   "                      (FILE.i for board i when --boards > 1)\n"
-		   "  --rdp LEVEL         read protection level, 0 or 1 (default 0)\n"
-		   "  --timing fast|real  no delays (default) or the datasheet timing model\n"
-		   "  --boards N          N independent targets, board i on USB port path 1-i\n"
-		   "  --stats FILE        write transfer statistics as JSON when COMMAND exits\n"
-		   "  --fault SPEC        inject a fault (see stdfu-emu(1))\n"
-		   "  --runtime-dfu       the application also has a DFU runtime interface\n"
-		   "  --companion SPEC    the application's trigger companion: stdfu (default),\n"
-		   "                      byte=0xNN (another trigger byte), none (ignores all),\n"
-		   "                      or firmware without it that enters the ROM on its own\n"
-		   "                      text command: micropython, betaflight, inav or\n"
-		   "                      text:STRING\n"
-		   "  --rom-refuses       the ROM sends the board back: after a trigger it\n"
-		   "                      re-enumerates as the application again\n"
-		   "  --dfu-port 1-N      board 1's ROM shows on port path 1-N instead of 1-1\n"
-		   "                      (N not one of the boards' own ports)\n"
-		   "  --verbose           log every control request to stderr\n"
-		   "  --help, --version\n");
+	fprintf(f,
+		"\n"
+		"  --mode dfu|app      start in the ROM (DFU, 0483:df11) or as the application\n"
+		"                      (CDC-ACM 0483:5740 with /dev/ttyACMn); default dfu\n"
+		"  --load FILE[@ADDR]  preload flash with FILE at ADDR (default: flash base)\n"
+		"  --dump FILE         write the whole flash to FILE when COMMAND exits\n"
+		"                      (option bytes to FILE.optbytes: --load reads them)\n"
+		"                      (FILE.i for board i when --boards > 1)\n"
+		"  --rdp LEVEL         read protection level, 0 or 1 (default 0)\n"
+		"  --timing fast|real  no delays (default) or the datasheet timing model\n"
+		"  --boards N          N independent targets (1..32), board i on USB port\n"
+		"                      path 1-i\n"
+		"  --board I:KEY=VALUE[,KEY=VALUE...]\n"
+		"                      settings of board I over the options above (repeatable);\n"
+		"                      KEY: chip, mode, rdp, fault, load, companion, serial\n"
+		"  --stats FILE        write transfer statistics as JSON when COMMAND exits\n"
+		"  --fault SPEC        inject a fault (see stdfu-emu(1))\n"
+		"  --runtime-dfu       the application also has a DFU runtime interface\n"
+		"  --companion SPEC    the application's trigger companion: stdfu (default),\n"
+		"                      byte=0xNN (another trigger byte), none (ignores all),\n"
+		"                      or firmware without it that enters the ROM on its own\n"
+		"                      text command: micropython, betaflight, inav or\n"
+		"                      text:STRING\n"
+		"  --rom-refuses       the ROM sends the board back: after a trigger it\n"
+		"                      re-enumerates as the application again\n"
+		"  --dfu-port 1-N      board 1's ROM shows on port path 1-N instead of 1-1\n"
+		"                      (N not one of the boards' own ports)\n"
+		"  --verbose           log every control request to stderr\n"
+		"  --help, --version\n");
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -77,36 +89,14 @@ static int bad_usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
+static void parse_load(struct emu_options *o, const char *arg)
 {
-	char *end;
-	unsigned long long v;
+	struct emu_board_config c = {0};
 
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-static int parse_load(struct emu_options *o, const char *arg)
-{
-	const char *at = strrchr(arg, '@');
-	static char path[4096];
-
-	o->load_file = arg;
-	if (at && parse_u32(at + 1, &o->load_addr)) {
-		if ((size_t)(at - arg) >= sizeof(path))
-			return bad_usage("--load: path too long: %s", arg);
-		memcpy(path, arg, (size_t)(at - arg));
-		path[at - arg] = '\0';
-		o->load_file = path;
-		o->load_addr_set = true;
-	}
-	return 0;
+	emu_parse_load(arg, &c);
+	o->load_file = c.load_file;
+	o->load_addr = c.load_addr;
+	o->load_addr_set = c.load_addr_set;
 }
 
 enum {
@@ -117,6 +107,7 @@ enum {
 	OPT_RDP,
 	OPT_TIMING,
 	OPT_BOARDS,
+	OPT_BOARD,
 	OPT_STATS,
 	OPT_FAULT,
 	OPT_RUNTIME_DFU,
@@ -136,6 +127,7 @@ static const struct option long_opts[] = {
 	{"rdp", required_argument, NULL, OPT_RDP},
 	{"timing", required_argument, NULL, OPT_TIMING},
 	{"boards", required_argument, NULL, OPT_BOARDS},
+	{"board", required_argument, NULL, OPT_BOARD},
 	{"stats", required_argument, NULL, OPT_STATS},
 	{"fault", required_argument, NULL, OPT_FAULT},
 	{"runtime-dfu", no_argument, NULL, OPT_RUNTIME_DFU},
@@ -186,12 +178,13 @@ static int parse_option(struct emu_options *o, int c, const char *arg)
 		o->mode = strcmp(arg, "app") ? EMU_MODE_DFU : EMU_MODE_APP;
 		return -1;
 	case OPT_LOAD:
-		return parse_load(o, arg) ? EXIT_USAGE : -1;
+		parse_load(o, arg);
+		return -1;
 	case OPT_DUMP:
 		o->dump_file = arg;
 		return -1;
 	case OPT_RDP:
-		if (!parse_u32(arg, &v) || v > 1)
+		if (!emu_parse_u32(arg, &v) || v > 1)
 			return bad_usage("--rdp must be 0 or 1, not '%s' (level 2 is permanent "
 					 "and not emulated)",
 					 arg);
@@ -203,10 +196,17 @@ static int parse_option(struct emu_options *o, int c, const char *arg)
 		o->timing = strcmp(arg, "real") ? EMU_TIMING_FAST : EMU_TIMING_REAL;
 		return -1;
 	case OPT_BOARDS:
-		if (!parse_u32(arg, &v) || v < 1 || v > EMU_MAX_BOARDS)
+		if (!emu_parse_u32(arg, &v) || v < 1 || v > EMU_MAX_BOARDS)
 			return bad_usage("--boards must be 1..32, not '%s'", arg);
 		o->boards = v;
 		return -1;
+	case OPT_BOARD: {
+		char err[300];
+
+		if (emu_board_option_parse(o, arg, err, sizeof(err)))
+			return bad_usage("%s", err);
+		return -1;
+	}
 	case OPT_STATS:
 		o->stats_file = arg;
 		return -1;
@@ -275,6 +275,13 @@ static int parse_args(struct emu_options *o, int argc, char **argv)
 			o->dfu_port, o->dfu_port_num, o->boards + 1);
 		return EXIT_USAGE;
 	}
+	if (o->last_board_set > o->boards) {
+		fprintf(stderr,
+			"stdfu-emu: --board %u: there are only %u boards; add --boards %u or "
+			"more\n",
+			o->last_board_set, o->boards, o->last_board_set);
+		return EXIT_USAGE;
+	}
 	o->command = argv + optind;
 	return -1;
 }
@@ -310,7 +317,7 @@ static void reexec_under_preload(char **argv)
 }
 
 /* FILE.optbytes beside a --load FILE (as --dump writes it): the option bytes. */
-static int load_optbytes(struct emu_board *b, const struct emu_options *o)
+static int load_optbytes(struct emu_board *b, const struct emu_board_config *o)
 {
 	uint32_t size = 0;
 	uint8_t *ob = emu_rom_optbytes(b->rom, &size);
@@ -336,8 +343,9 @@ static int load_optbytes(struct emu_board *b, const struct emu_options *o)
 	return ret;
 }
 
-static int load_flash(struct emu_board *b, const struct emu_options *o)
+static int load_flash(struct emu_board *b)
 {
+	const struct emu_board_config *o = &b->cfg;
 	uint32_t base, size, addr;
 	uint8_t *flash = emu_rom_flash(b->rom, &base, &size);
 	gchar *data = NULL;
@@ -345,16 +353,17 @@ static int load_flash(struct emu_board *b, const struct emu_options *o)
 	GError *err = NULL;
 
 	if (!g_file_get_contents(o->load_file, &data, &len, &err)) {
-		fprintf(stderr, "stdfu-emu: --load: %s\n", err->message);
+		fprintf(stderr, "stdfu-emu: board %u: --load: %s\n", b->index, err->message);
 		g_error_free(err);
 		return EXIT_USAGE;
 	}
 	addr = o->load_addr_set ? o->load_addr : base;
 	if (addr < base || addr - base > size || len > size - (addr - base)) {
 		fprintf(stderr,
-			"stdfu-emu: --load: %s (%zu bytes at 0x%08x) does not fit in the %s "
-			"flash 0x%08x..0x%08x; check the file and its @ADDR\n",
-			o->load_file, (size_t)len, addr, o->chip_name, base, base + size - 1);
+			"stdfu-emu: board %u: --load: %s (%zu bytes at 0x%08x) does not fit in "
+			"the %s flash 0x%08x..0x%08x; check the file and its @ADDR\n",
+			b->index, o->load_file, (size_t)len, addr, o->chip_name, base,
+			base + size - 1);
 		g_free(data);
 		return EXIT_USAGE;
 	}
@@ -409,20 +418,17 @@ static int boards_init(struct emu_ctx *c)
 	c->nboards = c->opt.boards;
 	for (unsigned i = 0; i < c->nboards; i++) {
 		struct emu_board *b = &c->board[i];
+		struct emu_board_config *bc = &b->cfg;
 		struct emu_rom_config rc = {
-			.chip = c->opt.chip,
-			.timing = c->opt.timing,
-			.rdp_level = c->opt.rdp_level,
-			.serial = NULL,
-			.board = i + 1,
-			.fault = c->opt.fault,
-		};
-		struct emu_app_config ac = {
-			.board = i + 1,
-			.runtime_dfu = c->opt.runtime_dfu,
-			.trigger = c->opt.companion,
-		};
+			.timing = c->opt.timing, .serial = NULL, .board = i + 1};
+		struct emu_app_config ac = {.board = i + 1, .runtime_dfu = c->opt.runtime_dfu};
 
+		emu_board_config_resolve(&c->opt, i + 1, bc);
+		rc.chip = bc->chip;
+		rc.rdp_level = bc->rdp_level;
+		rc.fault = bc->fault;
+		rc.serial = bc->serial;
+		ac.trigger = bc->companion;
 		b->ctx = c;
 		b->index = i + 1;
 		g_mutex_init(&b->lock);
@@ -430,9 +436,13 @@ static int boards_init(struct emu_ctx *c)
 		snprintf(b->ttyname, sizeof(b->ttyname), "ttyACM%u", i);
 		b->rom = emu_rom_new(&rc, err, sizeof(err));
 		if (!b->rom) {
-			fprintf(stderr, "stdfu-emu: %s\n",
-				err[0] ? err : "cannot create the ROM model");
-			return c->opt.fault ? EXIT_USAGE : EXIT_EMU;
+			if (c->nboards > 1 || (bc->set & (1u << EMU_BKEY_FAULT)))
+				fprintf(stderr, "stdfu-emu: board %u: %s\n", b->index,
+					err[0] ? err : "cannot create the ROM model");
+			else
+				fprintf(stderr, "stdfu-emu: %s\n",
+					err[0] ? err : "cannot create the ROM model");
+			return bc->fault ? EXIT_USAGE : EXIT_EMU;
 		}
 		/* a real application derives its serial from the UID as the ROM does */
 		ac.serial = emu_rom_app_serial(b->rom);
@@ -442,7 +452,7 @@ static int boards_init(struct emu_ctx *c)
 			fprintf(stderr, "stdfu-emu: out of memory\n");
 			return EXIT_EMU;
 		}
-		if (c->opt.load_file && load_flash(b, &c->opt))
+		if (bc->load_file && load_flash(b))
 			return EXIT_USAGE;
 	}
 	return 0;
@@ -458,6 +468,7 @@ static void boards_fini(struct emu_ctx *c)
 		emu_app_free(b->app);
 		emu_rom_free(b->rom);
 		g_free(b->tty_target);
+		g_free(b->record);
 	}
 }
 
@@ -480,11 +491,57 @@ static gboolean forward_signal(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The client preload: $STDFU_EMU_PRELOAD, else next to stdfu-emu (build
+ * tree), else in the install's libdir. */
+static char *find_client_preload(void)
+{
+	const char *env = getenv(CLIENT_PRELOAD_ENV);
+	char *self = g_file_read_link("/proc/self/exe", NULL);
+	char *dir = self ? g_path_get_dirname(self) : g_strdup(".");
+	char *cand[2] = {g_build_filename(dir, CLIENT_PRELOAD, NULL),
+			 g_build_filename(dir, STDFU_EMU_LIBDIR_REL, CLIENT_PRELOAD, NULL)};
+	char *found = env && *env ? g_strdup(env) : NULL;
+
+	for (int i = 0; i < 2 && !found; i++)
+		if (access(cand[i], R_OK) == 0)
+			found = g_canonicalize_filename(cand[i], NULL);
+	g_free(cand[0]);
+	g_free(cand[1]);
+	g_free(dir);
+	g_free(self);
+	return found;
+}
+
+/* COMMAND's environment: the client preload in front of umockdev's. */
+static int client_env(const struct emu_ctx *c)
+{
+	char *shim = find_client_preload();
+	const char *pre = getenv("LD_PRELOAD");
+	char *v;
+
+	if (!shim || access(shim, R_OK) != 0 || strpbrk(shim, ": \t")) {
+		fprintf(stderr,
+			"stdfu-emu: cannot find %s (looked next to stdfu-emu and in "
+			"%s/); reinstall stdfu-emu or set %s to its path (no ':' or spaces)\n",
+			shim ? shim : CLIENT_PRELOAD, STDFU_EMU_LIBDIR_REL, CLIENT_PRELOAD_ENV);
+		g_free(shim);
+		return -1;
+	}
+	v = g_strdup_printf("%s:%s", shim, pre ? pre : PRELOAD);
+	g_setenv("LD_PRELOAD", v, TRUE);
+	g_setenv(UEVENT_DIR_ENV, c->uevent_dir, TRUE);
+	g_free(v);
+	g_free(shim);
+	return 0;
+}
+
 static int run_command(struct emu_ctx *c)
 {
 	GError *err = NULL;
 
 	g_unsetenv(REEXEC_ENV);
+	if (client_env(c))
+		return EXIT_EMU;
 	if (!g_spawn_async(NULL, c->opt.command, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
 				   G_SPAWN_CHILD_INHERITS_STDIN,
@@ -532,7 +589,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < ctx.nboards; i++) {
 		/* DFU mode: as if the application had jumped to the ROM, which
 		 * option bytes loaded with --load (RDP 2, BFB2) may refuse. */
-		enum emu_dev_kind k = ctx.opt.mode == EMU_MODE_APP
+		enum emu_dev_kind k = ctx.board[i].cfg.mode == EMU_MODE_APP
 					      ? EMU_DEV_APP
 					      : emu_board_boot_kind(&ctx.board[i], true);
 

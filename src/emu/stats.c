@@ -2,8 +2,9 @@
 /*
  * --stats FILE: what the targets saw, as JSON. Totals over all boards first
  * (what the benchmark and the transfer-count checks read), then one object
- * per board. Counts come from the models (emu_rom_stats) plus the
- * application device's control transfers counted by the glue.
+ * per board, with its chip (--board may give boards different ones). Counts
+ * come from the models (emu_rom_stats) plus the application device's control
+ * transfers counted by the glue.
  */
 #include "emu.h"
 
@@ -78,6 +79,7 @@ int emu_stats_write(const struct emu_ctx *ctx, const char *path)
 		board_stats(b, &s);
 		fprintf(f, "    {\n      \"board\": %u,\n      \"port\": \"%s\",\n", b->index,
 			b->portname);
+		fprintf(f, "      \"chip\": \"%s\",\n", b->cfg.chip_name);
 		print_stats(f, &s, "      ");
 		print_timing(f, b, "      ");
 		fprintf(f, "\n    }%s\n", i + 1 < ctx->nboards ? "," : "");

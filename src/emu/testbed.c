@@ -133,11 +133,14 @@ int emu_testbed_init(struct emu_ctx *ctx, char *err, size_t errlen)
 	}
 	ctx->root_dir = umockdev_testbed_get_root_dir(ctx->testbed);
 	ctx->next_devnum = 2;
+	if (emu_uevent_init(ctx, err, errlen))
+		return -1;
 	return add_roothub(ctx, err, errlen);
 }
 
 void emu_testbed_fini(struct emu_ctx *ctx)
 {
+	emu_uevent_fini(ctx);
 	if (ctx->testbed)
 		g_object_unref(ctx->testbed);
 	ctx->testbed = NULL;
@@ -145,11 +148,28 @@ void emu_testbed_fini(struct emu_ctx *ctx)
 	ctx->root_dir = NULL;
 }
 
+static bool devnum_in_use(const struct emu_ctx *ctx, unsigned d)
+{
+	for (unsigned i = 0; i < ctx->nboards; i++) {
+		const struct emu_board *b = &ctx->board[i];
+
+		if (b->devnum == d && b->kind != EMU_DEV_NONE)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The kernel hands out addresses round-robin from the last one, skipping
+ * those in use (drivers/usb/core/hub.c, choose_devnum()); 1 is the root hub.
+ * At most 32 boards are on the bus, so a free address always exists.
+ */
 static unsigned alloc_devnum(struct emu_ctx *ctx)
 {
 	unsigned d = ctx->next_devnum;
 
-	/* the kernel hands out addresses round-robin, 1 is the root hub */
+	while (devnum_in_use(ctx, d))
+		d = d >= 127 ? 2 : d + 1;
 	ctx->next_devnum = d >= 127 ? 2 : d + 1;
 	return d;
 }
@@ -263,24 +283,6 @@ static void relink_tty(struct emu_ctx *ctx, struct emu_board *b, const char *tar
 	if (symlink(target, node) < 0)
 		g_warning("cannot re-link %s: %s", node, g_strerror(errno));
 	g_free(node);
-}
-
-static void send_add_uevents(struct emu_ctx *ctx, const char *devpath, const char *str)
-{
-	const char *p = str;
-
-	(void)devpath;
-	/* every "P: " line, in order: parent first, as the kernel does */
-	while ((p = strstr(p, "P: ")) != NULL) {
-		const char *e = strchr(p, '\n');
-		char *path = g_strndup(p + 3, (gsize)(e - p - 3));
-		char *sys = g_strdup_printf("/sys%s", path);
-
-		umockdev_testbed_uevent(ctx->testbed, sys, "add");
-		g_free(sys);
-		g_free(path);
-		p = e;
-	}
 }
 
 void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
@@ -401,13 +403,15 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 		g_free(dev);
 	}
 
-	send_add_uevents(ctx, devpath, s->str);
+	/* every device of the record, parent first, as the kernel does */
+	emu_uevent_send_record(ctx, s->str, "add", false);
+	g_free(b->record);
+	b->record = g_string_free(s, FALSE);
 	if (kind == EMU_DEV_ROM)
 		b->rom_plugged_ns = emu_now_ns();
 	if (ctx->opt.verbose)
 		fprintf(stderr, "stdfu-emu: board %u: %s on %s at %s\n", b->index,
 			kind == EMU_DEV_APP ? "application" : "ROM DFU", b->at_port, b->devnode);
-	g_string_free(s, TRUE);
 }
 
 void emu_board_unplug(struct emu_board *b)
@@ -433,7 +437,7 @@ void emu_board_unplug(struct emu_board *b)
 		emu_usbfs_gone(b->usbfs);
 	g_mutex_unlock(&b->lock);
 
-	/* children first: umockdev sends no remove uevents and leaves their links */
+	/* children first: umockdev leaves their links */
 	ifs = g_new0(char *, 17);
 	snprintf(path, sizeof(path), "%s%s", ctx->root_dir, b->syspath);
 	dir = g_dir_open(path, 0, NULL);
@@ -443,16 +447,17 @@ void emu_board_unplug(struct emu_board *b)
 	}
 	if (dir)
 		g_dir_close(dir);
+	/* the removes while sysfs still holds the devices, as the kernel does */
+	if (b->record)
+		emu_uevent_send_record(ctx, b->record, "remove", true);
+	g_free(b->record);
+	b->record = NULL;
 	if (kind == EMU_DEV_APP) {
 		char *tty = g_strdup_printf("%s/%s:1.0/tty/%s", b->syspath, b->at_port, b->ttyname);
 
-		umockdev_testbed_uevent(ctx->testbed, tty, "remove");
 		umockdev_testbed_remove_device(ctx->testbed, tty);
 		g_free(tty);
 	}
-	for (unsigned i = 0; i < nif; i++)
-		umockdev_testbed_uevent(ctx->testbed, ifs[i], "remove");
-	umockdev_testbed_uevent(ctx->testbed, b->syspath, "remove");
 	for (unsigned i = 0; i < nif; i++)
 		umockdev_testbed_remove_device(ctx->testbed, ifs[i]);
 	umockdev_testbed_remove_device(ctx->testbed, b->syspath);

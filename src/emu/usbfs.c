@@ -23,6 +23,9 @@
 #define MAX_IFACES     32
 #define USB_SPEED_FULL 2 /* linux/usb/ch9.h enum usb_device_speed */
 
+/* a busy device answers "not yet" after at most this long (see busy_wait_ms) */
+#define EMU_REAP_WAIT_MAX_MS 20
+
 struct urb {
 	const UMockdevIoctlClient *client; /* not owned: identity of the fd */
 	UMockdevIoctlData *urb_data;
@@ -369,6 +372,7 @@ struct deferred {
 	EmuUsbfs *self;
 	UMockdevIoctlClient *client;
 	bool retry_reap; /* blocking REAPURB: try again every millisecond */
+	bool once;	 /* REAPURBNDELAY on a busy device: try once more, then EAGAIN */
 	long res;
 	int err;
 	unsigned generation;
@@ -383,7 +387,7 @@ static gboolean deferred_cb(gpointer data)
 		if (d->retry_reap) {
 			int e = do_reap(d->self, d->client,
 					umockdev_ioctl_client_get_arg(d->client));
-			if (e == EAGAIN)
+			if (e == EAGAIN && !d->once)
 				return G_SOURCE_CONTINUE;
 			umockdev_ioctl_client_complete(d->client, e ? -1 : 0, e);
 		} else {
@@ -646,6 +650,27 @@ static int handle(EmuUsbfs *self, UMockdevIoctlClient *client, long *res)
 	}
 }
 
+/*
+ * Milliseconds until the first of @client's URBs that the busy device holds
+ * back completes, at most EMU_REAP_WAIT_MAX_MS; 0 if none is held back.
+ */
+static guint busy_wait_ms(EmuUsbfs *self, const UMockdevIoctlClient *client)
+{
+	uint64_t now = emu_now_ns(), first = 0;
+
+	for (GList *l = self->urbs.head; l; l = l->next) {
+		const struct urb *u = l->data;
+
+		if (u->client == client && u->processed && !u->discarded && u->ready_at_ns > now &&
+		    (!first || u->ready_at_ns < first))
+			first = u->ready_at_ns;
+	}
+	if (!first)
+		return 0;
+	/* rounded up; a transfer that never completes waits the longest */
+	return (guint)MIN(EMU_REAP_WAIT_MAX_MS, (first - now) / 1000000 + 1);
+}
+
 static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
 {
 	EmuUsbfs *self = (EmuUsbfs *)base;
@@ -658,6 +683,20 @@ static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlCli
 		return TRUE;
 	}
 	e = handle(self, client, &res);
+	/*
+	 * The node is a plain file, so the client's poll() never waits for a URB:
+	 * while the device holds one back, answer "not yet" once it completes
+	 * or EMU_REAP_WAIT_MAX_MS later rather than at once, or every libusb client spins on this
+	 * ioctl for as long as the device is busy (umockdev-notes.md).
+	 */
+	if (e == EAGAIN && req == USBDEVFS_REAPURBNDELAY && busy_wait_ms(self, client)) {
+		struct deferred *d = g_new0(struct deferred, 1);
+
+		d->retry_reap = true;
+		d->once = true;
+		defer(self, client, d, busy_wait_ms(self, client));
+		return TRUE;
+	}
 	if (e == EAGAIN && req == USBDEVFS_REAPURB) {
 		/* the blocking reap waits, like the kernel's, without blocking us */
 		struct deferred *d = g_new0(struct deferred, 1);

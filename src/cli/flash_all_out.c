@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What stdfu flash --all says about each board: with --json one object per
+ * line, each with the board's "usb_path", a "result" per board and a final
+ * "summary"; in plain text every line starts with the board's port path; on
+ * a terminal the live lines of flash_all_tty.c instead. Every write is under
+ * run->lock, so lines of different boards never mix.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "flash_all.h"
+
+double fa_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int fa_init(struct fa_run *r, struct cli *c)
+{
+	r->cli = c;
+	r->t0 = fa_now();
+	r->live = c->tty && c->mode == OUT_HUMAN;
+	return pthread_mutex_init(&r->lock, NULL) ? STDFU_ERR_NOMEM : STDFU_OK;
+}
+
+void fa_fini(struct fa_run *r)
+{
+	pthread_mutex_destroy(&r->lock);
+}
+
+/* Plain text, off a terminal: "1-3: what". */
+static void line(const struct fa_board *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void line(const struct fa_board *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->run->cli->mode != OUT_HUMAN || b->run->live)
+		return;
+	fprintf(stderr, "%s: ", b->path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool json(const struct fa_board *b, const char *event)
+{
+	if (b->run->cli->mode != OUT_JSON)
+		return false;
+	printf("{\"event\":\"%s\",\"usb_path\":", event);
+	out_json_string(b->path);
+	return true;
+}
+
+static void kib(char *buf, size_t cap, double v)
+{
+	if (v >= 1024 * 1024)
+		snprintf(buf, cap, "%.1f MiB", v / (1024 * 1024));
+	else
+		snprintf(buf, cap, "%.1f KiB", v / 1024);
+}
+
+static void phase_end(struct fa_board *b, const struct stdfu_event *ev, double t)
+{
+	char n[32];
+
+	if (json(b, "phase_end"))
+		printf(",\"phase\":\"%s\",\"bytes\":%llu,\"ms\":%.1f}\n",
+		       stdfu_phase_name(ev->phase), (unsigned long long)ev->done,
+		       (t - b->phase_t0) * 1000);
+	kib(n, sizeof(n), (double)ev->done);
+	if (ev->phase == STDFU_PHASE_LEAVE)
+		line(b, "left DFU mode; device gone from the bus after %.2f s", t - b->phase_t0);
+	else if (ev->phase != STDFU_PHASE_PREPARE)
+		line(b, "%s done: %s in %.2f s", stdfu_phase_name(ev->phase), n, t - b->phase_t0);
+}
+
+static void progress(struct fa_board *b, const struct stdfu_event *ev, double t)
+{
+	b->done = ev->done;
+	b->total = ev->total;
+	if (t - b->last_progress < 0.1 && ev->done != ev->total)
+		return;
+	b->last_progress = t;
+	if (json(b, "progress"))
+		printf(",\"phase\":\"%s\",\"done\":%llu,\"total\":%llu}\n",
+		       stdfu_phase_name(ev->phase), (unsigned long long)ev->done,
+		       (unsigned long long)ev->total);
+}
+
+void fa_event(const struct stdfu_event *ev, void *user)
+{
+	struct fa_board *b = user;
+	double t = fa_now();
+
+	pthread_mutex_lock(&b->run->lock);
+	switch (ev->type) {
+	case STDFU_EVENT_PHASE_START:
+		b->state = stdfu_phase_name(ev->phase);
+		b->done = 0;
+		b->total = ev->total;
+		b->phase_t0 = b->last_progress = t;
+		if (json(b, "phase_start"))
+			printf(",\"phase\":\"%s\",\"total\":%llu}\n", b->state,
+			       (unsigned long long)ev->total);
+		if (ev->phase != STDFU_PHASE_PREPARE)
+			line(b, "%s...", b->state);
+		break;
+	case STDFU_EVENT_PROGRESS:
+		progress(b, ev, t);
+		break;
+	case STDFU_EVENT_PHASE_END:
+		phase_end(b, ev, t);
+		break;
+	case STDFU_EVENT_WARNING:
+		if (json(b, "warning")) {
+			fputs(",\"message\":", stdout);
+			out_json_string(ev->message);
+			puts("}");
+		} else if (!strstr(ev->message, "harmless")) {
+			line(b, "note: %s", ev->message);
+		}
+		break;
+	case STDFU_EVENT_DEVICE_FOUND:
+		break;
+	}
+	fflush(stdout);
+	pthread_mutex_unlock(&b->run->lock);
+}
+
+/* ---- the way to the ROM ------------------------------------------------------- */
+
+static void json_step(struct fa_board *b, const char *name, const struct stdfu_target_event *ev)
+{
+	if (!json(b, name))
+		return;
+	printf(",\"method\":\"%s\",\"port\":", stdfu_trigger_method_name(ev->method));
+	out_json_string(ev->port);
+	printf(",\"address\":%u,\"ms\":%llu,\"elapsed_ms\":%llu}\n", ev->address,
+	       (unsigned long long)ev->step_ms, (unsigned long long)ev->elapsed_ms);
+}
+
+static void plain_step(struct fa_board *b, const struct stdfu_target_event *ev)
+{
+	unsigned long long ms = (unsigned long long)ev->step_ms;
+
+	if (ev->kind == STDFU_TARGET_EV_SENT)
+		line(b, "trigger: %s sent to %s in %llu ms", stdfu_trigger_method_name(ev->method),
+		     ev->port, ms);
+	else if (ev->kind == STDFU_TARGET_EV_LEFT)
+		line(b, "trigger: application left the bus after %llu ms", ms);
+	else if (ev->kind == STDFU_TARGET_EV_DFU_FOUND && b->is_app)
+		line(b, "DFU: ROM bootloader found (address %u) after %llu ms", ev->address, ms);
+	else if (ev->kind == STDFU_TARGET_EV_APP_BACK)
+		line(b, "app back: %s after %llu ms", ev->port, ms);
+}
+
+void fa_target_event(const struct stdfu_target_event *ev, void *user)
+{
+	static const char *const names[] = {"target", "trigger", "left", "dfu_found", "app_back"};
+	static const char *const states[] = {"trigger", "wait", "wait", "found", "app back"};
+	struct fa_board *b = user;
+
+	if (ev->kind > STDFU_TARGET_EV_APP_BACK)
+		return; /* NO_APP, CANDIDATE: the path names one board, in DFU */
+	pthread_mutex_lock(&b->run->lock);
+	b->state = states[ev->kind];
+	if (ev->kind == STDFU_TARGET_EV_DFU_FOUND && ev->serial && ev->serial[0])
+		snprintf(b->serial, sizeof(b->serial), "%s", ev->serial);
+	if (ev->kind != STDFU_TARGET_EV_CHOSEN || ev->already_dfu)
+		json_step(b, names[ev->kind], ev);
+	plain_step(b, ev);
+	fflush(stdout);
+	pthread_mutex_unlock(&b->run->lock);
+}
+
+void fa_found(struct fa_board *b, const struct stdfu_device_info *info)
+{
+	pthread_mutex_lock(&b->run->lock);
+	if (info->serial[0])
+		snprintf(b->serial, sizeof(b->serial), "%s", info->serial);
+	if (json(b, "device")) {
+		fputs(",\"serial\":", stdout);
+		out_json_string(info->serial);
+		printf(",\"vid\":\"%04x\",\"pid\":\"%04x\",\"transfer_size\":%u,"
+		       "\"dfu_version\":\"%x.%02x\"}\n",
+		       info->vid, info->pid, info->functional.transfer_size,
+		       info->functional.bcd_dfu >> 8, info->functional.bcd_dfu & 0xff);
+		fflush(stdout);
+	}
+	line(b, "device serial %s (%04x:%04x)", info->serial[0] ? info->serial : "?", info->vid,
+	     info->pid);
+	pthread_mutex_unlock(&b->run->lock);
+}

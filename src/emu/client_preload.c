@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libstdfu-emu-preload.so: loaded in every process that stdfu-emu's COMMAND
+ * starts, in front of libumockdev-preload.so.0 (LD_PRELOAD order).
+ *
+ * umockdev 0.17.16's preload turns a udev monitor's netlink socket into an
+ * AF_UNIX datagram socket and binds it to $UMOCKDEV_DIR/event<fd>, unlinking
+ * whatever was there first (libumockdev-preload.c, netlink_bind(): "we create
+ * one socket per fd"). Two client processes with the same fd layout (two
+ * `stdfu flash` started with `&`) therefore take each other's name: the
+ * first one's socket is unlinked and never gets another uevent.
+ *
+ * This bind() catches those sockets first and binds them to a name of their
+ * own, $STDFU_EMU_UEVENT_DIR/<pid>-<fd>, where stdfu-emu's testbed delivers
+ * every uevent (uevent.c). A pid is unique among live processes, so a stale
+ * name left by a dead process with the same pid is safe to unlink, as
+ * umockdev does for its own names.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define EMU_UEVENT_DIR_ENV "STDFU_EMU_UEVENT_DIR"
+
+/* A netlink bind on an AF_UNIX socket: one that umockdev's socket() swapped. */
+static int is_wrapped_monitor(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	int domain = 0;
+	socklen_t dlen = sizeof(domain);
+
+	if (!addr || len < sizeof(sa_family_t) || addr->sa_family != AF_NETLINK)
+		return 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dlen) != 0)
+		return 0;
+	return domain == AF_UNIX;
+}
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	static int (*next_bind)(int, const struct sockaddr *, socklen_t);
+	const char *dir = getenv(EMU_UEVENT_DIR_ENV);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+	if (dir && *dir && is_wrapped_monitor(fd, addr, len)) {
+		int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%ld-%d", dir, (long)getpid(),
+				 fd);
+		if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		unlink(sa.sun_path);
+		/* the kernel's bind: umockdev's would rename it back to event<fd> */
+		return (int)syscall(SYS_bind, fd, (const struct sockaddr *)&sa,
+				    (socklen_t)sizeof(sa));
+	}
+	if (!next_bind)
+		next_bind =
+			(int (*)(int, const struct sockaddr *, socklen_t))dlsym(RTLD_NEXT, "bind");
+	if (!next_bind) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return next_bind(fd, addr, len);
+}
