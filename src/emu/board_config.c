@@ -53,6 +53,7 @@ void emu_parse_load(const char *arg, struct emu_board_config *c)
 	const char *at = strrchr(arg, '@');
 	uint32_t addr;
 
+	g_free((char *)c->load_file);
 	c->load_addr_set = false;
 	if (at && emu_parse_u32(at + 1, &addr)) {
 		c->load_file = g_strndup(arg, (gsize)(at - arg));
@@ -81,6 +82,8 @@ static int set_value(struct emu_board_config *c, int key, const char *v, char *e
 
 	switch (key) {
 	case EMU_BKEY_CHIP:
+		/* a key given twice: the last one wins */
+		g_free((char *)c->chip_name);
 		c->chip = emu_chip_find(v);
 		c->chip_name = g_strdup(v);
 		if (!c->chip)
@@ -97,6 +100,7 @@ static int set_value(struct emu_board_config *c, int key, const char *v, char *e
 		c->rdp_level = (int)n;
 		break;
 	case EMU_BKEY_FAULT:
+		g_free((char *)c->fault);
 		c->fault = g_strdup(v); /* checked by the ROM model when the board is made */
 		break;
 	case EMU_BKEY_LOAD:
@@ -113,6 +117,7 @@ static int set_value(struct emu_board_config *c, int key, const char *v, char *e
 				err, errlen,
 				"serial must be 1..%d printable characters without ',', not '%s'",
 				EMU_SERIAL_MAX, v);
+		g_free((char *)c->serial);
 		c->serial = g_strdup(v);
 		break;
 	}

@@ -91,7 +91,7 @@ static int bad_usage(const char *fmt, const char *arg)
 
 static void parse_load(struct emu_options *o, const char *arg)
 {
-	struct emu_board_config c = {0};
+	struct emu_board_config c = {.load_file = o->load_file}; /* freed if given twice */
 
 	emu_parse_load(arg, &c);
 	o->load_file = c.load_file;
