@@ -36,7 +36,14 @@ static void print_methods(void)
 
 		if (!name || !strcmp(name, "?"))
 			break;
-		if (stdfu_trigger_method_parse(name, &parsed) == 0 && (int)parsed == m)
+		char with_arg[64];
+
+		/* A method that takes its argument after a colon (text:STRING)
+		 * completes as "name:", the rest as their bare name. */
+		snprintf(with_arg, sizeof(with_arg), "%s:", name);
+		if (stdfu_trigger_method_parse(with_arg, &parsed) == 0 && (int)parsed == m)
+			printf("value\t--method\t%s\n", with_arg);
+		else if (stdfu_trigger_method_parse(name, &parsed) == 0 && (int)parsed == m)
 			printf("value\t--method\t%s\n", name);
 	}
 }

@@ -67,7 +67,7 @@ done
 [ "$fail" = "$opt_fail" ] && echo "ok   every option of every command's --help completes"
 
 expect "stdfu flash --me" "--method"
-expect "stdfu flash --method " "byte detach none touch1200"
+expect "stdfu flash --method " "betaflight byte detach micropython none text: touch1200"
 expect "stdfu trigger --method to" "touch1200"
 expect "stdfu flash --poll " "early spec"
 expect "stdfu list --usb" ""
