@@ -44,6 +44,15 @@ enum stdfu_event_type {
 	STDFU_EVENT_WARNING, /**< message: something handled that the user may want to know */
 };
 
+/** What a warning is about, so that a program filters by code, not by text. */
+enum stdfu_warning {
+	STDFU_WARN_OTHER = 0,
+	STDFU_WARN_START_STATE,	 /**< the ROM's usual errFIRMWARE start state was cleared */
+	STDFU_WARN_STALE_STATUS, /**< an error status of an earlier session was cleared */
+	STDFU_WARN_POLL_CLAMPED, /**< an absurd bwPollTimeout was clamped */
+	STDFU_WARN_STUCK_BUSY,	 /**< a busy erase recovered with CLRSTATUS (H7 quirk) */
+};
+
 struct stdfu_event {
 	enum stdfu_event_type type;
 	enum stdfu_phase phase;
@@ -51,7 +60,11 @@ struct stdfu_event {
 	uint64_t total;
 	const char *message;
 	const struct stdfu_device_info *device;
+	enum stdfu_warning warning; /**< STDFU_EVENT_WARNING: what it is about */
 };
+
+/** Stable name of a warning code ("start-state"...), used in JSON. */
+const char *stdfu_warning_name(enum stdfu_warning w);
 
 typedef void (*stdfu_event_fn)(const struct stdfu_event *ev, void *user);
 

@@ -14,17 +14,36 @@
 #include "flash/op.h"
 #include "usb/device_internal.h"
 
-static void emit(struct op *op, enum stdfu_event_type type, const char *msg)
+static void emit_code(struct op *op, enum stdfu_event_type type, int code, const char *msg)
 {
-	struct stdfu_event ev = {type, op->phase, op->done, op->total, msg, &op->dev->info};
+	struct stdfu_event ev = {type,
+				 op->phase,
+				 op->done,
+				 op->total,
+				 msg,
+				 &op->dev->info,
+				 (enum stdfu_warning)code};
 
 	if (op->opts->on_event)
 		op->opts->on_event(&ev, op->opts->user);
 }
 
-static void warn_cb(void *user, const char *msg)
+static void emit(struct op *op, enum stdfu_event_type type, const char *msg)
 {
-	emit(user, STDFU_EVENT_WARNING, msg);
+	emit_code(op, type, STDFU_WARN_OTHER, msg);
+}
+
+static void warn_cb(void *user, int code, const char *msg)
+{
+	emit_code(user, STDFU_EVENT_WARNING, code, msg);
+}
+
+const char *stdfu_warning_name(enum stdfu_warning w)
+{
+	static const char *const names[] = {"other", "start-state", "stale-status", "poll-clamped",
+					    "stuck-busy"};
+
+	return (unsigned)w < sizeof(names) / sizeof(names[0]) ? names[w] : "other";
 }
 
 void stdfu__op_begin(struct op *op, struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
@@ -81,6 +100,8 @@ int stdfu__phase_close(struct op *op, int rc)
 {
 	/* A failed phase counts its time and transfers, but is not called done. */
 	phase_account(op);
+	if (rc)
+		stdfu__cause_phase(op->phase);
 	if (!rc)
 		emit(op, STDFU_EVENT_PHASE_END, NULL);
 	return rc;
@@ -88,9 +109,13 @@ int stdfu__phase_close(struct op *op, int rc)
 
 static int not_dfu_mode(struct stdfu_device *dev, const struct stdfu_dfu_status *st)
 {
-	return stdfu__fail(STDFU_ERR_PROTOCOL,
-			   "device %s is in application mode (%s), not DFU mode", dev->info.path,
-			   stdfu_dfu_state_name(st->state));
+	int rc = stdfu__fail(STDFU_ERR_PROTOCOL,
+			     "device %s is in application mode (%s), not DFU mode", dev->info.path,
+			     stdfu_dfu_state_name(st->state));
+
+	stdfu__cause_device(STDFU_DFU_GETSTATUS, st->state, st->status);
+	stdfu__cause(STDFU_CAUSE_NOT_DFU_MODE, dev->info.path);
+	return rc;
 }
 
 /* Bring the device to dfuIDLE, quietly clearing the ROM's start-up errFIRMWARE. */
@@ -106,9 +131,11 @@ static int clear_start_state(struct op *op, const struct stdfu_dfu_status *st)
 		return not_dfu_mode(dev, st);
 	if (st->state == STDFU_STATE_DFU_ERROR) {
 		if (st->status == STDFU_STATUS_ERR_FIRMWARE)
-			stdfu__device_warn(dev, "cleared harmless errFIRMWARE start state");
+			stdfu__device_warn(dev, STDFU_WARN_START_STATE,
+					   "cleared harmless errFIRMWARE start state");
 		else
-			stdfu__device_warn(dev, "cleared %s left by an earlier session",
+			stdfu__device_warn(dev, STDFU_WARN_STALE_STATUS,
+					   "cleared %s left by an earlier session",
 					   stdfu_dfu_status_name(st->status));
 		rc = stdfu_dfu_clear_status(dev);
 	} else {
