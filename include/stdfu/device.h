@@ -78,7 +78,10 @@ int stdfu_usb_id_parse(const char *s, struct stdfu_usb_id *out);
  * app_ids only say where to look for a running application (stdfu/target.h).
  */
 struct stdfu_selector {
-	const char *serial;		    /**< --serial */
+	const char *serial; /**< --serial */
+	/** Also accepted in place of serial: the same board's serial in its other mode
+	 *  (an application and its ROM may report different serials). */
+	const char *other_serial;
 	const char *usb_path;		    /**< --usb-path */
 	const char *port;		    /**< --port: a serial port named directly */
 	const struct stdfu_usb_id *app_ids; /**< --app-id list; NULL/0 = the protocol default */

@@ -76,6 +76,7 @@ enum stdfu_cause_kind {
 	STDFU_CAUSE_NOT_DFU_MODE,      /**< the device answered in appIDLE/appDETACH */
 	STDFU_CAUSE_NO_REACTION,       /**< the trigger went out and the application stayed */
 	STDFU_CAUSE_BACK_IN_APP,       /**< the board came back as the application, not the ROM */
+	STDFU_CAUSE_PORT_DENIED, /**< the serial port (found) may not be opened by this user */
 };
 
 struct stdfu_cause {
@@ -86,6 +87,9 @@ struct stdfu_cause {
 	int status;  /**< bStatus the device reported, or -1 */
 	char found[160];
 };
+
+/** Stable machine name of a cause kind ("port-held"...), used in JSON. */
+const char *stdfu_cause_name(enum stdfu_cause_kind kind);
 
 /** The cause of the last failure on this thread (kind NONE if none was recorded). */
 const struct stdfu_cause *stdfu_error_cause(void);

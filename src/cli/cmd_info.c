@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "image_info.h"
+#include "json.h"
 
 static void size_str(char *buf, size_t cap, uint32_t size)
 {
@@ -46,6 +47,8 @@ int cmd_info(struct cli *c)
 	if (c->nargs == 1) /* stdfu info FILE: an image, no device */
 		return cli_image_info(c);
 	rc = cli_acquire(c, &dev);
+	if (rc > 0)
+		return rc;
 	if (!rc)
 		rc = stdfu_dfu_get_status(dev, &st);
 	if (rc) {
@@ -54,12 +57,11 @@ int cmd_info(struct cli *c)
 	}
 	d = stdfu_device_get_info(dev);
 	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"info\",\"usb_path\":\"%s\",\"transfer_size\":%u,"
-		       "\"dfu_version\":\"%x.%02x\",\"attributes\":%u,\"state\":\"%s\","
-		       "\"status\":\"%s\",\"alts\":%zu}\n",
-		       d->path, d->functional.transfer_size, d->functional.bcd_dfu >> 8,
-		       d->functional.bcd_dfu & 0xff, d->functional.attributes,
-		       stdfu_dfu_state_name(st.state), stdfu_dfu_status_name(st.status), d->n_alts);
+		json_t *o = out_device_json("info", d);
+
+		jw_str(o, "state", stdfu_dfu_state_name(st.state));
+		jw_str(o, "status", stdfu_dfu_status_name(st.status));
+		jw_emit(o);
 	} else if (c->mode == OUT_HUMAN) {
 		printf("device %s  %04x:%04x  serial %s  %s\n", d->path, d->vid, d->pid, d->serial,
 		       d->product);
@@ -72,5 +74,5 @@ int cmd_info(struct cli *c)
 			human_alt(&d->alts[a]);
 	}
 	cli_release(c, dev);
-	return CLI_EXIT_OK;
+	return out_result(c, STDFU_OK, NULL);
 }

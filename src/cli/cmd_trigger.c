@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 
 int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 {
@@ -61,14 +62,14 @@ int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 		return 0;
 	}
 bad:
-	fprintf(stderr, "stdfu: bad --%s \"%s\": %s\n", name, arg ? arg : "",
+	return out_usage(
+		c, "bad --%s \"%s\": %s", name, arg ? arg : "",
 		!strcmp(name, "method")		? "use byte, touch1200, detach, none, micropython, "
 						  "betaflight or text:STRING"
 		: !strcmp(name, "timeout")	? "milliseconds (e.g. 5000) or seconds (e.g. 5s)"
 		: !strcmp(name, "app-id")	? "VID:PID in hex, e.g. 0483:5740 (at most 16)"
 		: !strcmp(name, "trigger-byte") ? "a byte, e.g. 0xF5"
 						: "see stdfu(1)");
-	return CLI_EXIT_USAGE;
 }
 
 int cmd_trigger(struct cli *c)
@@ -82,6 +83,10 @@ int cmd_trigger(struct cli *c)
 		rc = stdfu_target_find(c->ctx, &o, &c->trig.report);
 	if (rc)
 		return out_fail(c, rc);
+	if (r->triggered)
+		cli_serial_record(r->app.dev.serial, r->dfu.serial);
+	jw_str(out_extra(c), "usb_path", r->dfu.path);
+	jw_str(out_extra(c), "serial", r->dfu.serial);
 	/* The ROM's port path on stdout, for scripts: stdfu flash --usb-path $(...) */
 	if (c->mode == OUT_HUMAN)
 		printf("%s\n", r->dfu.path);

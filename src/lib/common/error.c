@@ -75,6 +75,17 @@ void stdfu_error_clear(void)
 	cause_reset();
 }
 
+const char *stdfu_cause_name(enum stdfu_cause_kind kind)
+{
+	static const char *const names[] = {"none",	      "usb-init",	   "port-held",
+					    "port-exclusive", "interface-claimed", "no-board",
+					    "no-match",	      "app-not-triggered", "device-status",
+					    "not-dfu-mode",   "no-reaction",	   "back-in-app",
+					    "port-denied"};
+
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "none";
+}
+
 const struct stdfu_cause *stdfu_error_cause(void)
 {
 	return &last_cause;

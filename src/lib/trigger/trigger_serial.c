@@ -15,12 +15,15 @@ static int open_error(const char *port)
 {
 	int err = sp_last_error_code();
 
-	if (err == EACCES || err == EPERM)
-		return stdfu__fail(STDFU_ERR_ACCESS,
-				   "cannot open %s: permission denied; add yourself to the group "
-				   "owning it (usually 'dialout': sudo usermod -aG dialout $USER, "
-				   "then log in again)",
-				   port);
+	if (err == EACCES || err == EPERM) {
+		stdfu__fail(STDFU_ERR_ACCESS,
+			    "cannot open %s: permission denied; add yourself to the group "
+			    "owning it (usually 'dialout': sudo usermod -aG dialout $USER, "
+			    "then log in again)",
+			    port);
+		stdfu__cause(STDFU_CAUSE_PORT_DENIED, port);
+		return STDFU_ERR_ACCESS;
+	}
 	if (err == EBUSY) {
 		char who[96];
 
