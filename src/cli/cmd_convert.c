@@ -21,13 +21,13 @@
 static void split_input(const char *arg, char *path, size_t cap, bool *set, uint32_t *addr)
 {
 	const char *at = strrchr(arg, '@');
-	char *end;
+	char *end = NULL;
 	unsigned long long v = 0;
 
 	*set = false;
 	if (at && at[1])
 		v = strtoull(at + 1, &end, 0);
-	if (at && at[1] && !*end && v <= UINT32_MAX && at != arg) {
+	if (end && !*end && v <= UINT32_MAX && at != arg) {
 		*set = true;
 		*addr = (uint32_t)v;
 		snprintf(path, cap, "%.*s", (int)(at - arg), arg);
@@ -129,10 +129,10 @@ static void report(struct cli *c, const struct stdfu_image *img, enum stdfu_imag
 	const struct stdfu_segment *first = &img->segments[0];
 	const struct stdfu_segment *last = &img->segments[img->count - 1];
 	const char *dst = c->args[c->nargs - 1];
-	json_t *o;
 
 	if (c->mode == OUT_JSON) {
-		o = out_extra(c);
+		json_t *o = out_extra(c);
+
 		jw_str(o, "file", dst);
 		jw_int(o, "inputs", c->nargs - 1);
 		jw_str(o, "format", stdfu_image_format_name(out));
@@ -158,11 +158,10 @@ static int load_all(struct cli *c, struct stdfu_image *all)
 
 	for (int i = 0; !rc && i < c->nargs - 1; i++)
 		rc = load_one(c, c->args[i], all);
-	if (!rc)
-		qsort(all->segments, all->count, sizeof(*all->segments), cmp_seg);
-	if (!rc)
-		rc = overlap(c, all);
-	return rc;
+	if (rc)
+		return rc;
+	qsort(all->segments, all->count, sizeof(*all->segments), cmp_seg);
+	return overlap(c, all);
 }
 
 int cmd_convert(struct cli *c)

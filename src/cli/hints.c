@@ -67,8 +67,8 @@ const struct cli_hint cli_hints[] = {
 	 "flash. `stdfu unprotect --yes` removes it; that MASS-ERASES the whole flash and resets "
 	 "the device. Then flash again"},
 	{STDFU_ERR_DFU_STATUS, HINT_ANY, WRITES, "status-writing",
-	 "the flash may be half-written or half-erased: run the command again; if the error "
-	 "persists, check write protection in the option bytes"},
+	 "the flash may be half-written or half-erased: flash the image again (or repeat the "
+	 "erase); if the error persists, check write protection in the option bytes"},
 	{STDFU_ERR_DFU_STATUS, HINT_ANY, READS, "status-reading",
 	 "the device refused to read that memory; nothing was written. Check the address and "
 	 "length against the memory map of `stdfu info`"},
@@ -101,8 +101,8 @@ const struct cli_hint cli_hints[] = {
 	 "try another --method (byte, touch1200, detach, micropython, betaflight, "
 	 "text:STRING), or enter DFU with BOOT0 and use --method none"},
 	{STDFU_ERR_REFUSED, STDFU_CAUSE_BACK_IN_APP, 0, "rom-sent-back",
-	 "the ROM bootloader sent the board at %s back to its application: check BOOT0, the "
-	 "boot option bytes and the HSE crystal (see the detail)"},
+	 "the ROM bootloader did not keep the board at %s: it went back to its application. "
+	 "Check BOOT0, the boot option bytes and the HSE crystal (see the detail)"},
 	{STDFU_ERR_REFUSED, HINT_ANY, 0, "refused",
 	 "the board did not come back as expected: see the detail above"},
 	{STDFU_ERR_ELSEWHERE, HINT_ANY, 0, "elsewhere",

@@ -24,9 +24,11 @@ static bool cache_path(char *buf, size_t cap, bool make_dir)
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	int n;
 
-	if (xdg && *xdg)
+	if (xdg && *xdg) {
+		if (make_dir)
+			mkdir(xdg, 0700);
 		n = snprintf(buf, cap, "%s/stdfu", xdg);
-	else if (home && *home) {
+	} else if (home && *home) {
 		n = snprintf(buf, cap, "%s/.cache", home);
 		if (make_dir && n > 0 && (size_t)n < cap)
 			mkdir(buf, 0700);

@@ -146,10 +146,10 @@ static int find_waiting(struct stdfu_target_run *r, struct stdfu_target_report *
 {
 	uint64_t deadline = stdfu__now_us() / 1000u + r->opts->appear_ms;
 	bool told = false;
-	int rc;
 
 	for (;;) {
-		rc = find(r, rep, list);
+		int rc = find(r, rep, list);
+
 		if (rc != STDFU_ERR_NO_DEVICE || stdfu__now_us() / 1000u >= deadline)
 			return rc;
 		if (!told)
