@@ -152,6 +152,8 @@ struct stdfu_flash_opts cli_flash_opts(struct cli *c);
 /* output.c: messages, progress, verbose transfers */
 void out_event(const struct stdfu_event *ev, void *user);
 void out_msg(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* @text and a newline on stderr; on a terminal broken at spaces to fit its width. */
+void out_text(struct cli *c, size_t used, const char *text);
 /* A warning to the user: "stdfu: warning: ..." (human), a "warning" line (JSON). */
 void out_warn(struct cli *c, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

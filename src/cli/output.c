@@ -27,16 +27,38 @@ static double now_s(void)
 	return (double)out_now_us() / 1e6;
 }
 
+void out_text(struct cli *c, size_t used, const char *text)
+{
+	size_t width = term_width() - 1, indent = used;
+	bool first = true;
+
+	/* On a terminal, break at spaces so that the terminal never has to. */
+	while (c->tty && strlen(text) + indent > width && width > 20) {
+		size_t cut = width - indent;
+
+		while (cut > 0 && text[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			break;
+		fprintf(stderr, "%*s%.*s\n", first ? 0 : (int)indent, "", (int)cut, text);
+		text += cut + 1;
+		indent = 2;
+		first = false;
+	}
+	fprintf(stderr, "%*s%s\n", first ? 0 : (int)indent, "", text);
+}
+
 void out_msg(struct cli *c, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	if (c->mode != OUT_HUMAN)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	out_text(c, 0, msg);
 }
 
 void out_warn(struct cli *c, const char *code, const char *fmt, ...)
@@ -54,7 +76,8 @@ void out_warn(struct cli *c, const char *code, const char *fmt, ...)
 		jw_str(o, "message", msg);
 		jw_emit(o);
 	} else if (c->mode == OUT_HUMAN) {
-		fprintf(stderr, "stdfu: %swarning%s: %s\n", term_on(TERM_WARN), term_off(), msg);
+		fprintf(stderr, "stdfu: %swarning%s: ", term_on(TERM_WARN), term_off());
+		out_text(c, strlen("stdfu: warning: "), msg);
 	}
 }
 
@@ -152,9 +175,10 @@ static void human_event(struct cli *c, const struct stdfu_event *ev)
 
 	if (ev->type == STDFU_EVENT_WARNING) {
 		/* The ROM's blank-flash start state is normal: only JSON and -v record it. */
-		if (ev->warning != STDFU_WARN_START_STATE || c->verbose)
-			fprintf(stderr, "stdfu: %snote%s: %s\n", term_on(TERM_WARN), term_off(),
-				ev->message);
+		if (ev->warning != STDFU_WARN_START_STATE || c->verbose) {
+			fprintf(stderr, "stdfu: %snote%s: ", term_on(TERM_WARN), term_off());
+			out_text(c, strlen("stdfu: note: "), ev->message);
+		}
 		return;
 	}
 	if (ev->phase == STDFU_PHASE_PREPARE)

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "hints.h"
@@ -106,7 +107,7 @@ int out_fail(struct cli *c, int err)
 	const char *detail = stdfu_error_detail();
 	const char *msg = detail[0] ? detail : stdfu_strerror(err);
 	int code = cli_exit_code(err);
-	char hint[768] = "";
+	char hint[768] = "", line[1200];
 
 	if (h)
 		cli_hint_format(h, cause, hint, sizeof(hint));
@@ -117,10 +118,13 @@ int out_fail(struct cli *c, int err)
 	c->result_done = true;
 	if (c->tty && c->mode == OUT_HUMAN)
 		fputc('\n', stderr);
-	fprintf(stderr, "stdfu: %serror%s: %s: %s\n", term_on(TERM_ERROR), term_off(),
-		stdfu_strerror(err), msg);
-	if (h)
-		fprintf(stderr, "stdfu: hint: %s\n", hint);
+	fprintf(stderr, "stdfu: %serror%s: ", term_on(TERM_ERROR), term_off());
+	snprintf(line, sizeof(line), "%s: %s", stdfu_strerror(err), msg);
+	out_text(c, strlen("stdfu: error: "), line);
+	if (h) {
+		snprintf(line, sizeof(line), "stdfu: hint: %s", hint);
+		out_text(c, 0, line);
+	}
 	return code;
 }
 
