@@ -161,12 +161,11 @@ static void human_end(struct cli *c, const struct stdfu_event *ev, double t)
 		return;
 	}
 	if (ev->phase == STDFU_PHASE_LEAVE) {
-		fprintf(stderr, "left DFU mode; device gone from the bus after %.2f s\n",
-			t - prog.t0);
+		out_msg(c, "left DFU mode; device gone from the bus after %.2f s", t - prog.t0);
 		return;
 	}
 	human_bytes(total, sizeof(total), (double)ev->done);
-	fprintf(stderr, "%s done: %s in %.2f s\n", stdfu_phase_name(ev->phase), total, t - prog.t0);
+	out_msg(c, "%s done: %s in %.2f s", stdfu_phase_name(ev->phase), total, t - prog.t0);
 }
 
 static void human_event(struct cli *c, const struct stdfu_event *ev)
