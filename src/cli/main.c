@@ -14,11 +14,12 @@
 #define STDFU_VERSION "0.0.0"
 #endif
 
-#define SEL "[--serial SN | --usb-path BUS-PORT[.PORT...]]"
-#define TRIG                                                                         \
-	"[--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n" \
-	"       [--port TTY] [--app-id VID:PID]...\n"                                \
-	"       [--trigger-byte 0xNN] [--timeout MS] [--any-port] [--wait SECONDS]"
+#define SEL  "[--serial SN | --usb-path BUS-PORT[.PORT...]]"
+#define TRIG "[TRIGGER]"
+#define TRIGGER_OPTS                                                                         \
+	"[--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n"         \
+	"         [--port TTY] [--app-id VID:PID]... [--trigger-byte 0xNN] [--timeout MS]\n" \
+	"         [--any-port] [--wait SECONDS]"
 /* Every command that needs DFU finds the board where it is: running or in DFU. */
 #define REACH (OPT_SELECT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT)
 #define REACH_HELP                                                                            \
@@ -43,8 +44,7 @@ const struct cli_cmd cli_commands[] = {
 		 OPT_WAIT_APP | OPT_INCREMENTAL,
 	 1, 1,
 	 "FILE|- [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
-	 "       [--incremental] [--format FMT] [--force] [--wait-app]\n"
-	 "       " TRIG,
+	 "       [--incremental] [--format FMT] [--force] [--wait-app] " TRIG,
 	 "trigger the application into DFU, erase, write, verify and start an image",
 	 "Takes the board from its running application into the ROM bootloader (--method,\n"
 	 "default: the trigger byte on the application's CDC port) and waits for the ROM on\n"
@@ -63,29 +63,25 @@ const struct cli_cmd cli_commands[] = {
 	 "Sends the trigger to the application's serial port (or DFU_DETACH), waits for the\n"
 	 "ROM bootloader (0483:df11) on the same USB port path and prints that path."},
 	{"read", cmd_read, REACH | OPT_ADDRESS | OPT_LENGTH | OPT_ALT, 1, 1,
-	 "FILE|- [--address ADDR] [--length N] [--alt N] [SELECT]\n"
-	 "       " TRIG,
+	 "FILE|- [--address ADDR] [--length N] [--alt N] [SELECT] " TRIG,
 	 "read device memory into a raw file",
 	 "Reads device memory into FILE (- writes it to standard output). Without --length\n"
 	 "it reads to the end of the region that holds ADDR; without --address, the whole\n"
 	 "internal flash (or the whole of --alt N). The alt is the one whose memory holds\n"
 	 "ADDR unless --alt says." REACH_HELP},
 	{"erase", cmd_erase, REACH | OPT_ADDRESS | OPT_LENGTH | OPT_MASS, 0, 0,
-	 "(--address ADDR --length N | --mass) [SELECT]\n"
-	 "       " TRIG,
-	 "erase sectors or the whole flash",
+	 "(--address ADDR --length N | --mass) [SELECT] " TRIG, "erase sectors or the whole flash",
 	 "Erases every sector overlapping [ADDR, ADDR+N), or the whole flash with --mass\n"
 	 "(which can take many seconds)." REACH_HELP},
 	{"verify", cmd_verify, REACH | OPT_ADDRESS | OPT_FORMAT | OPT_FORCE, 1, 1,
-	 "FILE|- [--address ADDR] [--format FMT] [--force] [SELECT]\n"
-	 "       " TRIG,
+	 "FILE|- [--address ADDR] [--format FMT] [--force] [SELECT] " TRIG,
 	 "compare device memory with an image",
 	 "Reads back the memory FILE covers and compares it byte for byte." REACH_HELP},
-	{"leave", cmd_leave, REACH | OPT_ADDRESS, 0, 0, "[--address ADDR] [SELECT]\n       " TRIG,
+	{"leave", cmd_leave, REACH | OPT_ADDRESS, 0, 0, "[--address ADDR] [SELECT] " TRIG,
 	 "leave DFU mode and start the application",
 	 "Sets the address (default: the start of the internal flash), leaves DFU mode and\n"
 	 "waits until the device has left the bus." REACH_HELP},
-	{"unprotect", cmd_unprotect, REACH | OPT_YES, 0, 0, "--yes [SELECT]\n       " TRIG,
+	{"unprotect", cmd_unprotect, REACH | OPT_YES, 0, 0, "--yes [SELECT] " TRIG,
 	 "remove read protection (MASS-ERASES the flash)",
 	 "Sends Read Unprotect: the ROM erases the whole flash, removes read protection\n"
 	 "(RDP level 1 -> 0) and resets. Needs --yes because every byte of flash is "
@@ -209,6 +205,8 @@ void cli_command_help(const struct cli_cmd *cmd)
 	printf("usage: stdfu %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->help);
 	if (cmd->opts & OPT_SELECT)
 		printf("\nSELECT: %s\n", SEL);
+	if (cmd->opts & OPT_TRIGGER)
+		printf("TRIGGER: " TRIGGER_OPTS "\n");
 	printf("Global options: --json, --quiet, --color WHEN, --verbose (stdfu --help).\n");
 }
 
