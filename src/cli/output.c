@@ -276,12 +276,17 @@ static void human_log(const struct stdfu_log_event *ev)
 		snprintf(res, sizeof(res), "%d bytes", ev->result);
 	else
 		snprintf(res, sizeof(res), "error %d", ev->result);
-	fprintf(stderr, "%susb: %s%s%s wValue=%u wIndex=%u wLength=%u -> %s (%.1f ms)",
+	fprintf(stderr,
+		"%susb: %s%s%s bmRequestType=0x%02x wValue=0x%04x wIndex=%u wLength=%u -> %s (%.1f "
+		"ms)",
 		term_on(TERM_DIM), ev->path[0] ? ev->path : "", ev->path[0] ? " " : "", ev->name,
-		ev->value, ev->index, ev->length, res, (double)ev->us / 1000);
+		ev->request_type, ev->value, ev->index, ev->length, res, (double)ev->us / 1000);
 	if (ev->state >= 0)
 		fprintf(stderr, ": %s, %s, bwPollTimeout %u ms", stdfu_dfu_state_name(ev->state),
 			stdfu_dfu_status_name(ev->status), ev->poll_ms);
+	for (int i = 0; ev->level == STDFU_LOG_TRANSFER && ev->data && i < ev->result && i < 16;
+	     i++)
+		fprintf(stderr, "%s%02x", i ? " " : ": ", ev->data[i]);
 	fprintf(stderr, "%s\n", term_off());
 }
 
