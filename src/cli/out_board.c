@@ -87,17 +87,23 @@ void out_device(struct cli *c, const struct stdfu_device_info *info)
 void out_app_port(struct cli *c, const struct stdfu_app_port *p)
 {
 	const struct stdfu_device_info *d = &p->dev;
+	char rom[STDFU_SERIAL_MAX] = "";
 
+	/* The ROM's serial, when stdfu has seen this board in both modes (serials.c). */
+	if (!cli_serial_other(d->serial, rom, sizeof(rom)))
+		rom[0] = '\0';
 	if (c->mode == OUT_JSON) {
 		json_t *o = jw_event("app_port");
 
 		jw_str(o, "port", p->name);
 		identity_json(o, d);
+		jw_str(o, "rom_serial", rom);
 		jw_emit(o);
 	} else if (c->mode == OUT_HUMAN) {
-		printf("%s  %04x:%04x  serial %s  %s  application port %s (stdfu triggers it)\n",
+		printf("%s  %04x:%04x  serial %s%s%s  %s  application port %s (stdfu triggers "
+		       "it)\n",
 		       d->path[0] ? d->path : "?", d->vid, d->pid, d->serial[0] ? d->serial : "?",
-		       d->product, p->name);
+		       rom[0] ? ", ROM serial " : "", rom, d->product, p->name);
 	}
 }
 
