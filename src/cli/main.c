@@ -384,9 +384,11 @@ static int global_option(struct cli *c, int opt, const char *arg, bool *done)
 {
 	switch (opt) {
 	case O_JSON:
+		return 0; /* prescan() */
 	case O_QUIET:
 	case 'q':
-		return 0; /* prescan() */
+		c->mode = c->mode == OUT_JSON ? OUT_JSON : OUT_QUIET;
+		return 0;
 	case O_COLOR:
 		return term_color_parse(arg, &c->color)
 			       ? 0

@@ -117,6 +117,22 @@ static size_t bar_fields(const struct stdfu_event *ev, bool final, char f[3][48]
 }
 
 /*
+ * The terminal shrank (SIGWINCH) under a bar: the terminal has folded it onto
+ * several rows. Clear them (cursor up, erase down) where escapes are allowed;
+ * without colour no escape is printed at all, so start on a fresh row.
+ */
+static void unfold(size_t width)
+{
+	size_t cols = width + 1, rows = (prog.drawn + cols - 1) / cols;
+
+	if (term_color() && rows > 1)
+		fprintf(stderr, "\r\033[%zuA\033[J", rows - 1);
+	else
+		fputc('\n', stderr);
+	prog.drawn = 0;
+}
+
+/*
  * "write   [#######.....]  57% left 1.2s 296.0 KiB/512.0 KiB 1.1 MiB/s", cut to
  * the terminal's width less one column (a line that fills the last column
  * wraps on some terminals): the bar keeps at least 10 cells.
@@ -128,6 +144,8 @@ static void bar(struct cli *c, const struct stdfu_event *ev, bool final)
 	char f[3][48], line[512], fill[256];
 	size_t nf = bar_fields(ev, final, f), extra = 0;
 
+	if (prog.drawn > width)
+		unfold(width);
 	for (n = 0; n < nf && fixed + extra + 1 + strlen(f[n]) + 10 <= width; n++)
 		extra += 1 + strlen(f[n]);
 	cells = width > fixed + extra ? width - fixed - extra : 1;

@@ -255,7 +255,7 @@ def t_hints():
     check("start-state" in codes, f"JSON records it with its code ({codes})")
 
 
-def tmux(width, cmd, env_extra="", timeout=120):
+def tmux(width, cmd, env_extra="", timeout=120, resize=None):
     """Run cmd in a detached tmux of @width columns; return the screen and the history size."""
     sess = f"stdfu-{os.getpid()}-{width}"
     done = p(f"done-{width}")
@@ -263,9 +263,11 @@ def tmux(width, cmd, env_extra="", timeout=120):
                     f"cd '{TMP}'; {env_extra} {cmd}; echo EXIT=$? > '{done}'; sleep 600"],
                    check=True, env=dict(ENV, TERM="xterm-256color"))
     try:
-        for _ in range(timeout * 10):
+        for i in range(timeout * 10):
             if os.path.exists(done):
                 break
+            if resize and i == resize[0] * 10:
+                subprocess.run(["tmux", "-L", sess, "resize-window", "-t", sess, "-x", str(resize[1])])
             subprocess.run(["sleep", "0.1"])
         screen = subprocess.run(["tmux", "-L", sess, "capture-pane", "-p", "-e", "-t", sess],
                                 capture_output=True, text=True).stdout
@@ -292,6 +294,20 @@ def t_tmux():
         for ph in ("erase", "write", "verify"):
             n = sum(1 for l in used if l.startswith(ph + " "))
             check(n == 1, f"{width} columns: one line for the {ph} phase ({n}): {used}")
+
+
+def t_winch():
+    """The terminal shrinks from 120 to 40 columns in the middle of the erase (SIGWINCH)."""
+    write("big.bin", bytes((i * 7) & 0xFF for i in range(512 * 1024)))
+    screen, joined, hist, rc = tmux(120, f"'{EMU}' --timing real -- '{STDFU}' flash big.bin",
+                                    resize=(2, 40))
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", l) for l in screen.rstrip("\n").split("\n")]
+    bars = [l for l in lines if re.search(r"\[[#.]+\]", l)]
+    check(rc == "EXIT=0", f"resized: the flash passed ({rc})")
+    check(len(bars) == 3 and all(len(l) < 40 for l in bars),
+          f"resized to 40 columns: one bar line per phase, each fits ({bars})")
+    for ph in ("erase", "write", "verify"):
+        check(sum(1 for l in bars if l.startswith(ph + " ")) == 1, f"resized: one {ph} line")
 
 
 def t_color():
