@@ -88,10 +88,15 @@ static void log_transfer(struct stdfu_ctx *ctx, const char *path, const uint8_t 
 	ev.name = request_name(ev.request_type, ev.request);
 	if (is_class(ev.request_type))
 		ev.level = STDFU_LOG_REQUEST;
-	if (is_class(ev.request_type) && ev.request == 3 && rc >= 6) {
-		ev.status = data[0];
-		ev.poll_ms = (uint32_t)(data[1] | data[2] << 8 | data[3] << 16);
-		ev.state = data[4];
+	/* DFU 1.1 6.1.2: bStatus, bwPollTimeout (24 bits), bState, iString */
+	if (is_class(ev.request_type) && ev.request == STDFU_DFU_GETSTATUS && ev.length >= 6 &&
+	    rc >= 6) {
+		uint8_t st[6];
+
+		memcpy(st, data, sizeof(st));
+		ev.status = st[0];
+		ev.poll_ms = (uint32_t)(st[1] | st[2] << 8 | st[3] << 16);
+		ev.state = st[4];
 	}
 	if (ev.level <= ctx->log_level)
 		ctx->log(&ev, ctx->log_user);
