@@ -72,8 +72,26 @@ bad:
 						: "see stdfu(1)");
 }
 
+/* The ROM's serial (the wait saw its identity only), and the pair it makes. */
+static void rom_serial(struct cli *c, char *out, size_t cap)
+{
+	const struct stdfu_target_report *r = &c->trig.report;
+	struct stdfu_device_list *list = NULL;
+
+	snprintf(out, cap, "%s", r->dfu.serial);
+	if (out[0] || stdfu_device_scan(c->ctx, &list))
+		return;
+	for (size_t i = 0; i < list->count; i++)
+		if (!strcmp(list->items[i].path, r->dfu.path))
+			snprintf(out, cap, "%s", list->items[i].serial);
+	stdfu_device_list_free(list);
+	if (r->triggered)
+		cli_serial_record(r->app.dev.serial, out);
+}
+
 int cmd_trigger(struct cli *c)
 {
+	char serial[STDFU_SERIAL_MAX];
 	struct stdfu_target_opts o = cli_target_opts(c);
 	const struct stdfu_target_report *r = &c->trig.report;
 	struct stdfu_result res;
@@ -83,10 +101,9 @@ int cmd_trigger(struct cli *c)
 		rc = stdfu_target_find(c->ctx, &o, &c->trig.report);
 	if (rc)
 		return out_fail(c, rc);
-	if (r->triggered)
-		cli_serial_record(r->app.dev.serial, r->dfu.serial);
 	jw_str(out_extra(c), "usb_path", r->dfu.path);
-	jw_str(out_extra(c), "serial", r->dfu.serial);
+	rom_serial(c, serial, sizeof(serial));
+	jw_str(out_extra(c), "serial", serial);
 	/* The ROM's port path on stdout, for scripts: stdfu flash --usb-path $(...) */
 	if (c->mode == OUT_HUMAN)
 		printf("%s\n", r->dfu.path);
