@@ -39,7 +39,8 @@ const struct cli_hint cli_hints[] = {
 	 "drop --method none, or enter DFU mode with BOOT0"},
 	{STDFU_ERR_NO_DEVICE, STDFU_CAUSE_NO_MATCH, 0, "no-match",
 	 "boards are connected (%s) but none matches --serial/--usb-path: compare them with "
-	 "`stdfu list`"},
+	 "`stdfu list`. A running application's ROM serial is known once stdfu has triggered "
+	 "that board: select it once by --usb-path or by the application's serial"},
 	{STDFU_ERR_NO_DEVICE, HINT_ANY, 0, "no-device",
 	 "check what is connected with `stdfu list`"},
 	{STDFU_ERR_AMBIGUOUS, HINT_ANY, 0, "ambiguous",
