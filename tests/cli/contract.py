@@ -114,6 +114,10 @@ def t_schema():
         ("convert, merge", [STDFU, "convert", f"{app}@0x08000000", f"{other}@0x08010000", p("m.hex"), "--json"], None, 0),
         ("convert, overlap", [STDFU, "convert", f"{app}@0x08000000", f"{other}@0x08002000", p("o.hex"), "--json"], None, 2),
         ("convert, bad input", [STDFU, "convert", p("nope.hex"), p("x.bin"), "--json"], None, 8),
+        ("info FILE", [STDFU, "info", app, "--json"], None, 0),
+        ("info FILE --usb-path", [STDFU, "info", app, "--usb-path", "1-1", "--json"], None, 2),
+        ("flash, no companion record", [STDFU, "flash", app, "--json"], ["--mode", "app"], 0),
+        ("flash --method micropython", [STDFU, "flash", app, "--method", "micropython", "--json"], ["--mode", "app", "--companion", "micropython"], 0),
         ("help", [STDFU, "help", "flash", "--json"], None, 0),
         ("--help", [STDFU, "--json", "--help"], None, 0),
         ("help, unknown", [STDFU, "help", "nope", "--json"], None, 2),
@@ -132,7 +136,8 @@ def t_schema():
         if rc:
             check(res.get("ok") is False and res.get("error"), f"{what}: a failed result names the error")
     for ev in ("device", "info", "app_port", "chosen", "trigger", "left", "dfu_found", "image",
-               "phase_start", "phase_end", "warning", "incremental", "usb", "candidate", "result"):
+               "phase_start", "phase_end", "warning", "incremental", "usb", "candidate", "image_info",
+               "result"):
         check(ev in seen, f"event {ev} was seen and validated")
 
 
