@@ -21,9 +21,41 @@ static void report_incremental(struct cli *c, const struct stdfu_incremental_sta
 		st->sectors_skipped, st->sectors, (unsigned long long)st->bytes_skipped);
 }
 
-int cmd_flash(struct cli *c)
+/*
+ * What can be refused from the file alone is refused before any board is
+ * triggered: junk at the flash base (every STM32's flash starts at
+ * 0x08000000; the library checks again against the real layout).
+ */
+#define STM32_FLASH_BASE     0x08000000u
+#define STM32_FLASH_SIZE_MAX 0x02000000u
+
+static int check_image(struct cli *c, const struct stdfu_image *img)
+{
+	if (c->force)
+		return STDFU_OK;
+	return stdfu_image_check_vectors(img, 0, STM32_FLASH_BASE, STM32_FLASH_SIZE_MAX);
+}
+
+static int flash(struct cli *c, struct stdfu_device *dev, const struct stdfu_image *img,
+		 struct stdfu_result *res, struct stdfu_incremental_stats *inc)
 {
 	struct stdfu_flash_opts o = cli_flash_opts(c);
+	/* The file is in memory: refuse it if it was rewritten since it was read. */
+	int rc = stdfu_image_file_unchanged(img, c->args[0]);
+
+	if (rc)
+		return rc;
+	if (c->incremental)
+		rc = stdfu_flash_incremental(dev, img, &o, res, inc);
+	else
+		rc = stdfu_flash(dev, img, &o, res);
+	if (!rc && c->incremental)
+		report_incremental(c, inc);
+	return rc;
+}
+
+int cmd_flash(struct cli *c)
+{
 	struct stdfu_result res = {0};
 	struct stdfu_image *img = NULL;
 	struct stdfu_device *dev = NULL;
@@ -39,19 +71,18 @@ int cmd_flash(struct cli *c)
 	/* The file is checked before any device is looked for. */
 	rc = cli_load_image(c, c->args[0], &img);
 	if (!rc)
+		rc = check_image(c, img);
+	if (!rc)
+		rc = stdfu_image_file_unchanged(img, c->args[0]);
+	if (!rc)
 		rc = cli_acquire(c, &dev);
 	if (rc > 0) { /* ambiguous: already reported */
 		stdfu_image_free(img);
 		return rc;
 	}
 	if (!rc) {
-		if (c->incremental)
-			rc = stdfu_flash_incremental(dev, img, &o, &res, &inc);
-		else
-			rc = stdfu_flash(dev, img, &o, &res);
+		rc = flash(c, dev, img, &res, &inc);
 		rom = *stdfu_device_get_info(dev);
-		if (!rc && c->incremental)
-			report_incremental(c, &inc);
 	}
 	cli_release(c, dev);
 	/* For test stations: wait until the new application's port is back. */

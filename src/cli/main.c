@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cmd_convert.h"
+#include "number.h"
 
 #ifndef STDFU_VERSION
 #define STDFU_VERSION "0.0.0"
@@ -184,27 +185,6 @@ static int usage_error(struct cli *c, const char *fmt, const char *arg)
 	return CLI_EXIT_USAGE;
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	v = strtoull(s, &end, 0);
-	if (*end == 'K' || *end == 'k') {
-		v *= 1024;
-		end++;
-	} else if (*end == 'M' || *end == 'm') {
-		v *= 1024 * 1024;
-		end++;
-	}
-	if (*end || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 /* The trigger options are parsed by cmd_trigger.c, under their long names. */
 static const char *trigger_option(int opt)
 {
@@ -247,18 +227,18 @@ static int set_number(struct cli *c, int opt, const char *arg)
 
 	switch (opt) {
 	case O_ADDRESS:
-		c->address_set = parse_u32(arg, &c->address);
+		c->address_set = cli_parse_u32(arg, &c->address);
 		return c->address_set
 			       ? 0
 			       : usage_error(c, "bad --address \"%s\" (e.g. 0x08000000)", arg);
 	case O_LENGTH:
-		c->length_set = parse_u32(arg, &c->length) && c->length > 0;
+		c->length_set = cli_parse_u32(arg, &c->length) && c->length > 0;
 		return c->length_set
 			       ? 0
 			       : usage_error(c, "bad --length \"%s\" (e.g. 4096, 0x1000, 16K)",
 					     arg);
 	case O_ALT:
-		c->alt_set = parse_u32(arg, &v) && v < 256;
+		c->alt_set = cli_parse_u32(arg, &v) && v < 256;
 		c->alt = (uint8_t)v;
 		return c->alt_set ? 0 : usage_error(c, "bad --alt \"%s\"", arg);
 	}

@@ -98,6 +98,20 @@ int stdfu_image_check_suffix(const struct stdfu_image *img, const struct stdfu_d
 			   img->suffix_vid, img->suffix_pid, info->vid, info->pid);
 }
 
+/* The vector table the image puts at the start of the device's flash, as placed. */
+static int check_vectors(const struct stdfu_device_info *info, const struct stdfu_image *img)
+{
+	const struct stdfu_alt *alt = stdfu_device_flash_alt(info);
+	struct stdfu_segment seg;
+	struct stdfu_image view;
+
+	if (!alt)
+		return STDFU_OK; /* the plan says why there is nothing to flash */
+	img = stdfu__image_placed(info, img, &view, &seg);
+	return stdfu_image_check_vectors(img, alt->number, stdfu_layout_start(&alt->layout),
+					 (uint32_t)stdfu_layout_bytes(&alt->layout));
+}
+
 /* ---- running a plan ------------------------------------------------------ */
 
 static int erase_phase(struct op *op, const struct stdfu_flash_plan *fp)
@@ -182,6 +196,8 @@ static int flash_image(struct stdfu_device *dev, const struct stdfu_image *img,
 		return stdfu__fail(STDFU_ERR_ARG, "stdfu_flash: NULL argument");
 	stdfu__op_begin(&op, dev, opts, res);
 	rc = op.opts->force ? STDFU_OK : stdfu_image_check_suffix(img, &dev->info);
+	if (!rc && !op.opts->force)
+		rc = check_vectors(&dev->info, img);
 	if (!rc)
 		rc = stdfu_flash_plan_build(&dev->info, img, &fp);
 	if (!rc)
