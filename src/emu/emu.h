@@ -41,6 +41,8 @@ struct emu_options {
 	const char *dump_file;
 	const char *stats_file;
 	const char *fault;
+	const char *lies[32]; /* --lie KEY=VALUE, repeatable */
+	size_t n_lies;
 	bool verbose;
 	bool runtime_dfu;
 	struct emu_app_trigger_config companion;

@@ -52,6 +52,10 @@ static void usage(FILE *f)
 		   "  --boards N          N independent targets, board i on USB port path 1-i\n"
 		   "  --stats FILE        write transfer statistics as JSON when COMMAND exits\n"
 		   "  --fault SPEC        inject a fault (see stdfu-emu(1))\n"
+		   "  --lie KEY=VALUE     the ROM lies (repeatable): layout=[N:]STRING, alts=N,\n"
+		   "                      transfer-size=N, poll-timeout=MS, state-after-dnload=N,\n"
+		   "                      getstatus-length=N, upload-extra=N, upload-short=N,\n"
+		   "                      serial=STRING (see stdfu-emu(1))\n"
 		   "  --runtime-dfu       the application also has a DFU runtime interface\n"
 		   "  --companion SPEC    the application's trigger companion: stdfu (default),\n"
 		   "                      byte=0xNN (another trigger byte) or none (ignores all)\n"
@@ -113,6 +117,7 @@ enum {
 	OPT_BOARDS,
 	OPT_STATS,
 	OPT_FAULT,
+	OPT_LIE,
 	OPT_RUNTIME_DFU,
 	OPT_COMPANION,
 	OPT_ROM_REFUSES,
@@ -132,6 +137,7 @@ static const struct option long_opts[] = {
 	{"boards", required_argument, NULL, OPT_BOARDS},
 	{"stats", required_argument, NULL, OPT_STATS},
 	{"fault", required_argument, NULL, OPT_FAULT},
+	{"lie", required_argument, NULL, OPT_LIE},
 	{"runtime-dfu", no_argument, NULL, OPT_RUNTIME_DFU},
 	{"companion", required_argument, NULL, OPT_COMPANION},
 	{"rom-refuses", no_argument, NULL, OPT_ROM_REFUSES},
@@ -206,6 +212,11 @@ static int parse_option(struct emu_options *o, int c, const char *arg)
 		return -1;
 	case OPT_FAULT:
 		o->fault = arg;
+		return -1;
+	case OPT_LIE:
+		if (o->n_lies == sizeof(o->lies) / sizeof(o->lies[0]))
+			return bad_usage("--lie: at most 32 of them, not '%s'", arg);
+		o->lies[o->n_lies++] = arg;
 		return -1;
 	case OPT_RUNTIME_DFU:
 		o->runtime_dfu = true;
@@ -365,6 +376,8 @@ static int boards_init(struct emu_ctx *c)
 			.serial = NULL,
 			.board = i + 1,
 			.fault = c->opt.fault,
+			.lies = c->opt.lies,
+			.n_lies = c->opt.n_lies,
 		};
 		struct emu_app_config ac = {
 			.board = i + 1,
@@ -381,7 +394,7 @@ static int boards_init(struct emu_ctx *c)
 		if (!b->rom) {
 			fprintf(stderr, "stdfu-emu: %s\n",
 				err[0] ? err : "cannot create the ROM model");
-			return c->opt.fault ? EXIT_USAGE : EXIT_EMU;
+			return c->opt.fault || c->opt.n_lies ? EXIT_USAGE : EXIT_EMU;
 		}
 		b->app = emu_app_new(&ac);
 		b->tty = emu_tty_new(b);

@@ -147,6 +147,10 @@ static int errno_of_reply(const struct emu_reply *r)
 		return 0;
 	case EMU_REPLY_STALL:
 		return EPIPE;
+	case EMU_REPLY_TIMEOUT:
+		return ETIMEDOUT;
+	case EMU_REPLY_BABBLE:
+		return EOVERFLOW;
 	case EMU_REPLY_DISCONNECT:
 	default:
 		return ENODEV;
@@ -212,6 +216,15 @@ static void process_urb(EmuUsbfs *self, struct urb *u)
 		break;
 	case EMU_REPLY_STALL:
 		u->status = -EPIPE;
+		break;
+	case EMU_REPLY_TIMEOUT:
+		/* never completes: the client's timeout discards it (-ENOENT) */
+		u->status = 0;
+		u->ready_at_ns = UINT64_MAX;
+		break;
+	case EMU_REPLY_BABBLE:
+		u->status = -EOVERFLOW;
+		u->actual_length = (int)u->reply.len;
 		break;
 	case EMU_REPLY_DISCONNECT:
 	default:
@@ -432,6 +445,11 @@ static void do_sync_control(EmuUsbfs *self, UMockdevIoctlClient *client)
 	}
 	d->err = errno_of_reply(&d->reply);
 	d->res = (s.bmRequestType & 0x80) ? (long)d->reply.len : s.wLength;
+	if (d->reply.kind == EMU_REPLY_TIMEOUT) {
+		/* the kernel gives up after the caller's timeout (0: forever; we say 5 s) */
+		defer(self, client, d, ct->timeout ? ct->timeout : 5000);
+		return;
+	}
 out:
 	now = emu_now_ns();
 	defer(self, client, d,

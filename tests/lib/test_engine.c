@@ -69,6 +69,11 @@ const struct stdfu_alt *stdfu_device_flash_alt(const struct stdfu_device_info *i
 	return info->n_alts ? &info->alts[0] : NULL;
 }
 
+int stdfu_device_check_layouts(const struct stdfu_device_info *info)
+{
+	return info->n_alts ? STDFU_OK : STDFU_ERR_PROTOCOL;
+}
+
 int stdfu_dfu_get_status(struct stdfu_device *d, struct stdfu_dfu_status *out)
 {
 	d->transfers++;

@@ -35,10 +35,7 @@ static const struct stdfu_alt *flash_alt(struct stdfu_device *dev)
 	const struct stdfu_alt *alt = stdfu_device_flash_alt(&dev->info);
 
 	if (!alt)
-		stdfu__fail(STDFU_ERR_PROTOCOL,
-			    "device %s describes no memory this tool understands (alt strings "
-			    "are not DfuSe layouts)",
-			    dev->info.path);
+		stdfu_device_check_layouts(&dev->info);
 	return alt;
 }
 

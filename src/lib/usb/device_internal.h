@@ -21,7 +21,8 @@ struct stdfu_device {
 	int state; /* last bState seen, -1 unknown */
 	enum stdfu_poll_policy poll;
 	uint64_t transfers;
-	bool gone; /* a transfer said LIBUSB_ERROR_NO_DEVICE */
+	bool gone;	      /* a transfer said LIBUSB_ERROR_NO_DEVICE */
+	bool poll_lie_warned; /* an implausible bwPollTimeout was reported once */
 	/* Set by flash.c for the length of an operation: quiet warnings. */
 	void (*warn)(void *user, const char *msg);
 	void *warn_user;
