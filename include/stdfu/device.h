@@ -94,6 +94,20 @@ struct stdfu_selector {
 int stdfu_ctx_new(struct stdfu_ctx **out);
 void stdfu_ctx_free(struct stdfu_ctx *ctx);
 
+/**
+ * Ask every operation running on @ctx to stop at its next safe point: between
+ * two control transfers, never inside one, and not while the device is busy
+ * with a command it cannot abandon (an erase or write runs to its end). The
+ * operation then sends ABORT so that the device is left in dfuIDLE, and
+ * returns STDFU_ERR_CANCELLED. Waits for a board (trigger, re-enumeration)
+ * stop too. Async-signal-safe: made to be called from a SIGINT handler.
+ */
+void stdfu_ctx_cancel(struct stdfu_ctx *ctx);
+/** Whether stdfu_ctx_cancel() was called (and not cleared). */
+bool stdfu_ctx_cancelled(const struct stdfu_ctx *ctx);
+/** Let operations run again after a cancel. */
+void stdfu_ctx_cancel_clear(struct stdfu_ctx *ctx);
+
 /** Every control transfer sent through @ctx so far (scans included). */
 uint64_t stdfu_ctx_transfers(const struct stdfu_ctx *ctx);
 

@@ -54,12 +54,34 @@ static int flash(struct cli *c, struct stdfu_device *dev, const struct stdfu_ima
 	return rc;
 }
 
+/*
+ * Find the board and flash it. A board found finishing the leave of an
+ * interrupted session restarts (into its application, or the ROM): it is
+ * found again, once, and flashed.
+ */
+static int acquire_and_flash(struct cli *c, const struct stdfu_image *img, struct stdfu_result *res,
+			     struct stdfu_incremental_stats *inc)
+{
+	struct stdfu_device *dev = NULL;
+	int rc = STDFU_ERR_RESTARTED;
+
+	for (int tries = 0; rc == STDFU_ERR_RESTARTED && tries < 2; tries++) {
+		if (tries)
+			out_msg(c, "stdfu: note: %s; finding it again", stdfu_error_detail());
+		rc = cli_acquire(c, &dev);
+		if (rc)
+			return rc;
+		rc = flash(c, dev, img, res, inc);
+		cli_release(c, dev);
+		dev = NULL;
+	}
+	return rc;
+}
+
 int cmd_flash(struct cli *c)
 {
 	struct stdfu_result res = {0};
 	struct stdfu_image *img = NULL;
-	struct stdfu_device *dev = NULL;
-	struct stdfu_device_info rom;
 	struct stdfu_incremental_stats inc = {0};
 	int rc;
 
@@ -75,19 +97,14 @@ int cmd_flash(struct cli *c)
 	if (!rc)
 		rc = stdfu_image_file_unchanged(img, c->args[0]);
 	if (!rc)
-		rc = cli_acquire(c, &dev);
+		rc = acquire_and_flash(c, img, &res, &inc);
 	if (rc > 0) { /* ambiguous: already reported */
 		stdfu_image_free(img);
 		return rc;
 	}
-	if (!rc) {
-		rc = flash(c, dev, img, &res, &inc);
-		rom = *stdfu_device_get_info(dev);
-	}
-	cli_release(c, dev);
 	/* For test stations: wait until the new application's port is back. */
 	if (!rc && c->trig.wait_app)
-		rc = cli_wait_app(c, &rom);
+		rc = cli_wait_app(c, NULL);
 	stdfu_image_free(img);
 	return out_result(c, rc, &res);
 }

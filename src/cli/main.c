@@ -51,9 +51,12 @@ const struct cli_cmd cli_commands[] = {
 	 "take a running application into the ROM bootloader (DFU) and print its port path",
 	 "Sends the trigger to the application's serial port (or DFU_DETACH), waits for the\n"
 	 "ROM bootloader (0483:df11) on the same USB port path and prints that path."},
-	{"read", cmd_read, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_ALT, 1, 1,
-	 "FILE --address ADDR --length N [SELECT]", "read device memory into a raw file",
-	 "Reads N bytes at ADDR (of the alt whose memory holds ADDR) into FILE."},
+	{"read", cmd_read, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_ALT | OPT_FORCE, 1, 1,
+	 "FILE --address ADDR --length N [SELECT] [--force]", "read device memory into a raw file",
+	 "Reads N bytes at ADDR (of the alt whose memory holds ADDR) into FILE. The range\n"
+	 "must lie in the device's memory map. FILE is written whole or not at all (a\n"
+	 "temporary file renamed into place); an existing FILE is replaced only with\n"
+	 "--force."},
 	{"erase", cmd_erase, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_MASS, 0, 0,
 	 "(--address ADDR --length N | --mass) [SELECT]", "erase sectors or the whole flash",
 	 "Erases every sector overlapping [ADDR, ADDR+N), or the whole flash with --mass\n"
@@ -346,6 +349,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	c.tty = isatty(STDERR_FILENO);
+	c.argc = argc;
+	c.argv = argv;
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
@@ -361,7 +366,11 @@ int main(int argc, char **argv)
 	rc = parse(&c, argc - 1, argv + 1, &done);
 	if (rc || done)
 		return rc;
+	cli_signals_install();
 	rc = c.cmd->run(&c);
 	stdfu_ctx_free(c.ctx);
+	/* a command that never reached a safe point (convert) still exits as signalled */
+	if (cli_signal_received() && !c.ctx && rc == 0)
+		rc = cli_signal_exit_code();
 	return rc;
 }

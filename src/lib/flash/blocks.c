@@ -73,6 +73,8 @@ int stdfu__blocks(struct op *op, enum blocks_mode mode, uint32_t address, uint32
 		for (uint64_t pos = off; pos < end && !rc; pos += ts) {
 			uint16_t len = (uint16_t)(end - pos < ts ? end - pos : ts);
 
+			if (stdfu__cancelled(op->dev))
+				return stdfu__cancel_at(op, (uint32_t)(address + pos));
 			rc = one_block(op, mode, block++, (uint32_t)(address + pos),
 				       data ? data + pos : NULL, out ? out + pos : NULL, len);
 			if (!rc)

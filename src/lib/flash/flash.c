@@ -58,6 +58,8 @@ static int erase_sectors(struct op *op, const struct stdfu_plan *plan)
 	int rc = stdfu_device_set_alt(op->dev, plan->alt);
 
 	for (size_t i = 0; i < plan->n_erase && !rc; i++) {
+		if (stdfu__cancelled(op->dev))
+			return stdfu__cancel_at(op, plan->erase[i].address);
 		rc = stdfu_dfuse_erase_page(op->dev, plan->erase[i].address);
 		if (!rc)
 			stdfu__progress(op, plan->erase[i].size);
@@ -161,6 +163,8 @@ static int run_plan(struct op *op, struct stdfu_flash_plan *fp, struct stdfu_inc
 	/* Incremental, nothing differs: the device is only read and left. */
 	if (!rc && (!inc || stdfu_flash_plan_erase_bytes(fp) || stdfu_flash_plan_write_bytes(fp)))
 		rc = erase_write_verify(op, fp);
+	if (!rc && !o->no_leave && stdfu__cancelled(op->dev))
+		rc = stdfu__cancel_at(op, fp->leave_address);
 	if (!rc && !o->no_leave)
 		rc = leave_phase(op, o->leave_address_set ? o->leave_address : fp->leave_address);
 	return rc;
@@ -248,6 +252,43 @@ int stdfu_verify(struct stdfu_device *dev, const struct stdfu_image *img,
 	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
 }
 
+static const struct stdfu_alt *alt_by_number(const struct stdfu_device_info *info, uint8_t n)
+{
+	for (size_t a = 0; a < info->n_alts; a++)
+		if (info->alts[a].number == n)
+			return &info->alts[a];
+	return NULL;
+}
+
+/* The whole range must be readable memory of the alt's map: refused before any request. */
+static int check_read_range(const struct stdfu_device_info *info, uint8_t altno, uint32_t address,
+			    uint32_t length)
+{
+	const struct stdfu_alt *alt = alt_by_number(info, altno);
+	uint64_t pos = address, end = (uint64_t)address + length;
+
+	if (!alt || !alt->layout_ok)
+		return alt ? stdfu_device_check_layouts(info) : STDFU_OK;
+	while (pos < end) {
+		struct stdfu_sector s;
+
+		if (stdfu_layout_sector_at(&alt->layout, (uint32_t)pos, &s) ||
+		    !(s.flags & STDFU_MEM_READABLE))
+			return stdfu__fail(STDFU_ERR_ADDRESS,
+					   "%s 0x%08llx of \"%s\" (0x%08x..0x%08llx); nothing was "
+					   "read",
+					   pos == address
+						   ? "nothing readable at address"
+						   : "the read runs past the readable memory at",
+					   (unsigned long long)pos, alt->layout.name,
+					   stdfu_layout_start(&alt->layout),
+					   (unsigned long long)stdfu_layout_start(&alt->layout) +
+						   stdfu_layout_bytes(&alt->layout) - 1);
+		pos = (uint64_t)s.start + s.size;
+	}
+	return STDFU_OK;
+}
+
 int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t length,
 	       uint8_t *buf, const struct stdfu_flash_opts *opts, struct stdfu_result *res)
 {
@@ -256,7 +297,10 @@ int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t
 
 	stdfu__op_begin(&op, dev, opts, res);
 	if ((uint64_t)address + length > (uint64_t)UINT32_MAX + 1)
-		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_ARG, "read runs past 4 GiB"));
+		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_ADDRESS, "read runs past 4 GiB"));
+	rc = check_read_range(&dev->info, alt, address, length);
+	if (rc)
+		return stdfu__op_end(&op, rc);
 	rc = stdfu__op_prepare(&op, alt);
 	if (rc)
 		return stdfu__op_end(&op, rc);

@@ -71,10 +71,19 @@ static int wait_loop(struct stdfu_target_run *r, struct stdfu_wait *w, struct wa
 		uint64_t now = now_ms(), next;
 
 		close_port(io, now, false);
+		if (stdfu_ctx_cancelled(r->ctx)) {
+			rc = stdfu__fail(STDFU_ERR_CANCELLED,
+					 "interrupted while waiting for the board; nothing was "
+					 "written to it");
+			break;
+		}
 		rc = wait_once(r, w, now, was, found, left_at);
 		if (rc != STDFU_WAIT_PENDING)
 			break;
 		next = stdfu_wait_next_ms(w, now);
+		/* a cancel is noticed within a tenth of a second */
+		if (next > 100)
+			next = 100;
 		if (io && io->close_port && io->close_at - now < next)
 			next = io->close_at > now ? io->close_at - now : 0;
 		stdfu__usb_watch_nap(watch, next);
@@ -168,6 +177,9 @@ static int find_port(struct stdfu_ctx *ctx, const struct stdfu_target_opts *o,
 		free(ports);
 		if (n < 0)
 			return n;
+		if (stdfu_ctx_cancelled(ctx))
+			return stdfu__fail(STDFU_ERR_CANCELLED,
+					   "interrupted while waiting for the application's port");
 		if (now_ms() >= deadline)
 			return stdfu__fail(STDFU_ERR_TIMEOUT,
 					   "the application is back at usb-path %s but no serial "

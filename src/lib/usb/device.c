@@ -39,6 +39,23 @@ void stdfu_ctx_free(struct stdfu_ctx *ctx)
 	free(ctx);
 }
 
+void stdfu_ctx_cancel(struct stdfu_ctx *ctx)
+{
+	if (ctx)
+		ctx->cancel = 1;
+}
+
+bool stdfu_ctx_cancelled(const struct stdfu_ctx *ctx)
+{
+	return ctx && ctx->cancel;
+}
+
+void stdfu_ctx_cancel_clear(struct stdfu_ctx *ctx)
+{
+	if (ctx)
+		ctx->cancel = 0;
+}
+
 uint64_t stdfu_ctx_transfers(const struct stdfu_ctx *ctx)
 {
 	return ctx->transfers;
