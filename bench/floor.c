@@ -32,6 +32,13 @@
 #include <string.h>
 
 #include "rom_internal.h"
+#include <stdfu/trigger_protocol.h>
+
+/* The re-enumeration delays of stdfu-emu --timing real (src/emu/testbed.c,
+ * emu_reenum_delay_ms: outside the model sources compiled here, so repeated;
+ * keep them in step): disconnect -> ROM seen, and -> application seen. */
+#define REENUM_ROM_MS 300u
+#define REENUM_APP_MS 400u
 
 struct floor {
 	uint64_t erase_ns, program_ns, bus_down_ns, bus_up_ns;
@@ -261,6 +268,8 @@ static void print_json(const struct emu_chip *chip, uint32_t addr, uint32_t size
 	       ", \"bus_up_ns\": %" PRIu64,
 	       f->erase_ns, f->program_ns, f->bus_down_ns, f->bus_up_ns);
 	printf(", \"floor_write_ns\": %" PRIu64 ", \"floor_verify_ns\": %" PRIu64, w, v);
+	printf(", \"silence_ms\": %u, \"reenum_rom_ms\": %u, \"reenum_app_ms\": %u",
+	       STDFU_TRIGGER_SILENCE_MS, REENUM_ROM_MS, REENUM_APP_MS);
 	printf(", \"model_check\": {\"ok\": %s, \"write_ns\": %" PRIu64 ", \"verify_ns\": %" PRIu64
 	       ", \"device_busy_ns\": %" PRIu64 "}}\n",
 	       sim_ok ? "true" : "false", sim_w, sim_v, busy);

@@ -42,6 +42,8 @@ enum stdfu_event_type {
 	STDFU_EVENT_PROGRESS,	  /**< done of total bytes */
 	STDFU_EVENT_PHASE_END,
 	STDFU_EVENT_WARNING, /**< message: something handled that the user may want to know */
+	STDFU_EVENT_SECTOR,  /**< sector: what the flash does with it (see enum stdfu_sector_action)
+			      */
 };
 
 struct stdfu_event {
@@ -51,6 +53,7 @@ struct stdfu_event {
 	uint64_t total;
 	const char *message;
 	const struct stdfu_device_info *device;
+	const struct stdfu_plan_erase *sector; /**< STDFU_EVENT_SECTOR only */
 };
 
 typedef void (*stdfu_event_fn)(const struct stdfu_event *ev, void *user);
@@ -61,11 +64,20 @@ struct stdfu_phase_result {
 	uint64_t transfers; /**< control transfers the phase sent */
 };
 
+/** Erasable sectors of a flash by what was done with them (enum stdfu_sector_action). */
+struct stdfu_sector_counts {
+	size_t erased;	      /**< erased before writing */
+	size_t skipped_blank; /**< written without an erase: they read back all 0xFF */
+	size_t fallback;      /**< skipped, then erased and rewritten after errPROG */
+	size_t unchanged;     /**< --incremental: neither erased nor written */
+};
+
 struct stdfu_result {
 	struct stdfu_phase_result phase[STDFU_PHASE__COUNT];
-	uint64_t ns;	       /**< whole operation */
-	uint64_t transfers;    /**< control transfers of the operation (all phases) */
-	uint32_t fail_address; /**< verify: first differing address */
+	struct stdfu_sector_counts sectors; /**< flash only */
+	uint64_t ns;			    /**< whole operation */
+	uint64_t transfers;		    /**< control transfers of the operation (all phases) */
+	uint32_t fail_address;		    /**< verify: first differing address */
 };
 
 /**
@@ -76,6 +88,9 @@ struct stdfu_flash_opts {
 	bool no_verify; /**< skip read-back verification */
 	bool no_leave;	/**< stay in DFU mode */
 	bool force;	/**< ignore a DFU suffix made for another VID:PID */
+	/** Erase every sector the image touches, even those that read back
+	 *  blank (no blank-sector skip; see stdfu_flash_run()). */
+	bool always_erase;
 	bool leave_address_set;
 	uint32_t leave_address;	  /**< default: the start of the image (else the flash base) */
 	unsigned gone_timeout_ms; /**< wait for the device to leave the bus; 0 = 5000 */
@@ -100,12 +115,24 @@ int stdfu_flash(struct stdfu_device *dev, const struct stdfu_image *img,
 		const struct stdfu_flash_opts *opts, struct stdfu_result *res);
 
 /**
- * Run @plan in one operation: prepare, erase, write, verify (unless
- * no_verify), leave at plan->leave_address (unless no_leave or
- * leave_address_set). With @inc (incremental): first read back every sector
- * the plan would erase (STDFU_PHASE_READ), drop from @plan the sectors that
- * already hold the image (stdfu_incremental_filter()) and fill @inc; when
- * nothing differs the device is only read and left. @inc NULL: a full flash.
+ * Run @plan in one operation: prepare, read back, erase, write, verify
+ * (unless no_verify), leave at plan->leave_address (unless no_leave or
+ * leave_address_set).
+ *
+ * The read-back (STDFU_PHASE_READ) reads every sector the plan would erase
+ * before anything is erased. Blank-sector skip (unless always_erase): a
+ * sector that reads back entirely 0xFF is not erased (STDFU_SECTOR_BLANK);
+ * reading stops at the first block of a sector that is not blank, since that
+ * sector is erased whatever the rest holds. If a write into a skipped sector
+ * fails with errPROG (an ECC programming unit already programmed, with 0xFF),
+ * that sector alone is erased and its part of the image written again
+ * (STDFU_SECTOR_FALLBACK); nothing else is lost, because the sector held
+ * nothing but 0xFF before (see blank.c). With @inc (incremental) every such
+ * sector is read in full, and the sectors that already hold the image are
+ * dropped from @plan (stdfu_incremental_filter()) and @inc is filled; when
+ * nothing differs the device is only read and left. @inc NULL: no incremental
+ * filter. The decision for each sector is reported by STDFU_EVENT_SECTOR and
+ * counted in res->sectors.
  */
 int stdfu_flash_run(struct stdfu_device *dev, struct stdfu_flash_plan *plan,
 		    const struct stdfu_flash_opts *opts, struct stdfu_result *res,

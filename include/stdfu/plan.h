@@ -10,10 +10,16 @@
  * sector; a writable sector the image touches is erased once if the layout
  * says it is erasable (and left alone if it is not, e.g. OTP). Anything else
  * is refused with STDFU_ERR_FIT and a detail naming the address.
+ *
+ * Each erasable sector carries what the flash decided for it (enum
+ * stdfu_sector_action): a plan starts with every sector to be erased; the
+ * read-back before the erase (stdfu_flash_run()) may mark sectors that are
+ * already blank, and drop the ones that already hold the image (--incremental).
  */
 #ifndef STDFU_PLAN_H
 #define STDFU_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,9 +31,31 @@
 extern "C" {
 #endif
 
+/**
+ * What a flash does with an erasable sector the image touches.
+ *
+ * A sector that reads back entirely 0xFF is written without an erase: on
+ * flash without ECC (F2/F4/F7) 0xFF is the erased state itself. On ECC flash
+ * (L4, G0, G4, H7, U5...) a programming unit that was once programmed, even
+ * with 0xFF, cannot be programmed again (errPROG), and a read cannot tell it
+ * from an erased one; such a write fails, and the sector alone is then
+ * erased and written again (STDFU_SECTOR_FALLBACK).
+ */
+enum stdfu_sector_action {
+	STDFU_SECTOR_ERASE = 0, /**< "erased": erased, then written */
+	STDFU_SECTOR_BLANK,	/**< "skipped-blank": read back all 0xFF, written without erase */
+	STDFU_SECTOR_FALLBACK,	/**< "fallback": was blank, a write failed with errPROG: erased
+				     and written again */
+	STDFU_SECTOR_UNCHANGED, /**< "unchanged": --incremental, already holds the image */
+};
+
+/** Stable name of an action, as in JSON output: "erased", "skipped-blank"... */
+const char *stdfu_sector_action_name(enum stdfu_sector_action action);
+
 struct stdfu_plan_erase {
 	uint32_t address; /**< sector start */
 	uint32_t size;	  /**< sector size */
+	enum stdfu_sector_action action;
 };
 
 /** A contiguous run of bytes: one Set Address, then incrementing wBlockNum. */
@@ -43,7 +71,7 @@ struct stdfu_plan {
 	struct stdfu_plan_erase *erase; /**< ascending addresses, each sector once */
 	size_t n_runs;
 	struct stdfu_plan_run *runs; /**< ascending, never adjacent (merged) */
-	uint64_t erase_bytes;
+	uint64_t erase_bytes;	     /**< bytes of the sectors whose action is STDFU_SECTOR_ERASE */
 	uint64_t write_bytes;
 	uint8_t *merged; /**< private: storage for merged runs */
 };
@@ -56,6 +84,9 @@ struct stdfu_plan {
  */
 int stdfu_plan_build(const struct stdfu_image *img, uint8_t alt, const struct stdfu_layout *layout,
 		     struct stdfu_plan **out);
+
+/** True if @dev (@len bytes read back from the device) is all 0xFF, the erased value. */
+bool stdfu_plan_is_blank(const uint8_t *dev, size_t len);
 
 /** Plan erasing every sector that overlaps [address, address + length). */
 int stdfu_plan_erase_range(const struct stdfu_layout *layout, uint32_t address, uint32_t length,

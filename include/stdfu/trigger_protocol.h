@@ -36,11 +36,15 @@
  * STDFU_TRIGGER_SILENCE_MS after the byte, and no later than that plus its main-loop
  * poll period (companion recommendation: poll at least every 10 ms).
  *
- * The host side of the same rule: open the port, send nothing for
- * STDFU_TRIGGER_HOST_PRE_SILENCE_MS, write the single byte in ONE write() call (one
- * USB packet), drain (tcdrain), then stay silent with the port open for
- * STDFU_TRIGGER_HOST_POST_SILENCE_MS before closing. Both host waits are longer than
- * the device window, so clock granularity and USB scheduling cannot break the rule.
+ * The host side of the same rule: open the port, write the single byte in ONE
+ * write() call (one USB packet), drain (tcdrain), then stay silent with the port
+ * open for STDFU_TRIGGER_HOST_POST_SILENCE_MS before closing (longer than the
+ * device window, so clock granularity and USB scheduling cannot break rule c).
+ * Rule (b) needs no wait on the host when the host alone holds the port: it has sent
+ * nothing, and nobody else can. A host that cannot tell waits
+ * STDFU_TRIGGER_HOST_PRE_SILENCE_MS after opening; stdfu instead refuses a port held
+ * by another program, and sends the byte again if the device has not left after a
+ * while (a writer that had just closed the port makes the device ignore the first).
  * The default byte 0xF5 can never occur in UTF-8 text (0xF5..0xFF are invalid in
  * UTF-8), so a user typing in a terminal cannot send it by accident; binary protocols
  * that may send a lone 0xF5 are protected by the silence rule.
@@ -94,7 +98,7 @@
 #define STDFU_TRIGGER_BYTE_DEFAULT	   0xF5u
 /** Silence window (ms) required before AND after the lone trigger byte. */
 #define STDFU_TRIGGER_SILENCE_MS	   100u
-/** Host: quiet time after opening the port before writing the byte (> window). */
+/** Host that cannot check for other writers: quiet time after opening (> window). */
 #define STDFU_TRIGGER_HOST_PRE_SILENCE_MS  150u
 /** Host: quiet time with the port still open after draining the byte (> window). */
 #define STDFU_TRIGGER_HOST_POST_SILENCE_MS 150u

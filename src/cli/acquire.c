@@ -99,6 +99,7 @@ struct stdfu_flash_opts cli_flash_opts(struct cli *c)
 	o.no_verify = c->no_verify;
 	o.no_leave = c->no_leave;
 	o.force = c->force;
+	o.always_erase = c->always_erase;
 	o.on_event = out_event;
 	o.user = c;
 	return o;

@@ -51,13 +51,14 @@ enum cli_opt_bit {
 	OPT_FORCE = 1 << 8,
 	OPT_FORMAT = 1 << 9,
 	OPT_ALT = 1 << 10,
-	OPT_TRIGGER = 1 << 11,	   /* --method --trigger-byte --timeout --any-port --port */
-	OPT_APP_ID = 1 << 12,	   /* --app-id (repeatable) */
-	OPT_WAIT_APP = 1 << 13,	   /* --wait-app */
-	OPT_INCREMENTAL = 1 << 14, /* --incremental (flash) */
-	OPT_OB_ALLOW = 1 << 15,	   /* --allow-irreversible --allow-rom-lockout (option-bytes) */
-	OPT_PROTECT = 1 << 16,	   /* --protect (flash) */
-	OPT_ALL = 1 << 17,	   /* --all (flash): every board at once */
+	OPT_TRIGGER = 1 << 11,	    /* --method --trigger-byte --timeout --any-port --port */
+	OPT_APP_ID = 1 << 12,	    /* --app-id (repeatable) */
+	OPT_WAIT_APP = 1 << 13,	    /* --wait-app */
+	OPT_INCREMENTAL = 1 << 14,  /* --incremental (flash) */
+	OPT_OB_ALLOW = 1 << 15,	    /* --allow-irreversible --allow-rom-lockout (option-bytes) */
+	OPT_PROTECT = 1 << 16,	    /* --protect (flash) */
+	OPT_ALL = 1 << 17,	    /* --all (flash): every board at once */
+	OPT_ALWAYS_ERASE = 1 << 18, /* --always-erase (flash) */
 };
 
 /* --usb-path may be given this many times (with --all: a set of boards). */
@@ -95,6 +96,7 @@ struct cli {
 	bool all;					     /* flash --all */
 	const char *usb_paths[CLI_USB_PATHS_MAX];	     /* every --usb-path, in order */
 	size_t n_usb_paths;
+	bool always_erase; /* flash: no blank-sector skip */
 	enum stdfu_poll_policy poll;
 	const char *format;
 	int nargs;

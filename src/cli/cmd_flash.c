@@ -23,6 +23,23 @@ static void report_incremental(struct cli *c, const struct stdfu_incremental_sta
 		st->sectors_skipped, st->sectors, (unsigned long long)st->bytes_skipped);
 }
 
+/* What the flash did with each erasable sector (the sector events list them). */
+static void report_sectors(struct cli *c, const struct stdfu_sector_counts *n)
+{
+	if (c->mode == OUT_JSON) {
+		printf("{\"event\":\"sectors\",\"erased\":%zu,\"skipped_blank\":%zu,"
+		       "\"fallback\":%zu,\"unchanged\":%zu}\n",
+		       n->erased, n->skipped_blank, n->fallback, n->unchanged);
+		fflush(stdout);
+		return;
+	}
+	if (n->skipped_blank || n->fallback)
+		out_msg(c,
+			"sectors: %zu erased, %zu already blank (not erased), %zu erased after "
+			"errPROG",
+			n->erased, n->skipped_blank, n->fallback);
+}
+
 int cmd_flash(struct cli *c)
 {
 	struct stdfu_flash_opts o = cli_flash_opts(c);
@@ -59,6 +76,8 @@ int cmd_flash(struct cli *c)
 		if (!rc && c->protect)
 			rc = cli_protect(c, &dev, &res);
 		rom = dev ? *stdfu_device_get_info(dev) : rom;
+		if (!rc)
+			report_sectors(c, &res.sectors);
 		if (!rc && c->incremental)
 			report_incremental(c, &inc);
 	}

@@ -128,6 +128,12 @@ void fa_event(const struct stdfu_event *ev, void *user)
 			line(b, "note: %s", ev->message);
 		}
 		break;
+	case STDFU_EVENT_SECTOR:
+		if (json(b, "sector"))
+			printf(",\"address\":\"0x%08x\",\"size\":%u,\"action\":\"%s\"}\n",
+			       ev->sector->address, ev->sector->size,
+			       stdfu_sector_action_name(ev->sector->action));
+		break;
 	case STDFU_EVENT_DEVICE_FOUND:
 		break;
 	}

@@ -35,10 +35,11 @@ const struct cli_cmd cli_commands[] = {
 	{"flash", cmd_flash,
 	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
 		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP | OPT_INCREMENTAL |
-		 OPT_PROTECT | OPT_ALL,
+		 OPT_PROTECT | OPT_ALL | OPT_ALWAYS_ERASE,
 	 1, 1,
 	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
-	 "       [--incremental] [--protect] [--all [--usb-path BUS-PORT[.PORT...]]...]\n"
+	 "       [--incremental] [--always-erase] [--protect]\n"
+	 "       [--all [--usb-path BUS-PORT[.PORT...]]...]\n"
 	 "       [--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n"
 	 "       [--port TTY] [--app-id VID:PID]...\n"
 	 "       [--trigger-byte 0xNN] [--timeout MS] [--any-port] [--wait-app] [--json]",
@@ -51,6 +52,9 @@ const struct cli_cmd cli_commands[] = {
 	 "FILE may be raw binary (placed at --address, default the start of the internal\n"
 	 "flash), Intel HEX, S-record, ELF or DfuSe; the format is detected (--format\n"
 	 "overrides). Checks that the image fits before touching the device.\n"
+	 "Sectors that read back blank (all 0xFF) are written without an erase; on ECC\n"
+	 "flash a write that then fails (errPROG) erases and rewrites that sector alone.\n"
+	 "--always-erase erases every touched sector instead.\n"
 	 "--incremental reads back the sectors FILE touches first and skips erasing and\n"
 	 "writing those that already hold exactly what a full flash would leave.\n"
 	 "--protect, after the verified flash, sets read protection (RDP level 1) through\n"
@@ -119,6 +123,7 @@ enum {
 	O_ALLOW_ROM_LOCKOUT,
 	O_PROTECT,
 	O_ALL,
+	O_ALWAYS_ERASE,
 };
 
 static const struct option long_opts[] = {
@@ -150,6 +155,7 @@ static const struct option long_opts[] = {
 	{"allow-rom-lockout", no_argument, NULL, O_ALLOW_ROM_LOCKOUT},
 	{"protect", no_argument, NULL, O_PROTECT},
 	{"all", no_argument, NULL, O_ALL},
+	{"always-erase", no_argument, NULL, O_ALWAYS_ERASE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -181,6 +187,7 @@ static const struct {
 	{O_ALLOW_ROM_LOCKOUT, OPT_OB_ALLOW},
 	{O_PROTECT, OPT_PROTECT},
 	{O_ALL, OPT_ALL},
+	{O_ALWAYS_ERASE, OPT_ALWAYS_ERASE},
 };
 
 static void usage(FILE *f)
@@ -260,6 +267,7 @@ static bool set_flag(struct cli *c, int opt)
 	bool *flag = opt == O_NO_VERIFY		   ? &c->no_verify
 		     : opt == O_NO_LEAVE	   ? &c->no_leave
 		     : opt == O_INCREMENTAL	   ? &c->incremental
+		     : opt == O_ALWAYS_ERASE	   ? &c->always_erase
 		     : opt == O_ALL		   ? &c->all
 		     : opt == O_MASS		   ? &c->mass
 		     : opt == O_YES		   ? &c->yes

@@ -100,6 +100,14 @@ static void human_event(struct cli *c, const struct stdfu_event *ev)
 	}
 	if (ev->phase == STDFU_PHASE_PREPARE)
 		return;
+	if (ev->type == STDFU_EVENT_SECTOR) {
+		if (ev->sector->action == STDFU_SECTOR_FALLBACK)
+			fprintf(stderr,
+				"%sstdfu: note: the blank sector at 0x%08x cannot be written "
+				"without an erase (errPROG, ECC flash): erased and written again\n",
+				c->tty ? "\n" : "", ev->sector->address);
+		return;
+	}
 	if (ev->type == STDFU_EVENT_PHASE_START) {
 		prog.t0 = prog.last = t;
 		if (!c->tty)
@@ -154,6 +162,12 @@ static void json_event(const struct stdfu_event *ev)
 		fputs("{\"event\":\"warning\",\"message\":", stdout);
 		out_json_string(ev->message);
 		fputs("}\n", stdout);
+		break;
+	case STDFU_EVENT_SECTOR:
+		printf("{\"event\":\"sector\",\"address\":\"0x%08x\",\"size\":%u,"
+		       "\"action\":\"%s\"}\n",
+		       ev->sector->address, ev->sector->size,
+		       stdfu_sector_action_name(ev->sector->action));
 		break;
 	case STDFU_EVENT_DEVICE_FOUND:
 		break;

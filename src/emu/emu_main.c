@@ -368,6 +368,7 @@ static int load_flash(struct emu_board *b)
 		return EXIT_USAGE;
 	}
 	memcpy(flash + (addr - base), data, len);
+	emu_rom_mark_programmed(b->rom, addr, (uint32_t)len);
 	g_free(data);
 	return load_optbytes(b, o);
 }

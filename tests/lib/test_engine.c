@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The flash engine without USB: the one block loop (write, read, verify),
- * the multi-alt plan, and the incremental read-back inside an operation.
+ * the multi-alt plan, the read-back inside an operation (blank-sector skip,
+ * incremental) and the errPROG fallback of a blank sector on ECC flash.
  *
  * Mocked here: the DfuSe request layer (set address, one block, status), as
  * a memory that follows AN3156 6.3.3 (address = pointer + (wBlockNum - 2) *
- * wTransferSize). The engine sources (flash/flash.c, op.c, blocks.c, plan.c,
- * incremental.c) are the library's own; everything USB is exercised end to
- * end under stdfu-emu by the e2e tests.
+ * wTransferSize), with ECC programming units on demand (m.ecc: a unit
+ * programmed once, whatever the value, fails the next write with errPROG
+ * until its sector is erased). The engine sources (flash/flash.c, op.c,
+ * blocks.c, plan.c, incremental.c, readback.c, write.c) are the library's own; everything USB is
+ * exercised end to end under stdfu-emu by the e2e tests.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,7 +44,11 @@ static struct {
 	uint32_t left_at;
 	uint32_t set_at[8];
 	uint16_t last_block;
-	int short_read; /* UPLOAD returns this many bytes fewer */
+	int short_read;		       /* UPLOAD returns this many bytes fewer */
+	uint32_t ecc;		       /* 0: no ECC; else bytes per programming unit */
+	uint8_t programmed[FSIZE / 8]; /* per 8-byte unit, with m.ecc == 8 */
+	uint32_t bad_unit;	       /* nonzero: this address always fails with errPROG */
+	unsigned prog_errors;
 } m;
 
 static struct stdfu_device dev;
@@ -122,12 +129,40 @@ static uint8_t *at(uint16_t block)
 	return m.flash + (a - BASE);
 }
 
+/* As the ROM after PROGERR: status errPROG, cleared back to dfuIDLE by the DFU layer. */
+static int prog_error(struct stdfu_device *d)
+{
+	m.prog_errors++;
+	d->last_status = STDFU_STATUS_ERR_PROG;
+	d->state = STDFU_STATE_DFU_IDLE;
+	return STDFU_ERR_DFU_STATUS;
+}
+
+/* ECC flash: units in order; the ones before a failing unit stay written. */
+static int ecc_program(struct stdfu_device *d, uint8_t *dst, const uint8_t *data, uint16_t len)
+{
+	uint32_t off = (uint32_t)(dst - m.flash);
+
+	for (uint32_t u = off / m.ecc; u * m.ecc < off + len; u++) {
+		uint32_t from = u * m.ecc < off ? off : u * m.ecc;
+		uint32_t to = (u + 1) * m.ecc < off + len ? (u + 1) * m.ecc : off + len;
+
+		if (m.programmed[u] || (m.bad_unit && BASE + u * m.ecc == m.bad_unit))
+			return prog_error(d);
+		memcpy(m.flash + from, data + (from - off), to - from);
+		m.programmed[u] = 1;
+	}
+	return STDFU_OK;
+}
+
 int stdfu_dfuse_write_block(struct stdfu_device *d, uint16_t block, const uint8_t *data,
 			    uint16_t len)
 {
 	d->transfers += 3;
 	m.writes++;
 	m.last_block = block;
+	if (m.ecc)
+		return ecc_program(d, at(block), data, len);
 	memcpy(at(block), data, len);
 	return STDFU_OK;
 }
@@ -150,6 +185,7 @@ int stdfu_dfuse_erase_page(struct stdfu_device *d, uint32_t address)
 	m.erases++;
 	assert_int_equal(stdfu_layout_sector_at(&d->info.alts[0].layout, address, &sec), 0);
 	memset(m.flash + (sec.start - BASE), 0xFF, sec.size);
+	memset(m.programmed + (sec.start - BASE) / 8, 0, sec.size / 8);
 	return STDFU_OK;
 }
 
@@ -220,6 +256,8 @@ static int setup(void **state)
 struct events {
 	unsigned starts[STDFU_PHASE__COUNT], ends[STDFU_PHASE__COUNT];
 	uint64_t done;
+	unsigned sector[STDFU_SECTOR_UNCHANGED + 1]; /* STDFU_EVENT_SECTOR per action */
+	uint32_t last_sector;
 };
 
 static void on_event(const struct stdfu_event *ev, void *user)
@@ -232,6 +270,10 @@ static void on_event(const struct stdfu_event *ev, void *user)
 		e->ends[ev->phase]++;
 	if (ev->type == STDFU_EVENT_PROGRESS)
 		e->done = ev->done;
+	if (ev->type == STDFU_EVENT_SECTOR) {
+		e->sector[ev->sector->action]++;
+		e->last_sector = ev->sector->address;
+	}
 }
 
 /* ---- the block loop ------------------------------------------------------- */
@@ -397,7 +439,7 @@ static void read_back_filters_the_plan_in_place(void **state)
 	assert_int_equal(stdfu_flash_plan_build(&dev.info, &img, &fp), STDFU_OK);
 	assert_int_equal(fp->alts[0]->n_erase, 3);
 	stdfu__op_begin(&op, &dev, &o, &res);
-	assert_int_equal(stdfu__incremental_read_back(&op, fp, &st), STDFU_OK);
+	assert_int_equal(stdfu__read_back(&op, fp, &st), STDFU_OK);
 	stdfu__op_end(&op, STDFU_OK);
 	assert_int_equal(st.sectors, 3);
 	assert_int_equal(st.sectors_skipped, 2);
@@ -413,8 +455,9 @@ static void read_back_filters_the_plan_in_place(void **state)
 	assert_int_equal(ev.ends[STDFU_PHASE_READ], 1);
 	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 48 * K);
 	assert_int_equal(m.reads, 24);
-	assert_int_equal(m.set_address, 1);
-	assert_int_equal(res.phase[STDFU_PHASE_READ].transfers, 3 + 24 + 1);
+	assert_int_equal(m.set_address, 3); /* one per sector */
+	assert_int_equal(res.phase[STDFU_PHASE_READ].transfers, 3 * 3 + 24 + 1);
+	assert_int_equal(ev.sector[STDFU_SECTOR_UNCHANGED], 2);
 	assert_int_equal(dev.state, STDFU_STATE_DFU_IDLE);
 	stdfu_flash_plan_free(fp);
 	free(data);
@@ -437,7 +480,11 @@ static void full_flash_erases_exactly_the_touched_sectors(void **state)
 	/* 8K..48K touches sectors 0, 1, 2 (16 KiB each); nothing else changes. */
 	assert_int_equal(m.erases, 3);
 	assert_int_equal(m.writes, 20);
-	assert_int_equal(m.reads, 20);
+	/* The read-back stops at the first block of each (not blank), then verify. */
+	assert_int_equal(m.reads, 3 + 20);
+	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 3 * 2 * K);
+	assert_int_equal(res.sectors.erased, 3);
+	assert_int_equal(ev.sector[STDFU_SECTOR_ERASE], 3);
 	assert_memory_equal(m.flash + 8 * K, data, 40 * K);
 	assert_int_equal(m.flash[0], 0xFF);
 	assert_int_equal(m.flash[48 * K], 0x00);
@@ -445,7 +492,7 @@ static void full_flash_erases_exactly_the_touched_sectors(void **state)
 	assert_int_equal(res.phase[STDFU_PHASE_ERASE].bytes, 48 * K);
 	assert_int_equal(res.phase[STDFU_PHASE_WRITE].bytes, 40 * K);
 	assert_int_equal(res.phase[STDFU_PHASE_VERIFY].bytes, 40 * K);
-	assert_int_equal(ev.starts[STDFU_PHASE_READ], 0);
+	assert_int_equal(ev.starts[STDFU_PHASE_READ], 1);
 	assert_int_equal(res.transfers, dev.transfers);
 	free(data);
 }
@@ -474,6 +521,182 @@ static void incremental_of_an_unchanged_image_only_reads_and_leaves(void **state
 	free(data);
 }
 
+/* ---- blank-sector skip and the errPROG fallback --------------------------- */
+
+static void blank_sectors_are_written_without_an_erase(void **state)
+{
+	uint8_t *data = pattern(40 * K, 7);
+	struct stdfu_segment seg = {BASE, 40 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	m.flash[64 * K] = 0x5A; /* the 64K sector is not touched: not read */
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.erases, 0);
+	/* Each of the three sectors read in full (8 blocks), then verify (20). */
+	assert_int_equal(m.reads, 24 + 20);
+	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 48 * K);
+	assert_int_equal(res.phase[STDFU_PHASE_ERASE].bytes, 0);
+	assert_int_equal(res.sectors.skipped_blank, 3);
+	assert_int_equal(res.sectors.erased + res.sectors.fallback, 0);
+	assert_int_equal(ev.sector[STDFU_SECTOR_BLANK], 3);
+	assert_memory_equal(m.flash, data, 40 * K);
+	assert_true(stdfu_plan_is_blank(m.flash + 40 * K, 8 * K));
+	assert_int_equal(m.flash[64 * K], 0x5A);
+	free(data);
+}
+
+static void a_sector_is_blank_only_if_every_byte_is(void **state)
+{
+	uint8_t *data = pattern(32 * K, 8);
+	struct stdfu_segment seg = {BASE, 20 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	/* The image covers 16K..20K of sector 1; its last byte, outside the image, is old data. */
+	m.flash[32 * K - 1] = 0xFE;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(res.sectors.skipped_blank, 1);
+	assert_int_equal(res.sectors.erased, 1);
+	assert_int_equal(ev.last_sector, BASE + 16 * K);
+	assert_int_equal(m.erases, 1);
+	/* What a full flash leaves: the image, and 0xFF where it has no data. */
+	assert_memory_equal(m.flash, data, 20 * K);
+	assert_true(stdfu_plan_is_blank(m.flash + 20 * K, 12 * K));
+	assert_string_equal(stdfu_sector_action_name(STDFU_SECTOR_BLANK), "skipped-blank");
+	assert_string_equal(stdfu_sector_action_name(STDFU_SECTOR_FALLBACK), "fallback");
+	free(data);
+}
+
+static void always_erase_reads_nothing_back(void **state)
+{
+	uint8_t *data = pattern(40 * K, 9);
+	struct stdfu_segment seg = {BASE, 40 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.always_erase = true, .on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(ev.starts[STDFU_PHASE_READ], 0);
+	assert_int_equal(m.erases, 3);
+	assert_int_equal(m.reads, 20);
+	assert_int_equal(res.sectors.erased, 3);
+	assert_int_equal(res.sectors.skipped_blank, 0);
+	free(data);
+}
+
+/*
+ * ECC flash: sector 1 reads blank but holds a unit programmed with 0xFF (as
+ * a gap-filled binary leaves it). Two runs of the image fall into sector 1,
+ * the first before that unit. The write into it fails; the fallback erases
+ * sector 1 (which wipes what the first run wrote there) and writes both runs'
+ * parts again. The other sectors are not erased, the gap between the runs is
+ * 0xFF, and the sector after the image keeps its data.
+ */
+static void errprog_in_a_blank_sector_erases_and_rewrites_it_alone(void **state)
+{
+	uint8_t *data = pattern(40 * K, 10);
+	struct stdfu_segment segs[] = {{BASE, 20 * K, data, 0},
+				       {BASE + 24 * K, 16 * K, data + 24 * K, 0}};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 2, .segments = segs};
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.programmed[(28 * K) / 8] = 1; /* reads 0xFF, programmed */
+	memset(m.flash + 48 * K, 0x5A, 16 * K);
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 1);
+	assert_int_equal(m.erases, 1); /* sector 1 only */
+	assert_int_equal(res.sectors.fallback, 1);
+	assert_int_equal(res.sectors.skipped_blank, 2);
+	assert_int_equal(res.sectors.erased, 0);
+	assert_int_equal(ev.sector[STDFU_SECTOR_FALLBACK], 1);
+	assert_int_equal(ev.sector[STDFU_SECTOR_BLANK], 3); /* reported before the fallback */
+	assert_memory_equal(m.flash, data, 20 * K);
+	assert_true(stdfu_plan_is_blank(m.flash + 20 * K, 4 * K));
+	assert_memory_equal(m.flash + 24 * K, data + 24 * K, 16 * K);
+	assert_true(stdfu_plan_is_blank(m.flash + 40 * K, 8 * K));
+	assert_int_equal(m.flash[48 * K], 0x5A);
+	/* Verify read the image back (the 5 ends in the result are of every phase). */
+	assert_int_equal(res.phase[STDFU_PHASE_VERIFY].bytes, 36 * K);
+	assert_int_equal(ev.ends[STDFU_PHASE_WRITE], 1);
+	free(data);
+}
+
+/* A write that fails again after the fallback's erase is a real error. */
+static void errprog_after_the_fallback_erase_is_an_error(void **state)
+{
+	uint8_t *data = pattern(16 * K, 11);
+	struct stdfu_segment seg = {BASE, 16 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.bad_unit = BASE + 4 * K;
+	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_ERR_DFU_STATUS);
+	assert_int_equal(m.prog_errors, 2);
+	assert_int_equal(m.erases, 1);
+	assert_int_equal(res.sectors.fallback, 1);
+	free(data);
+}
+
+/* errPROG in a sector that was erased is not the blank-sector case: an error. */
+static void errprog_in_an_erased_sector_is_an_error(void **state)
+{
+	uint8_t *data = pattern(16 * K, 12);
+	struct stdfu_segment seg = {BASE, 16 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {.always_erase = true};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.bad_unit = BASE + 4 * K;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_ERR_DFU_STATUS);
+	assert_int_equal(m.prog_errors, 1);
+	assert_int_equal(m.erases, 1);
+	assert_int_equal(res.sectors.fallback, 0);
+	free(data);
+}
+
+/* --incremental and the blank-sector skip share one read-back. */
+static void incremental_and_blank_skip_decide_from_one_read(void **state)
+{
+	uint8_t *data = pattern(48 * K, 13);
+	struct stdfu_segment seg = {BASE, 48 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_incremental_stats st;
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	memcpy(m.flash, data, 16 * K);	     /* sector 0: up to date */
+	memset(m.flash + 32 * K, 0, 16 * K); /* sector 2: old data; sector 1 blank */
+	assert_int_equal(stdfu_flash_incremental(&dev, &img, &o, &res, &st), STDFU_OK);
+	assert_int_equal(st.sectors_skipped, 1);
+	assert_int_equal(res.sectors.unchanged, 1);
+	assert_int_equal(res.sectors.skipped_blank, 1);
+	assert_int_equal(res.sectors.erased, 1);
+	assert_int_equal(m.erases, 1);
+	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 48 * K);
+	assert_int_equal(res.phase[STDFU_PHASE_WRITE].bytes, 32 * K);
+	assert_memory_equal(m.flash, data, 48 * K);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +708,14 @@ int main(void)
 		cmocka_unit_test_setup(plan_refuses_what_the_device_cannot_take, setup),
 		cmocka_unit_test_setup(read_back_filters_the_plan_in_place, setup),
 		cmocka_unit_test_setup(full_flash_erases_exactly_the_touched_sectors, setup),
+		cmocka_unit_test_setup(blank_sectors_are_written_without_an_erase, setup),
+		cmocka_unit_test_setup(a_sector_is_blank_only_if_every_byte_is, setup),
+		cmocka_unit_test_setup(always_erase_reads_nothing_back, setup),
+		cmocka_unit_test_setup(errprog_in_a_blank_sector_erases_and_rewrites_it_alone,
+				       setup),
+		cmocka_unit_test_setup(errprog_after_the_fallback_erase_is_an_error, setup),
+		cmocka_unit_test_setup(errprog_in_an_erased_sector_is_an_error, setup),
+		cmocka_unit_test_setup(incremental_and_blank_skip_decide_from_one_read, setup),
 		cmocka_unit_test_setup(incremental_of_an_unchanged_image_only_reads_and_leaves,
 				       setup),
 	};

@@ -11,6 +11,7 @@
 #   e2e_trigger.sh trigger              stdfu trigger alone
 #   e2e_trigger.sh rom-refuses          the ROM sends the board back: exit 19, BOOT0 hints
 #   e2e_trigger.sh dfu-port             DFU on another port: exit 21, or --any-port flashes
+#   e2e_trigger.sh writer-before        another program wrote just before: the byte is resent
 #   e2e_trigger.sh persona NAME         --companion NAME --method NAME flashes (micropython,
 #                                       betaflight, text; inav with --method betaflight)
 #   e2e_trigger.sh persona-wrong        the wrong method: exit 18 naming the firmware's answer
@@ -115,6 +116,18 @@ flash)
 		expect_in out.log "trigger:" "left the bus"
 	fi
 	expect_in out.log "DFU" "erase" "write" "verify" "leave"
+	;;
+writer-before)
+	# A chunk from a writer that closed the port just before makes the
+	# companion ignore the byte (rule b); stdfu has no quiet time before it,
+	# so it must send it again. The log shows both bytes when the first came
+	# within the window (it always does unless stdfu took > 100 ms to start).
+	make_image
+	"$EMU" --chip f405 --mode app --verbose --dump out.bin -- sh -c '
+		printf x >/dev/ttyACM0
+		"$1" flash app.bin' sh "$STDFU" >out.log 2>&1 || fail "flash after a foreign write failed"
+	same_head out.bin app.bin
+	expect_in out.log "first 0x78" "first 0xf5" "left the bus"
 	;;
 boards3)
 	make_image

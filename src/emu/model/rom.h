@@ -96,6 +96,12 @@ void emu_rom_reset(struct emu_rom *rom);
 
 /* Whole internal flash, for --load and --dump. Writable through the pointer. */
 uint8_t *emu_rom_flash(struct emu_rom *rom, uint32_t *base, uint32_t *size);
+/*
+ * Mark [addr, addr+len) of the flash as programmed, as flashing it would
+ * (--load): on ECC chips every programming unit it touches, 0xFF or not,
+ * then fails a second program with errPROG until erased.
+ */
+void emu_rom_mark_programmed(struct emu_rom *rom, uint32_t addr, uint32_t len);
 
 /* True if flash holds a plausible application: initial SP inside SRAM (or its
  * top), reset vector an odd (Thumb) address inside flash. */

@@ -197,6 +197,17 @@ static void flash_erase_range(struct emu_rom *rom, uint32_t addr, uint32_t size)
 		memset(rom->ecc_used + off / c->ecc_unit, 0, size / c->ecc_unit);
 }
 
+void emu_rom_mark_programmed(struct emu_rom *rom, uint32_t addr, uint32_t len)
+{
+	const struct emu_chip *c = rom->chip;
+	uint32_t off = addr - c->flash_base;
+
+	if (!c->ecc_unit || !len || !in_flash(rom, addr, len))
+		return;
+	for (uint32_t w = off / c->ecc_unit; (uint64_t)w * c->ecc_unit < (uint64_t)off + len; w++)
+		rom->ecc_used[w] = 1;
+}
+
 static void mass_erase(struct emu_rom *rom)
 {
 	flash_erase_range(rom, rom->chip->flash_base, rom->chip->flash_size);

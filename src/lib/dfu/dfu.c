@@ -87,6 +87,7 @@ int stdfu_dfu_get_state(struct stdfu_device *dev, uint8_t *state)
 int stdfu__dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
 			      const char *what)
 {
+	dev->last_status = (uint8_t)st->status;
 	/* Leave dfuERROR so that the device is usable again (DFU 1.1 6.1.4). */
 	if (st->state == STDFU_STATE_DFU_ERROR && !dev->gone)
 		if (stdfu__usb_control(dev, REQ_OUT, STDFU_DFU_CLRSTATUS, 0, NULL, 0,

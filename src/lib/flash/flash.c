@@ -18,6 +18,7 @@
 #include "flash/op.h"
 #include "flash/place.h"
 #include "flash/readback.h"
+#include "flash/write.h"
 #include "usb/device_internal.h"
 
 #define GONE_TIMEOUT_MS 5000u
@@ -62,9 +63,13 @@ static int erase_sectors(struct op *op, const struct stdfu_plan *plan)
 	int rc = stdfu_device_set_alt(op->dev, plan->alt);
 
 	for (size_t i = 0; i < plan->n_erase && !rc; i++) {
+		if (plan->erase[i].action != STDFU_SECTOR_ERASE)
+			continue; /* blank: decided by the read-back */
 		rc = stdfu_dfuse_erase_page(op->dev, plan->erase[i].address);
-		if (!rc)
-			stdfu__progress(op, plan->erase[i].size);
+		if (rc)
+			break;
+		stdfu__progress(op, plan->erase[i].size);
+		stdfu__sector_event(op, &plan->erase[i]);
 	}
 	return rc;
 }
@@ -113,7 +118,7 @@ static int erase_phase(struct op *op, const struct stdfu_flash_plan *fp)
 	return stdfu__phase_close(op, rc);
 }
 
-/* WRITE or VERIFY: every run of every alt through the block loop. */
+/* VERIFY: every run of every alt through the block loop. */
 static int runs_phase(struct op *op, const struct stdfu_flash_plan *fp, enum stdfu_phase phase,
 		      enum blocks_mode mode)
 {
@@ -131,25 +136,29 @@ static int runs_phase(struct op *op, const struct stdfu_flash_plan *fp, enum std
 	return stdfu__phase_close(op, rc);
 }
 
-static int erase_write_verify(struct op *op, const struct stdfu_flash_plan *fp)
+static int erase_write_verify(struct op *op, struct stdfu_flash_plan *fp)
 {
 	int rc = erase_phase(op, fp);
 
 	if (!rc)
-		rc = runs_phase(op, fp, STDFU_PHASE_WRITE, BLOCKS_WRITE);
+		rc = stdfu__write_phase(op, fp);
 	if (!rc && !op->opts->no_verify)
 		rc = runs_phase(op, fp, STDFU_PHASE_VERIFY, BLOCKS_VERIFY);
 	return rc;
 }
 
-/* @inc: NULL for a full flash, else read back first and keep only what differs. */
+/*
+ * The read-back decides each sector before anything is erased (readback.c):
+ * blank ones are not erased unless always_erase, and with @inc (incremental)
+ * the ones that already hold the image are dropped.
+ */
 static int run_plan(struct op *op, struct stdfu_flash_plan *fp, struct stdfu_incremental_stats *inc)
 {
 	const struct stdfu_flash_opts *o = op->opts;
 	int rc = stdfu__op_prepare(op, fp->alts[0]->alt);
 
-	if (!rc && inc)
-		rc = stdfu__incremental_read_back(op, fp, inc);
+	if (!rc && (inc || !o->always_erase))
+		rc = stdfu__read_back(op, fp, inc);
 	/* Incremental, nothing differs: the device is only read and left. */
 	if (!rc && (!inc || stdfu_flash_plan_erase_bytes(fp) || stdfu_flash_plan_write_bytes(fp)))
 		rc = erase_write_verify(op, fp);

@@ -14,9 +14,6 @@
 #include <stdfu/incremental.h>
 
 #include "common/error_internal.h"
-#include "flash/blocks.h"
-#include "flash/readback.h"
-#include "usb/device_internal.h"
 
 static uint64_t end_of(uint32_t address, uint32_t size)
 {
@@ -140,7 +137,8 @@ static void drop_sectors(struct stdfu_plan *plan, const bool *skip)
 		if (skip[i])
 			continue;
 		plan->erase[n++] = plan->erase[i];
-		plan->erase_bytes += plan->erase[i].size;
+		if (plan->erase[i].action == STDFU_SECTOR_ERASE)
+			plan->erase_bytes += plan->erase[i].size;
 	}
 	plan->n_erase = n;
 }
@@ -188,50 +186,4 @@ int stdfu_incremental_filter(struct stdfu_plan *plan, stdfu_incremental_read_fn 
 	if (st)
 		*st = local;
 	return STDFU_OK;
-}
-
-/* ---- the filter inside a flash operation -------------------------------- */
-
-static int read_blocks(void *user, uint32_t address, uint8_t *buf, uint32_t len)
-{
-	return stdfu__blocks(user, BLOCKS_READ, address, len, NULL, buf);
-}
-
-static void add_stats(struct stdfu_incremental_stats *sum,
-		      const struct stdfu_incremental_stats *one)
-{
-	sum->sectors += one->sectors;
-	sum->sectors_skipped += one->sectors_skipped;
-	sum->bytes_read += one->bytes_read;
-	sum->bytes_skipped += one->bytes_skipped;
-}
-
-/* Filter the plan of one alt; back to dfuIDLE before the next alt is selected. */
-static int filter_alt(struct op *op, struct stdfu_plan *plan, struct stdfu_incremental_stats *st)
-{
-	struct stdfu_incremental_stats one;
-	int rc = stdfu_device_set_alt(op->dev, plan->alt);
-
-	if (!rc)
-		rc = stdfu_incremental_filter(plan, read_blocks, op, &one);
-	if (!rc && op->dev->state == STDFU_STATE_DFU_UPLOAD_IDLE)
-		rc = stdfu_dfu_abort(op->dev);
-	if (!rc)
-		add_stats(st, &one);
-	return rc;
-}
-
-int stdfu__incremental_read_back(struct op *op, struct stdfu_flash_plan *plan,
-				 struct stdfu_incremental_stats *st)
-{
-	uint64_t total = stdfu_flash_plan_erase_bytes(plan);
-	int rc = STDFU_OK;
-
-	memset(st, 0, sizeof(*st));
-	if (!total) /* nothing erasable (OTP only): nothing to skip */
-		return STDFU_OK;
-	stdfu__phase_start(op, STDFU_PHASE_READ, total);
-	for (size_t i = 0; i < plan->n_alts && !rc; i++)
-		rc = filter_alt(op, plan->alts[i], st);
-	return stdfu__phase_close(op, rc);
 }

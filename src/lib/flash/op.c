@@ -14,12 +14,18 @@
 #include "flash/op.h"
 #include "usb/device_internal.h"
 
-static void emit(struct op *op, enum stdfu_event_type type, const char *msg)
+static void emit_sector(struct op *op, enum stdfu_event_type type, const char *msg,
+			const struct stdfu_plan_erase *sector)
 {
-	struct stdfu_event ev = {type, op->phase, op->done, op->total, msg, &op->dev->info};
+	struct stdfu_event ev = {type, op->phase, op->done, op->total, msg, &op->dev->info, sector};
 
 	if (op->opts->on_event)
 		op->opts->on_event(&ev, op->opts->user);
+}
+
+static void emit(struct op *op, enum stdfu_event_type type, const char *msg)
+{
+	emit_sector(op, type, msg, NULL);
 }
 
 static void warn_cb(void *user, const char *msg)
@@ -66,6 +72,28 @@ void stdfu__progress(struct op *op, uint64_t bytes)
 {
 	op->done += bytes;
 	emit(op, STDFU_EVENT_PROGRESS, NULL);
+}
+
+void stdfu__sector_event(struct op *op, const struct stdfu_plan_erase *sector)
+{
+	struct stdfu_sector_counts *n = &op->res->sectors;
+
+	switch (sector->action) {
+	case STDFU_SECTOR_ERASE:
+		n->erased++;
+		break;
+	case STDFU_SECTOR_BLANK:
+		n->skipped_blank++;
+		break;
+	case STDFU_SECTOR_FALLBACK: /* reported as skipped-blank first */
+		n->skipped_blank--;
+		n->fallback++;
+		break;
+	case STDFU_SECTOR_UNCHANGED:
+		n->unchanged++;
+		break;
+	}
+	emit_sector(op, STDFU_EVENT_SECTOR, NULL, sector);
 }
 
 static void phase_account(struct op *op)

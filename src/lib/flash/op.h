@@ -33,6 +33,9 @@ void stdfu__progress(struct op *op, uint64_t bytes);
 /* Close the phase: on success account for it and say so; on failure only account. */
 int stdfu__phase_close(struct op *op, int rc);
 
+/* Report what is done with a sector (STDFU_EVENT_SECTOR) and count it in the result. */
+void stdfu__sector_event(struct op *op, const struct stdfu_plan_erase *sector);
+
 /* The PREPARE phase: select @alt and bring the device to dfuIDLE. */
 int stdfu__op_prepare(struct op *op, uint8_t alt);
 

@@ -28,9 +28,34 @@ static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t 
 	}
 	p->erase[p->n_erase].address = s->start;
 	p->erase[p->n_erase].size = s->size;
+	p->erase[p->n_erase].action = STDFU_SECTOR_ERASE;
 	p->n_erase++;
 	p->erase_bytes += s->size;
 	return STDFU_OK;
+}
+
+const char *stdfu_sector_action_name(enum stdfu_sector_action action)
+{
+	switch (action) {
+	case STDFU_SECTOR_ERASE:
+		return "erased";
+	case STDFU_SECTOR_BLANK:
+		return "skipped-blank";
+	case STDFU_SECTOR_FALLBACK:
+		return "fallback";
+	case STDFU_SECTOR_UNCHANGED:
+		return "unchanged";
+	}
+	return "unknown";
+}
+
+bool stdfu_plan_is_blank(const uint8_t *dev, size_t len)
+{
+	/* 0xFF on every STM32 family (STDFU_ERASED_BYTE of incremental.h) */
+	for (size_t i = 0; i < len; i++)
+		if (dev[i] != 0xFFu)
+			return false;
+	return true;
 }
 
 static int not_in_map(const struct stdfu_layout *l, uint32_t addr)

@@ -20,10 +20,19 @@ static uint64_t now_ms(void)
 	return stdfu__now_us() / 1000u;
 }
 
-/* The byte method's port stays open, silent, until close_at (the protocol's rule c). */
+/*
+ * The byte method's port stays open, silent, until close_at (the protocol's
+ * rule c). The byte is sent once more at resend_at if the board is still on
+ * the bus then: a chunk another program wrote just before we opened the port
+ * makes the companion ignore our byte (rule b), and the second one, alone
+ * after a silence longer than the window, is honoured.
+ */
 struct wait_io {
 	struct sp_port *close_port;
 	uint64_t close_at;
+	uint64_t resend_at; /* 0: no resend (other methods, or done) */
+	const char *port;
+	uint8_t byte;
 };
 
 static void close_port(struct wait_io *io, uint64_t now, bool always)
@@ -60,6 +69,32 @@ static int wait_once(struct stdfu_target_run *r, struct stdfu_wait *w, uint64_t 
 	return rc;
 }
 
+static void maybe_resend(struct wait_io *io, const struct stdfu_wait *w, uint64_t now)
+{
+	if (!io || !io->resend_at || now < io->resend_at)
+		return;
+	io->resend_at = 0;
+	if (w->left)
+		return;
+	close_port(io, now, true);
+	/* Best effort: the board may be resetting right now. */
+	if (stdfu__trigger_send_byte(io->port, io->byte, &io->close_port))
+		stdfu_error_clear();
+	io->close_at = now + STDFU_TRIGGER_HOST_POST_SILENCE_MS;
+}
+
+/* How long to nap: until the wait's own deadline, or the port's next step. */
+static uint64_t nap_ms(const struct stdfu_wait *w, const struct wait_io *io, uint64_t now)
+{
+	uint64_t next = stdfu_wait_next_ms(w, now);
+
+	if (io && io->close_port && io->close_at - now < next)
+		next = io->close_at > now ? io->close_at - now : 0;
+	if (io && io->resend_at && io->resend_at - now < next)
+		next = io->resend_at > now ? io->resend_at - now : 0;
+	return next;
+}
+
 static int wait_loop(struct stdfu_target_run *r, struct stdfu_wait *w, struct wait_io *io,
 		     const struct stdfu_device_info *was, struct stdfu_device_info *found,
 		     uint64_t *left_at)
@@ -68,16 +103,14 @@ static int wait_loop(struct stdfu_target_run *r, struct stdfu_wait *w, struct wa
 	int rc;
 
 	for (;;) {
-		uint64_t now = now_ms(), next;
+		uint64_t now = now_ms();
 
 		close_port(io, now, false);
 		rc = wait_once(r, w, now, was, found, left_at);
 		if (rc != STDFU_WAIT_PENDING)
 			break;
-		next = stdfu_wait_next_ms(w, now);
-		if (io && io->close_port && io->close_at - now < next)
-			next = io->close_at > now ? io->close_at - now : 0;
-		stdfu__usb_watch_nap(watch, next);
+		maybe_resend(io, w, now_ms());
+		stdfu__usb_watch_nap(watch, nap_ms(w, io, now_ms()));
 	}
 	stdfu__usb_watch_stop(watch);
 	close_port(io, 0, true);
@@ -117,7 +150,7 @@ int stdfu__target_trigger(struct stdfu_target_run *r, struct stdfu_target_report
 {
 	const struct stdfu_device_info *app = &rep->app.dev;
 	struct stdfu_device_list *before = NULL;
-	struct wait_io io = {NULL, 0};
+	struct wait_io io = {0};
 	struct stdfu_wait w;
 	uint64_t sent, left = 0;
 	int rc;
@@ -135,6 +168,13 @@ int stdfu__target_trigger(struct stdfu_target_run *r, struct stdfu_target_report
 	wait_start(r, &w, STDFU_WAIT_FOR_DFU, app->path, app, before, sent);
 	stdfu_device_list_free(before);
 	io.close_at = sent + STDFU_TRIGGER_HOST_POST_SILENCE_MS;
+	if (io.close_port) { /* the byte method */
+		int b = r->opts->trigger_byte;
+
+		io.resend_at = sent + STDFU_TRIGGER_RESEND_MS;
+		io.port = rep->app.name;
+		io.byte = b >= 0 && b <= 0xff ? (uint8_t)b : STDFU_TRIGGER_BYTE_DEFAULT;
+	}
 	rc = wait_loop(r, &w, &io, app, &rep->dfu, &left);
 	if (rc)
 		return rc;

@@ -20,8 +20,15 @@ int stdfu__trigger_send_byte(const char *port, uint8_t byte, struct sp_port **ke
 	*keep = NULL;
 	if (r)
 		return r;
-	/* The protocol's rule (b): nothing from us in the window before the byte. */
-	stdfu__sleep_us(STDFU_TRIGGER_HOST_PRE_SILENCE_MS * 1000u);
+	/*
+	 * The protocol's rule (b) asks the device to have received nothing in
+	 * the window before the byte. We have sent nothing, and the port was
+	 * just opened and checked: no other program holds it (the open refuses
+	 * if one does), so no one else can write before our byte either. So no
+	 * quiet time here. A writer that closed the port less than the window
+	 * ago makes the companion ignore this byte; the wait sends it again
+	 * (STDFU_TRIGGER_RESEND_MS in trigger_internal.h).
+	 */
 	/* One write() of one byte: one USB packet, rule (a). */
 	r = sp_blocking_write(sp, &byte, 1, 1000);
 	if (r != 1) {

@@ -19,6 +19,8 @@ struct stdfu_device {
 	struct stdfu_device_info info;
 	int alt;   /* current alt setting, -1 unknown */
 	int state; /* last bState seen, -1 unknown */
+	/* bStatus of the last error status the device reported (dfu.c) */
+	uint8_t last_status;
 	enum stdfu_poll_policy poll;
 	uint64_t transfers;
 	bool gone; /* a transfer said LIBUSB_ERROR_NO_DEVICE */

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The READ phase of a flash: before anything is erased, read back every
+ * sector the plan would erase and decide what to do with each one (enum
+ * stdfu_sector_action): write it without an erase because it is blank,
+ * leave it alone because it already holds the image (--incremental), or
+ * erase it.
+ *
+ * Why a blank sector needs no erase: an erase sets every bit of the sector
+ * to 1 (0xFF), and programming only clears bits. A sector that reads back
+ * all 0xFF is therefore what the erase would have left, and writing the
+ * image into it leaves the image's bytes and 0xFF everywhere else, exactly
+ * as a full flash does. On ECC flash a unit can read 0xFF and still be
+ * programmed; write.c handles the write that then fails.
+ *
+ * One read serves both decisions. Without --incremental only blankness
+ * matters, so the read of a sector stops at its first block that is not all
+ * 0xFF: that sector is erased whatever the rest of it holds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <stdfu/dfu.h>
+#include <stdfu/dfuse.h>
+#include <stdfu/incremental.h>
+
+#include "common/error_internal.h"
+#include "flash/blocks.h"
+#include "flash/readback.h"
+#include "usb/device_internal.h"
+
+#define MAX_BLOCKS_PER_RUN 65534u /* wBlockNum 2..65535 (AN3156 6.3.3) */
+
+/* The sectors of one alt as read back: [base, base + len) of the device. */
+struct span {
+	uint32_t base;
+	uint64_t len;
+	uint8_t *buf;
+};
+
+static uint64_t end_of(const struct stdfu_plan_erase *e)
+{
+	return (uint64_t)e->address + e->size;
+}
+
+/* Read block by block, stopping after the first block that is not blank. */
+static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e, uint8_t *buf,
+				bool *blank)
+{
+	uint32_t ts = op->dev->info.functional.transfer_size;
+	uint16_t block = 2;
+	int rc = stdfu_dfuse_set_address(op->dev, e->address);
+
+	*blank = true;
+	for (uint32_t pos = 0; pos < e->size && !rc && *blank; pos += ts) {
+		uint16_t len = (uint16_t)(e->size - pos < ts ? e->size - pos : ts);
+
+		rc = stdfu_dfuse_read_block(op->dev, block++, buf + pos, len);
+		if (rc >= 0 && rc != len)
+			return stdfu__fail(STDFU_ERR_PROTOCOL,
+					   "UPLOAD at 0x%08x returned %d of %u bytes",
+					   e->address + pos, rc, len);
+		if (rc < 0)
+			return rc;
+		rc = STDFU_OK;
+		stdfu__progress(op, len);
+		*blank = stdfu_plan_is_blank(buf + pos, len);
+	}
+	return rc;
+}
+
+/* Read the sector @e into @buf (in full when @full); *blank: it is all 0xFF. */
+static int read_sector(struct op *op, const struct stdfu_plan_erase *e, uint8_t *buf, bool full,
+		       bool *blank)
+{
+	uint32_t ts = op->dev->info.functional.transfer_size;
+	int rc;
+
+	if (!full && ts && e->size / ts < MAX_BLOCKS_PER_RUN)
+		return read_until_not_blank(op, e, buf, blank);
+	rc = stdfu__blocks(op, BLOCKS_READ, e->address, e->size, NULL, buf);
+	*blank = !rc && stdfu_plan_is_blank(buf, e->size);
+	return rc;
+}
+
+/* The incremental filter reads from what was read back already. */
+static int read_span(void *user, uint32_t address, uint8_t *buf, uint32_t len)
+{
+	const struct span *s = user;
+
+	if (address < s->base || (uint64_t)address - s->base + len > s->len)
+		return stdfu__fail(STDFU_ERR_ARG, "read-back: 0x%08x is outside what was read",
+				   address);
+	memcpy(buf, s->buf + (address - s->base), len);
+	return STDFU_OK;
+}
+
+static void mark_blank(struct stdfu_plan *plan, const bool *blank)
+{
+	for (size_t i = 0; i < plan->n_erase; i++) {
+		if (!blank[i] || plan->erase[i].action != STDFU_SECTOR_ERASE)
+			continue;
+		plan->erase[i].action = STDFU_SECTOR_BLANK;
+		plan->erase_bytes -= plan->erase[i].size;
+	}
+}
+
+/* Report each sector: the ones the filter dropped are unchanged. */
+static void report(struct op *op, const struct stdfu_plan *plan, struct stdfu_plan_erase *before,
+		   size_t n_before)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < n_before; i++) {
+		if (j < plan->n_erase && plan->erase[j].address == before[i].address) {
+			if (plan->erase[j].action == STDFU_SECTOR_BLANK)
+				stdfu__sector_event(op, &plan->erase[j]);
+			j++;
+			continue;
+		}
+		before[i].action = STDFU_SECTOR_UNCHANGED;
+		stdfu__sector_event(op, &before[i]);
+	}
+}
+
+/* Decide the sectors of one alt from @s (read back). */
+static int decide(struct op *op, struct stdfu_plan *plan, struct span *s, const bool *blank,
+		  struct stdfu_incremental_stats *inc)
+{
+	struct stdfu_incremental_stats one;
+	size_t n = plan->n_erase;
+	struct stdfu_plan_erase *before = malloc(n * sizeof(*before));
+	int rc = STDFU_OK;
+
+	if (!before)
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory deciding the sectors");
+	if (!op->opts->always_erase)
+		mark_blank(plan, blank);
+	memcpy(before, plan->erase, n * sizeof(*before));
+	if (inc) {
+		rc = stdfu_incremental_filter(plan, read_span, s, &one);
+		if (!rc) {
+			inc->sectors += one.sectors;
+			inc->sectors_skipped += one.sectors_skipped;
+			inc->bytes_read += one.bytes_read;
+			inc->bytes_skipped += one.bytes_skipped;
+		}
+	}
+	if (!rc)
+		report(op, plan, before, n);
+	free(before);
+	return rc;
+}
+
+static int read_back_alt(struct op *op, struct stdfu_plan *plan,
+			 struct stdfu_incremental_stats *inc)
+{
+	struct span s = {0};
+	bool *blank;
+	int rc;
+
+	if (!plan->n_erase)
+		return STDFU_OK;
+	s.base = plan->erase[0].address;
+	s.len = end_of(&plan->erase[plan->n_erase - 1]) - s.base;
+	s.buf = s.len <= SIZE_MAX ? malloc((size_t)s.len) : NULL;
+	blank = calloc(plan->n_erase, sizeof(*blank));
+	rc = s.buf && blank ? stdfu_device_set_alt(op->dev, plan->alt)
+			    : stdfu__fail(STDFU_ERR_NOMEM, "out of memory reading back %llu bytes",
+					  (unsigned long long)s.len);
+	for (size_t i = 0; i < plan->n_erase && !rc; i++)
+		rc = read_sector(op, &plan->erase[i], s.buf + (plan->erase[i].address - s.base),
+				 inc != NULL, &blank[i]);
+	/* Back to dfuIDLE before the next alt is selected or anything erased. */
+	if (!rc && op->dev->state == STDFU_STATE_DFU_UPLOAD_IDLE)
+		rc = stdfu_dfu_abort(op->dev);
+	if (!rc)
+		rc = decide(op, plan, &s, blank, inc);
+	free(blank);
+	free(s.buf);
+	return rc;
+}
+
+int stdfu__read_back(struct op *op, struct stdfu_flash_plan *plan,
+		     struct stdfu_incremental_stats *inc)
+{
+	uint64_t total = stdfu_flash_plan_erase_bytes(plan);
+	int rc = STDFU_OK;
+
+	if (inc)
+		memset(inc, 0, sizeof(*inc));
+	if (!total) /* nothing erasable (OTP only): nothing to decide */
+		return STDFU_OK;
+	stdfu__phase_start(op, STDFU_PHASE_READ, total);
+	for (size_t i = 0; i < plan->n_alts && !rc; i++)
+		rc = read_back_alt(op, plan->alts[i], inc);
+	return stdfu__phase_close(op, rc);
+}

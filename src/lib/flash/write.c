@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The WRITE phase, and the fallback for a blank sector that cannot be
+ * written without an erase.
+ *
+ * On ECC flash (L4, G0, G4 and U5 program 64- or 128-bit units, H7 256-bit
+ * flash words: RM0351 3.3.7, RM0444 3.3.7, RM0433 4.3.9) each unit carries
+ * ECC bits from the moment it is programmed, whatever the value; programming
+ * it again before an erase fails (PROGERR), and the ROM reports errPROG. A
+ * unit programmed with 0xFF reads exactly like an erased one, so the
+ * read-back cannot tell, and only the write finds out.
+ *
+ * Why erasing that sector and writing its part of the image again loses
+ * nothing. The sector was skipped because it read back all 0xFF, so before
+ * this flash it held no byte other than 0xFF. What the failed write may
+ * have changed is only that sector (each sector's part of a run is written
+ * on its own, see stdfu__write_phase) and only bytes of the image (units
+ * before the failing one of the same sector, and earlier runs into it). The
+ * erase then brings every byte of the sector back to 0xFF, which is what all
+ * of it held before, and writing all of the image's bytes in that sector
+ * again leaves exactly the image plus 0xFF: the content a full flash gives.
+ * No byte outside the image is lost (it was 0xFF and is 0xFF), no byte of
+ * another sector is touched. If the write fails again after the erase, the
+ * error is real and is returned.
+ */
+#include <stdfu/dfu.h>
+#include <stdfu/dfuse.h>
+
+#include "common/error_internal.h"
+#include "flash/blocks.h"
+#include "flash/write.h"
+#include "usb/device_internal.h"
+
+static uint64_t end_of(uint32_t address, uint32_t size)
+{
+	return (uint64_t)address + size;
+}
+
+/* A sector that is written without (or after a fallback) erase: blank or fallback. */
+static bool unerased(const struct stdfu_plan_erase *e)
+{
+	return e->action == STDFU_SECTOR_BLANK || e->action == STDFU_SECTOR_FALLBACK;
+}
+
+/* The unerased sector holding @pos, or NULL; *next = where the piece at @pos must end. */
+static struct stdfu_plan_erase *piece_at(struct stdfu_plan *p, uint64_t pos, uint64_t end,
+					 uint64_t *next)
+{
+	*next = end;
+	for (size_t i = 0; i < p->n_erase; i++) {
+		struct stdfu_plan_erase *e = &p->erase[i];
+		uint64_t e_end = end_of(e->address, e->size);
+
+		if (!unerased(e))
+			continue;
+		if (pos >= e->address && pos < e_end) {
+			*next = e_end < end ? e_end : end;
+			return e;
+		}
+		if (e->address > pos && e->address < *next)
+			*next = e->address;
+	}
+	return NULL;
+}
+
+/* Write the image's bytes that fall into @e again (all runs, clipped). */
+static int rewrite_sector(struct op *op, const struct stdfu_plan *p,
+			  const struct stdfu_plan_erase *e)
+{
+	uint64_t e_end = end_of(e->address, e->size);
+	int rc = STDFU_OK;
+
+	for (size_t r = 0; r < p->n_runs && !rc; r++) {
+		const struct stdfu_plan_run *run = &p->runs[r];
+		uint64_t lo = run->address > e->address ? run->address : e->address;
+		uint64_t hi = end_of(run->address, run->size);
+
+		if (hi > e_end)
+			hi = e_end;
+		if (lo >= hi)
+			continue;
+		op->total += hi - lo; /* these bytes are written twice */
+		rc = stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)lo, (uint32_t)(hi - lo),
+				   run->data + (lo - run->address), NULL);
+	}
+	return rc;
+}
+
+/* errPROG into a blank sector: erase it and write its part of the image again. */
+static int fall_back(struct op *op, const struct stdfu_plan *p, struct stdfu_plan_erase *e)
+{
+	int rc;
+
+	e->action = STDFU_SECTOR_FALLBACK;
+	stdfu__sector_event(op, e);
+	stdfu_error_clear();
+	rc = stdfu_dfuse_erase_page(op->dev, e->address);
+	if (!rc)
+		rc = rewrite_sector(op, p, e);
+	return rc;
+}
+
+static bool is_errprog(const struct op *op, int rc)
+{
+	return rc == STDFU_ERR_DFU_STATUS && op->dev->last_status == STDFU_STATUS_ERR_PROG &&
+	       !op->dev->gone;
+}
+
+/* One run, in pieces that each lie in one unerased sector or in none. */
+static int write_run(struct op *op, struct stdfu_plan *p, const struct stdfu_plan_run *run)
+{
+	uint64_t pos = run->address, end = end_of(run->address, run->size);
+
+	while (pos < end) {
+		uint64_t next;
+		struct stdfu_plan_erase *e = piece_at(p, pos, end, &next);
+		int rc = STDFU_OK;
+
+		/* A fallback already wrote all of its sector's part of the image. */
+		if (!e || e->action == STDFU_SECTOR_BLANK)
+			rc = stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)pos, (uint32_t)(next - pos),
+					   run->data + (pos - run->address), NULL);
+		if (rc && e && is_errprog(op, rc))
+			rc = fall_back(op, p, e);
+		if (rc)
+			return rc;
+		pos = next;
+	}
+	return STDFU_OK;
+}
+
+int stdfu__write_phase(struct op *op, struct stdfu_flash_plan *fp)
+{
+	int rc = STDFU_OK;
+
+	stdfu__phase_start(op, STDFU_PHASE_WRITE, stdfu_flash_plan_write_bytes(fp));
+	for (size_t i = 0; i < fp->n_alts && !rc; i++) {
+		struct stdfu_plan *p = fp->alts[i];
+
+		rc = stdfu_device_set_alt(op->dev, p->alt);
+		for (size_t r = 0; r < p->n_runs && !rc; r++)
+			rc = write_run(op, p, &p->runs[r]);
+	}
+	return stdfu__phase_close(op, rc);
+}
