@@ -11,9 +11,14 @@
 
 int cli_ensure_ctx(struct cli *c)
 {
+	int rc;
+
 	if (c->ctx)
 		return STDFU_OK;
-	return stdfu_ctx_new(&c->ctx);
+	rc = stdfu_ctx_new(&c->ctx);
+	if (!rc)
+		cli_signals_watch(c->ctx);
+	return rc;
 }
 
 struct stdfu_target_opts cli_target_opts(struct cli *c)
@@ -50,6 +55,7 @@ int cli_acquire(struct cli *c, struct stdfu_device **dev)
 	rc = stdfu_target_open(c->ctx, &o, dev, &c->trig.report);
 	if (rc)
 		return rc;
+	snprintf(c->board_path, sizeof(c->board_path), "%s", stdfu_device_get_info(*dev)->path);
 	out_device(c, stdfu_device_get_info(*dev));
 	stdfu_device_set_poll_policy(*dev, c->poll);
 	return STDFU_OK;

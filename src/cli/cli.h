@@ -33,9 +33,11 @@ enum cli_exit {
 	CLI_EXIT_TRIGGER = 18,	  /* trigger sent, device did not react */
 	CLI_EXIT_REFUSED = 19,	  /* device came back in the wrong mode or place */
 	CLI_EXIT_UNSUPPORTED = 20,
-	CLI_EXIT_ELSEWHERE = 21,   /* DFU appeared on another USB port path (no --any-port) */
-	CLI_EXIT_ADDRESS = 22,	   /* address outside the device memory */
-	CLI_EXIT_SOME_FAILED = 23, /* flash --all: at least one board failed */
+	CLI_EXIT_ELSEWHERE = 21,    /* DFU appeared on another USB port path (no --any-port) */
+	CLI_EXIT_ADDRESS = 22,	    /* address outside the device memory */
+	CLI_EXIT_SOME_FAILED = 23,  /* flash --all: at least one board failed */
+	CLI_EXIT_INTERRUPTED = 130, /* SIGINT: stopped at a safe point, board in dfuIDLE */
+	CLI_EXIT_TERMINATED = 143,  /* SIGTERM: the same */
 };
 
 /* Options, parsed once; each command says which ones it accepts. */
@@ -104,6 +106,9 @@ struct cli {
 	struct cli_trigger trig;
 	/* state */
 	struct stdfu_ctx *ctx;
+	int argc;
+	char **argv;			 /* the command line, for the resume hint */
+	char board_path[STDFU_PATH_MAX]; /* the board in DFU mode, once found */
 };
 
 struct cli_cmd {
@@ -139,6 +144,10 @@ struct stdfu_flash_opts cli_flash_opts(struct cli *c);
 void out_event(const struct stdfu_event *ev, void *user);
 void out_device(struct cli *c, const struct stdfu_device_info *info);
 int out_fail(struct cli *c, int err);
+/* The same with the tool's own detail instead of the library's. */
+int out_fail_detail(struct cli *c, int err, const char *detail);
+int out_fail_msg(struct cli *c, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int out_result(struct cli *c, int err, const struct stdfu_result *res);
 void out_msg(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_json_string(const char *s);
@@ -147,6 +156,14 @@ int cli_exit_code(int err);
 const char *out_hint(int err);
 void out_target_event(const struct stdfu_target_event *ev, void *user);
 void out_app_port(struct cli *c, const struct stdfu_app_port *p);
+
+/* signals.c: SIGINT/SIGTERM cancel the library at a safe point */
+void cli_signals_install(void);
+void cli_signals_watch(struct stdfu_ctx *ctx);
+int cli_signal_received(void);
+int cli_signal_exit_code(void);
+/* After an interruption: where the board is and the command that finishes the job. */
+const char *cli_resume_hint(const struct cli *c);
 
 /* commands */
 int cmd_list(struct cli *c);

@@ -10,6 +10,7 @@
 #include "cmd_convert.h"
 #include "cmd_option_bytes.h"
 #include "complete.h"
+#include "number.h"
 
 #ifndef STDFU_VERSION
 #define STDFU_VERSION "0.0.0"
@@ -71,9 +72,12 @@ const struct cli_cmd cli_commands[] = {
 	 "take a running application into the ROM bootloader (DFU) and print its port path",
 	 "Sends the trigger to the application's serial port (or DFU_DETACH), waits for the\n"
 	 "ROM bootloader (0483:df11) on the same USB port path and prints that path."},
-	{"read", cmd_read, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_ALT, 1, 1,
-	 "FILE --address ADDR --length N [SELECT]", "read device memory into a raw file",
-	 "Reads N bytes at ADDR (of the alt whose memory holds ADDR) into FILE."},
+	{"read", cmd_read, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_ALT | OPT_FORCE, 1, 1,
+	 "FILE --address ADDR --length N [SELECT] [--force]", "read device memory into a raw file",
+	 "Reads N bytes at ADDR (of the alt whose memory holds ADDR) into FILE. The range\n"
+	 "must lie in the device's memory map. FILE is written whole or not at all (a\n"
+	 "temporary file renamed into place); an existing FILE is replaced only with\n"
+	 "--force."},
 	{"erase", cmd_erase, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_MASS, 0, 0,
 	 "(--address ADDR --length N | --mass) [SELECT]", "erase sectors or the whole flash",
 	 "Erases every sector overlapping [ADDR, ADDR+N), or the whole flash with --mass\n"
@@ -221,27 +225,6 @@ static int usage_error(struct cli *c, const char *fmt, const char *arg)
 	return CLI_EXIT_USAGE;
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	v = strtoull(s, &end, 0);
-	if (*end == 'K' || *end == 'k') {
-		v *= 1024;
-		end++;
-	} else if (*end == 'M' || *end == 'm') {
-		v *= 1024 * 1024;
-		end++;
-	}
-	if (*end || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 /* The trigger options are parsed by cmd_trigger.c, under their long names. */
 static const char *trigger_option(int opt)
 {
@@ -289,18 +272,18 @@ static int set_number(struct cli *c, int opt, const char *arg)
 
 	switch (opt) {
 	case O_ADDRESS:
-		c->address_set = parse_u32(arg, &c->address);
+		c->address_set = cli_parse_u32(arg, &c->address);
 		return c->address_set
 			       ? 0
 			       : usage_error(c, "bad --address \"%s\" (e.g. 0x08000000)", arg);
 	case O_LENGTH:
-		c->length_set = parse_u32(arg, &c->length) && c->length > 0;
+		c->length_set = cli_parse_u32(arg, &c->length) && c->length > 0;
 		return c->length_set
 			       ? 0
 			       : usage_error(c, "bad --length \"%s\" (e.g. 4096, 0x1000, 16K)",
 					     arg);
 	case O_ALT:
-		c->alt_set = parse_u32(arg, &v) && v < 256;
+		c->alt_set = cli_parse_u32(arg, &v) && v < 256;
 		c->alt = (uint8_t)v;
 		return c->alt_set ? 0 : usage_error(c, "bad --alt \"%s\"", arg);
 	}
@@ -416,6 +399,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	c.tty = isatty(STDERR_FILENO);
+	c.argc = argc;
+	c.argv = argv;
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
@@ -433,7 +418,11 @@ int main(int argc, char **argv)
 	rc = parse(&c, argc - 1, argv + 1, &done);
 	if (rc || done)
 		return rc;
+	cli_signals_install();
 	rc = c.cmd->run(&c);
 	stdfu_ctx_free(c.ctx);
+	/* a command that never reached a safe point (convert) still exits as signalled */
+	if (cli_signal_received() && !c.ctx && rc == 0)
+		rc = cli_signal_exit_code();
 	return rc;
 }

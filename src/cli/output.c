@@ -385,65 +385,129 @@ int cli_exit_code(int err)
 		return CLI_EXIT_ELSEWHERE;
 	case STDFU_ERR_ADDRESS:
 		return CLI_EXIT_ADDRESS;
+	case STDFU_ERR_CANCELLED:
+		return cli_signal_exit_code();
+	case STDFU_ERR_RESTARTED:
+		return CLI_EXIT_GONE;
 	default:
 		return CLI_EXIT_INTERNAL;
 	}
 }
 
+/* Which situation a hint is for: what the command does to the board. */
+enum hint_when { H_ANY, H_WRITES, H_READS };
+
+static const struct {
+	int err;
+	enum hint_when when;
+	const char *text;
+} hints[] = {
+	{STDFU_ERR_NO_DEVICE, H_ANY,
+	 "put the board in DFU mode (BOOT0 high, then reset) and check `stdfu list`"},
+	{STDFU_ERR_AMBIGUOUS, H_ANY, "pick one of the devices above with --usb-path or --serial"},
+	{STDFU_ERR_BUSY, H_ANY,
+	 "another program (dfu-util, another stdfu) has the device open; close it"},
+	{STDFU_ERR_FIT, H_ANY,
+	 "the image is too big for this part (or hits memory that is not writable): "
+	 "check it against the memory map of `stdfu info`"},
+	{STDFU_ERR_ADDRESS, H_WRITES,
+	 "give an --address inside the flash (see `stdfu info`), or check where the "
+	 "image is linked"},
+	{STDFU_ERR_ADDRESS, H_READS,
+	 "give an --address and --length inside the memory map of `stdfu info`"},
+	{STDFU_ERR_PROTECTED, H_ANY,
+	 "read protection (RDP level 1) is active: the ROM refuses to erase, write "
+	 "or read the flash. `stdfu unprotect --yes` removes it; that MASS-ERASES the "
+	 "whole flash and resets the device. Then flash again"},
+	{STDFU_ERR_DFU_STATUS, H_WRITES,
+	 "the flash is probably half-written: flash the image again; if the error "
+	 "persists, check write protection in the option bytes"},
+	{STDFU_ERR_DFU_STATUS, H_READS,
+	 "nothing was written; check the address and length against `stdfu info`, "
+	 "then try again"},
+	{STDFU_ERR_GONE, H_WRITES,
+	 "the device left the bus part-way: the flash is probably half-written. "
+	 "Reconnect the board, put it in DFU mode and flash again"},
+	{STDFU_ERR_GONE, H_READS,
+	 "the device left the bus part-way; nothing was written to it. Reconnect the "
+	 "board, put it in DFU mode and try again"},
+	{STDFU_ERR_VERIFY, H_ANY,
+	 "the flash does not hold the image: flash again; if it persists, check "
+	 "write protection in the option bytes"},
+	{STDFU_ERR_TIMEOUT, H_ANY, "reset the board into DFU mode and try again"},
+	{STDFU_ERR_TRIGGER, H_ANY,
+	 "try another --method (byte, touch1200, detach, micropython, betaflight, "
+	 "text:STRING), or enter DFU with BOOT0 and use --method none"},
+	{STDFU_ERR_REFUSED, H_ANY,
+	 "the ROM bootloader did not keep the board: see the detail above"},
+	{STDFU_ERR_ELSEWHERE, H_ANY,
+	 "check which board went into DFU (stdfu list); --any-port accepts it"},
+	{STDFU_ERR_IO, H_ANY, "check the cable and hub, then try again"},
+	{STDFU_ERR_MISMATCH, H_ANY, "use an image built for this device, or --force"},
+	{STDFU_ERR_IMAGE, H_ANY,
+	 "check the file (or give --format); what is not an application is flashed "
+	 "only with --force"},
+	{STDFU_ERR_RESTARTED, H_ANY,
+	 "the board restarted after finishing an interrupted leave; run the command "
+	 "again"},
+	{STDFU_ERR_PROTOCOL, H_ANY,
+	 "the device answered what a ST ROM bootloader does not: reset the board "
+	 "into DFU mode and try again; if it persists the device is not a genuine "
+	 "ST ROM or is faulty"},
+};
+
+/* Commands that erase or write the board: a failure there may leave it half-written. */
+static bool writes_board(const struct cli *c)
+{
+	static const char *const writers[] = {"flash", "erase", "unprotect"};
+
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		if (c->cmd && !strcmp(c->cmd->name, writers[i]))
+			return true;
+	return false;
+}
+
+static const char *hint_when(int err, enum hint_when now)
+{
+	if (err == STDFU_ERR_ACCESS)
+		return cli_udev_hint();
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (hints[i].err == err && (hints[i].when == H_ANY || hints[i].when == now))
+			return hints[i].text;
+	return NULL;
+}
+
+static const char *hint(const struct cli *c, int err)
+{
+	return hint_when(err, writes_board(c) ? H_WRITES : H_READS);
+}
+
+/* The hint for a command that writes the board (flash --all). */
 const char *out_hint(int err)
 {
-	switch (err) {
-	case STDFU_ERR_ACCESS:
-		return cli_udev_hint();
-	case STDFU_ERR_NO_DEVICE:
-		return "put the board in DFU mode (BOOT0 high, then reset) and check `stdfu list`";
-	case STDFU_ERR_AMBIGUOUS:
-		return "pick one of the devices above with --usb-path or --serial";
-	case STDFU_ERR_BUSY:
-		return "another program (dfu-util, another stdfu) has the device open; close it";
-	case STDFU_ERR_FIT:
-		return "the image is too big for this part (or hits memory that is not writable): "
-		       "check it against the memory map of `stdfu info`";
-	case STDFU_ERR_ADDRESS:
-		return "give an --address inside the flash (see `stdfu info`), or check where the "
-		       "image is linked";
-	case STDFU_ERR_PROTECTED:
-		return "read protection (RDP level 1) is active: the ROM refuses to erase, write "
-		       "or read the flash. `stdfu unprotect --yes` removes it; that MASS-ERASES "
-		       "the "
-		       "whole flash and resets the device. Then flash again";
-	case STDFU_ERR_DFU_STATUS:
-		return "the flash is probably half-written: flash the image again; if the error "
-		       "persists, check write protection in the option bytes";
-	case STDFU_ERR_GONE:
-		return "the device left the bus part-way: the flash is probably half-written. "
-		       "Reconnect the board, put it in DFU mode and flash again";
-	case STDFU_ERR_VERIFY:
-		return "the flash does not hold the image: flash again; if it persists, check "
-		       "write protection in the option bytes";
-	case STDFU_ERR_TIMEOUT:
-		return "reset the board into DFU mode and try again";
-	case STDFU_ERR_TRIGGER:
-		return "try another --method (byte, touch1200, detach, micropython, betaflight, "
-		       "text:STRING), or enter DFU with BOOT0 and use --method none";
-	case STDFU_ERR_REFUSED:
-		return "the ROM bootloader did not keep the board: see the detail above";
-	case STDFU_ERR_ELSEWHERE:
-		return "check which board went into DFU (stdfu list); --any-port accepts it";
-	case STDFU_ERR_IO:
-		return "check the cable and hub, then try again";
-	case STDFU_ERR_MISMATCH:
-		return "use an image built for this device, or --force";
-	case STDFU_ERR_IMAGE:
-		return "check the file (or give --format)";
-	default:
-		return NULL;
-	}
+	return hint_when(err, H_WRITES);
+}
+
+/* A failure the tool itself found: @fmt is the detail. */
+int out_fail_msg(struct cli *c, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return out_fail_detail(c, err, msg);
 }
 
 int out_fail(struct cli *c, int err)
 {
-	const char *detail = stdfu_error_detail(), *h = out_hint(err);
+	return out_fail_detail(c, err, stdfu_error_detail());
+}
+
+int out_fail_detail(struct cli *c, int err, const char *detail)
+{
+	const char *h = err == STDFU_ERR_CANCELLED ? cli_resume_hint(c) : hint(c, err);
 	int code = cli_exit_code(err);
 
 	if (c->mode == OUT_JSON) {

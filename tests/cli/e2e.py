@@ -10,6 +10,7 @@ import json
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,7 @@ def read(name):
 
 
 def rand(n):
+    """Random bytes: not an application, so flashing them at the base needs --force."""
     return bytes(RNG.getrandbits(8) for _ in range(n))
 
 
@@ -93,7 +95,7 @@ def touched(addr, n):
 
 
 def flash_and_dump(img, addr=None, extra=(), emu_args=()):
-    args = [STDFU, "flash", img, "--json", *extra]
+    args = [STDFU, "flash", "--force", img, "--json", *extra]
     if addr is not None:
         args += ["--address", hex(addr)]
     rc, out, err = emu(args, "--dump", path("dump.bin"), *emu_args)
@@ -123,7 +125,7 @@ def t_flash_random():
               f"{CHIP} {what}: verified {n} bytes by read-back")
     # The device instance is gone after the leave: whatever comes back has a new address.
     img = write("img.bin", rand(4001))
-    rc, out, err = emu(sh(f"'{STDFU}' list --json; '{STDFU}' flash '{img}' --quiet; "
+    rc, out, err = emu(sh(f"'{STDFU}' list --json; '{STDFU}' flash --force '{img}' --quiet; "
                           f"echo FLASH=$?; sleep 1; '{STDFU}' list --json"))
     lines = json_lines(out)
     before = (lines[0]["usb_path"], lines[0]["address"]) if lines else None
@@ -160,7 +162,7 @@ def t_interop():
     data = rand(n)
     img = write("img.bin", data)
     rb = path("readback.bin")
-    rc, out, err = emu(sh(f"'{STDFU}' flash '{img}' --no-leave --quiet && "
+    rc, out, err = emu(sh(f"'{STDFU}' flash --force '{img}' --no-leave --quiet && "
                           f"'{DFU_UTIL}' -a 0 -s {hex(BASE)}:{n} -U '{rb}'"))
     check(rc == 0, f"{CHIP} stdfu flash then dfu-util -U: exit 0 (got {rc}: {err[-300:]})")
     check(os.path.exists(rb) and read("readback.bin") == data,
@@ -195,21 +197,26 @@ def expect_failure(what, code, words, args, emu_args=()):
 
 def t_failures():
     img = write("img.bin", rand(3 * 2048 + 5))
-    expect_failure("read protection", 14, ["errVENDOR", "unprotect --yes"], ["flash", img],
+    expect_failure("read protection", 14, ["errVENDOR", "unprotect --yes"], ["flash", "--force", img],
                    ("--rdp", "1"))
     big = write("big.bin", rand(SIZE + 1))
-    expect_failure("image too large", 9, ["does not fit", "1 bytes too many"], ["flash", big])
+    expect_failure("image too large", 9, ["does not fit", "1 bytes too many"], ["flash", "--force", big])
     expect_failure("address outside the flash", 22, ["outside", "--address"],
-                   ["flash", img, "--address", hex(BASE + SIZE + 0x1000)])
-    expect_failure("unplug part-way", 15, ["disconnected", "half-written"], ["flash", img],
+                   ["flash", "--force", img, "--address", hex(BASE + SIZE + 0x1000)])
+    expect_failure("unplug part-way", 15, ["disconnected", "half-written"], ["flash", "--force", img],
                    ("--fault", "disconnect:dnload-data:2"))
+    # over old data: the sector is erased, so errPROG is not the blank-sector case
+    old = write("old.bin", bytes(3 * 2048 + 5))
     expect_failure("device answers errPROG", 10, ["errPROG", "flash the image again"],
-                   ["flash", img], ("--fault", "status=errPROG:dnload-data:2"))
+                   ["flash", "--force", img],
+                   ("--load", old, "--fault", "status=errPROG:dnload-data:2"))
 
 
 def stats_run(img, extra):
     st = path("stats.json")
-    rc, out, err = emu([STDFU, "flash", img, "--quiet", *extra], "--stats", st,
+    # --always-erase: the per-block costs of write and verify, without the read-back
+    rc, out, err = emu([STDFU, "flash", "--force", img, "--quiet", "--always-erase", *extra],
+                       "--stats", st,
                        "--dump", path("dump.bin"))
     with open(st) as f:
         return rc, json.load(f)
@@ -239,7 +246,7 @@ def t_commands():
     data = rand(5000)
     img = write("img.bin", data)
     rb = path("rb.bin")
-    rc, out, err = emu(sh(f"'{STDFU}' flash '{img}' --no-leave -q && '{STDFU}' read '{rb}' "
+    rc, out, err = emu(sh(f"'{STDFU}' flash --force '{img}' --no-leave -q && '{STDFU}' read '{rb}' "
                           f"--address {hex(BASE)} --length 5000 -q && "
                           f"'{STDFU}' erase --address {hex(BASE)} --length 1 -q && "
                           f"'{STDFU}' verify '{img}' -q; echo V=$?; "
@@ -251,37 +258,39 @@ def t_commands():
           f"mass erase and leave succeed: {out!r} {err[-200:]!r}")
     # Read protection: unprotect needs --yes, then clears it; flashing works again.
     rc, out, err = emu(sh(f"'{STDFU}' unprotect; echo U0=$?; '{STDFU}' unprotect --yes -q; "
-                          f"echo U=$?; sleep 1; '{STDFU}' flash '{img}' -q; echo F=$?"),
+                          f"echo U=$?; sleep 1; '{STDFU}' flash --force '{img}' -q; echo F=$?"),
                        "--rdp", "1", "--dump", path("dump.bin"))
     check("U0=2" in out and "U=0" in out and "F=0" in out and read("dump.bin")[:5000] == data,
           f"unprotect --yes removes read protection: {out!r} {err[-300:]!r}")
     # Several boards: refuse and list candidates; --usb-path picks exactly one.
-    rc, out, err = emu([STDFU, "flash", img], "--boards", "3")
+    rc, out, err = emu([STDFU, "flash", "--force", img], "--boards", "3")
     check(rc == 4 and err.count("usb-path 1-") == 3 and "--serial" in err,
           f"3 boards without SELECT: exit 4 and 3 candidates listed: {err!r}")
-    rc, out, err = emu([STDFU, "flash", img, "--usb-path", "1-2", "-q"], "--boards", "3",
+    rc, out, err = emu([STDFU, "flash", "--force", img, "--usb-path", "1-2", "-q"], "--boards", "3",
                        "--dump", path("b.bin"))
     dumps = [read(f"b.bin.{i}") for i in (1, 2, 3)]
     check(rc == 0 and dumps[1][:5000] == data and dumps[0] == dumps[2] == b"\xff" * SIZE,
           "--usb-path 1-2 flashes only the middle board")
     # A DFU suffix made for another device is refused unless --force.
-    suf = write("suffix.bin", data)
+    # (an application's vector table first: the suffix check is what is tested)
+    app = struct.pack("<II", 0x20001000, BASE + 0x201) + data[8:]
+    suf = write("suffix.bin", app)
     if shutil.which("dfu-suffix"):
         subprocess.run(["dfu-suffix", "-v", "1234", "-p", "5678", "-a", suf],
                        capture_output=True, check=True)
         rc, out, err = emu([STDFU, "flash", suf])
         check(rc == 17 and "--force" in err, f"suffix for 1234:5678 refused (exit 17): {err!r}")
         rc, out, err = emu([STDFU, "flash", suf, "--force", "-q"], "--dump", path("dump.bin"))
-        check(rc == 0 and read("dump.bin")[:5000] == data, "--force flashes it (suffix stripped)")
+        check(rc == 0 and read("dump.bin")[:5000] == app, "--force flashes it (suffix stripped)")
     # JSON: one object per line, in order, with the result last.
-    rc, out, err = emu([STDFU, "flash", img, "--json"])
+    rc, out, err = emu([STDFU, "flash", "--force", img, "--json"])
     events = [(o["event"], o.get("phase")) for o in json_lines(out)]
     order = [e for e in events if e[0] in ("device", "phase_start", "phase_end", "result")]
     check(rc == 0 and all(line.startswith("{") for line in out.splitlines()),
           "--json prints only JSON lines")
     check(("device", None) in order and order[-1] == ("result", None) and
-          [p for e, p in order if e == "phase_end"] == ["prepare", "erase", "write", "verify",
-                                                       "leave"],
+          [p for e, p in order if e == "phase_end"] == ["prepare", "read", "erase", "write",
+                                                       "verify", "leave"],
           f"--json event order: {order}")
     res = result(out)
     check(res["phases"]["write"]["transfers"] == 3 * 3 + 3 and res["transfers_total"] > 0,

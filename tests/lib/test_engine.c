@@ -77,6 +77,11 @@ const struct stdfu_alt *stdfu_device_flash_alt(const struct stdfu_device_info *i
 	return info->n_alts ? &info->alts[0] : NULL;
 }
 
+int stdfu_device_check_layouts(const struct stdfu_device_info *info)
+{
+	return info->n_alts ? STDFU_OK : STDFU_ERR_PROTOCOL;
+}
+
 int stdfu_dfu_get_status(struct stdfu_device *d, struct stdfu_dfu_status *out)
 {
 	d->transfers++;
@@ -232,6 +237,11 @@ static uint8_t *pattern(size_t n, unsigned seed)
 	assert_non_null(p);
 	for (size_t i = 0; i < n; i++)
 		p[i] = (uint8_t)(i * 131u + seed * 7u + (i >> 9));
+	/* An application's vector table: initial SP in SRAM, Thumb reset vector in flash. */
+	if (n >= 8) {
+		memcpy(p, "\x00\x20\x00\x20", 4);
+		memcpy(p + 4, "\x99\x01\x00\x08", 4);
+	}
 	return p;
 }
 
@@ -697,6 +707,35 @@ static void incremental_and_blank_skip_decide_from_one_read(void **state)
 	free(data);
 }
 
+/* A text file at the flash base is not an application: refused before any request. */
+static void junk_at_the_flash_base_is_refused_unless_forced(void **state)
+{
+	static const char text[] = "Hello, these are my notes.\nThey are not firmware.\n";
+	struct stdfu_segment seg = {BASE, sizeof(text), (uint8_t *)text, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {.no_verify = true};
+	struct stdfu_result res;
+
+	(void)state;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_ERR_IMAGE);
+	assert_non_null(strstr(stdfu_error_detail(), "not an application"));
+	assert_int_equal(dev.transfers, 0);
+	/* a reset vector outside the flash, or even (ARM, not Thumb) */
+	memcpy(seg.data = (uint8_t[8]){0}, "\x00\x10\x00\x20\x00\x01\x00\x08", 8);
+	seg.size = 8;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_ERR_IMAGE);
+	assert_non_null(strstr(stdfu_error_detail(), "reset vector"));
+	/* the same file elsewhere in the flash is data, and --force takes it anyway */
+	seg.data = (uint8_t *)text;
+	seg.size = sizeof(text);
+	seg.address = BASE + 16 * K;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	seg.address = BASE;
+	o.force = true;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_memory_equal(m.flash, text, sizeof(text));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -718,6 +757,7 @@ int main(void)
 		cmocka_unit_test_setup(incremental_and_blank_skip_decide_from_one_read, setup),
 		cmocka_unit_test_setup(incremental_of_an_unchanged_image_only_reads_and_leaves,
 				       setup),
+		cmocka_unit_test_setup(junk_at_the_flash_base_is_refused_unless_forced, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,7 +116,8 @@ static bool fall_back(struct op *op, int rc)
 	uint16_t ts = dev->info.functional.transfer_size;
 
 	if (op->write_size || ts <= FALLBACK_TRANSFER_SIZE || dev->gone ||
-	    rc == STDFU_ERR_DFU_STATUS || rc == STDFU_ERR_PROTECTED || rc == STDFU_ERR_GONE)
+	    rc == STDFU_ERR_DFU_STATUS || rc == STDFU_ERR_PROTECTED || rc == STDFU_ERR_GONE ||
+	    rc == STDFU_ERR_CANCELLED)
 		return false;
 	if (stdfu_dfu_get_status(dev, &st) ||
 	    (st.state == STDFU_STATE_DFU_ERROR && stdfu_dfu_clear_status(dev)) ||
@@ -148,6 +149,8 @@ static int run_from(struct op *op, enum blocks_mode mode, uint32_t address, uint
 	while (*pos < end && !rc) {
 		uint16_t len = (uint16_t)(end - *pos < ts ? end - *pos : ts);
 
+		if (stdfu__cancelled(op->dev))
+			return stdfu__cancel_at(op, address + *pos);
 		rc = one_block(op, mode, block++, address + *pos, data ? data + *pos : NULL,
 			       out ? out + *pos : NULL, len, ts);
 		if (rc)

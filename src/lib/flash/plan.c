@@ -326,6 +326,10 @@ int stdfu_flash_plan_build(const struct stdfu_device_info *info, const struct st
 	*out = NULL;
 	if (!img->count)
 		return stdfu__fail(STDFU_ERR_IMAGE, "the image is empty");
+	/* A layout the device failed to give is its fault, not the image's size. */
+	rc = stdfu_device_check_layouts(info);
+	if (rc)
+		return rc;
 	fp = calloc(1, sizeof(*fp));
 	if (!fp)
 		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning");
