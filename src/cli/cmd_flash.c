@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* stdfu flash FILE: erase, write, verify, leave. */
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include <stdfu/incremental.h>
+#include <stdfu/trigger.h>
 
 #include "cli.h"
 #include "cmd_option_bytes.h"
@@ -80,6 +83,29 @@ static int flash(struct cli *c, struct stdfu_device **dev, const struct stdfu_im
 	return rc;
 }
 
+static bool on_bus(struct cli *c, const char *path)
+{
+	struct stdfu_device_list *l = NULL;
+	bool found = false;
+
+	if (stdfu_bus_snapshot(c->ctx, &l))
+		return false;
+	for (size_t i = 0; i < l->count && !found; i++)
+		found = !strcmp(l->items[i].path, path);
+	stdfu_device_list_free(l);
+	return found;
+}
+
+/* After the restart: the board is back (application or ROM) on its port, or the wait ends. */
+static void wait_back(struct cli *c, const char *path)
+{
+	uint32_t ms = c->trig.timeout_ms ? c->trig.timeout_ms : STDFU_TRIGGER_TIMEOUT_DEFAULT_MS;
+	const struct timespec nap = {0, 50 * 1000 * 1000};
+
+	for (uint32_t t = 0; t < ms && !on_bus(c, path); t += 50)
+		nanosleep(&nap, NULL);
+}
+
 /*
  * Find the board and flash it. A board found finishing the leave of an
  * interrupted session restarts (into its application, or the ROM): it is
@@ -92,8 +118,10 @@ static int acquire_and_flash(struct cli *c, const struct stdfu_image *img, struc
 	int rc = STDFU_ERR_RESTARTED;
 
 	for (int tries = 0; rc == STDFU_ERR_RESTARTED && tries < 2; tries++) {
-		if (tries)
+		if (tries) {
 			out_msg(c, "stdfu: note: %s; finding it again", stdfu_error_detail());
+			wait_back(c, c->board_path);
+		}
 		rc = cli_acquire(c, &dev);
 		if (rc)
 			return rc;

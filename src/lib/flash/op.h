@@ -20,6 +20,7 @@ struct op {
 	uint64_t phase_t0, phase_x0, total, done;
 	bool padded;	     /* a refused short block was written padded (said once) */
 	uint16_t write_size; /* 0, or the smaller write size after a failed block (L43x) */
+	bool ts_checked;     /* wTransferSize checked against the ROM's placement */
 };
 
 /* Start an operation: zero @res, route the device's warnings to the callback. */
