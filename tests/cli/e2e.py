@@ -81,7 +81,7 @@ def layout():
     alt = next(a for a in dev["alts"] if "Internal Flash" in a["name"])
     sectors = []
     for g in alt["sectors"]:
-        start = int(g["start"], 16)
+        start = g["start"]
         for i in range(g["count"]):
             sectors.append((start + i * g["size"], g["size"]))
     base = sectors[0][0]
