@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <stdfu/dfuse.h>
+#include <stdfu/flash.h>
 
 #include "common/error_internal.h"
 #include "common/le.h"
@@ -85,7 +86,7 @@ static int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const 
 					rc ? poll.reported_ms : st.poll_timeout_ms);
 		if (poll.implausible && !dev->poll_lie_warned) {
 			dev->poll_lie_warned = true;
-			stdfu__device_warn(dev,
+			stdfu__device_warn(dev, STDFU_WARN_POLL_CLAMPED,
 					   "the device asks to wait %u ms per request, more than "
 					   "any flash operation takes: polling early instead",
 					   poll.reported_ms);
@@ -142,7 +143,7 @@ static int recover_stuck_busy(struct stdfu_device *dev, uint32_t address)
 		if (rc)
 			return rc;
 		if (st.state == STDFU_STATE_DFU_IDLE) {
-			stdfu__device_warn(dev,
+			stdfu__device_warn(dev, STDFU_WARN_STUCK_BUSY,
 					   "erase of 0x%08x stayed dfuDNBUSY; recovered with "
 					   "CLRSTATUS (known H7 ROM quirk)",
 					   address);
