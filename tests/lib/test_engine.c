@@ -56,7 +56,7 @@ static struct {
 	unsigned probes;
 	bool probing;
 	uint32_t real_ts; /* 0: the ROM places blocks by the wTransferSize it says */
-	bool family_set; /* else the family follows m.ecc: L4 with ECC, F4 without */
+	bool family_set;  /* else the family follows m.ecc: L4 with ECC, F4 without */
 	enum stdfu_family family;
 } m;
 

@@ -167,7 +167,7 @@ def interrupt_script(sig, data_file):
 
 
 def t_interrupt():
-    data = app(256 * 1024)
+    data = app(512 * 1024)  # a write phase of seconds: the signal lands in it under load too
     img = write("big.bin", data)
     for sig, code in (("INT", 130), ("TERM", 143)):
         rc, out, err = emu(sh(interrupt_script(sig, img)), "--timing", "real", "--dump",

@@ -28,9 +28,9 @@ struct stdfu_device {
 	uint8_t last_status;
 	enum stdfu_poll_policy poll;
 	uint64_t transfers;
-	bool gone;	  /* a transfer said LIBUSB_ERROR_NO_DEVICE */
+	bool gone;	      /* a transfer said LIBUSB_ERROR_NO_DEVICE */
 	bool poll_lie_warned; /* an implausible bwPollTimeout was reported once */
-	int last_request; /* the last DFU request other than a status query, -1 none */
+	int last_request;     /* the last DFU request other than a status query, -1 none */
 	/* Set by flash.c for the length of an operation: quiet warnings. */
 	void (*warn)(void *user, int code, const char *msg);
 	void *warn_user;
