@@ -160,7 +160,7 @@ def interrupt_script(sig, data_file):
     """Flash under --json, signal it once the write phase has made progress,
     then check the board's state with GETSTATUS (stdfu info) and flash again."""
     return (f"'{STDFU}' flash '{data_file}' --json >'{path('run.json')}' 2>'{path('run.err')}' & "
-            f"P=$!; i=0; while [ $i -lt 600 ] && ! grep -q '\"phase\":\"write\",\"done\"' "
+            f"P=$!; i=0; while [ $i -lt 3000 ] && ! grep -q '\"phase\":\"write\",\"done\"' "
             f"'{path('run.json')}'; do sleep 0.02; i=$((i+1)); done; "
             f"kill -{sig} $P; wait $P; echo FIRST=$?; "
             f"'{STDFU}' flash '{data_file}' -q; echo SECOND=$?")
