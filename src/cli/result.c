@@ -219,8 +219,12 @@ void out_finish(struct cli *c, int code)
 {
 	json_t *o;
 
-	if (c->result_done || c->mode != OUT_JSON)
+	if (c->result_done || c->mode != OUT_JSON) {
+		/* the extra fields of a result line that was not printed as JSON */
+		json_decref(c->extra);
+		c->extra = NULL;
 		return;
+	}
 	/* A path that reported on stderr only: still one result line for scripts. */
 	o = result_line(c, code == 0, code);
 	if (code) {
