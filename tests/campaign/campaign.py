@@ -17,10 +17,11 @@ Counted:
   recovered          a failure whose plain re-run gave the right content
   lost               a failure whose re-run did not
 The run fails (exit 1) on any silent corruption, hang, undocumented code or
-lost board. Only exit 0 claims success; a chip whose clean flash exits
-otherwise (h563: its leave locks up, exit 13 with the image verified) is
-re-run after that code too, and recovers when the re-run gives it again
-with the right content.
+lost board. Only exit 0 claims success. A chip whose clean flash exits
+otherwise (h563: its leave locks up, exit 13 with the image verified) is not
+re-run after that code (its ROM is locked until a power cycle): that code
+with the right content is its normal end, with the wrong content a lost
+board.
 """
 import argparse
 import concurrent.futures
@@ -54,7 +55,7 @@ def run_session(args, chip, fault, lie, start, tmp):
     if start == "old":
         emu += ["--load", os.path.join(tmp, "old.bin")]
     script = (f"'{stdfu}' flash '{img}' -q >/dev/null 2>&1; A=$?; echo A=$A; "
-              f"if [ $A -ne 0 ]; then "
+              f"if [ $A -ne 0 ] && [ $A -ne {args.ok_code[chip]} ]; then "
               # a board that dropped off the bus is back after a moment (a person
               # re-runs seconds later): let it go, then wait for it to be listed
               f"sleep 0.5; i=0; while [ $i -lt 50 ] && ! '{stdfu}' list 2>/dev/null | grep -q .; do "
@@ -86,6 +87,10 @@ def classify(args, chip, r):
     ok = args.ok_code[chip]
     if r["a"] == 0:
         return "ok" if r["right"] else "silent-corruption"
+    if r["a"] == ok:
+        # h563: exit 13 is its clean flash too; its ROM is locked up now (a power
+        # cycle, which one emulator session cannot give, is needed to re-run)
+        return "ok" if r["right"] else "lost"
     if r["a"] not in DOCUMENTED:
         return "undocumented"
     if r["b"] == ok and r["right"]:
