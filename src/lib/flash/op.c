@@ -267,6 +267,16 @@ int stdfu__op_prepare(struct op *op, uint8_t alt)
 	rc = stdfu_device_set_alt(op->dev, alt);
 	if (!rc)
 		rc = stdfu_dfu_get_status(op->dev, &st);
+	/*
+	 * Gone at the first GETSTATUS, before anything was sent that changes the
+	 * board: an earlier session's leave whose GETSTATUS was never answered
+	 * (timed out, killed) and that this GETSTATUS completed (AN3156 6.3.4).
+	 */
+	if (rc == STDFU_ERR_GONE)
+		rc = stdfu__fail(STDFU_ERR_RESTARTED,
+				 "device %s left the bus at its first GETSTATUS: it was still "
+				 "finishing the leave of an earlier session; it has restarted",
+				 op->dev->info.path);
 	if (!rc)
 		rc = clear_start_state(op, &st);
 	return stdfu__phase_close(op, rc);
