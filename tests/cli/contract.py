@@ -428,7 +428,7 @@ def t_all():
     check(bad.get("usb_path") == "1-3" and bad.get("exit") == 14
           and bad.get("hint_id") in ("protected", "protected-read"),
           f"flash --all: the protected board fails alone, with its own exit and hint ({bad})")
-    rc, out, _ = run([STDFU, "--json", "flash", "--all", app], ["--chip", "f072", "--boards", "2"])
+    rc, out, _ = run([STDFU, "--json", "flash", "--all", "--force", app], ["--chip", "f072", "--boards", "2"])
     lines = validate_all("flash --all, the same serial", out, rc, ["1-1", "1-2"])
     check(any(o["event"] == "warning" and o.get("code") == "same-serial" and o.get("usb_paths") == ["1-1", "1-2"]
               for o in lines), "boards with the same serial get a same-serial warning")
