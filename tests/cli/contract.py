@@ -232,8 +232,8 @@ def t_hints():
     rc, out, _ = run([STDFU, "read", p("r.bin"), "--length", "4096", "--json"], ["--fault", "status=errTARGET:upload:1"])
     h, hid = hint_of(validate("failed read", out, rc))
     check(rc == 10 and hid == "status-reading" and "half-written" not in h, f"a failed read is not called half-written ({h})")
-    # --always-erase: into a blank sector that was not erased, errPROG is the ECC
-    # fallback (erase, write again), not a failure.
+    # --always-erase: on ECC flash, errPROG into a blank sector that was not erased is
+    # the fallback (erase, write again), not a failure.
     rc, out, _ = run([STDFU, "flash", app, "--always-erase", "--json"], ["--fault", "status=errPROG:dnload-data:1"])
     h, hid = hint_of(validate("failed write", out, rc))
     check(rc == 10 and hid == "status-writing" and "half-written" in h, "a failed write may be half-written")
