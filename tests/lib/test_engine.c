@@ -554,6 +554,34 @@ static void full_flash_erases_exactly_the_touched_sectors(void **state)
 	free(data);
 }
 
+/*
+ * One Set Address serves the whole read-back: each sector is reached by its
+ * wBlockNum from that pointer (AN3156 6.3.3). Sector 0 is blank (read in
+ * full, not erased), sector 1 is not blank from its second block, sector 2
+ * only in its last byte: both erased, each read up to where it stops.
+ */
+static void read_back_reaches_every_sector_from_one_set_address(void **state)
+{
+	uint8_t *data = pattern(48 * K, 15);
+	struct stdfu_segment seg = {BASE, 48 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {.no_verify = true};
+	struct stdfu_result res;
+
+	(void)state;
+	m.flash[16 * K + 2 * K + 7] = 0x00;
+	m.flash[48 * K - 1] = 0x7E;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.reads, 8 + 2 + 8);
+	assert_int_equal(m.set_at[0], BASE);
+	assert_int_equal(m.set_address, 1 + 2); /* the read; the write in two pieces */
+	assert_int_equal(res.sectors.skipped_blank, 1);
+	assert_int_equal(res.sectors.erased, 2);
+	assert_int_equal(m.erases, 2);
+	assert_memory_equal(m.flash, data, 48 * K);
+	free(data);
+}
+
 static void incremental_of_an_unchanged_image_only_reads_and_leaves(void **state)
 {
 	uint8_t *data = pattern(40 * K, 6);
@@ -873,6 +901,7 @@ int main(void)
 		cmocka_unit_test_setup(errprog_in_a_blank_sector_without_ecc_is_an_error, setup),
 		cmocka_unit_test_setup(errprog_on_an_unknown_family_falls_back, setup),
 		cmocka_unit_test_setup(incremental_and_blank_skip_decide_from_one_read, setup),
+		cmocka_unit_test_setup(read_back_reaches_every_sector_from_one_set_address, setup),
 		cmocka_unit_test_setup(incremental_of_an_unchanged_image_only_reads_and_leaves,
 				       setup),
 		cmocka_unit_test_setup(junk_at_the_flash_base_is_refused_unless_forced, setup),

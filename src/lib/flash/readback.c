@@ -43,17 +43,52 @@ static uint64_t end_of(const struct stdfu_plan_erase *e)
 	return (uint64_t)e->address + e->size;
 }
 
+/* Where the alt's address pointer stands: set by one Set Address, at base. */
+struct pointer {
+	bool set;
+	uint32_t base;
+};
+
+/*
+ * The wBlockNum that reads @address from the pointer as it stands, or 0 if
+ * @len bytes from there need a new Set Address. Every UPLOAD reads at
+ * pointer + (wBlockNum - 2) * wTransferSize, whatever block came before it
+ * (AN3156 6.3.3; ST's usbd_dfu.c computes it per request from wValue), so
+ * one pointer reaches the head of every sector: no ABORT and Set Address
+ * per sector.
+ */
+static uint16_t block_of(const struct pointer *pt, uint32_t address, uint32_t len, uint32_t ts)
+{
+	uint64_t off;
+
+	if (!pt->set || address < pt->base)
+		return 0;
+	off = address - pt->base;
+	if (off % ts || 2 + off / ts + ((uint64_t)len + ts - 1) / ts - 1 > 0xFFFFu)
+		return 0;
+	return (uint16_t)(2 + off / ts);
+}
+
 /* Read block by block, stopping after the first block that is not blank. */
 static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e, uint8_t *buf,
-				bool *blank)
+				struct pointer *pt, bool *blank)
 {
 	uint32_t ts = op->dev->info.functional.transfer_size;
-	uint16_t block = 2;
+	bool checked = op->ts_checked;
 	int rc = stdfu__check_transfer_size(op, e->size);
+	uint16_t block;
 
-	*blank = true;
-	if (!rc)
+	if (!checked)
+		pt->set = false; /* the check moved the address pointer */
+	block = rc ? 2 : block_of(pt, e->address, e->size, ts);
+
+	if (!rc && !block) {
 		rc = stdfu_dfuse_set_address(op->dev, e->address);
+		pt->set = !rc;
+		pt->base = e->address;
+		block = 2;
+	}
+	*blank = true;
 	for (uint32_t pos = 0; pos < e->size && !rc && *blank; pos += ts) {
 		uint16_t len = (uint16_t)(e->size - pos < ts ? e->size - pos : ts);
 
@@ -73,14 +108,15 @@ static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e,
 
 /* Read the sector @e into @buf (in full when @full); *blank: it is all 0xFF. */
 static int read_sector(struct op *op, const struct stdfu_plan_erase *e, uint8_t *buf, bool full,
-		       bool *blank)
+		       struct pointer *pt, bool *blank)
 {
 	uint32_t ts = op->dev->info.functional.transfer_size;
 	int rc;
 
 	if (!full && ts && e->size / ts < MAX_BLOCKS_PER_RUN)
-		return read_until_not_blank(op, e, buf, blank);
+		return read_until_not_blank(op, e, buf, pt, blank);
 	rc = stdfu__blocks(op, BLOCKS_READ, e->address, e->size, NULL, buf);
+	pt->set = false; /* the block loop set its own pointer */
 	*blank = !rc && stdfu_plan_is_blank(buf, e->size);
 	return rc;
 }
@@ -158,6 +194,7 @@ static int read_back_alt(struct op *op, struct stdfu_plan *plan,
 			 struct stdfu_incremental_stats *inc)
 {
 	struct span s = {0};
+	struct pointer pt = {false, 0};
 	bool *blank;
 	int rc;
 
@@ -172,7 +209,7 @@ static int read_back_alt(struct op *op, struct stdfu_plan *plan,
 					  (unsigned long long)s.len);
 	for (size_t i = 0; i < plan->n_erase && !rc; i++)
 		rc = read_sector(op, &plan->erase[i], s.buf + (plan->erase[i].address - s.base),
-				 inc != NULL, &blank[i]);
+				 inc != NULL, &pt, &blank[i]);
 	/* Back to dfuIDLE before the next alt is selected or anything erased. */
 	if (!rc && op->dev->state == STDFU_STATE_DFU_UPLOAD_IDLE)
 		rc = stdfu_dfu_abort(op->dev);

@@ -136,17 +136,29 @@ static void wait_start(struct stdfu_target_run *r, struct stdfu_wait *w,
 			o->any_port, before->items, before->count, now, o->timeout_ms);
 }
 
-/* Send the trigger with the bus as it was just before in *before. */
+/*
+ * Send the trigger; *before: the bus as the wait's baseline, *sent: when the
+ * trigger went out. The byte method takes the baseline just after the byte:
+ * the protocol's rule (c) keeps the application on the bus for at least
+ * STDFU_TRIGGER_SILENCE_MS after it and the ROM comes later still, so the
+ * bus is the same, and the byte goes out a bus scan earlier. The other
+ * methods may act at once (DFU_DETACH with bitWillDetach): baseline first.
+ */
 static int send(struct stdfu_target_run *r, struct stdfu_target_report *rep,
-		struct stdfu_device_list **before, struct wait_io *io)
+		struct stdfu_device_list **before, struct wait_io *io, uint64_t *sent)
 {
-	int rc = stdfu_bus_snapshot(r->ctx, before);
+	bool byte_first = r->method == STDFU_METHOD_BYTE;
+	int rc = byte_first ? STDFU_OK : stdfu_bus_snapshot(r->ctx, before);
 
 	if (rc)
 		return rc;
 	rc = stdfu__trigger_send(r->ctx, r->method, &rep->app, r->opts->trigger_byte, r->opts->text,
 				 &io->close_port);
+	*sent = now_ms();
+	if (!rc && byte_first)
+		rc = stdfu_bus_snapshot(r->ctx, before);
 	if (rc) {
+		close_port(io, 0, true);
 		stdfu_device_list_free(*before);
 		*before = NULL;
 	}
@@ -164,11 +176,10 @@ int stdfu__target_trigger(struct stdfu_target_run *r, struct stdfu_target_report
 
 	r->port = rep->app.name;
 	stdfu__target_emit(r, STDFU_TARGET_EV_CHOSEN, app, false);
-	rc = send(r, rep, &before, &io);
+	rc = send(r, rep, &before, &io, &sent);
 	if (rc)
 		return rc;
 	rep->triggered = true;
-	sent = now_ms();
 	rep->trigger_ms = sent - r->t0;
 	stdfu__target_emit(r, STDFU_TARGET_EV_SENT, app, false);
 	/* --timeout counts from the trigger; the baseline is the bus before it. */

@@ -133,6 +133,18 @@ static int pty_index(dev_t rdev)
 	return (int)((maj - 136) * 256 + minor(rdev));
 }
 
+/*
+ * A pty master is an open of /dev/ptmx (char 5:2, the kernel's
+ * Documentation/admin-guide/devices.txt): only such an fd can be one, so
+ * only those have their fdinfo read. Every process holds /dev/null and
+ * terminals; reading fdinfo for each of them made the scan of a busy
+ * machine cost tens of milliseconds before every trigger.
+ */
+static bool is_ptmx(dev_t rdev)
+{
+	return major(rdev) == 5 && minor(rdev) == 2;
+}
+
 /* True if fd @fd of @pid is the master of pty @index ("tty-index:" in fdinfo). */
 static bool is_master_of(const char *pid, const char *fd, int index)
 {
@@ -176,7 +188,7 @@ static bool fd_dir_holds(const char *pid, dev_t rdev)
 			continue;
 		if (st.st_rdev == rdev)
 			hit = true;
-		else if (index >= 0 && is_master_of(pid, fe->d_name, index))
+		else if (index >= 0 && is_ptmx(st.st_rdev) && is_master_of(pid, fe->d_name, index))
 			master = true;
 	}
 	closedir(d);
