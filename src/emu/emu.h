@@ -185,6 +185,8 @@ struct emu_usbfs *emu_usbfs_new(struct emu_board *b, unsigned generation);
 void emu_usbfs_gone(struct emu_usbfs *u);
 void emu_usbfs_unref(struct emu_usbfs *u);
 UMockdevIoctlBase *emu_usbfs_base(struct emu_usbfs *u);
+/* Stop the boards' usbfs threads (after the testbed is gone; main thread). */
+void emu_usbfs_stop(void);
 
 /* tty.c */
 struct emu_tty *emu_tty_new(struct emu_board *b);

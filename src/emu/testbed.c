@@ -144,6 +144,7 @@ void emu_testbed_fini(struct emu_ctx *ctx)
 	if (ctx->testbed)
 		g_object_unref(ctx->testbed);
 	ctx->testbed = NULL;
+	emu_usbfs_stop();
 	g_free(ctx->root_dir);
 	ctx->root_dir = NULL;
 }

@@ -4,8 +4,8 @@
  * kernel's drivers/usb/core/devio.c does for /dev/bus/usb/BBB/DDD, answered
  * from the device models.
  *
- * Runs on umockdev's worker thread, which serves every board and every
- * client: nothing here may sleep. A control URB is handed to the model when
+ * Runs on the board's own thread (one per board, see struct board_loop):
+ * nothing here may sleep. A control URB is handed to the model when
  * the client reaps it (see umockdev-notes.md); if the model says the reply
  * is not ready before ready_at_ns (the ROM is busy erasing), REAPURBNDELAY
  * answers EAGAIN until then, exactly like a kernel URB still in flight, so
@@ -39,9 +39,31 @@ struct urb {
 	struct emu_reply reply;
 };
 
+/*
+ * One thread per board answers that board's ioctls. umockdev 0.17.16 runs
+ * every ioctl handler on its one worker thread, and
+ * umockdev_ioctl_data_resolve() reads the client's memory synchronously:
+ * the worker sends READ_MEM and blocks until that client process is
+ * scheduled and answers (umockdev-ioctl.vala, IoctlData.load_data). A
+ * transfer needs two or three of those, so on the shared worker every board
+ * waited on every other board's client: 16 boards at once took 1.9 times as
+ * long as one. The worker now only hands each ioctl over to its board's
+ * thread, which resolves, runs the model and completes (completing is
+ * thread-safe: umockdev_ioctl_client_complete() queues onto the worker).
+ */
+struct board_loop {
+	GMainContext *ctx;
+	GMainLoop *loop;
+	GThread *thread;
+};
+
+static struct board_loop loops[EMU_MAX_BOARDS];
+static gint loops_stopped; /* atomic: emu_usbfs_stop() ran */
+
 struct emu_usbfs {
 	UMockdevIoctlBase parent;
 	struct emu_board *board;
+	struct board_loop *loop; /* not owned: lives until emu_usbfs_stop() */
 	unsigned generation;
 	gint gone; /* atomic */
 	GQueue urbs;
@@ -104,9 +126,48 @@ static void release_client(EmuUsbfs *self, const void *client)
  * claimed for ever, which a real kernel never does. The weak reference only
  * compares the pointer; the object is already gone.
  */
+struct release {
+	EmuUsbfs *self;
+	const void *client;
+};
+
+static gboolean release_cb(gpointer data)
+{
+	struct release *r = data;
+
+	release_client(r->self, r->client);
+	return G_SOURCE_REMOVE;
+}
+
+static void release_free(gpointer data)
+{
+	struct release *r = data;
+
+	g_object_unref(r->self);
+	g_free(r);
+}
+
+/*
+ * Runs wherever the client's last reference went (umockdev's worker, or the
+ * board's thread): the URB queue belongs to the board's thread, so the
+ * release happens there, in order with the ioctls queued before it. The
+ * client holds a reference on its handler until it is finalized, after
+ * this notification, so self is still alive here.
+ */
 static void client_finalized(gpointer data, GObject *where_the_object_was)
 {
-	release_client(data, where_the_object_was);
+	EmuUsbfs *self = data;
+	struct release *r;
+
+	if (g_atomic_int_get(&loops_stopped)) {
+		release_client(self, where_the_object_was);
+		return;
+	}
+	r = g_new(struct release, 1);
+	r->self = g_object_ref(self);
+	r->client = where_the_object_was;
+	g_main_context_invoke_full(self->loop->ctx, G_PRIORITY_DEFAULT, release_cb, r,
+				   release_free);
 }
 
 static void emu_usbfs_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
@@ -367,7 +428,7 @@ static int do_discard(EmuUsbfs *self, const UMockdevIoctlClient *client, UMockde
 	return EINVAL;
 }
 
-/* An ioctl answered later, from umockdev's worker context, never by sleeping. */
+/* An ioctl answered later, from the board's thread, never by sleeping. */
 struct deferred {
 	EmuUsbfs *self;
 	UMockdevIoctlClient *client;
@@ -395,10 +456,17 @@ static gboolean deferred_cb(gpointer data)
 			umockdev_ioctl_client_complete(d->client, d->err ? -1 : d->res, d->err);
 		}
 	}
+	return G_SOURCE_REMOVE;
+}
+
+/* Also when the board's thread stops with the source still pending. */
+static void deferred_free(gpointer data)
+{
+	struct deferred *d = data;
+
 	g_object_unref(d->client);
 	g_object_unref(d->self);
 	g_free(d);
-	return G_SOURCE_REMOVE;
 }
 
 static void defer(EmuUsbfs *self, UMockdevIoctlClient *client, struct deferred *d, guint ms)
@@ -407,9 +475,8 @@ static void defer(EmuUsbfs *self, UMockdevIoctlClient *client, struct deferred *
 
 	d->self = g_object_ref(self);
 	d->client = g_object_ref(client);
-	g_source_set_callback(src, deferred_cb, d, NULL);
-	/* umockdev runs each client on the worker's thread-default context */
-	g_source_attach(src, g_main_context_get_thread_default());
+	g_source_set_callback(src, deferred_cb, d, deferred_free);
+	g_source_attach(src, self->loop->ctx);
 	g_source_unref(src);
 }
 
@@ -671,16 +738,16 @@ static guint busy_wait_ms(EmuUsbfs *self, const UMockdevIoctlClient *client)
 	return (guint)MIN(EMU_REAP_WAIT_MAX_MS, (first - now) / 1000000 + 1);
 }
 
-static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
+/* One ioctl, on the board's thread. */
+static void serve(EmuUsbfs *self, UMockdevIoctlClient *client)
 {
-	EmuUsbfs *self = (EmuUsbfs *)base;
 	unsigned long req = umockdev_ioctl_client_get_request(client);
 	long res = 0;
 	int e;
 
 	if (req == USBDEVFS_CONTROL && !g_atomic_int_get(&self->gone)) {
 		do_sync_control(self, client);
-		return TRUE;
+		return;
 	}
 	e = handle(self, client, &res);
 	/*
@@ -695,7 +762,7 @@ static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlCli
 		d->retry_reap = true;
 		d->once = true;
 		defer(self, client, d, busy_wait_ms(self, client));
-		return TRUE;
+		return;
 	}
 	if (e == EAGAIN && req == USBDEVFS_REAPURB) {
 		/* the blocking reap waits, like the kernel's, without blocking us */
@@ -703,10 +770,46 @@ static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlCli
 
 		d->retry_reap = true;
 		defer(self, client, d, 1);
+		return;
+	}
+	umockdev_ioctl_client_complete(client, e ? -1 : res, e);
+}
+
+struct call {
+	EmuUsbfs *self;
+	UMockdevIoctlClient *client;
+};
+
+static gboolean call_cb(gpointer data)
+{
+	struct call *c = data;
+
+	serve(c->self, c->client);
+	return G_SOURCE_REMOVE;
+}
+
+static void call_free(gpointer data)
+{
+	struct call *c = data;
+
+	g_object_unref(c->client);
+	g_object_unref(c->self);
+	g_free(c);
+}
+
+/* On umockdev's worker: hand the ioctl to the board's thread at once. */
+static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
+{
+	struct call *c;
+
+	if (g_atomic_int_get(&loops_stopped)) {
+		umockdev_ioctl_client_complete(client, -1, ENODEV);
 		return TRUE;
 	}
-
-	umockdev_ioctl_client_complete(client, e ? -1 : res, e);
+	c = g_new(struct call, 1);
+	c->self = g_object_ref((EmuUsbfs *)base);
+	c->client = g_object_ref(client);
+	g_main_context_invoke_full(c->self->loop->ctx, G_PRIORITY_DEFAULT, call_cb, c, call_free);
 	return TRUE;
 }
 
@@ -724,11 +827,54 @@ static void emu_usbfs_init(EmuUsbfs *self)
 	g_queue_init(&self->urbs);
 }
 
+static gpointer board_loop_run(gpointer data)
+{
+	struct board_loop *l = data;
+
+	g_main_context_push_thread_default(l->ctx);
+	g_main_loop_run(l->loop);
+	g_main_context_pop_thread_default(l->ctx);
+	return NULL;
+}
+
+/* Board @index's thread, started on its first enumeration (main thread). */
+static struct board_loop *board_loop(unsigned index)
+{
+	struct board_loop *l = &loops[(index - 1) % EMU_MAX_BOARDS];
+	char name[16];
+
+	if (l->thread)
+		return l;
+	snprintf(name, sizeof(name), "usbfs-%u", index);
+	l->ctx = g_main_context_new();
+	l->loop = g_main_loop_new(l->ctx, FALSE);
+	l->thread = g_thread_new(name, board_loop_run, l);
+	return l;
+}
+
+void emu_usbfs_stop(void)
+{
+	g_atomic_int_set(&loops_stopped, 1);
+	for (unsigned i = 0; i < EMU_MAX_BOARDS; i++) {
+		struct board_loop *l = &loops[i];
+
+		if (!l->thread)
+			continue;
+		g_main_loop_quit(l->loop);
+		g_thread_join(l->thread);
+		g_main_loop_unref(l->loop);
+		/* destroys what is still pending: its references go */
+		g_main_context_unref(l->ctx);
+		memset(l, 0, sizeof(*l));
+	}
+}
+
 struct emu_usbfs *emu_usbfs_new(struct emu_board *b, unsigned generation)
 {
 	EmuUsbfs *self = g_object_new(emu_usbfs_get_type(), NULL);
 
 	self->board = b;
+	self->loop = board_loop(b->index);
 	self->generation = generation;
 	return self;
 }
