@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_IFACES     32
 #define USB_SPEED_FULL 2 /* linux/usb/ch9.h enum usb_device_speed */
@@ -40,16 +41,17 @@ struct urb {
 };
 
 /*
- * One thread per board answers that board's ioctls. umockdev 0.17.16 runs
- * every ioctl handler on its one worker thread, and
- * umockdev_ioctl_data_resolve() reads the client's memory synchronously:
- * the worker sends READ_MEM and blocks until that client process is
- * scheduled and answers (umockdev-ioctl.vala, IoctlData.load_data). A
- * transfer needs two or three of those, so on the shared worker every board
- * waited on every other board's client: 16 boards at once took 1.9 times as
- * long as one. The worker now only hands each ioctl over to its board's
- * thread, which resolves, runs the model and completes (completing is
- * thread-safe: umockdev_ioctl_client_complete() queues onto the worker).
+ * One thread per board serves that board's clients. umockdev 0.17.16 serves
+ * every attached handler's clients on its one worker thread, and
+ * umockdev_ioctl_data_resolve() reads the client's memory synchronously: the
+ * worker sends READ_MEM and blocks until that client process is scheduled
+ * and answers (umockdev-ioctl.vala, IoctlData.load_data). A transfer needs
+ * two or three of those, so on the shared worker every board waited on every
+ * other board's client, and the worker's own per-message work for all
+ * boards ran on one core. emu_usbfs_attach() has each board's handler listen
+ * on the board's own GMainContext, run by the board's own thread: umockdev
+ * then creates the board's clients there and runs all of their I/O there
+ * (an IoctlClient keeps the thread-default context it was accepted in).
  */
 struct board_loop {
 	GMainContext *ctx;
@@ -797,11 +799,19 @@ static void call_free(gpointer data)
 	g_free(c);
 }
 
-/* On umockdev's worker: hand the ioctl to the board's thread at once. */
+/*
+ * On the board's thread (see emu_usbfs_attach); a client that reached the
+ * handler through another context (umockdev's worker) is handed over.
+ */
 static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
 {
+	EmuUsbfs *self = (EmuUsbfs *)base;
 	struct call *c;
 
+	if (g_main_context_is_owner(self->loop->ctx)) {
+		serve(self, client);
+		return TRUE;
+	}
 	if (g_atomic_int_get(&loops_stopped)) {
 		umockdev_ioctl_client_complete(client, -1, ENODEV);
 		return TRUE;
@@ -852,6 +862,11 @@ static struct board_loop *board_loop(unsigned index)
 	return l;
 }
 
+/*
+ * The contexts stay: what is still attached to them (a client's pending
+ * read, a deferred answer) is never dispatched again, and destroying it
+ * under umockdev's feet would gain nothing at exit.
+ */
 void emu_usbfs_stop(void)
 {
 	g_atomic_int_set(&loops_stopped, 1);
@@ -862,11 +877,51 @@ void emu_usbfs_stop(void)
 			continue;
 		g_main_loop_quit(l->loop);
 		g_thread_join(l->thread);
-		g_main_loop_unref(l->loop);
-		/* destroys what is still pending: its references go */
-		g_main_context_unref(l->ctx);
-		memset(l, 0, sizeof(*l));
+		l->thread = NULL;
 	}
+}
+
+/* Exported by libumockdev 0.17.16 but internal to its Vala API (no header):
+ * umockdev-ioctl.vala, IoctlBase.register_path()/unregister_path(). */
+void umockdev_ioctl_base_register_path(UMockdevIoctlBase *self, GMainContext *ctx,
+				       const gchar *devnode, const gchar *sockpath);
+void umockdev_ioctl_base_unregister_path(UMockdevIoctlBase *self, const gchar *devnode);
+
+/*
+ * umockdev_testbed_attach_ioctl() listens on umockdev's worker context. So a
+ * stand-in handler is attached -- the testbed then knows the node has a
+ * handler and never gives it its fallback -- and the board's handler takes
+ * over the socket's path (the one umockdev's preload connects to,
+ * $UMOCKDEV_DIR/ioctl/<devnode>) on the board's context. The stand-in keeps
+ * listening, unreachable, on the unlinked socket until the detach stops it
+ * (unregistering it twice is a GLib-CRITICAL in 0.17.16). Main thread,
+ * before the node is added.
+ */
+gboolean emu_usbfs_attach(struct emu_usbfs *u, UMockdevTestbed *tb, const char *devnode,
+			  GError **err)
+{
+	UMockdevIoctlBase *stand_in = g_object_new(UMOCKDEV_TYPE_IOCTL_BASE, NULL);
+	gboolean ok = umockdev_testbed_attach_ioctl(tb, devnode, stand_in, err);
+	char *sock;
+
+	g_object_unref(stand_in); /* the testbed keeps it until the detach */
+	if (!ok)
+		return FALSE;
+	sock = g_build_filename(umockdev_testbed_get_root_dir(tb), "ioctl", devnode, NULL);
+	unlink(sock);
+	umockdev_ioctl_base_register_path(&u->parent, u->loop->ctx, devnode, sock);
+	g_free(sock);
+	return TRUE;
+}
+
+/* The board left the bus: no new client for this handler (main thread). */
+void emu_usbfs_detach(struct emu_usbfs *u, UMockdevTestbed *tb, const char *devnode)
+{
+	GError *err = NULL;
+
+	umockdev_ioctl_base_unregister_path(&u->parent, devnode);
+	if (!umockdev_testbed_detach_ioctl(tb, devnode, &err))
+		g_clear_error(&err);
 }
 
 struct emu_usbfs *emu_usbfs_new(struct emu_board *b, unsigned generation)
