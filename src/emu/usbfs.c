@@ -170,6 +170,8 @@ static void client_finalized(gpointer data, GObject *where_the_object_was)
 	r->client = where_the_object_was;
 	g_main_context_invoke_full(self->loop->ctx, G_PRIORITY_DEFAULT, release_cb, r,
 				   release_free);
+	/* r belongs to the board's context now: release_free frees it */
+	/* cppcheck-suppress memleak */
 }
 
 static void emu_usbfs_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
@@ -820,6 +822,8 @@ static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlCli
 	c->self = g_object_ref((EmuUsbfs *)base);
 	c->client = g_object_ref(client);
 	g_main_context_invoke_full(c->self->loop->ctx, G_PRIORITY_DEFAULT, call_cb, c, call_free);
+	/* c belongs to the board's context now: call_free frees it */
+	/* cppcheck-suppress memleak */
 	return TRUE;
 }
 
