@@ -120,14 +120,6 @@ static void release_client(EmuUsbfs *self, const void *client)
 	}
 }
 
-/*
- * umockdev 0.17.16 neither emits client-vanished nor notifies "connected"
- * when a client closes its fd (or exits): the only trace is that the client
- * object is finalized once its stream is closed. Without this, a process
- * that exits holding the interface (dfu-util -D without :leave) kept it
- * claimed for ever, which a real kernel never does. The weak reference only
- * compares the pointer; the object is already gone.
- */
 struct release {
 	EmuUsbfs *self;
 	const void *client;
@@ -150,6 +142,13 @@ static void release_free(gpointer data)
 }
 
 /*
+ * umockdev 0.17.16 neither emits client-vanished nor notifies "connected"
+ * when a client closes its fd (or exits): the only trace is that the client
+ * object is finalized once its stream is closed. Without this, a process
+ * that exits holding the interface (dfu-util -D without :leave) kept it
+ * claimed for ever, which a real kernel never does. The weak reference only
+ * compares the pointer; the object is already gone.
+ *
  * Runs wherever the client's last reference went (umockdev's worker, or the
  * board's thread): the URB queue belongs to the board's thread, so the
  * release happens there, in order with the ioctls queued before it. The
