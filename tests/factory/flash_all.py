@@ -199,7 +199,7 @@ def t_usage():
 
 # Board 1 runs the application and enters its ROM 2.5 s after the text
 # trigger; board 2 is in DFU, flashed at once, and comes back as its ROM
-# (the image is no plausible application) at 1-2 long before: a new DFU
+# (the image is no plausible application: --force) at 1-2 long before: a new DFU
 # device on another path while board 1 waits. Board 1 is followed on 1-1
 # alone: that must not end its wait (it did, with exit 21, after a 1 s grace).
 SLOW_TEXT = "text:import time, machine; time.sleep_ms(2500); machine.bootloader()\\r"
@@ -216,7 +216,8 @@ def not_an_application():
 def t_foreign_rom():
     data = not_an_application()
     board1 = ["--boards", "2", "--board", "1:mode=app,companion=micropython"]
-    rc, out, err = emu([STDFU, "flash", "--all", "--json", "--method", SLOW_TEXT, "rom.bin"],
+    rc, out, err = emu([STDFU, "flash", "--all", "--json", "--force", "--method", SLOW_TEXT,
+                        "rom.bin"],
                        *board1)
     res = {r["usb_path"]: r for r in results(out)}
     check(rc == 0, f"--all: exit 0 (got {rc}: {res.get('1-1', err.strip()[-300:])})")
@@ -224,8 +225,8 @@ def t_foreign_rom():
           f"1-1 really was the slow one ({res.get('1-1', {}).get('phases')})")
     for i in (1, 2):
         check(dump(i)[:len(data)] == data, f"--all: 1-{i} holds the image")
-    one = f"'{STDFU}' flash --usb-path 1-1 --method '{SLOW_TEXT}' rom.bin >one.log 2>&1"
-    two = f"sleep 0.3; '{STDFU}' flash --usb-path 1-2 rom.bin >two.log 2>&1"
+    one = f"'{STDFU}' flash --usb-path 1-1 --force --method '{SLOW_TEXT}' rom.bin >one.log 2>&1"
+    two = f"sleep 0.3; '{STDFU}' flash --usb-path 1-2 --force rom.bin >two.log 2>&1"
     script = f"( {one}; echo $? >rc.1 ) & ( {two}; echo $? >rc.2 ) & wait"
     rc, out, err = emu(["/bin/sh", "-c", script], *board1)
     rcs = [open(path(f"rc.{i}")).read().strip() for i in (1, 2)]
