@@ -192,6 +192,13 @@ struct emu_usbfs *emu_usbfs_new(struct emu_board *b, unsigned generation);
 void emu_usbfs_gone(struct emu_usbfs *u);
 void emu_usbfs_unref(struct emu_usbfs *u);
 UMockdevIoctlBase *emu_usbfs_base(struct emu_usbfs *u);
+/* Serve the board's clients at @devnode on the board's own thread (main
+ * thread, before the node is added); and stop serving new ones. */
+gboolean emu_usbfs_attach(struct emu_usbfs *u, UMockdevTestbed *tb, const char *devnode,
+			  GError **err);
+void emu_usbfs_detach(struct emu_usbfs *u, UMockdevTestbed *tb, const char *devnode);
+/* Stop the boards' usbfs threads (after the testbed is gone; main thread). */
+void emu_usbfs_stop(void);
 
 /* tty.c */
 struct emu_tty *emu_tty_new(struct emu_board *b);

@@ -144,6 +144,7 @@ void emu_testbed_fini(struct emu_ctx *ctx)
 	if (ctx->testbed)
 		g_object_unref(ctx->testbed);
 	ctx->testbed = NULL;
+	emu_usbfs_stop();
 	g_free(ctx->root_dir);
 	ctx->root_dir = NULL;
 }
@@ -363,8 +364,7 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 
 	/* handler first: a fast client must never meet umockdev's fallback */
 	b->usbfs = emu_usbfs_new(b, gen);
-	if (!umockdev_testbed_attach_ioctl(ctx->testbed, b->devnode, emu_usbfs_base(b->usbfs),
-					   &gerr)) {
+	if (!emu_usbfs_attach(b->usbfs, ctx->testbed, b->devnode, &gerr)) {
 		g_warning("attach ioctl %s: %s", b->devnode, gerr->message);
 		g_clear_error(&gerr);
 	}
@@ -420,7 +420,6 @@ void emu_board_unplug(struct emu_board *b)
 	char path[300];
 	unsigned nif = 0;
 	char **ifs;
-	GError *gerr = NULL;
 	enum emu_dev_kind kind;
 	GDir *dir;
 	const char *name;
@@ -461,8 +460,7 @@ void emu_board_unplug(struct emu_board *b)
 	for (unsigned i = 0; i < nif; i++)
 		umockdev_testbed_remove_device(ctx->testbed, ifs[i]);
 	umockdev_testbed_remove_device(ctx->testbed, b->syspath);
-	if (!umockdev_testbed_detach_ioctl(ctx->testbed, b->devnode, &gerr))
-		g_clear_error(&gerr);
+	emu_usbfs_detach(b->usbfs, ctx->testbed, b->devnode);
 	g_strfreev(ifs);
 	emu_usbfs_unref(b->usbfs);
 	b->usbfs = NULL;

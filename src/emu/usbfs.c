@@ -4,8 +4,8 @@
  * kernel's drivers/usb/core/devio.c does for /dev/bus/usb/BBB/DDD, answered
  * from the device models.
  *
- * Runs on umockdev's worker thread, which serves every board and every
- * client: nothing here may sleep. A control URB is handed to the model when
+ * Runs on the board's own thread (one per board, see struct board_loop):
+ * nothing here may sleep. A control URB is handed to the model when
  * the client reaps it (see umockdev-notes.md); if the model says the reply
  * is not ready before ready_at_ns (the ROM is busy erasing), REAPURBNDELAY
  * answers EAGAIN until then, exactly like a kernel URB still in flight, so
@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_IFACES     32
 #define USB_SPEED_FULL 2 /* linux/usb/ch9.h enum usb_device_speed */
@@ -39,9 +40,32 @@ struct urb {
 	struct emu_reply reply;
 };
 
+/*
+ * One thread per board serves that board's clients. umockdev 0.17.16 serves
+ * every attached handler's clients on its one worker thread, and
+ * umockdev_ioctl_data_resolve() reads the client's memory synchronously: the
+ * worker sends READ_MEM and blocks until that client process is scheduled
+ * and answers (umockdev-ioctl.vala, IoctlData.load_data). A transfer needs
+ * two or three of those, so on the shared worker every board waited on every
+ * other board's client, and the worker's own per-message work for all
+ * boards ran on one core. emu_usbfs_attach() has each board's handler listen
+ * on the board's own GMainContext, run by the board's own thread: umockdev
+ * then creates the board's clients there and runs all of their I/O there
+ * (an IoctlClient keeps the thread-default context it was accepted in).
+ */
+struct board_loop {
+	GMainContext *ctx;
+	GMainLoop *loop;
+	GThread *thread;
+};
+
+static struct board_loop loops[EMU_MAX_BOARDS];
+static gint loops_stopped; /* atomic: emu_usbfs_stop() ran */
+
 struct emu_usbfs {
 	UMockdevIoctlBase parent;
 	struct emu_board *board;
+	struct board_loop *loop; /* not owned: lives until emu_usbfs_stop() */
 	unsigned generation;
 	gint gone; /* atomic */
 	GQueue urbs;
@@ -96,6 +120,27 @@ static void release_client(EmuUsbfs *self, const void *client)
 	}
 }
 
+struct release {
+	EmuUsbfs *self;
+	const void *client;
+};
+
+static gboolean release_cb(gpointer data)
+{
+	struct release *r = data;
+
+	release_client(r->self, r->client);
+	return G_SOURCE_REMOVE;
+}
+
+static void release_free(gpointer data)
+{
+	struct release *r = data;
+
+	g_object_unref(r->self);
+	g_free(r);
+}
+
 /*
  * umockdev 0.17.16 neither emits client-vanished nor notifies "connected"
  * when a client closes its fd (or exits): the only trace is that the client
@@ -103,10 +148,29 @@ static void release_client(EmuUsbfs *self, const void *client)
  * that exits holding the interface (dfu-util -D without :leave) kept it
  * claimed for ever, which a real kernel never does. The weak reference only
  * compares the pointer; the object is already gone.
+ *
+ * Runs wherever the client's last reference went (umockdev's worker, or the
+ * board's thread): the URB queue belongs to the board's thread, so the
+ * release happens there, in order with the ioctls queued before it. The
+ * client holds a reference on its handler until it is finalized, after
+ * this notification, so self is still alive here.
  */
 static void client_finalized(gpointer data, GObject *where_the_object_was)
 {
-	release_client(data, where_the_object_was);
+	EmuUsbfs *self = data;
+	struct release *r;
+
+	if (g_atomic_int_get(&loops_stopped)) {
+		release_client(self, where_the_object_was);
+		return;
+	}
+	r = g_new(struct release, 1);
+	r->self = g_object_ref(self);
+	r->client = where_the_object_was;
+	g_main_context_invoke_full(self->loop->ctx, G_PRIORITY_DEFAULT, release_cb, r,
+				   release_free);
+	/* r belongs to the board's context now: release_free frees it */
+	/* cppcheck-suppress memleak */
 }
 
 static void emu_usbfs_client_connected(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
@@ -373,7 +437,7 @@ static int do_discard(EmuUsbfs *self, const UMockdevIoctlClient *client, UMockde
 	return EINVAL;
 }
 
-/* An ioctl answered later, from umockdev's worker context, never by sleeping. */
+/* An ioctl answered later, from the board's thread, never by sleeping. */
 struct deferred {
 	EmuUsbfs *self;
 	UMockdevIoctlClient *client;
@@ -401,10 +465,17 @@ static gboolean deferred_cb(gpointer data)
 			umockdev_ioctl_client_complete(d->client, d->err ? -1 : d->res, d->err);
 		}
 	}
+	return G_SOURCE_REMOVE;
+}
+
+/* Also when the board's thread stops with the source still pending. */
+static void deferred_free(gpointer data)
+{
+	struct deferred *d = data;
+
 	g_object_unref(d->client);
 	g_object_unref(d->self);
 	g_free(d);
-	return G_SOURCE_REMOVE;
 }
 
 static void defer(EmuUsbfs *self, UMockdevIoctlClient *client, struct deferred *d, guint ms)
@@ -413,9 +484,8 @@ static void defer(EmuUsbfs *self, UMockdevIoctlClient *client, struct deferred *
 
 	d->self = g_object_ref(self);
 	d->client = g_object_ref(client);
-	g_source_set_callback(src, deferred_cb, d, NULL);
-	/* umockdev runs each client on the worker's thread-default context */
-	g_source_attach(src, g_main_context_get_thread_default());
+	g_source_set_callback(src, deferred_cb, d, deferred_free);
+	g_source_attach(src, self->loop->ctx);
 	g_source_unref(src);
 }
 
@@ -677,16 +747,16 @@ static guint busy_wait_ms(EmuUsbfs *self, const UMockdevIoctlClient *client)
 	return (guint)MIN(EMU_REAP_WAIT_MAX_MS, (first - now) / 1000000 + 1);
 }
 
-static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
+/* One ioctl, on the board's thread. */
+static void serve(EmuUsbfs *self, UMockdevIoctlClient *client)
 {
-	EmuUsbfs *self = (EmuUsbfs *)base;
 	unsigned long req = umockdev_ioctl_client_get_request(client);
 	long res = 0;
 	int e;
 
 	if (req == USBDEVFS_CONTROL && !g_atomic_int_get(&self->gone)) {
 		do_sync_control(self, client);
-		return TRUE;
+		return;
 	}
 	e = handle(self, client, &res);
 	/*
@@ -701,7 +771,7 @@ static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlCli
 		d->retry_reap = true;
 		d->once = true;
 		defer(self, client, d, busy_wait_ms(self, client));
-		return TRUE;
+		return;
 	}
 	if (e == EAGAIN && req == USBDEVFS_REAPURB) {
 		/* the blocking reap waits, like the kernel's, without blocking us */
@@ -709,10 +779,56 @@ static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlCli
 
 		d->retry_reap = true;
 		defer(self, client, d, 1);
+		return;
+	}
+	umockdev_ioctl_client_complete(client, e ? -1 : res, e);
+}
+
+struct call {
+	EmuUsbfs *self;
+	UMockdevIoctlClient *client;
+};
+
+static gboolean call_cb(gpointer data)
+{
+	struct call *c = data;
+
+	serve(c->self, c->client);
+	return G_SOURCE_REMOVE;
+}
+
+static void call_free(gpointer data)
+{
+	struct call *c = data;
+
+	g_object_unref(c->client);
+	g_object_unref(c->self);
+	g_free(c);
+}
+
+/*
+ * On the board's thread (see emu_usbfs_attach); a client that reached the
+ * handler through another context (umockdev's worker) is handed over.
+ */
+static gboolean emu_usbfs_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *client)
+{
+	EmuUsbfs *self = (EmuUsbfs *)base;
+	struct call *c;
+
+	if (g_main_context_is_owner(self->loop->ctx)) {
+		serve(self, client);
 		return TRUE;
 	}
-
-	umockdev_ioctl_client_complete(client, e ? -1 : res, e);
+	if (g_atomic_int_get(&loops_stopped)) {
+		umockdev_ioctl_client_complete(client, -1, ENODEV);
+		return TRUE;
+	}
+	c = g_new(struct call, 1);
+	c->self = g_object_ref((EmuUsbfs *)base);
+	c->client = g_object_ref(client);
+	g_main_context_invoke_full(c->self->loop->ctx, G_PRIORITY_DEFAULT, call_cb, c, call_free);
+	/* c belongs to the board's context now: call_free frees it */
+	/* cppcheck-suppress memleak */
 	return TRUE;
 }
 
@@ -730,11 +846,99 @@ static void emu_usbfs_init(EmuUsbfs *self)
 	g_queue_init(&self->urbs);
 }
 
+static gpointer board_loop_run(gpointer data)
+{
+	struct board_loop *l = data;
+
+	g_main_context_push_thread_default(l->ctx);
+	g_main_loop_run(l->loop);
+	g_main_context_pop_thread_default(l->ctx);
+	return NULL;
+}
+
+/* Board @index's thread, started on its first enumeration (main thread). */
+static struct board_loop *board_loop(unsigned index)
+{
+	struct board_loop *l = &loops[(index - 1) % EMU_MAX_BOARDS];
+	char name[16];
+
+	if (l->thread)
+		return l;
+	snprintf(name, sizeof(name), "usbfs-%u", index);
+	l->ctx = g_main_context_new();
+	l->loop = g_main_loop_new(l->ctx, FALSE);
+	l->thread = g_thread_new(name, board_loop_run, l);
+	return l;
+}
+
+/*
+ * The contexts stay: what is still attached to them (a client's pending
+ * read, a deferred answer) is never dispatched again, and destroying it
+ * under umockdev's feet would gain nothing at exit.
+ */
+void emu_usbfs_stop(void)
+{
+	g_atomic_int_set(&loops_stopped, 1);
+	for (unsigned i = 0; i < EMU_MAX_BOARDS; i++) {
+		struct board_loop *l = &loops[i];
+
+		if (!l->thread)
+			continue;
+		g_main_loop_quit(l->loop);
+		g_thread_join(l->thread);
+		l->thread = NULL;
+	}
+}
+
+/* Exported by libumockdev 0.17.16 but internal to its Vala API (no header):
+ * umockdev-ioctl.vala, IoctlBase.register_path()/unregister_path(). */
+void umockdev_ioctl_base_register_path(UMockdevIoctlBase *self, GMainContext *ctx,
+				       const gchar *devnode, const gchar *sockpath);
+void umockdev_ioctl_base_unregister_path(UMockdevIoctlBase *self, const gchar *devnode);
+
+/*
+ * umockdev_testbed_attach_ioctl() listens on umockdev's worker context. So a
+ * stand-in handler is attached -- the testbed then knows the node has a
+ * handler and never gives it its fallback -- and the board's handler takes
+ * over the socket's path (the one umockdev's preload connects to,
+ * $UMOCKDEV_DIR/ioctl/<devnode>) on the board's context. The stand-in keeps
+ * listening, unreachable, on the unlinked socket until the detach stops it
+ * (unregistering it twice is a GLib-CRITICAL in 0.17.16). Main thread,
+ * before the node is added.
+ */
+gboolean emu_usbfs_attach(struct emu_usbfs *u, UMockdevTestbed *tb, const char *devnode,
+			  GError **err)
+{
+	UMockdevIoctlBase *stand_in = g_object_new(UMOCKDEV_TYPE_IOCTL_BASE, NULL);
+	gboolean ok = umockdev_testbed_attach_ioctl(tb, devnode, stand_in, err);
+	char *sock;
+
+	g_object_unref(stand_in); /* the testbed keeps it until the detach */
+	if (!ok)
+		return FALSE;
+	sock = g_build_filename(umockdev_testbed_get_root_dir(tb), "ioctl", devnode, NULL);
+	unlink(sock);
+	umockdev_ioctl_base_register_path(&u->parent, u->loop->ctx, devnode, sock);
+	g_free(sock);
+	return TRUE;
+}
+
+/* The board left the bus: no new client for this handler (main thread). */
+void emu_usbfs_detach(struct emu_usbfs *u, UMockdevTestbed *tb, const char *devnode)
+{
+	GError *err = NULL;
+
+	umockdev_ioctl_base_unregister_path(&u->parent, devnode);
+	if (!umockdev_testbed_detach_ioctl(tb, devnode, &err))
+		g_clear_error(&err);
+}
+
 struct emu_usbfs *emu_usbfs_new(struct emu_board *b, unsigned generation)
 {
 	EmuUsbfs *self = g_object_new(emu_usbfs_get_type(), NULL);
 
 	self->board = b;
+	self->loop = board_loop(b->index);
 	self->generation = generation;
 	return self;
 }

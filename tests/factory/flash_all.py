@@ -10,6 +10,8 @@ usage: flash_all.py STAGE TEST
   tty         on a terminal one live line per board, cut to the terminal width
   serials     boards reporting the same serial: a warning, each board flashed once
   usage       options that do not go with --all; no boards at all
+  foreign_rom a slow board is not failed by another board's ROM on another port
+              path (--all, and separate --usb-path processes)
 """
 import json
 import os
@@ -195,8 +197,47 @@ def t_usage():
     check(rc == 3 and "no board found" in out, f"no board in DFU and --method none: exit 3 ({rc})")
 
 
+# Board 1 runs the application and enters its ROM 2.5 s after the text
+# trigger; board 2 is in DFU, flashed at once, and comes back as its ROM
+# (the image is no plausible application: --force) at 1-2 long before: a new DFU
+# device on another path while board 1 waits. Board 1 is followed on 1-1
+# alone: that must not end its wait (it did, with exit 21, after a 1 s grace).
+SLOW_TEXT = "text:import time, machine; time.sleep_ms(2500); machine.bootloader()\\r"
+
+
+def not_an_application():
+    data = bytearray(RNG.getrandbits(8) for _ in range(16 * 1024))
+    data[0:8] = b"\xff" * 8
+    with open(path("rom.bin"), "wb") as f:
+        f.write(data)
+    return bytes(data)
+
+
+def t_foreign_rom():
+    data = not_an_application()
+    board1 = ["--boards", "2", "--board", "1:mode=app,companion=micropython"]
+    rc, out, err = emu([STDFU, "flash", "--all", "--json", "--force", "--method", SLOW_TEXT,
+                        "rom.bin"],
+                       *board1)
+    res = {r["usb_path"]: r for r in results(out)}
+    check(rc == 0, f"--all: exit 0 (got {rc}: {res.get('1-1', err.strip()[-300:])})")
+    check(res.get("1-1", {}).get("phases", {}).get("left", {}).get("ms", 0) >= 2000,
+          f"1-1 really was the slow one ({res.get('1-1', {}).get('phases')})")
+    for i in (1, 2):
+        check(dump(i)[:len(data)] == data, f"--all: 1-{i} holds the image")
+    one = f"'{STDFU}' flash --usb-path 1-1 --force --method '{SLOW_TEXT}' rom.bin >one.log 2>&1"
+    two = f"sleep 0.3; '{STDFU}' flash --usb-path 1-2 --force rom.bin >two.log 2>&1"
+    script = f"( {one}; echo $? >rc.1 ) & ( {two}; echo $? >rc.2 ) & wait"
+    rc, out, err = emu(["/bin/sh", "-c", script], *board1)
+    rcs = [open(path(f"rc.{i}")).read().strip() for i in (1, 2)]
+    check(rcs == ["0", "0"], f"--usb-path processes: both exit 0 ({rcs}: "
+          f"{open(path('one.log')).read().strip()[-300:]})")
+    for i in (1, 2):
+        check(dump(i)[:len(data)] == data, f"--usb-path 1-{i}: holds the image")
+
+
 TESTS = {"done_when": t_done_when, "usb_paths": t_usb_paths, "plain": t_plain, "tty": t_tty,
-         "serials": t_serials, "usage": t_usage}
+         "serials": t_serials, "usage": t_usage, "foreign_rom": t_foreign_rom}
 TESTS[TEST]()
 print(f"{len(failures)} failed" if failures else "PASS")
 sys.exit(1 if failures else 0)

@@ -43,6 +43,35 @@ static void close_port(struct wait_io *io, uint64_t now, bool always)
 	io->close_port = NULL;
 }
 
+/*
+ * A board named by its port path (--usb-path, and every board of --all) is
+ * followed there alone: a device that appears on another path is another
+ * board, never this one, and must not end the wait (STDFU_ERR_ELSEWHERE after
+ * the grace: a slow board failed because a faster one's ROM came up while it
+ * waited). So the wait sees only the path and the device as it was before it
+ * left; --any-port still looks everywhere.
+ */
+static bool path_bound(const struct stdfu_target_run *r)
+{
+	const char *p = r->opts->sel.usb_path;
+
+	return p && p[0] && !r->opts->any_port;
+}
+
+static void keep_own_path(struct stdfu_device_list *snap, const struct stdfu_wait *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->count; i++) {
+		const struct stdfu_device_info *d = &snap->items[i];
+		bool orig = d->bus == w->bus && d->address == w->address;
+
+		if (orig || strcmp(d->path, w->path) == 0)
+			snap->items[n++] = *d;
+	}
+	snap->count = n;
+}
+
 /* One snapshot through the wait: STDFU_WAIT_PENDING, STDFU_OK (*found) or an error. */
 static int wait_once(struct stdfu_target_run *r, struct stdfu_wait *w, uint64_t now,
 		     const struct stdfu_device_info *was, struct stdfu_device_info *found,
@@ -55,6 +84,8 @@ static int wait_once(struct stdfu_target_run *r, struct stdfu_wait *w, uint64_t 
 
 	if (rc)
 		return rc;
+	if (path_bound(r) && w->path[0])
+		keep_own_path(snap, w);
 	rc = stdfu_wait_step(w, snap->items, snap->count, now, &idx, &just_left);
 	if (just_left) {
 		*left_at = now;

@@ -32,6 +32,7 @@ struct stdfu_usb_watch {
 	libusb_hotplug_callback_handle handle;
 	bool on;
 	int events;
+	int completed; /* set by on_hotplug: ends the nap in progress */
 };
 
 static int LIBUSB_CALL on_hotplug(libusb_context *usb, libusb_device *dev,
@@ -43,6 +44,7 @@ static int LIBUSB_CALL on_hotplug(libusb_context *usb, libusb_device *dev,
 	(void)dev;
 	(void)event;
 	w->events++;
+	w->completed = 1;
 	return 0;
 }
 
@@ -68,7 +70,6 @@ void stdfu__usb_watch_nap(struct stdfu_usb_watch *w, uint64_t ms)
 	/* Even with hotplug, look again now and then: an event can be coalesced. */
 	uint64_t cap = w && w->on ? 100 : STDFU_WAIT_POLL_MS;
 	struct timeval tv;
-	int seen;
 
 	if (ms > cap)
 		ms = cap;
@@ -80,9 +81,15 @@ void stdfu__usb_watch_nap(struct stdfu_usb_watch *w, uint64_t ms)
 	}
 	tv.tv_sec = 0;
 	tv.tv_usec = (long)ms * 1000;
-	seen = w->events;
-	/* Returns early when a hotplug callback ran. */
-	libusb_handle_events_timeout_completed(w->ctx->usb, &tv, &seen);
+	/*
+	 * Returns early when a hotplug callback ran. libusb returns at once,
+	 * without waiting, when *completed is already non-zero on entry: so
+	 * it is cleared here, and the callback alone sets it (passing a copy
+	 * of the event count made every nap after the first event return at
+	 * once, and each wait after a leave spun on the device list).
+	 */
+	w->completed = 0;
+	libusb_handle_events_timeout_completed(w->ctx->usb, &tv, &w->completed);
 }
 
 void stdfu__usb_watch_stop(struct stdfu_usb_watch *w)
