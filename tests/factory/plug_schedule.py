@@ -62,7 +62,15 @@ def emu(cmd, *emu_args, timeout=240):
 
 
 def lines(out):
-    return [json.loads(x) for x in out.splitlines() if x.startswith("{")]
+    objs = []
+    for x in out.splitlines():
+        try:
+            o = json.loads(x)
+            if isinstance(o, dict):
+                objs.append(o)
+        except ValueError:
+            check(not x.startswith("{"), f"a JSON line that does not parse: {x[:300]!r}")
+    return objs
 
 
 # What runs under the emulator: a Python script that times its steps from T0,
