@@ -142,7 +142,7 @@ for name, ev in schema["$defs"].items():
             missing.append(f"stdfu.1 JSON OUTPUT: field {name[6:]}.{field}")
 hints_man = man[man.index(".SH HINTS"):]
 hints_man = hints_man[:hints_man.index(".SH ", 4)]
-for hid in re.findall(r'^\s*\{STDFU_ERR_\w+, [\w_]+, [^,]*, "([a-z-]+)",',
+for hid in re.findall(r'^\s*\{STDFU_(?:ERR_\w+, [\w_]+, [^,]*|WARN_\w+), "([a-z-]+)",',
                       open(f"{mandir}/../src/cli/hints.c").read(), re.M):
     if not re.search(rf"^\.B {re.escape(hid)}$", hints_man, re.M):
         missing.append(f"stdfu.1 HINTS: advice {hid}")

@@ -171,6 +171,8 @@ void out_text(struct cli *c, size_t used, const char *text);
 void out_warn(struct cli *c, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void out_log(const struct stdfu_log_event *ev, void *user);
+/* A library warning's code, message and advice (hints.c) into JSON line @o. */
+void out_warning_fields(struct json_t *o, const struct stdfu_event *ev);
 uint64_t out_now_us(void);
 
 /* out_board.c: devices, application ports, the way to the ROM */

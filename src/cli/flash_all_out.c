@@ -114,8 +114,7 @@ static void warning(struct fa_board *b, const struct stdfu_event *ev)
 	json_t *o = json(b, "warning");
 
 	if (o) {
-		jw_str(o, "code", stdfu_warning_name(ev->warning));
-		jw_str(o, "message", ev->message);
+		out_warning_fields(o, ev);
 		jw_emit(o);
 	} else if (ev->warning != STDFU_WARN_START_STATE || b->run->cli->verbose) {
 		/* the ROM's blank-flash start state is normal (as for one board) */

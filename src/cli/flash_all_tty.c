@@ -50,6 +50,20 @@ static void board_line(const struct fa_board *b, char *buf, size_t cap, double n
 			*p = ' ';
 }
 
+/* The line as cut to the width, its outcome in colour (the escapes take no column). */
+static void print_line(const struct fa_board *b, const char *buf)
+{
+	const char *word = !b->finished ? NULL : b->err ? "FAILED" : "ok";
+	const char *at = word ? strstr(buf, b->err ? "FAILED  " : "ok      ") : NULL;
+
+	if (!at) {
+		fprintf(stderr, "\r%s\033[K\n", buf);
+		return;
+	}
+	fprintf(stderr, "\r%.*s%s%s%s%s\033[K\n", (int)(at - buf), buf,
+		term_on(b->err ? TERM_ERROR : TERM_OK), word, term_off(), at + strlen(word));
+}
+
 void fa_dashboard_draw(struct fa_run *r)
 {
 	unsigned width = term_width();
@@ -63,7 +77,7 @@ void fa_dashboard_draw(struct fa_run *r)
 		/* one column short of the edge: a full line would wrap on some terminals */
 		if (width > 1 && strlen(buf) > width - 1)
 			buf[width - 1] = '\0';
-		fprintf(stderr, "\r%s\033[K\n", buf);
+		print_line(&r->boards[i], buf);
 	}
 	r->drawn = (unsigned)r->n;
 	fflush(stderr);

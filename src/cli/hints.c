@@ -127,6 +127,32 @@ const struct cli_hint cli_hints[] = {
 
 const size_t cli_hints_count = sizeof(cli_hints) / sizeof(cli_hints[0]);
 
+const struct cli_warn_hint cli_warn_hints[] = {
+	{STDFU_WARN_STAYED_IN_ROM, "power-cycle",
+	 "power-cycle the board (a reset with BOOT0 low may not do: the ROM's empty check is "
+	 "made at power-up) to start the application; the flash holds the image"},
+	{STDFU_WARN_TRANSFER_SIZE, "transfer-size",
+	 "nothing to do for stdfu, which keeps 1024-byte transfers for this run; dfu-util "
+	 "needs -t 1024 with this ROM"},
+	{STDFU_WARN_ECC_FALLBACK, "ecc-fallback",
+	 "nothing was lost: the sector held nothing. --always-erase erases every sector first "
+	 "and skips the blank check"},
+	{STDFU_WARN_PADDED_WRITE, "padded-write",
+	 "nothing to do: the bytes added after the image are 0xFF, as erased flash reads"},
+	{STDFU_WARN_POLL_CLAMPED, "poll-clamped",
+	 "nothing to do; if operations time out on this board, report its bwPollTimeout"},
+};
+
+const size_t cli_warn_hints_count = sizeof(cli_warn_hints) / sizeof(cli_warn_hints[0]);
+
+const struct cli_warn_hint *cli_warn_hint_find(int code)
+{
+	for (size_t i = 0; i < cli_warn_hints_count; i++)
+		if (cli_warn_hints[i].code == code)
+			return &cli_warn_hints[i];
+	return NULL;
+}
+
 static bool phase_fits(unsigned phases, int phase)
 {
 	if (!phases)

@@ -33,4 +33,20 @@ const struct cli_hint *cli_hint_find(int err, const struct stdfu_cause *cause);
 void cli_hint_format(const struct cli_hint *h, const struct stdfu_cause *cause, char *buf,
 		     size_t cap);
 
+/*
+ * Advice after a warning (enum stdfu_warning): only where the user has
+ * something to do or to know; the other warnings stand alone.
+ */
+struct cli_warn_hint {
+	int code;	/* enum stdfu_warning */
+	const char *id; /* in the JSON warning line as "hint_id" */
+	const char *text;
+};
+
+extern const struct cli_warn_hint cli_warn_hints[];
+extern const size_t cli_warn_hints_count;
+
+/* The row for @code, or NULL. */
+const struct cli_warn_hint *cli_warn_hint_find(int code);
+
 #endif

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "hints.h"
 #include "json.h"
 
 uint64_t out_now_us(void)
@@ -186,16 +187,27 @@ static void human_end(struct cli *c, const struct stdfu_event *ev, double t)
 	out_msg(c, "%s done: %s in %.2f s", stdfu_phase_name(ev->phase), total, t - prog.t0);
 }
 
+static void human_warning(struct cli *c, const struct stdfu_event *ev)
+{
+	const struct cli_warn_hint *h = cli_warn_hint_find(ev->warning);
+	char line[600];
+
+	fprintf(stderr, "stdfu: %snote%s: ", term_on(TERM_WARN), term_off());
+	out_text(c, strlen("stdfu: note: "), ev->message);
+	if (!h)
+		return;
+	snprintf(line, sizeof(line), "stdfu: hint: %s", h->text);
+	out_text(c, 0, line);
+}
+
 static void human_event(struct cli *c, const struct stdfu_event *ev)
 {
 	double t = now_s();
 
 	if (ev->type == STDFU_EVENT_WARNING) {
 		/* The ROM's blank-flash start state is normal: only JSON and -v record it. */
-		if (ev->warning != STDFU_WARN_START_STATE || c->verbose) {
-			fprintf(stderr, "stdfu: %snote%s: ", term_on(TERM_WARN), term_off());
-			out_text(c, strlen("stdfu: note: "), ev->message);
-		}
+		if (ev->warning != STDFU_WARN_START_STATE || c->verbose)
+			human_warning(c, ev);
 		return;
 	}
 	if (ev->phase == STDFU_PHASE_PREPARE)
@@ -216,6 +228,18 @@ static void human_event(struct cli *c, const struct stdfu_event *ev)
 	if (c->tty && ev->type == STDFU_EVENT_PROGRESS && t - prog.last >= 0.1) {
 		prog.last = t;
 		bar(c, ev, false);
+	}
+}
+
+void out_warning_fields(struct json_t *o, const struct stdfu_event *ev)
+{
+	const struct cli_warn_hint *h = cli_warn_hint_find(ev->warning);
+
+	jw_str(o, "code", stdfu_warning_name(ev->warning));
+	jw_str(o, "message", ev->message);
+	if (h) {
+		jw_str(o, "hint", h->text);
+		jw_str(o, "hint_id", h->id);
 	}
 }
 
@@ -254,8 +278,7 @@ static void json_event(const struct stdfu_event *ev)
 		     : ev->type == STDFU_EVENT_PHASE_END ? "phase_end"
 							 : "warning");
 	if (ev->type == STDFU_EVENT_WARNING) {
-		jw_str(o, "code", stdfu_warning_name(ev->warning));
-		jw_str(o, "message", ev->message);
+		out_warning_fields(o, ev);
 	} else {
 		jw_str(o, "phase", stdfu_phase_name(ev->phase));
 		jw_int(o, "done", (long long)ev->done);

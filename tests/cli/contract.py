@@ -232,16 +232,22 @@ def t_hints():
     rc, out, _ = run([STDFU, "read", p("r.bin"), "--length", "4096", "--json"], ["--fault", "status=errTARGET:upload:1"])
     h, hid = hint_of(validate("failed read", out, rc))
     check(rc == 10 and hid == "status-reading" and "half-written" not in h, f"a failed read is not called half-written ({h})")
-    # --always-erase: into a blank sector that was not erased, errPROG is the ECC
-    # fallback (erase, write again), not a failure.
+    # --always-erase: on ECC flash, errPROG into a blank sector that was not erased is
+    # the fallback (erase, write again), not a failure.
     rc, out, _ = run([STDFU, "flash", app, "--always-erase", "--json"], ["--fault", "status=errPROG:dnload-data:1"])
     h, hid = hint_of(validate("failed write", out, rc))
     check(rc == 10 and hid == "status-writing" and "half-written" in h, "a failed write may be half-written")
-    rc, out, _ = run([STDFU, "flash", app, "--json"], ["--fault", "status=errPROG:dnload-data:1"])
-    lines = validate("errPROG into a blank sector", out, rc)
+    # ECC flash (h7): an errPROG into a sector skipped as blank is the programmed-0xFF case
+    rc, out, _ = run([STDFU, "flash", app, "--json"],
+                     ["--chip", "h7", "--fault", "status=errPROG:dnload-data:1"])
+    lines = validate("errPROG into a blank sector (h7)", out, rc)
     check(rc == 0 and any(o["event"] == "warning" and o["code"] == "ecc-fallback" for o in lines)
           and any(o["event"] == "sector" and o["action"] == "fallback" for o in lines),
-          "errPROG into a blank sector: erased and written again, a warning and a sector event")
+          "errPROG into a blank h7 sector: erased and written again, a warning and a sector event")
+    # no ECC (f405): a blank unit always programs (RM0090 3.5.4), so errPROG is a real failure
+    rc, out, _ = run([STDFU, "flash", app, "--json"], ["--fault", "status=errPROG:dnload-data:1"])
+    h, hid = hint_of(validate("errPROG into a blank sector (f405)", out, rc))
+    check(rc == 10 and hid == "status-writing", f"errPROG on f405 fails the flash ({rc}, {hid})")
     script = (f"exec 3<>/dev/ttyACM0; sleep 30 & h=$!; exec 3>&-; '{STDFU}' flash '{app}' --json; "
               "rc=$?; kill $h; exit $rc")
     rc, out, _ = run(["/bin/sh", "-c", script], ["--mode", "app"])

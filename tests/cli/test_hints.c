@@ -136,6 +136,23 @@ static void every_error_has_advice(void **state)
 	}
 }
 
+/* Every warning row is found by its code, once, and says something. */
+static void every_warning_row_is_reached(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < cli_warn_hints_count; i++) {
+		const struct cli_warn_hint *h = &cli_warn_hints[i];
+
+		print_message("warning row %zu: %s\n", i, h->id);
+		assert_ptr_equal(cli_warn_hint_find(h->code), h);
+		assert_true(strlen(h->text) > 20);
+		for (size_t j = i + 1; j < cli_warn_hints_count; j++)
+			assert_string_not_equal(h->id, cli_warn_hints[j].id);
+	}
+	/* the ROM's usual start state needs no advice */
+	assert_null(cli_warn_hint_find(STDFU_WARN_START_STATE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +162,7 @@ int main(void)
 		cmocka_unit_test(no_half_written_without_a_write),
 		cmocka_unit_test(the_known_wrong_hints),
 		cmocka_unit_test(every_error_has_advice),
+		cmocka_unit_test(every_warning_row_is_reached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

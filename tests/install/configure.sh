@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# With only libusb-1.0 and libserialport visible to pkg-config: a default
-# configure stops and names the switch that drops the emulator, and
+# With only libusb-1.0, libserialport and jansson (the tool's JSON writer)
+# visible to pkg-config: a default configure stops and names the switch that
+# drops the emulator, and
 # -DSTDFU_TOOL_ONLY=ON configures, builds and installs libstdfu and stdfu.
 # usage: configure.sh SOURCE_DIR WORKDIR CC
 set -euo pipefail
 src=$1 work=$2 cc=$3
 rm -rf "$work"
 mkdir -p "$work/pc"
-for m in libusb-1.0 libserialport; do
+for m in libusb-1.0 libserialport jansson; do
 	ln -s "$(pkg-config --variable=pcfiledir $m)/$m.pc" "$work/pc/"
 	# their private requirements (libudev), which pkg-config resolves too
 	for r in $(pkg-config --print-requires-private $m | awk '{print $1}'); do
