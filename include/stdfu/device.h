@@ -35,6 +35,8 @@ struct stdfu_alt {
 	char string[256]; /**< iInterface string as sent */
 	bool layout_ok;	  /**< the string parsed as a DfuSe layout */
 	struct stdfu_layout layout;
+	/** Why layout_ok is false: "" (not read yet), "unreadable: ...", "malformed: ..." */
+	char layout_problem[160];
 };
 
 /**
@@ -57,6 +59,10 @@ struct stdfu_device_info {
 	struct stdfu_alt alts[STDFU_MAX_ALTS];
 	bool functional_ok;
 	struct stdfu_dfu_functional functional;
+	/** Why functional_ok is false ("" if none was found at all). */
+	char functional_problem[128];
+	/** Alt settings of the DFU interface; alts[] holds the first STDFU_MAX_ALTS. */
+	size_t n_alts_total;
 };
 
 struct stdfu_device_list {
@@ -90,6 +96,20 @@ struct stdfu_selector {
 
 int stdfu_ctx_new(struct stdfu_ctx **out);
 void stdfu_ctx_free(struct stdfu_ctx *ctx);
+
+/**
+ * Ask every operation running on @ctx to stop at its next safe point: between
+ * two control transfers, never inside one, and not while the device is busy
+ * with a command it cannot abandon (an erase or write runs to its end). The
+ * operation then sends ABORT so that the device is left in dfuIDLE, and
+ * returns STDFU_ERR_CANCELLED. Waits for a board (trigger, re-enumeration)
+ * stop too. Async-signal-safe: made to be called from a SIGINT handler.
+ */
+void stdfu_ctx_cancel(struct stdfu_ctx *ctx);
+/** Whether stdfu_ctx_cancel() was called (and not cleared). */
+bool stdfu_ctx_cancelled(const struct stdfu_ctx *ctx);
+/** Let operations run again after a cancel. */
+void stdfu_ctx_cancel_clear(struct stdfu_ctx *ctx);
 
 /**
  * Verbose reports of what goes over the wire, through a callback (the
@@ -156,8 +176,19 @@ int stdfu_device_open(struct stdfu_ctx *ctx, const struct stdfu_device_info *inf
 void stdfu_device_close(struct stdfu_device *dev);
 const struct stdfu_device_info *stdfu_device_get_info(const struct stdfu_device *dev);
 
-/** The alt named "Internal Flash" (else alt 0); NULL if the device has no usable alt. */
+/**
+ * The alt named "Internal Flash", else the first alt with a layout when every
+ * alt's layout could be read; NULL if none (stdfu_device_check_layouts() says
+ * why).
+ */
 const struct stdfu_alt *stdfu_device_flash_alt(const struct stdfu_device_info *info);
+
+/**
+ * STDFU_OK if the device describes its internal flash, else STDFU_ERR_PROTOCOL
+ * naming the alt whose layout string was unreadable or malformed (a device
+ * that lies or a transfer that failed), never a size error later on.
+ */
+int stdfu_device_check_layouts(const struct stdfu_device_info *info);
 
 /** Select an alt setting (SET_INTERFACE), only when it is not the current one. */
 int stdfu_device_set_alt(struct stdfu_device *dev, uint8_t alt);

@@ -131,6 +131,7 @@ struct stdfu_poll {
 	uint64_t budget_us;   /**< overall limit for this operation */
 	uint32_t tries;	      /**< GETSTATUS requests after the first busy reply */
 	uint32_t stalls;      /**< stalls seen while busy */
+	bool implausible;     /**< spec: bwPollTimeout >= the budget, so polled early */
 };
 
 /** Start waiting after the device said dfuDNBUSY with @poll_timeout_ms. */

@@ -43,6 +43,8 @@ enum stdfu_err {
 	STDFU_ERR_REFUSED = -20,     /**< the device came back in the wrong mode or place */
 	STDFU_ERR_ELSEWHERE = -21,   /**< DFU appeared on another USB port path than the board's */
 	STDFU_ERR_ADDRESS = -22,     /**< the image or request starts outside the device memory */
+	STDFU_ERR_CANCELLED = -23,   /**< stdfu_ctx_cancel() stopped it at a safe point */
+	STDFU_ERR_RESTARTED = -24,   /**< the board was finishing an earlier leave and restarted */
 };
 
 /** Short, static, human name of an error code ("USB I/O error"). */

@@ -50,6 +50,10 @@ struct stdfu_image {
 	/** A raw file loaded without an address: its one segment says 0x08000000,
 	 *  and flashing or verifying places it at the start of the device's flash. */
 	bool at_flash_base;
+	/** Loaded by stdfu_image_load(): the file's size and mtime when it was read. */
+	bool from_file;
+	int64_t file_size;
+	int64_t file_mtime_ns;
 };
 
 struct stdfu_image_load_opts {
@@ -69,6 +73,25 @@ struct stdfu_image_save_opts {
 /** Read a file. On success *out is a new image; free it with stdfu_image_free(). */
 int stdfu_image_load(const char *path, const struct stdfu_image_load_opts *opts,
 		     struct stdfu_image **out);
+
+/**
+ * STDFU_OK if the file @img was loaded from (stdfu_image_load) still has the
+ * size and mtime it had when it was read; STDFU_ERR_FILE if it was rewritten
+ * since. Call it just before the device is touched.
+ */
+int stdfu_image_file_unchanged(const struct stdfu_image *img, const char *path);
+
+/**
+ * Refuse an image that would put something other than a Cortex-M vector
+ * table at @flash_base of alt @alt: the initial SP must be a word-aligned
+ * address in an STM32 SRAM window and the reset vector an odd (Thumb)
+ * address inside [@flash_base, @flash_base + @flash_size). An image that does
+ * not cover @flash_base passes. STDFU_ERR_IMAGE with the reason otherwise
+ * (a caller may offer --force). Give the image as placed (at_flash_base
+ * images at the real flash base).
+ */
+int stdfu_image_check_vectors(const struct stdfu_image *img, uint8_t alt, uint32_t flash_base,
+			      uint32_t flash_size);
 
 /** Same, from memory; @name is used in error details in place of a path. */
 int stdfu_image_load_mem(const uint8_t *buf, size_t len, const char *name,

@@ -13,9 +13,14 @@
 
 int cli_ensure_ctx(struct cli *c)
 {
+	int rc;
+
 	if (c->ctx)
 		return STDFU_OK;
-	return stdfu_ctx_new(&c->ctx);
+	rc = stdfu_ctx_new(&c->ctx);
+	if (!rc)
+		cli_signals_watch(c->ctx);
+	return rc;
 }
 
 /* --serial: the board's serial in its other mode too, if stdfu has seen both. */
@@ -62,6 +67,7 @@ int cli_acquire(struct cli *c, struct stdfu_device **dev)
 	rc = stdfu_target_open(c->ctx, &o, dev, &c->trig.report);
 	if (rc)
 		return rc;
+	snprintf(c->board_path, sizeof(c->board_path), "%s", stdfu_device_get_info(*dev)->path);
 	if (r->triggered)
 		cli_serial_record(r->app.dev.serial, r->dfu.serial);
 	out_device(c, stdfu_device_get_info(*dev));

@@ -37,9 +37,11 @@ enum cli_exit {
 	CLI_EXIT_TRIGGER = 18,	  /* trigger sent, device did not react */
 	CLI_EXIT_REFUSED = 19,	  /* device came back in the wrong mode or place */
 	CLI_EXIT_UNSUPPORTED = 20,
-	CLI_EXIT_ELSEWHERE = 21,   /* DFU appeared on another USB port path (no --any-port) */
-	CLI_EXIT_ADDRESS = 22,	   /* address outside the device memory */
-	CLI_EXIT_SOME_FAILED = 23, /* flash --all: at least one board failed */
+	CLI_EXIT_ELSEWHERE = 21,    /* DFU appeared on another USB port path (no --any-port) */
+	CLI_EXIT_ADDRESS = 22,	    /* address outside the device memory */
+	CLI_EXIT_SOME_FAILED = 23,  /* flash --all: at least one board failed */
+	CLI_EXIT_INTERRUPTED = 130, /* SIGINT: stopped at a safe point, board in dfuIDLE */
+	CLI_EXIT_TERMINATED = 143,  /* SIGTERM: the same */
 };
 
 /* Options, parsed once; each command says which ones it accepts. */
@@ -121,6 +123,9 @@ struct cli {
 	struct cli_trigger trig;
 	/* state */
 	struct stdfu_ctx *ctx;
+	int argc;
+	char **argv;			 /* the command line, for the resume hint */
+	char board_path[STDFU_PATH_MAX]; /* the board in DFU mode, once found */
 };
 
 struct cli_cmd {
@@ -205,6 +210,14 @@ int out_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf,
 struct json_t *out_extra(struct cli *c);
 /* Called once by main: a result line if the command printed none. */
 void out_finish(struct cli *c, int code);
+
+/* signals.c: SIGINT/SIGTERM cancel the library at a safe point */
+void cli_signals_install(void);
+void cli_signals_watch(struct stdfu_ctx *ctx);
+int cli_signal_received(void);
+int cli_signal_exit_code(void);
+/* After an interruption: where the board is and the command that finishes the job. */
+const char *cli_resume_hint(const struct cli *c);
 
 /* commands */
 int cmd_list(struct cli *c);

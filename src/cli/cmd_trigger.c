@@ -9,14 +9,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 #include "json.h"
 
 int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 {
 	struct cli_trigger *t = &c->trig;
-	char *end;
-	unsigned long v;
-
 	if (!strcmp(name, "method")) {
 		if (stdfu_trigger_method_parse(arg, &t->method))
 			goto bad;
@@ -24,22 +22,17 @@ int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 		return 0;
 	}
 	if (!strcmp(name, "trigger-byte")) {
-		v = strtoul(arg, &end, 0);
-		if (!*arg || *end || v > 0xff)
+		uint8_t b;
+
+		if (!cli_parse_byte(arg, &b))
 			goto bad;
-		t->byte = (int)v;
+		t->byte = b;
 		return 0;
 	}
 	if (!strcmp(name, "timeout")) {
-		/* milliseconds, or seconds with an "s" suffix */
-		v = strtoul(arg, &end, 10);
-		if (*end == 's' && end[1] == '\0')
-			v *= 1000;
-		else if (*end)
+		/* milliseconds, or seconds with an "s" suffix; at most an hour */
+		if (!cli_parse_ms(arg, 3600000u, &t->timeout_ms))
 			goto bad;
-		if (!*arg || *arg == '-' || v == 0 || v > 3600000)
-			goto bad;
-		t->timeout_ms = (uint32_t)v;
 		return 0;
 	}
 	if (!strcmp(name, "app-id")) {
@@ -62,14 +55,15 @@ int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 		return 0;
 	}
 bad:
-	return out_usage(
-		c, "bad --%s \"%s\": %s", name, arg ? arg : "",
-		!strcmp(name, "method")		? "use byte, touch1200, detach, none, micropython, "
-						  "betaflight or text:STRING"
-		: !strcmp(name, "timeout")	? "milliseconds (e.g. 5000) or seconds (e.g. 5s)"
-		: !strcmp(name, "app-id")	? "VID:PID in hex, e.g. 0483:5740 (at most 16)"
-		: !strcmp(name, "trigger-byte") ? "a byte, e.g. 0xF5"
-						: "see stdfu(1)");
+	return out_usage(c, "bad --%s \"%s\": %s", name, arg ? arg : "",
+			 !strcmp(name, "method")
+				 ? "use byte, touch1200, detach, none, micropython, "
+				   "betaflight or text:STRING"
+			 : !strcmp(name, "timeout")
+				 ? "milliseconds (e.g. 5000) or seconds (e.g. 5s), at most 1 hour"
+			 : !strcmp(name, "app-id") ? "VID:PID in hex, e.g. 0483:5740 (at most 16)"
+			 : !strcmp(name, "trigger-byte") ? "a byte, e.g. 0xF5"
+							 : "see stdfu(1)");
 }
 
 /* The ROM's serial (the wait saw its identity only), and the pair it makes. */

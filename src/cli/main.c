@@ -10,6 +10,7 @@
 #include "cmd_convert.h"
 #include "cmd_option_bytes.h"
 #include "complete.h"
+#include "number.h"
 #include "json.h"
 
 #ifndef STDFU_VERSION
@@ -78,13 +79,15 @@ const struct cli_cmd cli_commands[] = {
 	 "take a running application into the ROM bootloader (DFU) and print its port path",
 	 "Sends the trigger to the application's serial port (or DFU_DETACH), waits for the\n"
 	 "ROM bootloader (0483:df11) on the same USB port path and prints that path."},
-	{"read", cmd_read, REACH | OPT_ADDRESS | OPT_LENGTH | OPT_ALT, 1, 1,
-	 "FILE|- [--address ADDR] [--length N] [--alt N] [SELECT] " TRIG,
+	{"read", cmd_read, REACH | OPT_ADDRESS | OPT_LENGTH | OPT_ALT | OPT_FORCE, 1, 1,
+	 "FILE|- [--address ADDR] [--length N] [--alt N] [--force] [SELECT] " TRIG,
 	 "read device memory into a raw file",
 	 "Reads device memory into FILE (- writes it to standard output). Without --length\n"
 	 "it reads to the end of the region that holds ADDR; without --address, the whole\n"
 	 "internal flash (or the whole of --alt N). The alt is the one whose memory holds\n"
-	 "ADDR unless --alt says." REACH_HELP},
+	 "ADDR unless --alt says. The range must lie in the device's memory map. FILE is\n"
+	 "written whole or not at all (a temporary file renamed into place); an existing\n"
+	 "FILE is replaced only with --force." REACH_HELP},
 	{"erase", cmd_erase, REACH | OPT_ADDRESS | OPT_LENGTH | OPT_MASS, 0, 0,
 	 "(--address ADDR --length N | --mass) [SELECT] " TRIG, "erase sectors or the whole flash",
 	 "Erases every sector overlapping [ADDR, ADDR+N), or the whole flash with --mass\n"
@@ -242,27 +245,6 @@ void cli_command_help(const struct cli_cmd *cmd)
 	printf("Global options: --json, --quiet, --color WHEN, --verbose (stdfu --help).\n");
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	v = strtoull(s, &end, 0);
-	if (*end == 'K' || *end == 'k') {
-		v *= 1024;
-		end++;
-	} else if (*end == 'M' || *end == 'm') {
-		v *= 1024 * 1024;
-		end++;
-	}
-	if (*end || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 /* The trigger options are parsed by cmd_trigger.c, under their long names. */
 static const char *trigger_option(int opt)
 {
@@ -310,20 +292,20 @@ static int set_number(struct cli *c, int opt, const char *arg)
 
 	switch (opt) {
 	case O_ADDRESS:
-		c->address_set = parse_u32(arg, &c->address);
+		c->address_set = cli_parse_u32(arg, &c->address);
 		return c->address_set ? 0
 				      : out_usage(c, "bad --address \"%s\" (e.g. 0x08000000)", arg);
 	case O_LENGTH:
-		c->length_set = parse_u32(arg, &c->length) && c->length > 0;
+		c->length_set = cli_parse_u32(arg, &c->length) && c->length > 0;
 		return c->length_set
 			       ? 0
 			       : out_usage(c, "bad --length \"%s\" (e.g. 4096, 0x1000, 16K)", arg);
 	case O_ALT:
-		c->alt_set = parse_u32(arg, &v) && v < 256;
+		c->alt_set = cli_parse_u32(arg, &v) && v < 256;
 		c->alt = (uint8_t)v;
 		return c->alt_set ? 0 : out_usage(c, "bad --alt \"%s\"", arg);
 	case O_WAIT:
-		if (!parse_u32(arg, &c->wait_s) || c->wait_s > 3600)
+		if (!cli_parse_u32(arg, &c->wait_s) || c->wait_s > 3600)
 			return out_usage(c, "bad --wait \"%s\" (seconds, 0 to 3600)", arg);
 		return 0;
 	}
@@ -607,6 +589,8 @@ int main(int argc, char **argv)
 		return cli_completion_table(cli_commands, long_opts, allowed);
 	c.t0_us = out_now_us();
 	c.tty = isatty(STDERR_FILENO);
+	c.argc = argc;
+	c.argv = argv;
 	rc = parse(&c, argc, argv, &done);
 	if (!rc && !done && argc < 2) {
 		usage(stderr);
@@ -616,9 +600,14 @@ int main(int argc, char **argv)
 		rc = want(&c);
 	else if (!rc)
 		rc = check_args(&c);
-	if (!rc && !done)
+	if (!rc && !done) {
+		cli_signals_install();
 		rc = run(&c);
+	}
 	out_finish(&c, rc);
 	stdfu_ctx_free(c.ctx);
+	/* a command that never reached a safe point (convert) still exits as signalled */
+	if (cli_signal_received() && !c.ctx && rc == 0)
+		rc = cli_signal_exit_code();
 	return rc;
 }

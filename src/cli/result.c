@@ -40,6 +40,12 @@ static const struct {
 
 int cli_exit_code(int err)
 {
+	/* 128 + the signal, as shells report it; a restart behind an interrupted
+	 * leave that could not be followed is a board that left the bus */
+	if (err == STDFU_ERR_CANCELLED)
+		return cli_signal_exit_code();
+	if (err == STDFU_ERR_RESTARTED)
+		return CLI_EXIT_GONE;
 	for (size_t i = 0; i < sizeof(exit_codes) / sizeof(exit_codes[0]); i++)
 		if (exit_codes[i].err == err)
 			return exit_codes[i].code;
@@ -114,7 +120,9 @@ int out_fail_msg(struct cli *c, int err, const char *what)
 	int code = cli_exit_code(err);
 	char hint[768] = "", line[1200];
 
-	if (h)
+	if (err == STDFU_ERR_CANCELLED)
+		snprintf(hint, sizeof(hint), "%s", cli_resume_hint(c));
+	else if (h)
 		cli_hint_format(h, cause, hint, sizeof(hint));
 	if (c->mode == OUT_JSON) {
 		fail_json(c, err, code, msg, h, hint);
@@ -126,7 +134,7 @@ int out_fail_msg(struct cli *c, int err, const char *what)
 	fprintf(stderr, "stdfu: %serror%s: ", term_on(TERM_ERROR), term_off());
 	snprintf(line, sizeof(line), "%s: %s", stdfu_strerror(err), msg);
 	out_text(c, strlen("stdfu: error: "), line);
-	if (h) {
+	if (hint[0]) {
 		snprintf(line, sizeof(line), "stdfu: hint: %s", hint);
 		out_text(c, 0, line);
 	}
@@ -211,8 +219,12 @@ void out_finish(struct cli *c, int code)
 {
 	json_t *o;
 
-	if (c->result_done || c->mode != OUT_JSON)
+	if (c->result_done || c->mode != OUT_JSON) {
+		/* the extra fields of a result line that was not printed as JSON */
+		json_decref(c->extra);
+		c->extra = NULL;
 		return;
+	}
 	/* A path that reported on stderr only: still one result line for scripts. */
 	o = result_line(c, code == 0, code);
 	if (code) {

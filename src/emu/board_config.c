@@ -2,9 +2,11 @@
 /*
  * --board I:KEY=VALUE[,KEY=VALUE...]: settings of one board, over the global
  * options (which stay the defaults of every board). Keys: chip, mode, rdp,
- * fault, load, companion, serial. A comma followed by a key and '=' starts the next
- * setting; in a fault value any other comma belongs to the fault spec, which
- * is itself a comma-separated list ("fault=stall:upload:1,quirk=short-poll").
+ * fault, load, companion, serial, lie. A comma followed by a key and '=' starts the
+ * next setting; in a fault value any other comma belongs to the fault spec, which
+ * is itself a comma-separated list ("fault=stall:upload:1,quirk=short-poll"), and
+ * in a lie value to the lie (a layout string has commas: "lie=layout=@F/0x08000000/
+ * 04*016Kg,01*064Kg"). lie= is repeatable; a board's lies replace the global --lie.
  */
 #include "emu.h"
 
@@ -20,7 +22,8 @@
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 " \
 	"!\"#$%&'()*+-./:;<=>?@[]^_{|}~"
 
-static const char *const keys[] = {"chip", "mode", "rdp", "fault", "load", "companion", "serial"};
+static const char *const keys[] = {"chip", "mode",	"rdp",	  "fault",
+				   "load", "companion", "serial", "lie"};
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -110,6 +113,12 @@ static int set_value(struct emu_board_config *c, int key, const char *v, char *e
 		if (emu_app_companion_parse(v, &c->companion, err, errlen))
 			return -1;
 		break;
+	case EMU_BKEY_LIE:
+		if (c->n_lies == G_N_ELEMENTS(c->lies))
+			return fail(err, errlen, "at most %zu lie= settings per board",
+				    G_N_ELEMENTS(c->lies));
+		c->lies[c->n_lies++] = g_strdup(v); /* checked by the ROM model */
+		break;
 	default:
 		/* what some ROMs really report: F072/F042 FFFFFFFEFFFF, F105/F107 "STM32" */
 		if (strlen(v) > EMU_SERIAL_MAX || strspn(v, EMU_SERIAL_CHARS) != strlen(v))
@@ -137,10 +146,10 @@ static int parse_settings(struct emu_board_config *c, const char *s, char *err, 
 		if (key < 0)
 			return fail(err, errlen,
 				    "'%.*s' is not KEY=VALUE with a KEY of chip, mode, rdp, fault, "
-				    "load, companion, serial",
+				    "load, companion, serial, lie",
 				    (int)(end - s), s);
 		/* a fault spec runs on over commas up to the next KEY= */
-		while (key == EMU_BKEY_FAULT && *end == ',' &&
+		while ((key == EMU_BKEY_FAULT || key == EMU_BKEY_LIE) && *end == ',' &&
 		       key_of(end + 1, strcspn(end + 1, ",")) < 0)
 			end += 1 + strcspn(end + 1, ",");
 		val = g_strndup(s + strlen(keys[key]) + 1,
@@ -213,5 +222,7 @@ void emu_board_config_resolve(const struct emu_options *o, unsigned index,
 	}
 	out->companion = has(set, EMU_BKEY_COMPANION) ? pb->companion : o->companion;
 	out->serial = has(set, EMU_BKEY_SERIAL) ? pb->serial : NULL;
+	out->lie_list = has(set, EMU_BKEY_LIE) ? pb->lies : o->lies;
+	out->n_lie_list = has(set, EMU_BKEY_LIE) ? pb->n_lies : o->n_lies;
 	out->set = set;
 }

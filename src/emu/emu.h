@@ -37,7 +37,8 @@ enum emu_board_key {
 	EMU_BKEY_FAULT,
 	EMU_BKEY_LOAD,
 	EMU_BKEY_COMPANION,
-	EMU_BKEY_SERIAL
+	EMU_BKEY_SERIAL,
+	EMU_BKEY_LIE
 };
 
 /* What one board is: the global options, overridden by its --board settings. */
@@ -52,7 +53,11 @@ struct emu_board_config {
 	uint32_t load_addr;
 	bool load_addr_set;
 	struct emu_app_trigger_config companion;
-	const char *serial; /* the ROM's iSerialNumber; NULL = derived from the board */
+	const char *serial;  /* the ROM's iSerialNumber; NULL = derived from the board */
+	const char *lies[8]; /* lie=KEY=VALUE (repeatable); any replace the global --lie */
+	size_t n_lies;
+	const char *const *lie_list; /* resolved: this board's lies, or the global ones */
+	size_t n_lie_list;
 };
 
 struct emu_options {
@@ -68,6 +73,8 @@ struct emu_options {
 	const char *dump_file;
 	const char *stats_file;
 	const char *fault;
+	const char *lies[32]; /* --lie KEY=VALUE, repeatable */
+	size_t n_lies;
 	bool verbose;
 	bool runtime_dfu;
 	struct emu_app_trigger_config companion;

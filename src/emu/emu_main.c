@@ -64,9 +64,14 @@ static void usage(FILE *f)
 		"                      path 1-i\n"
 		"  --board I:KEY=VALUE[,KEY=VALUE...]\n"
 		"                      settings of board I over the options above (repeatable);\n"
-		"                      KEY: chip, mode, rdp, fault, load, companion, serial\n"
+		"                      KEY: chip, mode, rdp, fault, load, companion, serial,\n"
+		"                      lie (lie=KEY=VALUE, repeatable)\n"
 		"  --stats FILE        write transfer statistics as JSON when COMMAND exits\n"
 		"  --fault SPEC        inject a fault (see stdfu-emu(1))\n"
+		"  --lie KEY=VALUE     the ROM lies (repeatable): layout=[N:]STRING, alts=N,\n"
+		"                      transfer-size=N, poll-timeout=MS, state-after-dnload=N,\n"
+		"                      getstatus-length=N, upload-extra=N, upload-short=N,\n"
+		"                      serial=STRING (see stdfu-emu(1))\n"
 		"  --runtime-dfu       the application also has a DFU runtime interface\n"
 		"  --companion SPEC    the application's trigger companion: stdfu (default),\n"
 		"                      byte=0xNN (another trigger byte), none (ignores all),\n"
@@ -115,6 +120,7 @@ enum {
 	OPT_BOARD,
 	OPT_STATS,
 	OPT_FAULT,
+	OPT_LIE,
 	OPT_RUNTIME_DFU,
 	OPT_COMPANION,
 	OPT_ROM_REFUSES,
@@ -136,6 +142,7 @@ static const struct option long_opts[] = {
 	{"board", required_argument, NULL, OPT_BOARD},
 	{"stats", required_argument, NULL, OPT_STATS},
 	{"fault", required_argument, NULL, OPT_FAULT},
+	{"lie", required_argument, NULL, OPT_LIE},
 	{"runtime-dfu", no_argument, NULL, OPT_RUNTIME_DFU},
 	{"companion", required_argument, NULL, OPT_COMPANION},
 	{"rom-refuses", no_argument, NULL, OPT_ROM_REFUSES},
@@ -219,6 +226,11 @@ static int parse_option(struct emu_options *o, int c, const char *arg)
 		return -1;
 	case OPT_FAULT:
 		o->fault = arg;
+		return -1;
+	case OPT_LIE:
+		if (o->n_lies == sizeof(o->lies) / sizeof(o->lies[0]))
+			return bad_usage("--lie: at most 32 of them, not '%s'", arg);
+		o->lies[o->n_lies++] = arg;
 		return -1;
 	case OPT_RUNTIME_DFU:
 		o->runtime_dfu = true;
@@ -449,6 +461,8 @@ static int boards_init(struct emu_ctx *c)
 		rc.rdp_level = bc->rdp_level;
 		rc.fault = bc->fault;
 		rc.serial = bc->serial;
+		rc.lies = bc->lie_list;
+		rc.n_lies = bc->n_lie_list;
 		ac.trigger = bc->companion;
 		b->ctx = c;
 		b->index = i + 1;
@@ -457,13 +471,14 @@ static int boards_init(struct emu_ctx *c)
 		snprintf(b->ttyname, sizeof(b->ttyname), "ttyACM%u", i);
 		b->rom = emu_rom_new(&rc, err, sizeof(err));
 		if (!b->rom) {
-			if (c->nboards > 1 || (bc->set & (1u << EMU_BKEY_FAULT)))
+			if (c->nboards > 1 ||
+			    (bc->set & (1u << EMU_BKEY_FAULT | 1u << EMU_BKEY_LIE)))
 				fprintf(stderr, "stdfu-emu: board %u: %s\n", b->index,
 					err[0] ? err : "cannot create the ROM model");
 			else
 				fprintf(stderr, "stdfu-emu: %s\n",
 					err[0] ? err : "cannot create the ROM model");
-			return bc->fault ? EXIT_USAGE : EXIT_EMU;
+			return bc->fault || bc->n_lie_list ? EXIT_USAGE : EXIT_EMU;
 		}
 		/* a real application derives its serial from the UID as the ROM does */
 		ac.serial = emu_rom_app_serial(b->rom);

@@ -154,6 +154,8 @@ static int errno_of_reply(const struct emu_reply *r)
 		return EPROTO;
 	case EMU_REPLY_HANG:
 		return ETIMEDOUT; /* usbfs proc_control: the wait timed out */
+	case EMU_REPLY_BABBLE:
+		return EOVERFLOW;
 	case EMU_REPLY_DISCONNECT:
 	default:
 		return ENODEV;
@@ -229,6 +231,10 @@ static void process_urb(EmuUsbfs *self, struct urb *u)
 		/* never completes: only the host's DISCARDURB (its timeout) ends
 		 * it, and only then does the reply's event happen */
 		u->ready_at_ns = UINT64_MAX;
+		break;
+	case EMU_REPLY_BABBLE:
+		u->status = -EOVERFLOW;
+		u->actual_length = (int)u->reply.len;
 		break;
 	case EMU_REPLY_DISCONNECT:
 	default:

@@ -72,7 +72,7 @@ def result(lines):
     return lines[-1] if lines else {}
 
 
-APP = bytes(range(256)) * 64  # 16 KiB
+APP = bytes(range(256)) * 64  # 16 KiB (no vector table: flashed with --force)
 
 
 def t_schema():
@@ -86,22 +86,23 @@ def t_schema():
         ("list, no board", [STDFU, "list", "--json"], None, 0),
         ("info", [STDFU, "info", "--json"], [], 0),
         ("info, no board", [STDFU, "info", "--json", "--wait", "0"], None, 3),
-        ("flash", [STDFU, "flash", app, "--json"], [], 0),
-        ("flash from the application", [STDFU, "--json", "flash", app], ["--mode", "app"], 0),
-        ("flash --incremental", [STDFU, "flash", app, "--incremental", "--json"], ["--load", app], 0),
-        ("flash -v", [STDFU, "-v", "flash", app, "--json"], [], 0),
-        ("flash -vv", [STDFU, "-vv", "flash", app, "--json"], [], 0),
-        ("flash, missing file", [STDFU, "flash", p("nope.bin"), "--json"], [], 8),
-        ("flash, usage", [STDFU, "flash", "--bogus", "--json"], None, 2),
+        ("flash", [STDFU, "flash", "--force", app, "--json"], [], 0),
+        ("flash from the application", [STDFU, "--json", "flash", "--force", app], ["--mode", "app"], 0),
+        ("flash --incremental", [STDFU, "flash", "--force", app, "--incremental", "--json"], ["--load", app], 0),
+        ("flash -v", [STDFU, "-v", "flash", "--force", app, "--json"], [], 0),
+        ("flash -vv", [STDFU, "-vv", "flash", "--force", app, "--json"], [], 0),
+        ("flash, missing file", [STDFU, "flash", "--force", p("nope.bin"), "--json"], [], 8),
+        ("flash, usage", [STDFU, "flash", "--force", "--bogus", "--json"], None, 2),
         ("flash, no argument", [STDFU, "--json", "flash"], None, 2),
-        ("flash, too big", [STDFU, "flash", write("big.bin", bytes(3 << 20)), "--json"], [], 9),
-        ("flash, errPROG", [STDFU, "flash", app, "--always-erase", "--json"], ["--fault", "status=errPROG:dnload-data:1"], 10),
+        ("flash, too big", [STDFU, "flash", "--force", write("big.bin", bytes(3 << 20)), "--json"], [], 9),
+        ("flash, errPROG", [STDFU, "flash", "--force", app, "--always-erase", "--json"], ["--fault", "status=errPROG:dnload-data:1"], 10),
         ("trigger", [STDFU, "trigger", "--json"], ["--mode", "app"], 0),
         ("trigger, no board", [STDFU, "trigger", "--json", "--wait", "0"], None, 3),
         ("read", [STDFU, "read", p("r.bin"), "--address", "0x08000000", "--length", "4096", "--json"], [], 0),
         ("read, whole flash", [STDFU, "read", p("all.bin"), "--json"], [], 0),
         ("read -, json", [STDFU, "read", "-", "--json"], [], 2),
-        ("read, upload fault", [STDFU, "read", p("r.bin"), "--length", "4096", "--json"], ["--fault", "status=errTARGET:upload:1"], 10),
+        # (UPLOADs 1 and 2 are the wTransferSize check; an existing r.bin needs --force)
+        ("read, upload fault", [STDFU, "read", p("r2.bin"), "--length", "4096", "--json"], ["--fault", "status=errTARGET:upload:3"], 10),
         ("erase", [STDFU, "erase", "--address", "0x08000000", "--length", "16K", "--json"], [], 0),
         ("erase, usage", [STDFU, "erase", "--json"], [], 2),
         ("verify", [STDFU, "verify", app, "--json"], ["--load", app], 0),
@@ -116,8 +117,8 @@ def t_schema():
         ("convert, bad input", [STDFU, "convert", p("nope.hex"), p("x.bin"), "--json"], None, 8),
         ("info FILE", [STDFU, "info", app, "--json"], None, 0),
         ("info FILE --usb-path", [STDFU, "info", app, "--usb-path", "1-1", "--json"], None, 2),
-        ("flash, no companion record", [STDFU, "flash", app, "--json"], ["--mode", "app"], 0),
-        ("flash --method micropython", [STDFU, "flash", app, "--method", "micropython", "--json"], ["--mode", "app", "--companion", "micropython"], 0),
+        ("flash, no companion record", [STDFU, "flash", "--force", app, "--json"], ["--mode", "app"], 0),
+        ("flash --method micropython", [STDFU, "flash", "--force", app, "--method", "micropython", "--json"], ["--mode", "app", "--companion", "micropython"], 0),
         ("help", [STDFU, "help", "flash", "--json"], None, 0),
         ("--help", [STDFU, "--json", "--help"], None, 0),
         ("help, unknown", [STDFU, "help", "nope", "--json"], None, 2),
@@ -144,14 +145,14 @@ def t_schema():
 def t_utf8():
     name = "Jürgen-fw.bin"
     write(name, APP)
-    rc, out, _ = run([STDFU, "flash", name, "--json"], [])
+    rc, out, _ = run([STDFU, "flash", "--force", name, "--json"], [])
     lines = validate("flash Jürgen-fw.bin", out, rc)
     check(rc == 0 and result(lines).get("file") == name, "a UTF-8 file name comes back as it was")
     check(b"J\\u00c3" not in out, "no mangled escapes")
     raw = b"J\xfcrgen-latin1.bin"  # not UTF-8
     with open(os.path.join(TMP.encode(), raw), "wb") as f:
         f.write(APP)
-    rc, out, _ = run([STDFU.encode(), b"flash", raw, b"--json"], [])
+    rc, out, _ = run([STDFU.encode(), b"flash", b"--force", raw, b"--json"], [])
     lines = validate("flash a Latin-1 file name", out, rc)
     res = result(lines)
     check(rc == 0 and bytes.fromhex(res.get("file_bytes", "")) == raw,
@@ -161,11 +162,11 @@ def t_utf8():
 
 def t_quiet():
     app = write("app.bin", APP)
-    rc, out, err = run([STDFU, "--json", "--quiet", "flash", app], ["--dump", p("dump.bin")])
+    rc, out, err = run([STDFU, "--json", "--quiet", "flash", "--force", app], ["--dump", p("dump.bin")])
     lines = validate("stdfu --json --quiet flash app.bin", out, rc)
     check(rc == 0 and result(lines).get("ok") is True, "stdfu --json --quiet flash app.bin works")
     check(open(p("dump.bin"), "rb").read()[:len(APP)] == APP, "and the flash holds the image")
-    rc, out, err = run([STDFU, "--quiet", "flash", app], [])
+    rc, out, err = run([STDFU, "--quiet", "flash", "--force", app], [])
     check(rc == 0 and out == b"" and err == b"", "--quiet alone prints nothing on success")
 
 
@@ -176,7 +177,7 @@ def t_read_stdout():
     check(rc == 0 and out.strip() == b"4096", f"stdfu read - ... | wc -c prints 4096 ({out!r})")
     rc, out, _ = run([STDFU, "read", "-", "--address", "0x08000000", "--length", "4096"], ["--load", app])
     check(out == APP[:4096], "read - writes exactly the memory to stdout")
-    rc, out, err = run([STDFU, "flash", "-", "--json"], ["--dump", p("dump.bin")], stdin=APP)
+    rc, out, err = run([STDFU, "flash", "--force", "-", "--json"], ["--dump", p("dump.bin")], stdin=APP)
     validate("flash - (stdin)", out, rc)
     check(rc == 0 and open(p("dump.bin"), "rb").read()[:len(APP)] == APP, "flash - reads standard input")
     rc, out, err = run([STDFU, "read", p("all.bin"), "--json"], [])
@@ -210,8 +211,8 @@ def t_info_app():
 
 def t_back_to_back():
     a, b = write("a.bin", APP), write("b.bin", bytes(reversed(APP)))
-    script = (f"for i in 1 2 3 4 5 6 7 8 9 10; do '{STDFU}' flash '{a}' --quiet && "
-              f"'{STDFU}' flash '{b}' --quiet || {{ echo \"FAILED run $i: $?\"; exit 1; }}; done; echo ALL-OK")
+    script = (f"for i in 1 2 3 4 5 6 7 8 9 10; do '{STDFU}' flash --force '{a}' --quiet && "
+              f"'{STDFU}' flash --force '{b}' --quiet || {{ echo \"FAILED run $i: $?\"; exit 1; }}; done; echo ALL-OK")
     rc, out, err = run(["/bin/sh", "-c", script], ["--mode", "app", "--dump", p("dump.bin")])
     check(rc == 0 and b"ALL-OK" in out, f"stdfu flash a.bin && stdfu flash b.bin, 10 times ({out[-200:]!r} {err[-300:]!r})")
     check(open(p("dump.bin"), "rb").read()[:len(APP)] == bytes(reversed(APP)), "the board holds b.bin")
@@ -229,26 +230,27 @@ def hint_of(lines):
 
 def t_hints():
     app = write("app.bin", APP)
-    rc, out, _ = run([STDFU, "read", p("r.bin"), "--length", "4096", "--json"], ["--fault", "status=errTARGET:upload:1"])
+    # (UPLOADs 1 and 2 are the wTransferSize check)
+    rc, out, _ = run([STDFU, "read", p("r3.bin"), "--length", "4096", "--json"], ["--fault", "status=errTARGET:upload:3"])
     h, hid = hint_of(validate("failed read", out, rc))
     check(rc == 10 and hid == "status-reading" and "half-written" not in h, f"a failed read is not called half-written ({h})")
     # --always-erase: on ECC flash, errPROG into a blank sector that was not erased is
     # the fallback (erase, write again), not a failure.
-    rc, out, _ = run([STDFU, "flash", app, "--always-erase", "--json"], ["--fault", "status=errPROG:dnload-data:1"])
+    rc, out, _ = run([STDFU, "flash", "--force", app, "--always-erase", "--json"], ["--fault", "status=errPROG:dnload-data:1"])
     h, hid = hint_of(validate("failed write", out, rc))
     check(rc == 10 and hid == "status-writing" and "half-written" in h, "a failed write may be half-written")
     # ECC flash (h7): an errPROG into a sector skipped as blank is the programmed-0xFF case
-    rc, out, _ = run([STDFU, "flash", app, "--json"],
+    rc, out, _ = run([STDFU, "flash", "--force", app, "--json"],
                      ["--chip", "h7", "--fault", "status=errPROG:dnload-data:1"])
     lines = validate("errPROG into a blank sector (h7)", out, rc)
     check(rc == 0 and any(o["event"] == "warning" and o["code"] == "ecc-fallback" for o in lines)
           and any(o["event"] == "sector" and o["action"] == "fallback" for o in lines),
           "errPROG into a blank h7 sector: erased and written again, a warning and a sector event")
     # no ECC (f405): a blank unit always programs (RM0090 3.5.4), so errPROG is a real failure
-    rc, out, _ = run([STDFU, "flash", app, "--json"], ["--fault", "status=errPROG:dnload-data:1"])
+    rc, out, _ = run([STDFU, "flash", "--force", app, "--json"], ["--fault", "status=errPROG:dnload-data:1"])
     h, hid = hint_of(validate("errPROG into a blank sector (f405)", out, rc))
     check(rc == 10 and hid == "status-writing", f"errPROG on f405 fails the flash ({rc}, {hid})")
-    script = (f"exec 3<>/dev/ttyACM0; sleep 30 & h=$!; exec 3>&-; '{STDFU}' flash '{app}' --json; "
+    script = (f"exec 3<>/dev/ttyACM0; sleep 30 & h=$!; exec 3>&-; '{STDFU}' flash --force '{app}' --json; "
               "rc=$?; kill $h; exit $rc")
     rc, out, _ = run(["/bin/sh", "-c", script], ["--mode", "app"])
     lines = validate("port held", out, rc)
@@ -266,9 +268,9 @@ def t_hints():
     rc, out, _ = run([STDFU, "info", "--serial", "NOPE", "--wait", "0", "--json"], [])
     h, hid = hint_of(validate("no match", out, rc))
     check(rc == 3 and hid == "no-match", f"a board that does not match: {hid}")
-    rc, out, err = run([STDFU, "flash", app], ["--fault", "status=errPROG:dnload-data:1"])
+    rc, out, err = run([STDFU, "flash", "--force", app], ["--fault", "status=errPROG:dnload-data:1"])
     check(b"warning" not in err and b"harmless" not in err, "the ROM's start state is not shown to humans")
-    rc, out, _ = run([STDFU, "flash", app, "--json"], [])
+    rc, out, _ = run([STDFU, "flash", "--force", app, "--json"], [])
     codes = [o.get("code") for o in json.loads("[" + ",".join(out.decode().splitlines()) + "]") if o["event"] == "warning"]
     check("start-state" in codes, f"JSON records it with its code ({codes})")
 
@@ -301,7 +303,7 @@ def tmux(width, cmd, env_extra="", timeout=120, resize=None):
 def t_tmux():
     app = write("big.bin", bytes((i * 7) & 0xFF for i in range(512 * 1024)))
     for width in (40, 80, 120):
-        screen, joined, hist, rc = tmux(width, f"'{EMU}' --timing real -- '{STDFU}' flash big.bin")
+        screen, joined, hist, rc = tmux(width, f"'{EMU}' --timing real -- '{STDFU}' flash --force big.bin")
         lines = [re.sub(r"\x1b\[[0-9;]*m", "", l) for l in screen.rstrip("\n").split("\n")]
         used = [l for l in lines if l.strip()]
         check(rc == "EXIT=0", f"{width} columns: the flash passed ({rc})")
@@ -318,7 +320,7 @@ def t_winch():
     """The terminal shrinks from 120 to 40 columns in the middle of the erase (SIGWINCH).
     --always-erase: the blank flash of a fresh emulator would skip the erase."""
     write("big.bin", bytes((i * 7) & 0xFF for i in range(512 * 1024)))
-    screen, joined, hist, rc = tmux(120, f"'{EMU}' --timing real -- '{STDFU}' flash big.bin --always-erase",
+    screen, joined, hist, rc = tmux(120, f"'{EMU}' --timing real -- '{STDFU}' flash --force big.bin --always-erase",
                                     resize=(2, 40))
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", l) for l in screen.rstrip("\n").split("\n")]
     bars = [l for l in lines if re.search(r"\[[#.]+\]", l)]
@@ -336,12 +338,12 @@ def t_color():
     check(esc.search(err) is not None, "--color always through a pipe colours")
     _, _, err = run([STDFU, "--color", "never", "flash", p("nope.bin")])
     check(esc.search(err) is None, "--color never: no escape")
-    _, _, err = run([STDFU, "flash", p("nope.bin")])
+    _, _, err = run([STDFU, "flash", "--force", p("nope.bin")])
     check(esc.search(err) is None, "auto through a pipe: no escape")
     # On a terminal (script(1) gives the command a pty): a flash, so bars and "ok" are drawn.
     for what, env, opt in (("NO_COLOR=1", "NO_COLOR=1", ""), ("--color never", "", "--color never"),
                            ("auto", "", "")):
-        cmd = f"env {env} '{EMU}' -- '{STDFU}' {opt} flash '{app}'"
+        cmd = f"env {env} '{EMU}' -- '{STDFU}' {opt} flash --force '{app}'"
         rc, data, _ = run(["script", "-qec", cmd, "/dev/null"])
         if what == "auto":
             check(esc.search(data) is not None, f"{what} on a terminal colours")
@@ -360,16 +362,16 @@ def t_serials():
     rc, out, _ = run([STDFU, "list", "--json"], f0)
     rom_sn = next(o["serial"] for o in json.loads("[" + ",".join(out.decode().splitlines()) + "]") if o["event"] == "device")
     check(app_sn != rom_sn, f"the two serials differ ({app_sn} / {rom_sn})")
-    rc, out, _ = run([STDFU, "flash", app, "--serial", app_sn, "--json"], [*f0, "--mode", "app"])
+    rc, out, _ = run([STDFU, "flash", "--force", app, "--serial", app_sn, "--json"], [*f0, "--mode", "app"])
     validate("flash --serial APP", out, rc)
     check(rc == 0, "--serial of the application selects it")
-    rc, out, _ = run([STDFU, "flash", app, "--serial", rom_sn, "--json"], [*f0, "--mode", "app"])
+    rc, out, _ = run([STDFU, "flash", "--force", app, "--serial", rom_sn, "--json"], [*f0, "--mode", "app"])
     validate("flash --serial ROM while the application runs", out, rc)
     check(rc == 0, "--serial of its ROM selects the running application (the pair is known)")
     rc, out, _ = run([STDFU, "list", "--json"], [*f0, "--mode", "app"])
     lines = validate("list after pairing", out, rc)
     check(any(o.get("rom_serial") == rom_sn for o in lines), "list shows the ROM serial of the application")
-    rc, out, _ = run([STDFU, "flash", app, "--serial", app_sn, "--json"], f0)
+    rc, out, _ = run([STDFU, "flash", "--force", app, "--serial", app_sn, "--json"], f0)
     validate("flash --serial APP in DFU mode", out, rc)
     check(rc == 0, "--serial of the application selects the board in DFU mode")
 
@@ -377,7 +379,7 @@ def t_serials():
 def t_address():
     hexf = p("app.hex")
     run([STDFU, "convert", write("app.bin", APP), hexf])
-    rc, out, _ = run([STDFU, "flash", hexf, "--address", "0x08004000", "--json"], ["--dump", p("dump.bin")])
+    rc, out, _ = run([STDFU, "flash", "--force", hexf, "--address", "0x08004000", "--json"], ["--dump", p("dump.bin")])
     lines = validate("flash HEX --address", out, rc)
     dump = open(p("dump.bin"), "rb").read()
     check(rc == 0 and dump[0x4000:0x4000 + len(APP)] == APP and dump[:0x4000] == b"\xff" * 0x4000,
@@ -419,23 +421,23 @@ def validate_all(what, out, rc, boards):
 
 def t_all():
     app = write("app.bin", APP)
-    rc, out, _ = run([STDFU, "flash", "--all", app, "--json"],
+    rc, out, _ = run([STDFU, "flash", "--force", "--all", app, "--json"],
                      ["--boards", "3", "--board", "2:mode=app", "--board", "3:rdp=1"])
     lines = validate_all("flash --all", out, rc, ["1-1", "1-2", "1-3"])
     bad = next((o for o in lines if o["event"] == "result" and not o["ok"]), {})
     check(bad.get("usb_path") == "1-3" and bad.get("exit") == 14
           and bad.get("hint_id") in ("protected", "protected-read"),
           f"flash --all: the protected board fails alone, with its own exit and hint ({bad})")
-    rc, out, _ = run([STDFU, "--json", "flash", "--all", app], ["--chip", "f072", "--boards", "2"])
+    rc, out, _ = run([STDFU, "--json", "flash", "--all", "--force", app], ["--chip", "f072", "--boards", "2"])
     lines = validate_all("flash --all, the same serial", out, rc, ["1-1", "1-2"])
     check(any(o["event"] == "warning" and o.get("code") == "same-serial" and o.get("usb_paths") == ["1-1", "1-2"]
               for o in lines), "boards with the same serial get a same-serial warning")
-    rc, out, _ = run([STDFU, "flash", "--all", app, "--json"], None)
+    rc, out, _ = run([STDFU, "flash", "--force", "--all", app, "--json"], None)
     lines = [json.loads(line) for line in out.decode().splitlines()]
     check(all(not list(VALIDATOR.iter_errors(o)) for o in lines) and lines[-1]["event"] == "summary"
           and lines[-1]["boards"] == 0 and lines[-2]["event"] == "result" and rc == 3,
           f"flash --all, no board: a failed result, then an empty summary (exit {rc})")
-    rc, out, _ = run([STDFU, "flash", "--all", app, "--serial", "X", "--json"], [])
+    rc, out, _ = run([STDFU, "flash", "--force", "--all", app, "--serial", "X", "--json"], [])
     res = result(validate("flash --all --serial", out, rc))
     check(rc == 2 and res.get("error") == "usage", "flash --all --serial: a usage result")
 
@@ -461,7 +463,7 @@ def t_option_bytes():
     rc, out, _ = run([STDFU, "option-bytes", "bogus", "--json"], ob)
     res = result(validate("option-bytes bogus", out, rc))
     check(rc == 2 and res.get("error") == "usage", "option-bytes bogus: a usage result")
-    rc, out, _ = run([STDFU, "flash", write("app.bin", APP), "--protect", "--json"], ["--dump", p("p.bin")])
+    rc, out, _ = run([STDFU, "flash", "--force", write("app.bin", APP), "--protect", "--json"], ["--dump", p("p.bin")])
     lines = validate("flash --protect", out, rc)
     check(any(o["event"] == "protect" and o["rdp"] == 1 for o in lines), "flash --protect: the protect line")
 

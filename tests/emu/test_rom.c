@@ -137,6 +137,14 @@ static uint8_t mass_erase(struct emu_rom *rom)
 	return run(rom, 0, &d, 1);
 }
 
+static struct emu_reply set_address_dnload_only(struct emu_rom *rom, uint32_t a)
+{
+	uint8_t d[5] = {0x21, (uint8_t)a, (uint8_t)(a >> 8), (uint8_t)(a >> 16),
+			(uint8_t)(a >> 24)};
+
+	return dnload(rom, 0, d, 5);
+}
+
 static void to_idle(struct emu_rom *rom)
 {
 	clrstatus(rom); /* dfuERROR -> dfuIDLE; otherwise -> dfuERROR/errUNKNOWN */
@@ -907,6 +915,104 @@ static void test_fault_parse(void **state)
 	assert_null(emu_rom_new(&c, err, sizeof(err)));
 }
 
+/* E1: status= aimed at the GETSTATUS that completes a command takes effect. */
+static void test_fault_status_on_completing_getstatus(void **state)
+{
+	struct emu_rom *rom;
+	uint8_t d[64] = {0};
+	struct st st;
+
+	(void)state;
+	/* to_idle: no GETSTATUS; Set Address: #1 busy, #2 completes; the write: #3, #4 */
+	rom = mk("f405", EMU_TIMING_FAST, 0, "status=errPROG:getstatus:4");
+	to_idle(rom);
+	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(dnload(rom, 2, d, 64).kind, EMU_REPLY_ACK);
+	assert_int_equal(getstatus(rom).state, DNBUSY);
+	st = getstatus(rom);
+	assert_int_equal(st.state, ERROR);
+	assert_int_equal(st.status, errPROG);
+	emu_rom_free(rom);
+}
+
+/* timeout: never answered, and the device did not see it. */
+static void test_fault_timeout_and_state(void **state)
+{
+	struct emu_rom *rom;
+	struct st st;
+
+	(void)state;
+	rom = mk("f405", EMU_TIMING_FAST, 0, "timeout:getstatus:1");
+	to_idle(rom);
+	assert_int_equal(set_address_dnload_only(rom, FLASH).kind, EMU_REPLY_ACK);
+	assert_int_equal(getstatus(rom).r.kind, EMU_REPLY_HANG);
+	assert_int_equal(getstate(rom), DNLOAD_SYNC); /* still waiting for its GETSTATUS */
+	assert_int_equal(getstatus(rom).state, DNBUSY);
+	emu_rom_free(rom);
+
+	rom = mk("f405", EMU_TIMING_FAST, 0, "state=5:getstatus:1,state=0:abort:1");
+	to_idle(rom);
+	st = getstatus(rom);
+	assert_int_equal(st.state, DNLOAD_IDLE);
+	assert_int_equal(getstate(rom), DNLOAD_IDLE);
+	assert_int_equal(ctl(rom, 0x21, 6, 0, 0).kind, EMU_REPLY_ACK);
+	assert_int_equal(getstate(rom), 0); /* appIDLE: the lie of the abort */
+	emu_rom_free(rom);
+}
+
+static struct emu_rom *mk_lies(const char *chip, const char *const *lies, size_t n)
+{
+	struct emu_rom_config c = {
+		.chip = emu_chip_find(chip), .board = 1, .lies = lies, .n_lies = n};
+	char err[200];
+	struct emu_rom *rom = emu_rom_new(&c, err, sizeof(err));
+
+	if (!rom)
+		fail_msg("emu_rom_new: %s", err);
+	return rom;
+}
+
+static void test_lies(void **state)
+{
+	static const char *const lies[] = {
+		"alts=12",	 "transfer-size=7",    "layout=3:@Garbage",
+		"serial=LIAR",	 "poll-timeout=60000", "getstatus-length=3",
+		"upload-extra=5"};
+	static const char *const bad[] = {"alts=0", "alts=101", "nonsense=1", "transfer-size=-1",
+					  "layout"};
+	struct emu_rom_config c = {.chip = emu_chip_find("f405"), .board = 1, .n_lies = 1};
+	uint8_t desc[1024];
+	struct emu_rom *rom;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char err[200] = "";
+
+		c.lies = &bad[i];
+		assert_null(emu_rom_new(&c, err, sizeof(err)));
+		assert_non_null(strstr(err, "--lie"));
+	}
+	rom = mk_lies("f405", lies, sizeof(lies) / sizeof(lies[0]));
+	n = emu_rom_sysfs_descriptors(rom, desc, sizeof(desc));
+	assert_int_equal(n, 18 + 9 + 12 * 9 + 9);
+	assert_int_equal(desc[n - 9 + 5] | desc[n - 9 + 6] << 8, 7); /* wTransferSize */
+	assert_string_equal(emu_rom_serial(rom), "LIAR");
+	/* string 4 + 3: alt 3's layout */
+	assert_int_equal(ctl(rom, 0x80, 6, 0x0300 | 7, 255).kind, EMU_REPLY_ACK);
+	assert_int_equal(io[2], '@');
+	assert_int_equal(io[4], 'G');
+	/* a short GETSTATUS that still claims a minute */
+	to_idle(rom);
+	assert_int_equal(getstatus(rom).r.len, 3);
+	assert_int_equal(io[1] | io[2] << 8, 60000);
+	/* an UPLOAD that babbles */
+	assert_int_equal(set_address(rom, FLASH), OK);
+	to_idle(rom);
+	assert_int_equal(ctl(rom, 0xA1, 2, 2, 64).kind, EMU_REPLY_BABBLE);
+	emu_rom_free(rom);
+}
+
 static void test_fault_effects(void **state)
 {
 	struct emu_rom *rom;
@@ -1441,6 +1547,9 @@ int main(void)
 		cmocka_unit_test(test_timing_fast),
 		cmocka_unit_test(test_fault_parse),
 		cmocka_unit_test(test_fault_effects),
+		cmocka_unit_test(test_fault_status_on_completing_getstatus),
+		cmocka_unit_test(test_fault_timeout_and_state),
+		cmocka_unit_test(test_lies),
 		cmocka_unit_test(test_h7_quirk),
 		cmocka_unit_test(test_timing_l4_poll_report),
 		cmocka_unit_test(test_stats),

@@ -4,7 +4,7 @@
 per-board settings. Runs the installed binaries.
 
 usage: emu_clients.py STAGE TEST [ROUNDS]
-  parallel ROUNDS  ROUNDS runs of 4 separate `stdfu flash --usb-path 1-N`
+  parallel ROUNDS  ROUNDS runs of 4 separate `stdfu flash --force --usb-path 1-N`
                    processes started with & under one stdfu-emu each
   peers            2 dfu-util processes in parallel (not only stdfu)
   slow_client      a process that never reads its udev monitor
@@ -41,6 +41,7 @@ def path(name):
 
 
 def image(n=64 * 1024):
+    """Random bytes: no vector table, so the flashes take --force."""
     data = bytes(RNG.getrandbits(8) for _ in range(n))
     with open(path("app.bin"), "wb") as f:
         f.write(data)
@@ -63,7 +64,7 @@ def dump(i):
 PARALLEL = """
 pids=
 for n in 1 2 3 4; do
-  ( "$0" flash --usb-path 1-$n app.bin >out.$n 2>&1; echo "board $n exit $?" ) &
+  ( "$0" flash --force --usb-path 1-$n app.bin >out.$n 2>&1; echo "board $n exit $?" ) &
   pids="$pids $!"
 done
 wait $pids
@@ -110,8 +111,8 @@ def t_slow_client():
     data = image()
     script = (f"/usr/bin/python3 {CLIENT} idle 60 >idle.out & c=$!; "
               "while [ ! -s idle.out ]; do sleep 0.05; done; "
-              f"{STDFU} flash --usb-path 1-1 app.bin >o1 2>&1; r1=$?; "
-              f"{STDFU} flash --usb-path 1-2 app.bin >o2 2>&1; r2=$?; "
+              f"{STDFU} flash --force --usb-path 1-1 app.bin >o1 2>&1; r1=$?; "
+              f"{STDFU} flash --force --usb-path 1-2 app.bin >o2 2>&1; r2=$?; "
               "kill $c; echo \"exits $r1 $r2\"")
     rc, out, err = emu(script, "--boards", "2", "--mode", "app", "--dump", path("dump.bin"))
     check(rc == 0, f"a client that never reads: the emulator survives (exit {rc}: "
@@ -183,7 +184,7 @@ def t_board_options():
     data = image(16 * 1024)
     with open(path("pre.bin"), "wb") as f:
         f.write(b"\x5a" * 1000)
-    script = "".join(f"{STDFU} flash --usb-path 1-{n} app.bin >o{n} 2>&1; echo \"board {n} exit $?\"; "
+    script = "".join(f"{STDFU} flash --force --usb-path 1-{n} app.bin >o{n} 2>&1; echo \"board {n} exit $?\"; "
                      for n in (1, 2, 3))
     rc, out, err = emu(script, "--boards", "3", "--rdp", "0", "--board", "2:rdp=1",
                        "--board", "3:fault=disconnect:dnload-data:2,load=pre.bin@0x08004000",

@@ -105,6 +105,22 @@ static void poll_spec(void **state)
 	assert_int_equal(stdfu_poll_next(&p, 5000000, false, 100), -1);
 }
 
+/* bwPollTimeout of a minute for a block write: a lie, polled early (D9). */
+static void poll_spec_implausible(void **state)
+{
+	struct stdfu_poll p;
+
+	(void)state;
+	stdfu_poll_begin(&p, STDFU_POLL_SPEC, 60000, 5000000);
+	assert_int_equal(stdfu_poll_next(&p, 0, false, 60000), 0);
+	assert_true(p.implausible);
+	assert_true(stdfu_poll_next(&p, 1000, false, 60000) <= STDFU_POLL_EARLY_MAX_US);
+	/* within the budget it is obeyed */
+	stdfu_poll_begin(&p, STDFU_POLL_SPEC, 4000, 5000000);
+	assert_int_equal(stdfu_poll_next(&p, 0, false, 4000), 4000000);
+	assert_false(p.implausible);
+}
+
 static void poll_early(void **state)
 {
 	struct stdfu_poll p;
@@ -158,9 +174,13 @@ static void policy_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(status_ok),	cmocka_unit_test(status_lies),
-		cmocka_unit_test(functional),	cmocka_unit_test(poll_spec),
-		cmocka_unit_test(poll_early),	cmocka_unit_test(poll_early_stall),
+		cmocka_unit_test(status_ok),
+		cmocka_unit_test(status_lies),
+		cmocka_unit_test(functional),
+		cmocka_unit_test(poll_spec),
+		cmocka_unit_test(poll_spec_implausible),
+		cmocka_unit_test(poll_early),
+		cmocka_unit_test(poll_early_stall),
 		cmocka_unit_test(policy_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

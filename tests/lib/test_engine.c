@@ -27,6 +27,7 @@
 #include <stdfu/incremental.h>
 #include <stdfu/plan.h>
 
+#include "common/error_internal.h"
 #include "flash/after_leave.h"
 #include "flash/blocks.h"
 #include "flash/op.h"
@@ -50,7 +51,12 @@ static struct {
 	uint8_t programmed[FSIZE / 8]; /* per 8-byte unit, with m.ecc == 8 */
 	uint32_t bad_unit;	       /* nonzero: this address always fails with errPROG */
 	unsigned prog_errors;
-	bool family_set; /* else the family follows m.ecc: L4 with ECC, F4 without */
+	/* The wTransferSize check (blocks.c) reads the end of the flash: counted
+	 * apart, so that the other counts are those of the operation itself. */
+	unsigned probes;
+	bool probing;
+	uint32_t real_ts; /* 0: the ROM places blocks by the wTransferSize it says */
+	bool family_set;  /* else the family follows m.ecc: L4 with ECC, F4 without */
 	enum stdfu_family family;
 } m;
 
@@ -89,6 +95,11 @@ const struct stdfu_alt *stdfu_device_flash_alt(const struct stdfu_device_info *i
 	return info->n_alts ? &info->alts[0] : NULL;
 }
 
+int stdfu_device_check_layouts(const struct stdfu_device_info *info)
+{
+	return info->n_alts ? STDFU_OK : STDFU_ERR_PROTOCOL;
+}
+
 int stdfu_dfu_get_status(struct stdfu_device *d, struct stdfu_dfu_status *out)
 {
 	d->transfers++;
@@ -122,8 +133,17 @@ const char *stdfu_dfu_status_name(int status)
 	return "status";
 }
 
+#define PROBE_AT (BASE + FSIZE - 1 - dev.info.functional.transfer_size)
+
 int stdfu_dfuse_set_address(struct stdfu_device *d, uint32_t address)
 {
+	m.probing = address == PROBE_AT;
+	m.pointer = address;
+	d->state = STDFU_STATE_DFU_DNLOAD_IDLE;
+	if (m.probing) {
+		m.probes++;
+		return STDFU_OK;
+	}
 	d->transfers += 3;
 	if (m.set_address < 8)
 		m.set_at[m.set_address] = address;
@@ -135,7 +155,8 @@ int stdfu_dfuse_set_address(struct stdfu_device *d, uint32_t address)
 
 static uint8_t *at(uint16_t block)
 {
-	uint32_t a = m.pointer + (uint32_t)(block - 2) * dev.info.functional.transfer_size;
+	uint32_t ts = m.real_ts ? m.real_ts : dev.info.functional.transfer_size;
+	uint32_t a = m.pointer + (uint32_t)(block - 2) * ts;
 
 	assert_true(a >= BASE && a - BASE < FSIZE);
 	return m.flash + (a - BASE);
@@ -183,8 +204,23 @@ int stdfu_dfuse_write_block(struct stdfu_device *d, uint16_t block, const uint8_
 	return STDFU_OK;
 }
 
+/* The ROM refuses an UPLOAD outside its flash (errTARGET). */
+static bool outside(uint16_t block, uint16_t len)
+{
+	uint32_t ts = m.real_ts ? m.real_ts : dev.info.functional.transfer_size;
+	uint64_t a = m.pointer + (uint64_t)(block - 2) * ts;
+
+	return a + len > BASE + (uint64_t)FSIZE;
+}
+
 int stdfu_dfuse_read_block(struct stdfu_device *d, uint16_t block, uint8_t *data, uint16_t len)
 {
+	if (m.probing) {
+		if (outside(block, len))
+			return stdfu__fail(STDFU_ERR_DFU_STATUS, "errTARGET");
+		memcpy(data, at(block), len);
+		return len;
+	}
 	d->transfers++;
 	m.reads++;
 	m.last_block = block;
@@ -248,6 +284,11 @@ static uint8_t *pattern(size_t n, unsigned seed)
 	assert_non_null(p);
 	for (size_t i = 0; i < n; i++)
 		p[i] = (uint8_t)(i * 131u + seed * 7u + (i >> 9));
+	/* An application's vector table: initial SP in SRAM, Thumb reset vector in flash. */
+	if (n >= 8) {
+		memcpy(p, "\x00\x20\x00\x20", 4);
+		memcpy(p + 4, "\x99\x01\x00\x08", 4);
+	}
 	return p;
 }
 
@@ -755,6 +796,62 @@ static void incremental_and_blank_skip_decide_from_one_read(void **state)
 	free(data);
 }
 
+/* A text file at the flash base is not an application: refused before any request. */
+static void junk_at_the_flash_base_is_refused_unless_forced(void **state)
+{
+	static const char text[] = "Hello, these are my notes.\nThey are not firmware.\n";
+	struct stdfu_segment seg = {BASE, sizeof(text), (uint8_t *)text, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {.no_verify = true};
+	struct stdfu_result res;
+
+	(void)state;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_ERR_IMAGE);
+	assert_non_null(strstr(stdfu_error_detail(), "not an application"));
+	assert_int_equal(dev.transfers, 0);
+	/* a reset vector outside the flash, or even (ARM, not Thumb) */
+	memcpy(seg.data = (uint8_t[8]){0}, "\x00\x10\x00\x20\x00\x01\x00\x08", 8);
+	seg.size = 8;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_ERR_IMAGE);
+	assert_non_null(strstr(stdfu_error_detail(), "reset vector"));
+	/* the same file elsewhere in the flash is data, and --force takes it anyway */
+	seg.data = (uint8_t *)text;
+	seg.size = sizeof(text);
+	seg.address = BASE + 16 * K;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	seg.address = BASE;
+	o.force = true;
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_memory_equal(m.flash, text, sizeof(text));
+}
+
+/*
+ * A ROM that says wTransferSize 1024 but places blocks 2048 bytes apart (as
+ * the real ROM places them by its own size): a write and a verify by the
+ * told size agree with each other and the flash is wrong. The check before
+ * the first run of several blocks refuses it; nothing is erased or written.
+ */
+static void a_transfer_size_lie_is_refused_before_any_write(void **state)
+{
+	uint8_t *data = pattern(6000, 14);
+	struct stdfu_segment seg = {BASE + 16 * K, 6000, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_result res;
+
+	(void)state;
+	dev.info.functional.transfer_size = 1024;
+	m.real_ts = 2048;
+	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_ERR_PROTOCOL);
+	assert_non_null(strstr(stdfu_error_detail(), "wTransferSize is 1024"));
+	assert_int_equal(m.writes + m.erases, 0);
+	/* the honest ROM: checked once per operation, and the flash is right */
+	m.real_ts = 0;
+	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_OK);
+	assert_int_equal(m.probes, 2);
+	assert_memory_equal(m.flash + 16 * K, data, 6000);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -778,6 +875,8 @@ int main(void)
 		cmocka_unit_test_setup(incremental_and_blank_skip_decide_from_one_read, setup),
 		cmocka_unit_test_setup(incremental_of_an_unchanged_image_only_reads_and_leaves,
 				       setup),
+		cmocka_unit_test_setup(junk_at_the_flash_base_is_refused_unless_forced, setup),
+		cmocka_unit_test_setup(a_transfer_size_lie_is_refused_before_any_write, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

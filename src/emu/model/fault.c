@@ -8,7 +8,7 @@
  *             leave fails on ROMs that leave before answering it (H7, G0,
  *             U5...; rom.h enum emu_leave_fail); each chip has a default
  *   NAME   := h7-stuck-busy | short-poll
- *   ACTION := stall | disconnect | status=STATUS
+ *   ACTION := stall | disconnect | timeout | status=STATUS | state=N
  *   STATUS := any DFU status name: OK errTARGET errFILE errWRITE errERASE
  *             errCHECK_ERASED errPROG errVERIFY errADDRESS errNOTDONE
  *             errFIRMWARE errVENDOR errUSBR errPOR errUNKNOWN errSTALLEDPKT
@@ -18,6 +18,11 @@
  *             the Nth request that matches.
  *   NAME   := h7-stuck-busy (an erase beyond the first MiB never completes;
  *             recovery is CLRSTATUS twice, as on H7 rev V)
+ *
+ * timeout: the request is never answered (the device did not see it; its
+ * state does not move), so the host's control transfer times out. state=N
+ * (0..255): the request is handled, then the device is in bState N, and a
+ * matched GETSTATUS or GETSTATE says so.
  *
  * Effects: stall stalls the request (for DFU requests the device then sits
  * in dfuERROR/errSTALLEDPKT, DFU 1.1 §6.1.2); disconnect drops the device
@@ -70,6 +75,24 @@ static int parse_action(const char *a, struct emu_fault *f)
 	}
 	if (strcmp(a, "disconnect") == 0) {
 		f->action = EMU_FAULT_DISCONNECT;
+		return 0;
+	}
+	if (strcmp(a, "timeout") == 0) {
+		f->action = EMU_FAULT_TIMEOUT;
+		return 0;
+	}
+	if (strncmp(a, "state=", 6) == 0) {
+		char *end;
+		unsigned long n;
+
+		if (a[6] < '0' || a[6] > '9')
+			return -1;
+		errno = 0;
+		n = strtoul(a + 6, &end, 0);
+		if (errno || *end || n > 255)
+			return -1;
+		f->action = EMU_FAULT_STATE;
+		f->state = (uint8_t)n;
 		return 0;
 	}
 	if (strncmp(a, "status=", 7) == 0) {
@@ -152,8 +175,11 @@ static int parse_entry(char *e, struct emu_faults *out, char *err, size_t errlen
 	*match++ = '\0';
 	*count++ = '\0';
 	if (parse_action(e, &f)) {
-		snprintf(err, errlen,
-			 "--fault: unknown action '%s' (stall, disconnect, status=errNAME)", e);
+		snprintf(
+			err, errlen,
+			"--fault: unknown action '%s' (stall, disconnect, timeout, status=errNAME, "
+			"state=N)",
+			e);
 		return -1;
 	}
 	if (parse_match(match, &f)) {

@@ -61,6 +61,8 @@ struct emu_rom *emu_rom_new(const struct emu_rom_config *cfg, char *err, size_t 
 	rom->timing = cfg->timing;
 	if (emu_fault_parse(cfg->fault, &rom->faults, err, errlen))
 		goto fail;
+	if (emu_lie_parse(cfg->lies, cfg->lies ? cfg->n_lies : 0, &rom->lies, err, errlen))
+		goto fail;
 	rom->flash = malloc(c->flash_size);
 	rom->buf = malloc(c->transfer_size);
 	rom->ecc_used = c->ecc_unit ? calloc(c->flash_size / c->ecc_unit, 1) : NULL;
@@ -101,6 +103,7 @@ void emu_rom_free(struct emu_rom *rom)
 	}
 	emu_fault_free(&rom->faults);
 	emu_ob_free(rom);
+	emu_lie_free(&rom->lies);
 	free(rom->flash);
 	free(rom->ecc_used);
 	free(rom->buf);
@@ -215,22 +218,35 @@ static void fail(struct emu_rom *rom, uint8_t status)
 	memset(&rom->cmd, 0, sizeof(rom->cmd));
 }
 
+/* An IN reply of @len bytes: more than wLength is babble on the bus (a lie). */
+static void reply_len(struct rom_req *q, size_t len)
+{
+	if (len > q->s->wLength) {
+		q->reply->kind = EMU_REPLY_BABBLE;
+		len = q->s->wLength;
+	}
+	q->reply->len = len;
+}
+
 static void put_status(struct emu_rom *rom, struct rom_req *q, uint8_t state, uint32_t poll_ms)
 {
 	uint8_t *d = q->data;
+	size_t len = emu_lie_getstatus_length(&rom->lies, 6);
 
 	if (q->s->wLength < 6) {
 		/* ASSUMPTION: a short GETSTATUS is a malformed request: stall. */
 		rom_stall(q);
 		return;
 	}
+	poll_ms = emu_lie_poll_timeout(&rom->lies, poll_ms);
+	memset(d, 0, q->s->wLength);
 	d[0] = rom->status;
 	d[1] = (uint8_t)poll_ms;
 	d[2] = (uint8_t)(poll_ms >> 8);
 	d[3] = (uint8_t)(poll_ms >> 16);
-	d[4] = state;
+	d[4] = q->state >= 0 ? (uint8_t)q->state : state;
 	d[5] = 0;
-	q->reply->len = 6;
+	reply_len(q, len);
 }
 
 /* The GETSTATUS that executes the pending command and answers dfuDNBUSY. */
@@ -264,7 +280,8 @@ static void getstatus_start(struct emu_rom *rom, struct rom_req *q)
 /* GETSTATUS after the command executed: dfuDNLOAD-IDLE or dfuERROR. */
 static void getstatus_finish(struct emu_rom *rom, struct rom_req *q)
 {
-	uint8_t result = rom->cmd.result;
+	/* status= aimed at the GETSTATUS that completes the command: it fails. */
+	uint8_t result = q->forced ? q->forced : rom->cmd.result;
 
 	if (result != DFU_STATUS_OK) {
 		fail(rom, result);
@@ -274,7 +291,7 @@ static void getstatus_finish(struct emu_rom *rom, struct rom_req *q)
 	memset(&rom->cmd, 0, sizeof(rom->cmd));
 	rom->state = DFU_STATE_DNLOAD_IDLE;
 	rom->status = DFU_STATUS_OK;
-	put_status(rom, q, DFU_STATE_DNLOAD_IDLE, 0);
+	put_status(rom, q, emu_lie_state_after_dnload(&rom->lies, DFU_STATE_DNLOAD_IDLE), 0);
 }
 
 /* The jump of a leave: to the address pointer if it holds an application and
@@ -500,8 +517,8 @@ static void handle_upload(struct emu_rom *rom, struct rom_req *q)
 		fail(rom, DFU_STATUS_ERR_TARGET);
 		return;
 	}
-	q->reply->len = avail;
 	rom->state = avail < s->wLength ? DFU_STATE_IDLE : DFU_STATE_UPLOAD_IDLE;
+	reply_len(q, emu_lie_upload_length(&rom->lies, s->wLength, avail));
 }
 
 static void handle_clrstatus(struct emu_rom *rom, struct rom_req *q)
@@ -624,7 +641,9 @@ static void handle_class(struct emu_rom *rom, struct rom_req *q)
 	case DFU_GETSTATE:
 		if (!in || s->wLength < 1)
 			break;
-		q->data[0] = rom->state;
+		if (q->forced)
+			fail(rom, q->forced);
+		q->data[0] = q->state >= 0 ? (uint8_t)q->state : rom->state;
 		q->reply->len = 1;
 		return;
 	case DFU_ABORT:
@@ -726,7 +745,8 @@ static void settle(struct emu_rom *rom, uint64_t t)
 void emu_rom_control(struct emu_rom *rom, const struct emu_setup *setup, uint8_t *data, size_t cap,
 		     uint64_t now_ns, struct emu_reply *reply)
 {
-	struct rom_req q = {.s = setup, .data = data, .cap = data ? cap : 0, .reply = reply};
+	struct rom_req q = {
+		.s = setup, .data = data, .cap = data ? cap : 0, .reply = reply, .state = -1};
 	bool in = setup->bmRequestType & 0x80;
 	struct emu_fault *f;
 	unsigned match;
@@ -769,13 +789,20 @@ void emu_rom_control(struct emu_rom *rom, const struct emu_setup *setup, uint8_t
 		reply->kind = EMU_REPLY_DISCONNECT;
 		return;
 	}
+	if (f && f->action == EMU_FAULT_TIMEOUT) {
+		/* lost: the device never saw it, so its state does not move */
+		reply->kind = EMU_REPLY_HANG;
+		return;
+	}
+	if (f && f->action == EMU_FAULT_STATE)
+		q.state = f->state;
 	if (f && f->action == EMU_FAULT_STALL) {
 		if (is_class(setup))
 			stall_protocol(rom, &q);
 		else
 			rom_stall(&q);
 	} else {
-		if (f)
+		if (f && f->action == EMU_FAULT_STATUS)
 			q.forced = f->status;
 		if (is_class(setup))
 			handle_class(rom, &q);
@@ -788,8 +815,13 @@ void emu_rom_control(struct emu_rom *rom, const struct emu_setup *setup, uint8_t
 			fail(rom, q.forced);
 		}
 	}
+	if (q.state >= 0) {
+		/* state=N: the device is (and says it is) in bState N from now on */
+		rom->state = (uint8_t)q.state;
+		memset(&rom->cmd, 0, sizeof(rom->cmd));
+	}
 
-	if (reply->kind != EMU_REPLY_ACK)
+	if (reply->kind != EMU_REPLY_ACK && reply->kind != EMU_REPLY_BABBLE)
 		return;
 	if (in)
 		rom->stats.bytes_up += reply->len;

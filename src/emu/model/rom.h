@@ -75,11 +75,15 @@ struct emu_rom_config {
 	unsigned board;	    /* 1-based board index (distinct serial/UID per board) */
 	/* --fault SPEC or NULL. Grammar (full text in fault.c):
 	 *   ENTRY[,ENTRY...], ENTRY = ACTION:MATCH:N | quirk=h7-stuck-busy | quirk=short-poll
-	 *   ACTION = stall | disconnect | status=errNAME (any DFU status name)
+	 *   ACTION = stall | disconnect | timeout | status=errNAME (any DFU status name)
+	 *            | state=N (0..255)
 	 *   MATCH = any dnload dnload-data set-address erase mass-erase leave
 	 *           upload getstatus clrstatus abort
 	 *   N = the 1-based count of matching requests at which it fires (once). */
 	const char *fault;
+	/* --lie KEY=VALUE entries (lie.c), or NULL/0. */
+	const char *const *lies;
+	size_t n_lies;
 };
 
 /* NULL on bad config (unknown fault spec etc.); err gets a message if non-NULL. */
@@ -160,6 +164,7 @@ enum emu_reply_kind {
 	 * (discards it, or its USBDEVFS_CONTROL timeout expires); only then does
 	 * the reply's event take effect. */
 	EMU_REPLY_HANG,
+	EMU_REPLY_BABBLE, /* more data than wLength: EOVERFLOW for the host */
 };
 
 enum emu_event {

@@ -38,7 +38,7 @@ static void put_le16(uint8_t *p, uint16_t v)
 
 const char *emu_rom_serial(const struct emu_rom *rom)
 {
-	return rom->serial;
+	return emu_lie_serial(&rom->lies, rom->serial);
 }
 
 const char *emu_rom_app_serial(const struct emu_rom *rom)
@@ -84,9 +84,15 @@ static size_t device_desc(const struct emu_rom *rom, uint8_t *d)
 	return DEV_DESC_LEN;
 }
 
+/* Alt settings the descriptors show (--lie alts=N may differ from the chip's). */
+static unsigned shown_alts(const struct emu_rom *rom)
+{
+	return emu_lie_alts(&rom->lies, rom->chip->n_alts);
+}
+
 static size_t config_len(const struct emu_rom *rom)
 {
-	return CFG_DESC_LEN + rom->chip->n_alts * IF_DESC_LEN + FUNC_DESC_LEN;
+	return CFG_DESC_LEN + shown_alts(rom) * IF_DESC_LEN + FUNC_DESC_LEN;
 }
 
 static size_t config_desc(const struct emu_rom *rom, uint8_t *d)
@@ -104,7 +110,7 @@ static size_t config_desc(const struct emu_rom *rom, uint8_t *d)
 	p[7] = c->cfg_attributes;
 	p[8] = c->cfg_max_power;
 	p += CFG_DESC_LEN;
-	for (unsigned i = 0; i < c->n_alts; i++, p += IF_DESC_LEN) {
+	for (unsigned i = 0; i < shown_alts(rom); i++, p += IF_DESC_LEN) {
 		p[0] = IF_DESC_LEN;
 		p[1] = USB_DT_INTERFACE;
 		p[2] = 0;	   /* bInterfaceNumber */
@@ -120,7 +126,7 @@ static size_t config_desc(const struct emu_rom *rom, uint8_t *d)
 	p[1] = USB_DT_DFU_FUNC;
 	p[2] = c->dfu_attributes;
 	put_le16(p + 3, c->detach_timeout);
-	put_le16(p + 5, c->transfer_size);
+	put_le16(p + 5, emu_lie_transfer_size(&rom->lies, c->transfer_size));
 	put_le16(p + 7, c->bcd_dfu);
 	return total;
 }
@@ -144,15 +150,21 @@ static const char *string_for(const struct emu_rom *rom, unsigned idx)
 	case 2:
 		return rom->chip->product;
 	case 3:
-		return rom->serial;
+		return emu_rom_serial(rom);
 	default:
-		if (idx >= 4 && idx - 4 < rom->chip->n_alts)
-			return rom->chip->alt[idx - 4].layout;
-		return NULL;
+		if (idx < 4 || idx - 4 >= shown_alts(rom))
+			return NULL;
+		/* alts beyond the chip's (a lie) repeat its last layout */
+		return emu_lie_layout(
+			&rom->lies, idx - 4,
+			rom->chip
+				->alt[idx - 4 < rom->chip->n_alts ? idx - 4 : rom->chip->n_alts - 1]
+				.layout);
 	}
 }
 
-/* Build descriptor (type, index) into d (>= 256 bytes); length or -1 to stall. */
+/* Build descriptor (type, index) into d (a whole configuration descriptor fits); length or -1 to
+ * stall. */
 static int get_descriptor(const struct emu_rom *rom, uint8_t type, uint8_t idx, uint8_t *d)
 {
 	const char *s;
@@ -166,7 +178,7 @@ static int get_descriptor(const struct emu_rom *rom, uint8_t type, uint8_t idx, 
 			return -1;
 		return (int)config_desc(rom, d);
 	case USB_DT_DFU_FUNC: {
-		uint8_t tmp[CFG_DESC_LEN + EMU_MAX_ALTS * IF_DESC_LEN + FUNC_DESC_LEN];
+		uint8_t tmp[CFG_DESC_LEN + EMU_LIE_MAX_ALTS * IF_DESC_LEN + FUNC_DESC_LEN];
 		size_t len = config_desc(rom, tmp);
 
 		memcpy(d, tmp + len - FUNC_DESC_LEN, FUNC_DESC_LEN);
@@ -200,7 +212,7 @@ static int get_descriptor(const struct emu_rom *rom, uint8_t type, uint8_t idx, 
 void rom_handle_standard(struct emu_rom *rom, struct rom_req *q)
 {
 	const struct emu_setup *s = q->s;
-	uint8_t d[256];
+	uint8_t d[CFG_DESC_LEN + EMU_LIE_MAX_ALTS * IF_DESC_LEN + FUNC_DESC_LEN];
 	int n;
 
 	switch (s->bRequest) {

@@ -7,6 +7,7 @@
 #ifndef STDFU_EMU_ROM_INTERNAL_H
 #define STDFU_EMU_ROM_INTERNAL_H
 
+#include "lie.h"
 #include "rom.h"
 
 #define EMU_MAX_ALTS 8
@@ -156,7 +157,13 @@ int emu_layout_parse(const char *layout, struct emu_memmap *map);
 
 /* ---- faults (fault.c) ---- */
 
-enum emu_fault_action { EMU_FAULT_STALL, EMU_FAULT_DISCONNECT, EMU_FAULT_STATUS };
+enum emu_fault_action {
+	EMU_FAULT_STALL,
+	EMU_FAULT_DISCONNECT,
+	EMU_FAULT_STATUS,
+	EMU_FAULT_TIMEOUT, /* the request is never answered */
+	EMU_FAULT_STATE,   /* the device goes to (and says) bState N */
+};
 
 /* Request classes a fault can match; a request can belong to several. */
 enum emu_fault_match {
@@ -176,6 +183,7 @@ enum emu_fault_match {
 struct emu_fault {
 	enum emu_fault_action action;
 	uint8_t status; /* EMU_FAULT_STATUS */
+	uint8_t state;	/* EMU_FAULT_STATE */
 	unsigned match; /* one EMU_MATCH_* bit */
 	unsigned long n;
 	unsigned long seen;
@@ -257,6 +265,7 @@ struct emu_rom {
 	bool empty_at_por;     /* empty_check: the flash was blank at power-on */
 
 	struct emu_faults faults;
+	struct emu_lies lies;
 	struct emu_stats stats;
 };
 
@@ -286,6 +295,7 @@ struct rom_req {
 	uint64_t t; /* time the request is processed (after any blocking) */
 	struct emu_reply *reply;
 	uint8_t forced; /* status= fault firing on this request */
+	int state;	/* state= fault firing on this request, -1 = none */
 };
 
 /* rom.c: the request stalls (the DFU state is not touched). */

@@ -15,6 +15,7 @@
 #include <stdfu/flash.h>
 
 #include "common/error_internal.h"
+#include "flash/read_unmapped.h"
 
 static const struct stdfu_alt *alt_by_number(const struct stdfu_device_info *d, int number)
 {
@@ -33,8 +34,8 @@ static int read_ob(struct stdfu_device *dev, const struct stdfu_chip_id *id, uin
 	size_t n = 0;
 
 	if (!alt || id->ob->via_flash_alt) {
-		int rc = stdfu_read(dev, (uint8_t)id->ob_alt, id->ob->address, id->ob->size, buf,
-				    NULL, &res);
+		int rc = stdfu__read_unmapped(dev, (uint8_t)id->ob_alt, id->ob->address,
+					      id->ob->size, buf, &res);
 
 		*len = rc ? 0 : id->ob->size;
 		return rc;

@@ -42,6 +42,8 @@ static const struct err_desc descs[] = {
 	{STDFU_ERR_REFUSED, "refused", "device came back in the wrong mode or place"},
 	{STDFU_ERR_ELSEWHERE, "dfu-elsewhere", "DFU device appeared on another USB port"},
 	{STDFU_ERR_ADDRESS, "bad-address", "address outside the device memory"},
+	{STDFU_ERR_CANCELLED, "interrupted", "interrupted"},
+	{STDFU_ERR_RESTARTED, "restarted", "the board restarted"},
 };
 
 static const struct err_desc *find(int err)

@@ -36,6 +36,25 @@ static unsigned remaining_ms(uint64_t start, uint64_t budget_us)
 }
 
 /*
+ * The end of a DNLOAD: dfuDNLOAD-IDLE and nothing else (DFU 1.1 figure A.1;
+ * AN3156 6.1). appIDLE, dfuDNLOAD-SYNC or a manifestation state means the
+ * device did something other than what was asked: it may not have written
+ * the block, so it is not taken as success.
+ */
+static int dnload_done(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
+		       const char *what)
+{
+	if (st->state == STDFU_STATE_DFU_DNLOAD_IDLE)
+		return STDFU_OK;
+	if (st->state == STDFU_STATE_DFU_ERROR)
+		return stdfu__dfuse_status_error(dev, st, what);
+	return stdfu__fail(STDFU_ERR_PROTOCOL,
+			   "%s: the device went to %s instead of dfuDNLOAD-IDLE; it may not "
+			   "have done it",
+			   what, stdfu_dfu_state_name(st->state));
+}
+
+/*
  * After a DNLOAD: GETSTATUS (the device executes the request now), then poll
  * while dfuDNBUSY. A stall while busy is the L4 ROM saying "busy" (bounded by
  * the budget like any other busy reply).
@@ -56,11 +75,8 @@ static int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const 
 			return rc;
 		if (!rc && st.status != STDFU_STATUS_OK)
 			return stdfu__dfuse_status_error(dev, &st, what);
-		if (!rc && st.state != STDFU_STATE_DFU_DNBUSY) {
-			if (st.state == STDFU_STATE_DFU_ERROR)
-				return stdfu__dfuse_status_error(dev, &st, what);
-			return STDFU_OK;
-		}
+		if (!rc && st.state != STDFU_STATE_DFU_DNBUSY)
+			return dnload_done(dev, &st, what);
 		if (!busy) {
 			busy = true;
 			start = stdfu__now_us();
@@ -68,6 +84,13 @@ static int stdfu_dfuse_wait(struct stdfu_device *dev, uint64_t budget_us, const 
 		}
 		delay = stdfu_poll_next(&poll, stdfu__now_us() - start, stalled,
 					rc ? poll.reported_ms : st.poll_timeout_ms);
+		if (poll.implausible && !dev->poll_lie_warned) {
+			dev->poll_lie_warned = true;
+			stdfu__device_warn(dev, STDFU_WARN_POLL_CLAMPED,
+					   "the device asks to wait %u ms per request, more than "
+					   "any flash operation takes: polling early instead",
+					   poll.reported_ms);
+		}
 		if (delay < 0)
 			return stdfu__fail(STDFU_ERR_TIMEOUT,
 					   "%s: the device is still busy after %llu ms", what,

@@ -57,7 +57,15 @@ int64_t stdfu_poll_next(struct stdfu_poll *p, uint64_t elapsed_us, bool stalled,
 	p->reported_ms = poll_timeout_ms;
 	if (stalled)
 		p->stalls++;
-	d = p->policy == STDFU_POLL_SPEC ? spec_delay(p) : early_delay(p, stalled);
+	/*
+	 * A bwPollTimeout beyond the whole budget of the operation cannot be
+	 * true (it would fail the operation anyway): waiting it out, block after
+	 * block, made a 40 KiB flash take minutes. Poll early instead.
+	 */
+	if (p->policy == STDFU_POLL_SPEC && (uint64_t)poll_timeout_ms * 1000 >= p->budget_us)
+		p->implausible = true;
+	d = p->policy == STDFU_POLL_SPEC && !p->implausible ? spec_delay(p)
+							    : early_delay(p, stalled);
 	if (d > p->budget_us - elapsed_us)
 		d = p->budget_us - elapsed_us;
 	p->tries++;

@@ -6,7 +6,9 @@
  */
 #include <string.h>
 
+#include <stdfu/dfu.h>
 #include <stdfu/dfuse.h>
+#include <stdfu/layout.h>
 
 #include "common/error_internal.h"
 #include "flash/blocks.h"
@@ -116,7 +118,8 @@ static bool fall_back(struct op *op, int rc)
 	uint16_t ts = dev->info.functional.transfer_size;
 
 	if (op->write_size || ts <= FALLBACK_TRANSFER_SIZE || dev->gone ||
-	    rc == STDFU_ERR_DFU_STATUS || rc == STDFU_ERR_PROTECTED || rc == STDFU_ERR_GONE)
+	    rc == STDFU_ERR_DFU_STATUS || rc == STDFU_ERR_PROTECTED || rc == STDFU_ERR_GONE ||
+	    rc == STDFU_ERR_CANCELLED)
 		return false;
 	if (stdfu_dfu_get_status(dev, &st) ||
 	    (st.state == STDFU_STATE_DFU_ERROR && stdfu_dfu_clear_status(dev)) ||
@@ -133,6 +136,119 @@ static bool fall_back(struct op *op, int rc)
 	return true;
 }
 
+/*
+ * The ROM places block N of a run at the address pointer + (N - 2) * its
+ * own wTransferSize (ST usbd_dfu.c; AN3156 §6.3.3), whatever its descriptor
+ * says. A descriptor that says less puts every block after the first of a
+ * run elsewhere, on write and on read alike, so a verify by the same
+ * arithmetic agrees with the misplaced write. So before the first run of
+ * several blocks, block 3 of a run that starts wTransferSize + 1 bytes
+ * before the end of the alt's memory is read: by the descriptor it is the
+ * last byte, and a ROM with a larger real block size reads past the end and
+ * refuses. (A smaller real size refuses the full-size blocks themselves.)
+ * ASSUMPTION: the ROM refuses an UPLOAD that starts outside its memory map
+ * (the emulator answers errTARGET); a ROM that does not passes the check.
+ */
+static const struct stdfu_alt *current_alt(const struct stdfu_device *dev)
+{
+	for (size_t a = 0; a < dev->info.n_alts; a++)
+		if ((int)dev->info.alts[a].number == dev->alt && dev->info.alts[a].layout_ok)
+			return &dev->info.alts[a];
+	return NULL;
+}
+
+static int transfer_size_lie(struct stdfu_device *dev, const struct stdfu_alt *alt, uint16_t ts,
+			     uint32_t at, bool larger)
+{
+	stdfu_error_clear();
+	if (stdfu_dfu_clear_status(dev))
+		stdfu_error_clear();
+	if (!larger)
+		return stdfu__fail(
+			STDFU_ERR_PROTOCOL,
+			"the device refused a %u-byte read (its wTransferSize) at 0x%08x, "
+			"the end of \"%s\" by its memory layout: its wTransferSize (it "
+			"takes smaller blocks) or its memory layout (the memory ends "
+			"sooner) is a lie; nothing was written",
+			ts, at, alt->layout.name);
+	return stdfu__fail(STDFU_ERR_PROTOCOL,
+			   "the device says its wTransferSize is %u bytes but places blocks "
+			   "farther apart: block 3 of a run at 0x%08x was refused, although by "
+			   "%u-byte blocks it is the last byte of \"%s\". Its wTransferSize is a "
+			   "lie that would put the image in the wrong places; nothing was written",
+			   ts, at, ts, alt->layout.name);
+}
+
+static int layout_lie(struct stdfu_device *dev, const struct stdfu_alt *alt, uint32_t at)
+{
+	stdfu_error_clear();
+	if (stdfu_dfu_clear_status(dev))
+		stdfu_error_clear();
+	return stdfu__fail(STDFU_ERR_PROTOCOL,
+			   "the device refused Set Address 0x%08x, inside \"%s\" by its own "
+			   "memory layout (0x%08x..0x%08llx): the layout is a lie (the memory ends "
+			   "sooner); nothing was written",
+			   at, alt->layout.name, stdfu_layout_start(&alt->layout),
+			   (unsigned long long)stdfu_layout_start(&alt->layout) +
+				   stdfu_layout_bytes(&alt->layout) - 1);
+}
+
+/* The ROM stalled the UPLOAD and reported a status (errTARGET for memory it has
+ * not). */
+static bool refused(int rc)
+{
+	return rc == STDFU_ERR_DFU_STATUS;
+}
+
+/* Linux usbfs carries at most a page per control transfer (proc_control,
+ * EINVAL). */
+#define USBFS_CONTROL_MAX 4096u
+
+int stdfu__check_transfer_size(struct op *op, uint64_t size)
+{
+	struct stdfu_device *dev = op->dev;
+	const struct stdfu_alt *alt = current_alt(dev);
+	uint16_t ts = dev->info.functional.transfer_size;
+	uint8_t buf[STDFU_TRANSFER_SIZE_MAX];
+	struct stdfu_sector last;
+	uint64_t end;
+	uint32_t at;
+	int rc;
+
+	if (ts > USBFS_CONTROL_MAX && size > USBFS_CONTROL_MAX)
+		return stdfu__fail(STDFU_ERR_PROTOCOL,
+				   "the device says its wTransferSize is %u bytes: no ST ROM uses "
+				   "blocks over %u bytes, and Linux cannot carry them in one "
+				   "control transfer; nothing was written",
+				   ts, USBFS_CONTROL_MAX);
+	/* (a single block is placed exactly, but may still be too big for the ROM) */
+	if (op->ts_checked || !size)
+		return STDFU_OK;
+	op->ts_checked = true;
+	if (!alt)
+		return STDFU_OK;
+	end = (uint64_t)stdfu_layout_start(&alt->layout) + stdfu_layout_bytes(&alt->layout);
+	at = (uint32_t)(end - 1 - ts);
+	if (end < (uint64_t)ts + 1 + stdfu_layout_start(&alt->layout) ||
+	    stdfu_layout_sector_at(&alt->layout, (uint32_t)(end - 1), &last) ||
+	    !(last.flags & STDFU_MEM_READABLE) || stdfu_layout_sector_at(&alt->layout, at, &last) ||
+	    !(last.flags & STDFU_MEM_READABLE))
+		return STDFU_OK; /* the map has no readable room for the check */
+	rc = stdfu_dfuse_set_address(dev, at);
+	if (refused(rc))
+		return layout_lie(dev, alt, at);
+	if (rc)
+		return rc;
+	rc = stdfu_dfuse_read_block(dev, 2, buf, ts);
+	if (refused(rc))
+		return transfer_size_lie(dev, alt, ts, at, false);
+	if (rc >= 0)
+		rc = stdfu_dfuse_read_block(dev, 3, buf, 1);
+	if (refused(rc))
+		return transfer_size_lie(dev, alt, ts, at, true);
+	return rc < 0 ? rc : STDFU_OK;
+}
+
 /* From @pos on: one Set Address, then blocks up to the end of that run. */
 static int run_from(struct op *op, enum blocks_mode mode, uint32_t address, uint32_t size,
 		    const uint8_t *data, uint8_t *out, uint32_t *pos)
@@ -141,13 +257,16 @@ static int run_from(struct op *op, enum blocks_mode mode, uint32_t address, uint
 	uint16_t ts = small ? op->write_size : op->dev->info.functional.transfer_size;
 	uint64_t end = *pos + (uint64_t)ts * (small ? 1 : MAX_BLOCKS_PER_RUN);
 	uint16_t block = 2;
-	int rc = stdfu_dfuse_set_address(op->dev, address + *pos);
+	int rc;
 
 	if (end > size)
 		end = size;
+	rc = stdfu_dfuse_set_address(op->dev, address + *pos);
 	while (*pos < end && !rc) {
 		uint16_t len = (uint16_t)(end - *pos < ts ? end - *pos : ts);
 
+		if (stdfu__cancelled(op->dev))
+			return stdfu__cancel_at(op, address + *pos);
 		rc = one_block(op, mode, block++, address + *pos, data ? data + *pos : NULL,
 			       out ? out + *pos : NULL, len, ts);
 		if (rc)
@@ -162,10 +281,13 @@ int stdfu__blocks(struct op *op, enum blocks_mode mode, uint32_t address, uint32
 		  const uint8_t *data, uint8_t *out)
 {
 	uint32_t pos = 0;
+	int rc = mode == BLOCKS_WRITE && op->write_size ? STDFU_OK
+							: stdfu__check_transfer_size(op, size);
 
+	if (rc)
+		return rc;
 	while (pos < size) {
-		int rc = run_from(op, mode, address, size, data, out, &pos);
-
+		rc = run_from(op, mode, address, size, data, out, &pos);
 		if (rc && !(mode == BLOCKS_WRITE && fall_back(op, rc)))
 			return rc;
 	}

@@ -20,5 +20,8 @@ enum blocks_mode {
 /* One pass over [address, address + size) of the selected alt; progress per block. */
 int stdfu__blocks(struct op *op, enum blocks_mode mode, uint32_t address, uint32_t size,
 		  const uint8_t *data, uint8_t *out);
+/* Once per operation, before its first run of blocks (@size bytes): refuse a
+ * wTransferSize other than the one the ROM places and takes blocks by. */
+int stdfu__check_transfer_size(struct op *op, uint64_t size);
 
 #endif

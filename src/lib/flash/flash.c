@@ -16,6 +16,7 @@
 #include "flash/after_leave.h"
 #include "flash/blocks.h"
 #include "flash/op.h"
+#include "flash/read_unmapped.h"
 #include "flash/place.h"
 #include "flash/readback.h"
 #include "flash/write.h"
@@ -23,24 +24,12 @@
 
 #define GONE_TIMEOUT_MS 5000u
 
-static const char *const phase_names[] = {"prepare", "erase", "write", "verify", "read", "leave"};
-
-const char *stdfu_phase_name(enum stdfu_phase phase)
-{
-	if ((unsigned)phase >= STDFU_PHASE__COUNT)
-		return "unknown";
-	return phase_names[phase];
-}
-
 static const struct stdfu_alt *flash_alt(struct stdfu_device *dev)
 {
 	const struct stdfu_alt *alt = stdfu_device_flash_alt(&dev->info);
 
 	if (!alt)
-		stdfu__fail(STDFU_ERR_PROTOCOL,
-			    "device %s describes no memory this tool understands (alt strings "
-			    "are not DfuSe layouts)",
-			    dev->info.path);
+		stdfu_device_check_layouts(&dev->info);
 	return alt;
 }
 
@@ -63,6 +52,8 @@ static int erase_sectors(struct op *op, const struct stdfu_plan *plan)
 	int rc = stdfu_device_set_alt(op->dev, plan->alt);
 
 	for (size_t i = 0; i < plan->n_erase && !rc; i++) {
+		if (stdfu__cancelled(op->dev))
+			return stdfu__cancel_at(op, plan->erase[i].address);
 		if (plan->erase[i].action != STDFU_SECTOR_ERASE)
 			continue; /* blank: decided by the read-back */
 		rc = stdfu_dfuse_erase_page(op->dev, plan->erase[i].address);
@@ -104,6 +95,20 @@ int stdfu_image_check_suffix(const struct stdfu_image *img, const struct stdfu_d
 			   "the file's DFU suffix says it is for %04x:%04x, but the device is "
 			   "%04x:%04x; use --force to flash it anyway",
 			   img->suffix_vid, img->suffix_pid, info->vid, info->pid);
+}
+
+/* The vector table the image puts at the start of the device's flash, as placed. */
+static int check_vectors(const struct stdfu_device_info *info, const struct stdfu_image *img)
+{
+	const struct stdfu_alt *alt = stdfu_device_flash_alt(info);
+	struct stdfu_segment seg;
+	struct stdfu_image view;
+
+	if (!alt)
+		return STDFU_OK; /* the plan says why there is nothing to flash */
+	img = stdfu__image_placed(info, img, &view, &seg);
+	return stdfu_image_check_vectors(img, alt->number, stdfu_layout_start(&alt->layout),
+					 (uint32_t)stdfu_layout_bytes(&alt->layout));
 }
 
 /* ---- running a plan ------------------------------------------------------ */
@@ -162,6 +167,8 @@ static int run_plan(struct op *op, struct stdfu_flash_plan *fp, struct stdfu_inc
 	/* Incremental, nothing differs: the device is only read and left. */
 	if (!rc && (!inc || stdfu_flash_plan_erase_bytes(fp) || stdfu_flash_plan_write_bytes(fp)))
 		rc = erase_write_verify(op, fp);
+	if (!rc && !o->no_leave && stdfu__cancelled(op->dev))
+		rc = stdfu__cancel_at(op, fp->leave_address);
 	if (!rc && !o->no_leave)
 		rc = leave_phase(op, o->leave_address_set ? o->leave_address : fp->leave_address);
 	return rc;
@@ -194,6 +201,8 @@ static int flash_image(struct stdfu_device *dev, const struct stdfu_image *img,
 		return stdfu__fail(STDFU_ERR_ARG, "stdfu_flash: NULL argument");
 	stdfu__op_begin(&op, dev, opts, res);
 	rc = op.opts->force ? STDFU_OK : stdfu_image_check_suffix(img, &dev->info);
+	if (!rc && !op.opts->force)
+		rc = check_vectors(&dev->info, img);
 	if (!rc)
 		rc = stdfu_flash_plan_build(&dev->info, img, &fp);
 	if (!rc)
@@ -247,15 +256,56 @@ int stdfu_verify(struct stdfu_device *dev, const struct stdfu_image *img,
 	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
 }
 
-int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t length,
-	       uint8_t *buf, const struct stdfu_flash_opts *opts, struct stdfu_result *res)
+static const struct stdfu_alt *alt_by_number(const struct stdfu_device_info *info, uint8_t n)
+{
+	for (size_t a = 0; a < info->n_alts; a++)
+		if (info->alts[a].number == n)
+			return &info->alts[a];
+	return NULL;
+}
+
+/* The whole range must be readable memory of the alt's map: refused before any request. */
+static int check_read_range(const struct stdfu_device_info *info, uint8_t altno, uint32_t address,
+			    uint32_t length)
+{
+	const struct stdfu_alt *alt = alt_by_number(info, altno);
+	uint64_t pos = address, end = (uint64_t)address + length;
+
+	if (!alt || !alt->layout_ok)
+		return alt ? stdfu_device_check_layouts(info) : STDFU_OK;
+	while (pos < end) {
+		struct stdfu_sector s;
+
+		if (stdfu_layout_sector_at(&alt->layout, (uint32_t)pos, &s) ||
+		    !(s.flags & STDFU_MEM_READABLE))
+			return stdfu__fail(STDFU_ERR_ADDRESS,
+					   "%s 0x%08llx of \"%s\" (0x%08x..0x%08llx); nothing was "
+					   "read",
+					   pos == address
+						   ? "nothing readable at address"
+						   : "the read runs past the readable memory at",
+					   (unsigned long long)pos, alt->layout.name,
+					   stdfu_layout_start(&alt->layout),
+					   (unsigned long long)stdfu_layout_start(&alt->layout) +
+						   stdfu_layout_bytes(&alt->layout) - 1);
+		pos = (uint64_t)s.start + s.size;
+	}
+	return STDFU_OK;
+}
+
+static int read_op(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t length,
+		   uint8_t *buf, const struct stdfu_flash_opts *opts, struct stdfu_result *res,
+		   bool in_map)
 {
 	struct op op;
 	int rc;
 
 	stdfu__op_begin(&op, dev, opts, res);
 	if ((uint64_t)address + length > (uint64_t)UINT32_MAX + 1)
-		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_ARG, "read runs past 4 GiB"));
+		return stdfu__op_end(&op, stdfu__fail(STDFU_ERR_ADDRESS, "read runs past 4 GiB"));
+	rc = in_map ? check_read_range(&dev->info, alt, address, length) : STDFU_OK;
+	if (rc)
+		return stdfu__op_end(&op, rc);
 	rc = stdfu__op_prepare(&op, alt);
 	if (rc)
 		return stdfu__op_end(&op, rc);
@@ -264,6 +314,23 @@ int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t
 	if (!rc)
 		rc = stdfu_dfu_abort(dev);
 	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
+}
+
+int stdfu_read(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t length,
+	       uint8_t *buf, const struct stdfu_flash_opts *opts, struct stdfu_result *res)
+{
+	return read_op(dev, alt, address, length, buf, opts, res, true);
+}
+
+/*
+ * Some ROMs answer reads of memory their alt's map does not list (the G0/C0
+ * option bytes at 0x1FFF7800 through the flash alt, RM0444 §3.4.1 and the
+ * chip table): the option-byte probe reads there on purpose.
+ */
+int stdfu__read_unmapped(struct stdfu_device *dev, uint8_t alt, uint32_t address, uint32_t length,
+			 uint8_t *buf, struct stdfu_result *res)
+{
+	return read_op(dev, alt, address, length, buf, NULL, res, false);
 }
 
 int stdfu_erase_range(struct stdfu_device *dev, uint32_t address, uint32_t length,

@@ -20,12 +20,16 @@ struct op {
 	uint64_t phase_t0, phase_x0, total, done;
 	bool padded;	     /* a refused short block was written padded (said once) */
 	uint16_t write_size; /* 0, or the smaller write size after a failed block (L43x) */
+	bool ts_checked;     /* wTransferSize checked against the ROM's placement */
 };
 
 /* Start an operation: zero @res, route the device's warnings to the callback. */
 void stdfu__op_begin(struct op *op, struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
 		     struct stdfu_result *res);
-/* Finish it: total time and transfers into the result; returns @rc. */
+/* STDFU_ERR_CANCELLED, saying where: call it at a safe point between transfers. */
+int stdfu__cancel_at(struct op *op, uint32_t address);
+/* Finish it: total time and transfers into the result; returns @rc. After a
+ * cancel the device is brought to dfuIDLE first. */
 int stdfu__op_end(struct op *op, int rc);
 
 void stdfu__phase_start(struct op *op, enum stdfu_phase phase, uint64_t total);

@@ -287,6 +287,23 @@ static uint32_t leave_address(const struct stdfu_device_info *info, const struct
 }
 
 /* Segments are sorted by (alt, address): one plan per alt, in order. */
+/* The alt exists but its layout string is unreadable: a protocol error, not a fit. */
+static int broken_layout(const struct stdfu_device_info *info, uint8_t altno)
+{
+	for (size_t a = 0; a < info->n_alts; a++) {
+		const struct stdfu_alt *alt = &info->alts[a];
+
+		if (alt->number != altno || alt->layout_ok)
+			continue;
+		return stdfu__fail(
+			STDFU_ERR_PROTOCOL,
+			"device %s: the memory layout of alt %u is %s (string \"%.60s\")",
+			info->path, altno, alt->layout_problem[0] ? alt->layout_problem : "missing",
+			alt->string);
+	}
+	return STDFU_OK;
+}
+
 static int plan_alts(struct stdfu_flash_plan *fp, const struct stdfu_device_info *info,
 		     const struct stdfu_image *img)
 {
@@ -300,6 +317,8 @@ static int plan_alts(struct stdfu_flash_plan *fp, const struct stdfu_device_info
 		if (fp->n_alts == STDFU_MAX_ALTS)
 			return stdfu__fail(STDFU_ERR_IMAGE, "the image targets too many alts");
 		alt = layout_alt(info, altno);
+		if (!alt && broken_layout(info, altno))
+			return broken_layout(info, altno);
 		if (!alt)
 			return stdfu__fail(STDFU_ERR_FIT,
 					   "the image has data for alt %u, but device %s has no "
@@ -326,6 +345,10 @@ int stdfu_flash_plan_build(const struct stdfu_device_info *info, const struct st
 	*out = NULL;
 	if (!img->count)
 		return stdfu__fail(STDFU_ERR_IMAGE, "the image is empty");
+	/* A layout the device failed to give is its fault, not the image's size. */
+	rc = stdfu_device_check_layouts(info);
+	if (rc)
+		return rc;
 	fp = calloc(1, sizeof(*fp));
 	if (!fp)
 		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory planning");

@@ -49,9 +49,11 @@ static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e,
 {
 	uint32_t ts = op->dev->info.functional.transfer_size;
 	uint16_t block = 2;
-	int rc = stdfu_dfuse_set_address(op->dev, e->address);
+	int rc = stdfu__check_transfer_size(op, e->size);
 
 	*blank = true;
+	if (!rc)
+		rc = stdfu_dfuse_set_address(op->dev, e->address);
 	for (uint32_t pos = 0; pos < e->size && !rc && *blank; pos += ts) {
 		uint16_t len = (uint16_t)(e->size - pos < ts ? e->size - pos : ts);
 

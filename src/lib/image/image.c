@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,38 +208,114 @@ int stdfu_image_load_mem(const uint8_t *buf, size_t len, const char *name,
 	return stdfu__img_build_finish(&b, out);
 }
 
-static int read_file(const char *path, size_t limit, uint8_t **out, size_t *out_len)
+static int64_t mtime_ns(const struct stat *st)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	uint8_t *buf;
-	size_t n;
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
 
-	if (!f)
+/*
+ * Open for reading without blocking: a FIFO or a device node would block in
+ * open() before fstat() could say that it is not a regular file.
+ */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
 		return stdfu__fail(STDFU_ERR_FILE, "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
 		return stdfu__fail(STDFU_ERR_FILE, "%s: not a regular file", path);
 	}
-	if ((uint64_t)st.st_size > limit) {
-		fclose(f);
-		return stdfu__fail(STDFU_ERR_IMAGE, "%s: file is %lld bytes, larger than any image",
-				   path, (long long)st.st_size);
+	return fd;
+}
+
+static int read_all(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 1; /* shorter than fstat() said: truncated as we read */
+		got += (size_t)n;
 	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	return 0;
+}
+
+/* Bytes past the size fstat() gave: the file grew while we read it. */
+static bool grew(int fd)
+{
+	uint8_t extra;
+	ssize_t n;
+
+	do
+		n = read(fd, &extra, 1);
+	while (n < 0 && errno == EINTR);
+	return n > 0;
+}
+
+/* The file is read once; a size or mtime that moved meanwhile means a torn read. */
+static int read_file(const char *path, size_t limit, uint8_t **out, size_t *out_len,
+		     struct stat *st)
+{
+	struct stat after;
+	uint8_t *buf;
+	int rc, fd = open_regular(path, st);
+
+	if (fd < 0)
+		return fd;
+	if ((uint64_t)st->st_size > limit) {
+		close(fd);
+		return stdfu__fail(STDFU_ERR_IMAGE, "%s: file is %lld bytes, larger than any image",
+				   path, (long long)st->st_size);
+	}
+	buf = malloc(st->st_size ? (size_t)st->st_size : 1);
 	if (!buf) {
-		fclose(f);
+		close(fd);
 		return stdfu__fail(STDFU_ERR_NOMEM, "%s: out of memory", path);
 	}
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	if (n != (size_t)st.st_size || ferror(f)) {
-		fclose(f);
+	rc = read_all(fd, buf, (size_t)st->st_size);
+	if (rc < 0 || fstat(fd, &after) < 0) {
+		close(fd);
 		free(buf);
-		return stdfu__fail(STDFU_ERR_FILE, "%s: read error", path);
+		return stdfu__fail(STDFU_ERR_FILE, "%s: read error: %s", path, strerror(errno));
 	}
-	fclose(f);
+	if (rc > 0 || grew(fd) || after.st_size != st->st_size ||
+	    mtime_ns(&after) != mtime_ns(st)) {
+		close(fd);
+		free(buf);
+		return stdfu__fail(STDFU_ERR_FILE,
+				   "%s: the file changed while it was read (is it still being "
+				   "written?); try again when it is complete",
+				   path);
+	}
+	close(fd);
 	*out = buf;
-	*out_len = n;
+	*out_len = (size_t)st->st_size;
+	return STDFU_OK;
+}
+
+int stdfu_image_file_unchanged(const struct stdfu_image *img, const char *path)
+{
+	struct stat st;
+
+	if (!img || !img->from_file || !path)
+		return STDFU_OK;
+	if (stat(path, &st) < 0)
+		return stdfu__fail(STDFU_ERR_FILE, "%s: %s (it was there when it was read)", path,
+				   strerror(errno));
+	if ((int64_t)st.st_size != img->file_size || mtime_ns(&st) != img->file_mtime_ns)
+		return stdfu__fail(STDFU_ERR_FILE,
+				   "%s: the file changed after it was read (%lld bytes then, %lld "
+				   "now); nothing was written to the device: try again when it "
+				   "is complete",
+				   path, (long long)img->file_size, (long long)st.st_size);
 	return STDFU_OK;
 }
 
@@ -248,17 +325,23 @@ int stdfu_image_load(const char *path, const struct stdfu_image_load_opts *opts,
 	size_t max = opts && opts->max_size ? opts->max_size : IMG_DEFAULT_MAX_SIZE;
 	size_t limit = max > SIZE_MAX / FILE_SIZE_FACTOR ? SIZE_MAX : max * FILE_SIZE_FACTOR;
 	uint8_t *buf = NULL;
+	struct stat st;
 	size_t len = 0;
 	int rc;
 
 	if (!path || !out)
 		return stdfu__fail(STDFU_ERR_ARG, "stdfu_image_load: NULL argument");
 	*out = NULL;
-	rc = read_file(path, limit, &buf, &len);
+	rc = read_file(path, limit, &buf, &len, &st);
 	if (rc < 0)
 		return rc;
 	rc = stdfu_image_load_mem(buf, len, path, opts, out);
 	free(buf);
+	if (rc == STDFU_OK) {
+		(*out)->from_file = true;
+		(*out)->file_size = (int64_t)st.st_size;
+		(*out)->file_mtime_ns = mtime_ns(&st);
+	}
 	return rc;
 }
 

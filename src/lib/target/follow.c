@@ -92,7 +92,8 @@ static uint64_t nap_ms(const struct stdfu_wait *w, const struct wait_io *io, uin
 		next = io->close_at > now ? io->close_at - now : 0;
 	if (io && io->resend_at && io->resend_at - now < next)
 		next = io->resend_at > now ? io->resend_at - now : 0;
-	return next;
+	/* a cancel is noticed within a tenth of a second */
+	return next > 100 ? 100 : next;
 }
 
 static int wait_loop(struct stdfu_target_run *r, struct stdfu_wait *w, struct wait_io *io,
@@ -106,6 +107,12 @@ static int wait_loop(struct stdfu_target_run *r, struct stdfu_wait *w, struct wa
 		uint64_t now = now_ms();
 
 		close_port(io, now, false);
+		if (stdfu_ctx_cancelled(r->ctx)) {
+			rc = stdfu__fail(STDFU_ERR_CANCELLED,
+					 "interrupted while waiting for the board; nothing was "
+					 "written to it");
+			break;
+		}
 		rc = wait_once(r, w, now, was, found, left_at);
 		if (rc != STDFU_WAIT_PENDING)
 			break;
@@ -208,6 +215,9 @@ static int find_port(struct stdfu_ctx *ctx, const struct stdfu_target_opts *o,
 		free(ports);
 		if (n < 0)
 			return n;
+		if (stdfu_ctx_cancelled(ctx))
+			return stdfu__fail(STDFU_ERR_CANCELLED,
+					   "interrupted while waiting for the application's port");
 		if (now_ms() >= deadline)
 			return stdfu__fail(STDFU_ERR_TIMEOUT,
 					   "the application is back at usb-path %s but no serial "

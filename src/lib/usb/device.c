@@ -40,6 +40,23 @@ void stdfu_ctx_free(struct stdfu_ctx *ctx)
 	free(ctx);
 }
 
+void stdfu_ctx_cancel(struct stdfu_ctx *ctx)
+{
+	if (ctx)
+		ctx->cancel = 1;
+}
+
+bool stdfu_ctx_cancelled(const struct stdfu_ctx *ctx)
+{
+	return ctx && ctx->cancel;
+}
+
+void stdfu_ctx_cancel_clear(struct stdfu_ctx *ctx)
+{
+	if (ctx)
+		ctx->cancel = 0;
+}
+
 uint64_t stdfu_ctx_transfers(const struct stdfu_ctx *ctx)
 {
 	return ctx->transfers;
@@ -50,32 +67,92 @@ static bool is_st_dfu(const struct libusb_device_descriptor *dd)
 	return dd->idVendor == STDFU_ST_VID && dd->idProduct == STDFU_ST_DFU_PID;
 }
 
+/* The functional descriptor follows one of the alts (usually the last). */
+static void functional(const struct libusb_interface_descriptor *d, struct stdfu_device_info *info)
+{
+	if (info->functional_ok || d->extra_length <= 0)
+		return;
+	if (stdfu_dfu_functional_parse(d->extra, (size_t)d->extra_length, &info->functional) ==
+	    STDFU_OK) {
+		info->functional_ok = true;
+		info->functional_problem[0] = '\0';
+	} else {
+		snprintf(info->functional_problem, sizeof(info->functional_problem), "%s",
+			 stdfu_error_detail());
+	}
+}
+
+static bool is_dfu(const struct libusb_interface_descriptor *d, int protocol)
+{
+	return d->bInterfaceClass == STDFU_USB_CLASS_APP_SPECIFIC &&
+	       d->bInterfaceSubClass == STDFU_USB_SUBCLASS_DFU &&
+	       (!protocol || d->bInterfaceProtocol == protocol);
+}
+
+/*
+ * Every alt is looked at, also past STDFU_MAX_ALTS: the functional
+ * descriptor comes after the last one, and a device with more alts than we
+ * keep is still usable through the first ones.
+ */
 void stdfu__usb_dfu_interface(const struct libusb_config_descriptor *cfg, int protocol,
 			      struct stdfu_device_info *info, uint8_t *istr)
 {
 	for (int i = 0; i < cfg->bNumInterfaces; i++) {
 		const struct libusb_interface *intf = &cfg->interface[i];
 
-		for (int a = 0; a < intf->num_altsetting && info->n_alts < STDFU_MAX_ALTS; a++) {
+		for (int a = 0; a < intf->num_altsetting; a++) {
 			const struct libusb_interface_descriptor *d = &intf->altsetting[a];
 
-			if (d->bInterfaceClass != STDFU_USB_CLASS_APP_SPECIFIC ||
-			    d->bInterfaceSubClass != STDFU_USB_SUBCLASS_DFU ||
-			    (protocol && d->bInterfaceProtocol != protocol))
+			if (!is_dfu(d, protocol))
 				continue;
 			info->interface = d->bInterfaceNumber;
+			info->n_alts_total++;
+			functional(d, info);
+			if (info->n_alts == STDFU_MAX_ALTS)
+				continue;
 			if (istr)
 				istr[info->n_alts] = d->iInterface;
 			info->alts[info->n_alts++].number = d->bAlternateSetting;
-			/* The functional descriptor follows one of the alts (usually the last). */
-			if (!info->functional_ok && d->extra_length > 0 &&
-			    stdfu_dfu_functional_parse(d->extra, (size_t)d->extra_length,
-						       &info->functional) == STDFU_OK)
-				info->functional_ok = true;
 		}
-		if (info->n_alts)
+		if (info->n_alts) {
+			if (!info->functional_ok && cfg->extra_length > 0)
+				functional(
+					&(struct libusb_interface_descriptor){
+						.extra = cfg->extra,
+						.extra_length = cfg->extra_length},
+					info);
 			return;
+		}
 	}
+}
+
+/* A string read that failed once is asked again: a stall can be a passing glitch. */
+static int get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
+		      uint8_t index, char *buf, size_t cap)
+{
+	int rc = stdfu__usb_get_string(ctx, h, langid, index, buf, cap);
+
+	if (rc && rc != LIBUSB_ERROR_NO_DEVICE)
+		rc = stdfu__usb_get_string(ctx, h, langid, index, buf, cap);
+	return rc;
+}
+
+static int read_alt_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16_t langid,
+			   uint8_t index, struct stdfu_alt *alt)
+{
+	int rc = get_string(ctx, h, langid, index, alt->string, sizeof(alt->string));
+
+	if (rc) {
+		snprintf(alt->layout_problem, sizeof(alt->layout_problem),
+			 "unreadable: reading string descriptor %u failed (%s)", index,
+			 libusb_strerror(rc));
+		return rc;
+	}
+	alt->layout_ok = stdfu_layout_parse(alt->string, &alt->layout) == STDFU_OK;
+	if (!alt->layout_ok)
+		snprintf(alt->layout_problem, sizeof(alt->layout_problem), "malformed: %s",
+			 stdfu_error_detail());
+	return STDFU_OK;
 }
 
 static int read_strings(struct stdfu_ctx *ctx, libusb_device_handle *h,
@@ -87,19 +164,14 @@ static int read_strings(struct stdfu_ctx *ctx, libusb_device_handle *h,
 
 	if (rc == LIBUSB_ERROR_NO_DEVICE)
 		return rc; /* leaving the bus as we look: not a device to offer */
-	rc = stdfu__usb_get_string(ctx, h, langid, dd->iSerialNumber, info->serial,
-				   sizeof(info->serial));
+	rc = get_string(ctx, h, langid, dd->iSerialNumber, info->serial, sizeof(info->serial));
 	if (rc == LIBUSB_ERROR_NO_DEVICE)
 		return rc;
-	stdfu__usb_get_string(ctx, h, langid, dd->iProduct, info->product, sizeof(info->product));
-	for (size_t a = 0; a < info->n_alts; a++) {
-		struct stdfu_alt *alt = &info->alts[a];
-
-		if (stdfu__usb_get_string(ctx, h, langid, istr[a], alt->string,
-					  sizeof(alt->string)))
-			continue;
-		alt->layout_ok = stdfu_layout_parse(alt->string, &alt->layout) == STDFU_OK;
-	}
+	get_string(ctx, h, langid, dd->iProduct, info->product, sizeof(info->product));
+	for (size_t a = 0; a < info->n_alts; a++)
+		if (read_alt_string(ctx, h, langid, istr[a], &info->alts[a]) ==
+		    LIBUSB_ERROR_NO_DEVICE)
+			return LIBUSB_ERROR_NO_DEVICE;
 	stdfu_error_clear(); /* a bad layout string is reported where it is used */
 	return STDFU_OK;
 }
@@ -164,7 +236,10 @@ int stdfu_device_open(struct stdfu_ctx *ctx, const struct stdfu_device_info *inf
 				   info->path);
 	if (!info->functional_ok)
 		return stdfu__fail(STDFU_ERR_PROTOCOL,
-				   "device %s has no usable DFU functional descriptor", info->path);
+				   "device %s has no usable DFU functional "
+				   "descriptor%s%s",
+				   info->path, info->functional_problem[0] ? ": " : "",
+				   info->functional_problem);
 	udev = stdfu__usb_find(ctx, info->bus, info->address, info->path);
 	if (!udev)
 		return stdfu__fail(STDFU_ERR_GONE, "device %s is no longer on the bus", info->path);
@@ -210,15 +285,46 @@ const struct stdfu_device_info *stdfu_device_get_info(const struct stdfu_device 
 	return &dev->info;
 }
 
+static const struct stdfu_alt *broken_alt(const struct stdfu_device_info *info)
+{
+	for (size_t a = 0; a < info->n_alts; a++)
+		if (!info->alts[a].layout_ok)
+			return &info->alts[a];
+	return NULL;
+}
+
+/*
+ * Without an alt named "Internal Flash", the first alt with a layout is the
+ * flash only if no alt's layout is missing: the missing one may be the
+ * flash, and the option bytes taken for it would place the image wrongly.
+ */
 const struct stdfu_alt *stdfu_device_flash_alt(const struct stdfu_device_info *info)
 {
 	for (size_t a = 0; a < info->n_alts; a++)
 		if (info->alts[a].layout_ok && strstr(info->alts[a].layout.name, "Internal Flash"))
 			return &info->alts[a];
+	if (broken_alt(info))
+		return NULL;
 	for (size_t a = 0; a < info->n_alts; a++)
 		if (info->alts[a].layout_ok)
 			return &info->alts[a];
 	return NULL;
+}
+
+int stdfu_device_check_layouts(const struct stdfu_device_info *info)
+{
+	const struct stdfu_alt *bad = broken_alt(info);
+
+	if (stdfu_device_flash_alt(info))
+		return STDFU_OK;
+	if (!bad)
+		return stdfu__fail(STDFU_ERR_PROTOCOL, "device %s has no DFU alt setting",
+				   info->path);
+	return stdfu__fail(STDFU_ERR_PROTOCOL,
+			   "device %s: the memory layout of alt %u is %s; without it the "
+			   "flash cannot be located (string \"%.60s\")",
+			   info->path, bad->number,
+			   bad->layout_problem[0] ? bad->layout_problem : "missing", bad->string);
 }
 
 void stdfu_device_set_poll_policy(struct stdfu_device *dev, enum stdfu_poll_policy policy)

@@ -3,6 +3,7 @@
 #define STDFU_DEVICE_INTERNAL_H
 
 #include <libusb.h>
+#include <signal.h>
 
 #include <stdfu/device.h>
 
@@ -11,6 +12,7 @@
 struct stdfu_ctx {
 	libusb_context *usb;
 	uint64_t transfers;
+	volatile sig_atomic_t cancel; /* stdfu_ctx_cancel(), from a signal handler */
 	enum stdfu_log_level log_level;
 	stdfu_log_fn log;
 	void *log_user;
@@ -26,12 +28,19 @@ struct stdfu_device {
 	uint8_t last_status;
 	enum stdfu_poll_policy poll;
 	uint64_t transfers;
-	bool gone;	  /* a transfer said LIBUSB_ERROR_NO_DEVICE */
-	int last_request; /* the last DFU request other than a status query, -1 none */
+	bool gone;	      /* a transfer said LIBUSB_ERROR_NO_DEVICE */
+	bool poll_lie_warned; /* an implausible bwPollTimeout was reported once */
+	int last_request;     /* the last DFU request other than a status query, -1 none */
 	/* Set by flash.c for the length of an operation: quiet warnings. */
 	void (*warn)(void *user, int code, const char *msg);
 	void *warn_user;
 };
+
+/* A safe point: between two transfers, never inside one. */
+static inline bool stdfu__cancelled(const struct stdfu_device *dev)
+{
+	return dev->ctx && dev->ctx->cancel;
+}
 
 /* Timeout of a control transfer that the device answers at once. */
 #define STDFU_USB_TIMEOUT_MS 3000u

@@ -191,6 +191,10 @@ int stdfu__usb_error(struct stdfu_device *dev, int lrc, const char *what)
 	case LIBUSB_ERROR_PIPE:
 		return stdfu__fail(STDFU_ERR_PROTOCOL, "%s: the device at %s stalled the request",
 				   what, dev->info.path);
+	case LIBUSB_ERROR_OVERFLOW:
+		return stdfu__fail(STDFU_ERR_PROTOCOL,
+				   "%s: the device at %s sent more data than was asked for", what,
+				   dev->info.path);
 	default:
 		return stdfu__fail(STDFU_ERR_IO, "%s: USB error on %s: %s", what, dev->info.path,
 				   libusb_strerror(lrc));
