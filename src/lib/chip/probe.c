@@ -169,7 +169,7 @@ static int read_uid_by_address(struct stdfu_device *dev, struct stdfu_chip_info 
 	if (out->uid_ok || out->id.family != STDFU_FAMILY_G0 || !fl ||
 	    !strstr(out->uid_reason, "no alt"))
 		return STDFU_OK;
-	rc = stdfu_read(dev, fl->number, out->id.uid_address, 12, out->uid, NULL, &res);
+	rc = stdfu__read_unmapped(dev, fl->number, out->id.uid_address, 12, out->uid, &res);
 	if (!answered(rc))
 		return rc;
 	out->uid_ok = rc == STDFU_OK;
