@@ -97,6 +97,12 @@ void emu_rom_free(struct emu_rom *rom);
  * but keeps flash, option bytes and statistics.
  */
 void emu_rom_reset(struct emu_rom *rom);
+/*
+ * The board loses power (pulled off the bus): the next emu_rom_reset is a
+ * power-on again, which reads the first flash word for the empty check anew.
+ * Flash, option bytes and the UID stay, as on a real chip.
+ */
+void emu_rom_power_off(struct emu_rom *rom);
 
 /* Whole internal flash, for --load and --dump. Writable through the pointer. */
 uint8_t *emu_rom_flash(struct emu_rom *rom, uint32_t *base, uint32_t *size);
@@ -128,6 +134,14 @@ const char *emu_rom_serial(const struct emu_rom *rom);
  * application's is unique.
  */
 const char *emu_rom_app_serial(const struct emu_rom *rom);
+/*
+ * The chip's 96-bit unique ID (UID0, UID1, UID2 little-endian, as at its
+ * address), distinct per board and kept across re-plugs; *addr where the
+ * chip keeps it, *rom_reads whether an UPLOAD there returns it (uid.c,
+ * docs/chip-uid.md). Either pointer may be NULL.
+ */
+#define EMU_UID_LEN 12
+const uint8_t *emu_rom_uid(const struct emu_rom *rom, uint32_t *addr, bool *rom_reads);
 const char *emu_rom_product(const struct emu_rom *rom);
 const char *emu_rom_manufacturer(const struct emu_rom *rom);
 
