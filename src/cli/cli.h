@@ -35,7 +35,10 @@ enum cli_exit {
 	CLI_EXIT_UNSUPPORTED = 20,
 	CLI_EXIT_ELSEWHERE = 21,   /* DFU appeared on another USB port path (no --any-port) */
 	CLI_EXIT_ADDRESS = 22,	   /* address outside the device memory */
-	CLI_EXIT_SOME_FAILED = 23, /* flash --all: at least one board failed */
+	CLI_EXIT_SOME_FAILED = 23, /* flash --all, station: at least one board failed */
+	/* station: a second Ctrl-C aborted the boards in flight (128 + SIGINT,
+	 * as shells report a process ended by Ctrl-C) */
+	CLI_EXIT_INTERRUPTED = 130,
 };
 
 /* Options, parsed once; each command says which ones it accepts. */
@@ -59,6 +62,7 @@ enum cli_opt_bit {
 	OPT_PROTECT = 1 << 16,	    /* --protect (flash) */
 	OPT_ALL = 1 << 17,	    /* --all (flash): every board at once */
 	OPT_ALWAYS_ERASE = 1 << 18, /* --always-erase (flash) */
+	OPT_STATION = 1 << 19,	    /* --count --log --db --serial-at --serial-start */
 };
 
 /* --usb-path may be given this many times (with --all: a set of boards). */
@@ -97,6 +101,10 @@ struct cli {
 	const char *usb_paths[CLI_USB_PATHS_MAX];	     /* every --usb-path, in order */
 	size_t n_usb_paths;
 	bool always_erase; /* flash: no blank-sector skip */
+	/* station */
+	bool count_set, serial_at_set, serial_start_set;
+	uint32_t count, serial_at, serial_start;
+	const char *log_path, *db_path;
 	enum stdfu_poll_policy poll;
 	const char *format;
 	int nargs;
@@ -153,6 +161,7 @@ int cmd_list(struct cli *c);
 int cmd_info(struct cli *c);
 int cmd_flash(struct cli *c);
 int cmd_flash_all(struct cli *c);
+int cmd_station(struct cli *c);
 int cmd_read(struct cli *c);
 int cmd_erase(struct cli *c);
 int cmd_verify(struct cli *c);

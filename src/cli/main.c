@@ -65,6 +65,30 @@ const struct cli_cmd cli_commands[] = {
 	 "board, each followed on its own USB port path. One result per board and a\n"
 	 "summary; exit 0 only if every board passed, else 23 (some boards failed), with\n"
 	 "each board's own exit code in its result and in the list on stderr."},
+	{"station", cmd_station,
+	 OPT_SELECT | OPT_ADDRESS | OPT_POLL | OPT_FORMAT | OPT_FORCE | OPT_ALWAYS_ERASE |
+		 OPT_TRIGGER | OPT_APP_ID | OPT_PROTECT | OPT_STATION,
+	 1, 1,
+	 "FILE [--usb-path BUS-PORT[.PORT...]]... [--count N] [--log FILE.jsonl]\n"
+	 "       [--db FILE.sqlite] [--protect] [--serial-at ADDR [--serial-start N]]\n"
+	 "       [--method M] [--app-id VID:PID]... [--timeout MS] [--address ADDR] [--json]",
+	 "factory station: flash every board as it arrives, record each one",
+	 "Watches the ports (every port, or each --usb-path) and flashes each board as soon\n"
+	 "as it arrives, in application mode (triggered) or in DFU mode; boards that arrive\n"
+	 "while others are in progress are flashed in parallel. Each board is flashed,\n"
+	 "verified, read-protected with --protect (RDP level 1, confirmed), left, and the\n"
+	 "station waits for its application to come back. Then the board's record is\n"
+	 "written and the port is armed again only once the board has left the bus: a\n"
+	 "board is never flashed twice without being removed.\n"
+	 "Records: JSON Lines appended to --log (default stdfu-station.jsonl), fsync'd per\n"
+	 "board; with --db also an SQLite database (created if missing). A board whose UID\n"
+	 "(or ROM serial and flash size) was seen before is flagged rework.\n"
+	 "--serial-at ADDR writes a 32-bit little-endian serial into each board's image at\n"
+	 "ADDR, from a counter in --db that starts at --serial-start (default 1) and never\n"
+	 "hands a serial out twice. --count N ends after N boards.\n"
+	 "Ctrl-C: no more boards start, those in flight finish, then the summary; a second\n"
+	 "Ctrl-C aborts them (exit 130), leaving them in DFU mode for the next run.\n"
+	 "Exit 0 if every board passed, 23 if some failed."},
 	{"trigger", cmd_trigger, OPT_SELECT | OPT_TRIGGER | OPT_APP_ID, 0, 0,
 	 "[SELECT] [--port TTY] [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN]\n"
 	 "       [--timeout MS] [--any-port] [--json]",
@@ -124,6 +148,11 @@ enum {
 	O_PROTECT,
 	O_ALL,
 	O_ALWAYS_ERASE,
+	O_COUNT,
+	O_LOG,
+	O_DB,
+	O_SERIAL_AT,
+	O_SERIAL_START,
 };
 
 static const struct option long_opts[] = {
@@ -156,6 +185,11 @@ static const struct option long_opts[] = {
 	{"protect", no_argument, NULL, O_PROTECT},
 	{"all", no_argument, NULL, O_ALL},
 	{"always-erase", no_argument, NULL, O_ALWAYS_ERASE},
+	{"count", required_argument, NULL, O_COUNT},
+	{"log", required_argument, NULL, O_LOG},
+	{"db", required_argument, NULL, O_DB},
+	{"serial-at", required_argument, NULL, O_SERIAL_AT},
+	{"serial-start", required_argument, NULL, O_SERIAL_START},
 	{NULL, 0, NULL, 0},
 };
 
@@ -188,6 +222,11 @@ static const struct {
 	{O_PROTECT, OPT_PROTECT},
 	{O_ALL, OPT_ALL},
 	{O_ALWAYS_ERASE, OPT_ALWAYS_ERASE},
+	{O_COUNT, OPT_STATION},
+	{O_LOG, OPT_STATION},
+	{O_DB, OPT_STATION},
+	{O_SERIAL_AT, OPT_STATION},
+	{O_SERIAL_START, OPT_STATION},
 };
 
 static void usage(FILE *f)
@@ -283,6 +322,31 @@ static bool set_flag(struct cli *c, int opt)
 	return true;
 }
 
+/* station: --count N (>= 1), --serial-at ADDR, --serial-start N */
+static int set_station_number(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case O_COUNT:
+		c->count_set = parse_u32(arg, &c->count) && c->count > 0;
+		return c->count_set
+			       ? 0
+			       : usage_error(c,
+					     "bad --count \"%s\" (a number of boards, 1 or more)",
+					     arg);
+	case O_SERIAL_AT:
+		c->serial_at_set = parse_u32(arg, &c->serial_at);
+		return c->serial_at_set
+			       ? 0
+			       : usage_error(c, "bad --serial-at \"%s\" (e.g. 0x080FFF00)", arg);
+	case O_SERIAL_START:
+		c->serial_start_set = parse_u32(arg, &c->serial_start);
+		return c->serial_start_set
+			       ? 0
+			       : usage_error(c, "bad --serial-start \"%s\" (0 to 4294967295)", arg);
+	}
+	return 0;
+}
+
 static int set_number(struct cli *c, int opt, const char *arg)
 {
 	uint32_t v = 0;
@@ -304,7 +368,7 @@ static int set_number(struct cli *c, int opt, const char *arg)
 		c->alt = (uint8_t)v;
 		return c->alt_set ? 0 : usage_error(c, "bad --alt \"%s\"", arg);
 	}
-	return 0;
+	return set_station_number(c, opt, arg);
 }
 
 static int set_option(struct cli *c, int opt, const char *arg)
@@ -336,6 +400,12 @@ static int set_option(struct cli *c, int opt, const char *arg)
 			       : 0;
 	case O_FORMAT:
 		c->format = arg;
+		return 0;
+	case O_LOG:
+		c->log_path = arg;
+		return 0;
+	case O_DB:
+		c->db_path = arg;
 		return 0;
 	}
 	return set_number(c, opt, arg);
@@ -396,10 +466,10 @@ static int parse(struct cli *c, int ac, char **av, bool *done)
 			return usage_error(c, "too many arguments (\"%s\")", av[optind]);
 		c->args[c->nargs++] = av[optind++];
 	}
-	if (c->n_usb_paths > 1 && !c->all)
+	if (c->n_usb_paths > 1 && !c->all && c->cmd->run != cmd_station)
 		return usage_error(c,
 				   "--usb-path given more than once: name one board, or a set "
-				   "of boards with flash --all%s",
+				   "of boards with flash --all or station%s",
 				   "");
 	if (c->nargs < c->cmd->min_args)
 		return usage_error(c, "missing argument%s", "");
@@ -411,7 +481,11 @@ static int parse(struct cli *c, int ac, char **av, bool *done)
 int main(int argc, char **argv)
 {
 	char *args[16];
-	struct cli c = {.prog = "stdfu", .args = args, .poll = STDFU_POLL_EARLY, .trig.byte = -1};
+	struct cli c = {.prog = "stdfu",
+			.args = args,
+			.poll = STDFU_POLL_EARLY,
+			.trig.byte = -1,
+			.serial_start = 1};
 	bool done;
 	int rc;
 

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stdfu station on a terminal: the counters (passed, failed, yield, boards per
+ * hour, the last failure) and one line per port (waiting / flashing nn% /
+ * PASS / FAIL code and reason), redrawn in place ten times a second on
+ * stderr, each line cut to the terminal's width so that the redraw stays in
+ * place. Colour unless NO_COLOR is set (https://no-color.org) or TERM is
+ * "dumb". Also the summary at the end of the run (every output mode).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "station.h"
+#include "station_out.h"
+
+#define GREEN  "\033[32m"
+#define RED    "\033[31m"
+#define YELLOW "\033[33m"
+#define BOLD   "\033[1m"
+#define PLAIN  "\033[0m"
+
+static unsigned width(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+static bool colour(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return !(nc && nc[0]) && !(term && !strcmp(term, "dumb"));
+}
+
+static double yield(const struct st_run *r)
+{
+	return r->recorded ? 100.0 * (double)r->passed / (double)r->recorded : 0;
+}
+
+static double per_hour(const struct st_run *r)
+{
+	double h = (st_now() - r->t0) / 3600;
+
+	return h > 0 ? (double)r->recorded / h : 0;
+}
+
+/* The state of a port, and the colour it is shown in. */
+static const char *port_state(const struct st_port *p, char *buf, size_t cap)
+{
+	const struct station_record *rec = &p->rec;
+
+	if (p->state == ST_BUSY && p->total)
+		snprintf(buf, cap, "%s %3u%%", p->phase,
+			 (unsigned)(p->done * 100 / (p->total ? p->total : 1)));
+	else if (p->state == ST_BUSY)
+		snprintf(buf, cap, "%s", p->phase ? p->phase : "starting");
+	else if (p->have_result && !rec->error)
+		snprintf(buf, cap, "PASS %.1f s%s%s", rec->ms / 1000, rec->rework ? " rework" : "",
+			 p->state == ST_WAITING_REMOVAL ? "  (remove the board)" : "");
+	else if (p->have_result)
+		snprintf(buf, cap, "%s %d %s%s", rec->result, rec->exit_code, rec->detail,
+			 p->state == ST_WAITING_REMOVAL ? "" : "  (removed)");
+	else
+		snprintf(buf, cap, "waiting");
+	if (p->state == ST_BUSY || !p->have_result)
+		return p->state == ST_BUSY ? YELLOW : "";
+	return rec->error ? RED : GREEN;
+}
+
+/* One line, cut to @w columns (escapes do not count), then erase to the end. */
+static void put(const char *on, const char *text, unsigned w, bool col)
+{
+	fprintf(stderr, "\r%s%.*s%s\033[K\n", col ? on : "", (int)(w ? w - 1 : 0), text,
+		col && on[0] ? PLAIN : "");
+}
+
+void st_tty_draw(struct st_run *r)
+{
+	unsigned w = width();
+	bool col = colour();
+	char buf[1024], st[800];
+
+	if (r->drawn)
+		fprintf(stderr, "\033[%uA", r->drawn);
+	snprintf(buf, sizeof(buf),
+		 "station %s  passed %zu  failed %zu  yield %.1f%%  %.1f boards/h%s", r->image_name,
+		 r->passed, r->failed, yield(r), per_hour(r), r->stopping ? "  (stopping)" : "");
+	put(BOLD, buf, w, col);
+	snprintf(buf, sizeof(buf), "last failure: %s", r->last_failure[0] ? r->last_failure : "-");
+	put(r->last_failure[0] ? RED : "", buf, w, col);
+	for (size_t i = 0; i < r->n_ports; i++) {
+		const char *on = port_state(&r->ports[i], st, sizeof(st));
+
+		snprintf(buf, sizeof(buf), "  %-10s %s", r->ports[i].path, st);
+		for (char *q = buf; *q; q++)
+			*q = *q == '\n' || *q == '\r' ? ' ' : *q;
+		put(on, buf, w, col);
+	}
+	r->drawn = (unsigned)r->n_ports + 2;
+	fflush(stderr);
+}
+
+static int exit_code(const struct st_run *r, bool aborted)
+{
+	if (r->record_error)
+		return r->record_error;
+	if (aborted)
+		return CLI_EXIT_INTERRUPTED;
+	return r->failed ? CLI_EXIT_SOME_FAILED : CLI_EXIT_OK;
+}
+
+int st_view_summary(struct st_run *r, bool aborted)
+{
+	int rc = exit_code(r, aborted);
+
+	if (r->cli->mode == OUT_JSON) {
+		json_t *o = so_event("summary");
+
+		so_int(o, "boards", (long long)r->recorded);
+		so_int(o, "passed", (long long)r->passed);
+		so_int(o, "failed", (long long)r->failed);
+		so_num(o, "yield_percent", yield(r));
+		so_num(o, "boards_per_hour", per_hour(r));
+		so_num(o, "ms", (st_now() - r->t0) * 1000);
+		so_bool(o, "aborted", aborted);
+		so_int(o, "exit", rc);
+		so_emit(o);
+	}
+	if (r->cli->mode != OUT_QUIET)
+		fprintf(stderr,
+			"station: %zu boards, %zu passed, %zu failed, yield %.1f%%, %.1f boards/h "
+			"(%.1f s)%s\n",
+			r->recorded, r->passed, r->failed, yield(r), per_hour(r), st_now() - r->t0,
+			aborted ? ", aborted" : "");
+	if (r->failed && r->cli->mode != OUT_QUIET)
+		fprintf(stderr, "stdfu: station: last failure: %s\n", r->last_failure);
+	return rc;
+}
