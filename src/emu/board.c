@@ -182,3 +182,15 @@ void emu_board_reset(struct emu_board *b, bool jump)
 		b, kind, 1,
 		emu_reenum_delay_ms(b->ctx, kind == EMU_DEV_APP ? EMU_DEV_APP : EMU_DEV_ROM));
 }
+
+/* DFU mode: as if BOOT0 were held high, the ROM runs, unless option bytes
+ * loaded with --load (RDP 2, BFB2) keep it from running. ASSUMPTION: --mode
+ * app boots the application whatever flash holds: the model does not run
+ * flash content, and a board of a fixture in app mode is one shipped with
+ * its application. */
+enum emu_dev_kind emu_board_power_on_kind(struct emu_board *b)
+{
+	if (b->cfg.mode == EMU_MODE_APP)
+		return EMU_DEV_APP;
+	return emu_board_boot_kind(b, true);
+}

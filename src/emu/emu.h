@@ -18,6 +18,7 @@
 #include <umockdev.h>
 
 #include "app.h"
+#include "plug_schedule.h"
 #include "rom.h"
 
 #define EMU_MAX_BOARDS 32
@@ -76,6 +77,8 @@ struct emu_options {
 	char **command;					   /* NULL-terminated argv of COMMAND */
 	struct emu_board_config per_board[EMU_MAX_BOARDS]; /* --board I:... */
 	unsigned last_board_set;			   /* highest I given, 0 = none */
+	const char *plug_file;				   /* --plug-schedule FILE */
+	struct emu_plug_schedule plug;			   /* ... parsed */
 };
 
 struct emu_ctx;
@@ -103,6 +106,8 @@ struct emu_board {
 	char *tty_target;	    /* the pty behind /dev/ttyACMn, kept across re-plugs */
 	struct emu_stats app_stats; /* control transfers the app device received */
 	bool pending_plug;	    /* a re-enumeration is scheduled */
+	bool cable_out;		    /* --plug-schedule: pulled off the bus */
+	unsigned cable_epoch;	    /* bumped on each plug/unplug: stale re-enumerations drop */
 	/* Trigger-flow timing for --stats (monotonic ns, 0 = never; bench/). */
 	uint64_t last_rx_ns, last_ctrl_ns;  /* last host input to the application */
 	uint64_t trigger_rx_ns, trigger_ns; /* that input; the app accepted the trigger */
@@ -127,6 +132,9 @@ struct emu_ctx {
 	GHashTable *uevent_clients; /* socket name -> struct emu_uevent_client */
 	unsigned long long uevent_seqnum;
 	unsigned uevents_dropped;
+	/* plug.c: --plug-schedule */
+	uint64_t command_start_ns;
+	size_t plug_next; /* the next event of opt.plug */
 };
 
 /* board_config.c */
@@ -168,6 +176,18 @@ void emu_board_enter_rom(struct emu_board *b);
 /* Realistic delay between a device dropping off and the next one being seen. */
 unsigned emu_reenum_delay_ms(const struct emu_ctx *ctx, enum emu_dev_kind kind);
 
+/* plug.c (main thread) */
+/* --plug-schedule FILE into o->plug for o->boards boards; -1 with a message
+ * naming the file and line in @err. */
+int emu_plug_load(struct emu_options *o, char *err, size_t errlen);
+/* The board is on the bus at start unless the schedule plugs it in later. */
+bool emu_plug_starts_in(const struct emu_ctx *ctx, unsigned index);
+/* COMMAND starts now: apply the 0 ms events, arm the timers of the others. */
+void emu_plug_start(struct emu_ctx *ctx);
+/* Pull the board out (whatever it is doing) or plug it in (a power-on). */
+void emu_board_cable_out(struct emu_board *b);
+void emu_board_cable_in(struct emu_board *b);
+
 /* board.c: dispatch one control transfer to the current model (lock held). */
 void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8_t *data,
 		       size_t cap, struct emu_reply *reply);
@@ -176,6 +196,9 @@ void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8
  * nothing; optbytes.c). */
 void emu_board_reset(struct emu_board *b, bool jump);
 enum emu_dev_kind emu_board_boot_kind(struct emu_board *b, bool jump);
+/* What the board shows at power-on: its --mode (app, or the ROM the option
+ * bytes let boot). EMU_DEV_NONE: nothing USB shows. */
+enum emu_dev_kind emu_board_power_on_kind(struct emu_board *b);
 /* Act on a completed reply's event (lock NOT held). */
 void emu_board_after_reply(struct emu_board *b, unsigned generation, const struct emu_reply *r);
 

@@ -77,6 +77,11 @@ static void usage(FILE *f)
 		"                      re-enumerates as the application again\n"
 		"  --dfu-port 1-N      board 1's ROM shows on port path 1-N instead of 1-1\n"
 		"                      (N not one of the boards' own ports)\n"
+		"  --plug-schedule FILE\n"
+		"                      plug boards in and pull them out over time: lines\n"
+		"                      '<ms> plug <i>' and '<ms> unplug <i>' (ms from the\n"
+		"                      start of COMMAND); a board with a plug line starts\n"
+		"                      unplugged; a re-plugged board keeps flash and UID\n"
 		"  --verbose           log every control request to stderr\n"
 		"  --help, --version\n");
 }
@@ -114,6 +119,7 @@ enum {
 	OPT_COMPANION,
 	OPT_ROM_REFUSES,
 	OPT_DFU_PORT,
+	OPT_PLUG_SCHEDULE,
 	OPT_VERBOSE,
 	OPT_HELP,
 	OPT_VERSION
@@ -134,6 +140,7 @@ static const struct option long_opts[] = {
 	{"companion", required_argument, NULL, OPT_COMPANION},
 	{"rom-refuses", no_argument, NULL, OPT_ROM_REFUSES},
 	{"dfu-port", required_argument, NULL, OPT_DFU_PORT},
+	{"plug-schedule", required_argument, NULL, OPT_PLUG_SCHEDULE},
 	{"verbose", no_argument, NULL, OPT_VERBOSE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -228,6 +235,9 @@ static int parse_option(struct emu_options *o, int c, const char *arg)
 		return -1;
 	case OPT_DFU_PORT:
 		return parse_dfu_port(o, arg);
+	case OPT_PLUG_SCHEDULE:
+		o->plug_file = arg;
+		return -1;
 	case OPT_VERBOSE:
 		o->verbose = true;
 		return -1;
@@ -241,6 +251,17 @@ static int parse_option(struct emu_options *o, int c, const char *arg)
 		fprintf(stderr, "Try 'stdfu-emu --help'.\n");
 		return EXIT_USAGE;
 	}
+}
+
+/* --plug-schedule: read once the number of boards is known. */
+static int check_plug_schedule(struct emu_options *o, char **command)
+{
+	char err[400];
+
+	o->command = command;
+	if (o->plug_file && emu_plug_load(o, err, sizeof(err)))
+		return bad_usage("%s", err);
+	return -1;
 }
 
 static int parse_args(struct emu_options *o, int argc, char **argv)
@@ -282,8 +303,7 @@ static int parse_args(struct emu_options *o, int argc, char **argv)
 			o->last_board_set, o->boards, o->last_board_set);
 		return EXIT_USAGE;
 	}
-	o->command = argv + optind;
-	return -1;
+	return check_plug_schedule(o, argv + optind);
 }
 
 /* The testbed itself must run under the preload, or uevents fail. */
@@ -543,6 +563,7 @@ static int run_command(struct emu_ctx *c)
 	g_unsetenv(REEXEC_ENV);
 	if (client_env(c))
 		return EXIT_EMU;
+	emu_plug_start(c);
 	if (!g_spawn_async(NULL, c->opt.command, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
 				   G_SPAWN_CHILD_INHERITS_STDIN,
@@ -588,13 +609,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (unsigned i = 0; i < ctx.nboards; i++) {
-		/* DFU mode: as if the application had jumped to the ROM, which
-		 * option bytes loaded with --load (RDP 2, BFB2) may refuse. */
-		enum emu_dev_kind k = ctx.board[i].cfg.mode == EMU_MODE_APP
-					      ? EMU_DEV_APP
-					      : emu_board_boot_kind(&ctx.board[i], true);
+		enum emu_dev_kind k = emu_board_power_on_kind(&ctx.board[i]);
 
-		if (k != EMU_DEV_NONE)
+		if (!emu_plug_starts_in(&ctx, i + 1))
+			ctx.board[i].cable_out = true;
+		else if (k != EMU_DEV_NONE)
 			emu_board_plug(&ctx.board[i], k);
 	}
 	r = run_command(&ctx);
@@ -609,6 +628,7 @@ int main(int argc, char **argv)
 out:
 	emu_testbed_fini(&ctx);
 	boards_fini(&ctx);
+	emu_plug_schedule_free(&ctx.opt.plug);
 	g_main_loop_unref(ctx.loop);
 	return r;
 }

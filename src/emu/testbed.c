@@ -297,7 +297,7 @@ void emu_board_plug(struct emu_board *b, enum emu_dev_kind kind)
 
 	g_mutex_lock(&b->lock);
 	b->pending_plug = false;
-	if (b->kind != EMU_DEV_NONE) {
+	if (b->kind != EMU_DEV_NONE || b->cable_out) {
 		g_mutex_unlock(&b->lock);
 		return;
 	}
@@ -475,12 +475,28 @@ struct reenum {
 	struct emu_board *board;
 	enum emu_dev_kind kind;
 	unsigned back_ms;
+	unsigned cable_epoch; /* the board's when it was scheduled */
 };
+
+/* The board was pulled out or plugged in (plug.c) since: drop the step. */
+static bool cable_changed(const struct reenum *r)
+{
+	bool changed;
+
+	g_mutex_lock(&r->board->lock);
+	changed = r->cable_epoch != r->board->cable_epoch;
+	g_mutex_unlock(&r->board->lock);
+	return changed;
+}
 
 static gboolean plug_cb(gpointer data)
 {
 	struct reenum *r = data;
 
+	if (cable_changed(r)) { /* what the board does now is plug.c's */
+		g_free(r);
+		return G_SOURCE_REMOVE;
+	}
 	if (r->kind == EMU_DEV_NONE) { /* the chip boots nothing USB shows */
 		g_mutex_lock(&r->board->lock);
 		r->board->pending_plug = false;
@@ -496,6 +512,10 @@ static gboolean unplug_cb(gpointer data)
 {
 	struct reenum *r = data;
 
+	if (cable_changed(r)) {
+		g_free(r);
+		return G_SOURCE_REMOVE;
+	}
 	emu_board_unplug(r->board);
 	g_timeout_add(r->back_ms, plug_cb, r);
 	return G_SOURCE_REMOVE;
@@ -508,12 +528,13 @@ void emu_board_reenumerate(struct emu_board *b, enum emu_dev_kind kind, unsigned
 	GSource *src;
 
 	g_mutex_lock(&b->lock);
-	if (b->pending_plug) {
+	if (b->pending_plug || b->cable_out) { /* pulled out: nothing comes back */
 		g_mutex_unlock(&b->lock);
 		g_free(r);
 		return;
 	}
 	b->pending_plug = true;
+	r->cable_epoch = b->cable_epoch;
 	/*
 	 * --rom-refuses: the application resets into the ROM, which does not
 	 * keep it (boot option bytes or BFB2 sending it to flash, an HSE it

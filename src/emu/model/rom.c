@@ -108,6 +108,11 @@ void emu_rom_free(struct emu_rom *rom)
 	free(rom);
 }
 
+void emu_rom_power_off(struct emu_rom *rom)
+{
+	rom->powered = false;
+}
+
 void emu_rom_reset(struct emu_rom *rom)
 {
 	rom->config = 0;

@@ -93,6 +93,12 @@ void emu_rom_free(struct emu_rom *rom);
  * but keeps flash, option bytes and statistics.
  */
 void emu_rom_reset(struct emu_rom *rom);
+/*
+ * The board loses power (pulled off the bus): the next emu_rom_reset is a
+ * power-on again, which reads the first flash word for the empty check anew.
+ * Flash, option bytes and the UID stay, as on a real chip.
+ */
+void emu_rom_power_off(struct emu_rom *rom);
 
 /* Whole internal flash, for --load and --dump. Writable through the pointer. */
 uint8_t *emu_rom_flash(struct emu_rom *rom, uint32_t *base, uint32_t *size);
