@@ -24,15 +24,7 @@
 #define ST_POLL_MS	100
 #define ST_ABSENT_SCANS 5
 
-volatile sig_atomic_t st_interrupts;
-
-double st_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static int st_interrupts; /* Ctrl-C seen by the loop: 1 stop arming, 2 abort */
 
 /* ---- the ports --------------------------------------------------------------------- */
 

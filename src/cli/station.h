@@ -74,7 +74,8 @@ struct st_run {
 };
 
 /* station.c: the interrupt count the loop reads (1 stop arming, 2 abort). */
-extern volatile sig_atomic_t st_interrupts;
+
+/* station_clock.c */
 double st_now(void);
 
 /* station_worker.c */
