@@ -46,6 +46,8 @@ struct station_record {
 	int exit_code;
 	const char *error; /* stdfu_error_name(), NULL on PASS */
 	char detail[640];
+	/* the ROM serial may be another part's too: no rework by serial */
+	bool serial_shared;
 	bool rework;
 	const char *rework_basis; /* "uid", "serial+flash_size" or "none" */
 	double ms;		  /* from arrival to the record */
@@ -60,6 +62,8 @@ void rec_uid_hex(const uint8_t uid[12], char out[25]);
 /*
  * Why the ROM serial says nothing about which part it is, or NULL: F0 ROMs
  * send FFFFFFFEFFFF and F105/F107 ROMs "STM32" (docs/real-rom-facts.md).
+ * The U5's is a lossy 48-bit digest of its UID that collides across boards
+ * (same file): the caller knows the family, see serial_shared.
  */
 const char *rec_serial_not_unique(const char *serial);
 

@@ -47,10 +47,12 @@ struct st_port {
 	double t0, phase_t0, last_progress;
 	const char *phase;     /* what the table shows: "flashing", "verifying", ... */
 	const char *rec_phase; /* the record's name of the running phase */
+	const char *step;      /* inside the flash: "read", "erase", "write", "verify" */
 	uint64_t done, total;
 	bool have_result; /* the last board's outcome, shown until the next one */
 	struct station_record rec;
 	char detail[640]; /* the worker's own failure detail (not the library's) */
+	char reason[64];  /* the last failure, short, for the table */
 };
 
 struct st_run {

@@ -21,7 +21,7 @@ static const char *rework_key(const struct station_record *r, char *key, size_t 
 		snprintf(key, cap, "uid:%s", r->uid);
 		return "uid";
 	}
-	if (rec_serial_not_unique(r->rom_serial) || !r->rom_serial[0])
+	if (r->serial_shared || rec_serial_not_unique(r->rom_serial))
 		return NULL;
 	snprintf(key, cap, "sn:%s/%u", r->rom_serial, (unsigned)r->flash_size);
 	return "serial+flash_size";
@@ -71,7 +71,7 @@ static void keep(struct st_run *r, struct st_port *p)
 }
 
 static void finish(struct st_port *p, const char *error, const char *result, int code,
-		   const char *detail)
+		   const char *detail, const char *reason)
 {
 	struct st_run *r = p->run;
 	struct station_record *rec = &p->rec;
@@ -88,7 +88,8 @@ static void finish(struct st_port *p, const char *error, const char *result, int
 	if (error) {
 		r->failed++;
 		snprintf(r->last_failure, sizeof(r->last_failure), "%s exit %d %s", p->path, code,
-			 detail);
+			 reason);
+		snprintf(p->reason, sizeof(p->reason), "%s", reason);
 	} else {
 		r->passed++;
 	}
@@ -105,7 +106,7 @@ void st_record(struct st_port *p, int err)
 	if (!d[0])
 		d = stdfu_strerror(err);
 	finish(p, err ? stdfu_error_name(err) : NULL, err ? "FAIL" : "PASS", cli_exit_code(err),
-	       err ? d : "");
+	       err ? d : "", stdfu_strerror(err));
 }
 
 void st_record_aborted(struct st_port *p)
@@ -116,5 +117,5 @@ void st_record_aborted(struct st_port *p)
 		 "interrupted (second Ctrl-C) while %s: a board still in the ROM "
 		 "stays in DFU mode; run the station again to flash it",
 		 p->phase ? p->phase : "starting");
-	finish(p, "interrupted", "ABORTED", CLI_EXIT_INTERRUPTED, d);
+	finish(p, "interrupted", "ABORTED", CLI_EXIT_INTERRUPTED, d, "interrupted");
 }

@@ -22,6 +22,21 @@
 #define BOLD   "\033[1m"
 #define PLAIN  "\033[0m"
 
+/* Port paths in bus order, numerically per level: 1-2 before 1-10. */
+static int path_cmp(const char *p, const char *q)
+{
+	while (*p && *q) {
+		char *pe, *qe;
+		unsigned long x = strtoul(p, &pe, 10), y = strtoul(q, &qe, 10);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		p = *pe ? pe + 1 : pe;
+		q = *qe ? qe + 1 : qe;
+	}
+	return *p ? 1 : *q ? -1 : 0;
+}
+
 static unsigned width(void)
 {
 	struct winsize ws;
@@ -54,17 +69,19 @@ static double per_hour(const struct st_run *r)
 static const char *port_state(const struct st_port *p, char *buf, size_t cap)
 {
 	const struct station_record *rec = &p->rec;
+	bool flashing = p->step && p->phase && !strcmp(p->phase, "flashing");
 
 	if (p->state == ST_BUSY && p->total)
-		snprintf(buf, cap, "%s %3u%%", p->phase,
-			 (unsigned)(p->done * 100 / (p->total ? p->total : 1)));
+		snprintf(buf, cap, "%s %3u%%%s%s%s", p->phase,
+			 (unsigned)(p->done * 100 / (p->total ? p->total : 1)),
+			 flashing ? " (" : "", flashing ? p->step : "", flashing ? ")" : "");
 	else if (p->state == ST_BUSY)
 		snprintf(buf, cap, "%s", p->phase ? p->phase : "starting");
 	else if (p->have_result && !rec->error)
 		snprintf(buf, cap, "PASS %.1f s%s%s", rec->ms / 1000, rec->rework ? " rework" : "",
 			 p->state == ST_WAITING_REMOVAL ? "  (remove the board)" : "");
 	else if (p->have_result)
-		snprintf(buf, cap, "%s %d %s%s", rec->result, rec->exit_code, rec->detail,
+		snprintf(buf, cap, "%s %d %s%s", rec->result, rec->exit_code, p->reason,
 			 p->state == ST_WAITING_REMOVAL ? "" : "  (removed)");
 	else
 		snprintf(buf, cap, "waiting");
@@ -80,11 +97,20 @@ static void put(const char *on, const char *text, unsigned w, bool col)
 		col && on[0] ? PLAIN : "");
 }
 
+static int by_path(const void *a, const void *b)
+{
+	const struct st_port *p = *(const struct st_port *const *)a;
+	const struct st_port *q = *(const struct st_port *const *)b;
+
+	return path_cmp(p->path, q->path);
+}
+
 void st_tty_draw(struct st_run *r)
 {
 	unsigned w = width();
 	bool col = colour();
 	char buf[1024], st[800];
+	const struct st_port *sorted[ST_PORTS_MAX];
 
 	if (r->drawn)
 		fprintf(stderr, "\033[%uA", r->drawn);
@@ -94,10 +120,13 @@ void st_tty_draw(struct st_run *r)
 	put(BOLD, buf, w, col);
 	snprintf(buf, sizeof(buf), "last failure: %s", r->last_failure[0] ? r->last_failure : "-");
 	put(r->last_failure[0] ? RED : "", buf, w, col);
+	for (size_t i = 0; i < r->n_ports; i++)
+		sorted[i] = &r->ports[i];
+	qsort(sorted, r->n_ports, sizeof(sorted[0]), by_path);
 	for (size_t i = 0; i < r->n_ports; i++) {
-		const char *on = port_state(&r->ports[i], st, sizeof(st));
+		const char *on = port_state(sorted[i], st, sizeof(st));
 
-		snprintf(buf, sizeof(buf), "  %-10s %s", r->ports[i].path, st);
+		snprintf(buf, sizeof(buf), "  %-10s %s", sorted[i]->path, st);
 		for (char *q = buf; *q; q++)
 			*q = *q == '\n' || *q == '\r' ? ' ' : *q;
 		put(on, buf, w, col);

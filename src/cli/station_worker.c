@@ -34,6 +34,7 @@ static void phase_start(struct st_port *p, const char *rec_name, const char *sho
 	p->phase = shown;
 	p->rec_phase = rec_name;
 	p->phase_t0 = st_now();
+	p->step = NULL;
 	p->done = p->total = 0;
 	st_view_phase(p, rec_name, true, 0, true);
 	pthread_mutex_unlock(&p->run->lock);
@@ -68,8 +69,10 @@ static void on_flash_event(const struct stdfu_event *ev, void *user)
 	if (ev->type != STDFU_EVENT_PHASE_START && ev->type != STDFU_EVENT_PROGRESS)
 		return;
 	pthread_mutex_lock(&p->run->lock);
-	if (ev->type == STDFU_EVENT_PHASE_START)
+	if (ev->type == STDFU_EVENT_PHASE_START) {
 		p->phase = ev->phase == STDFU_PHASE_VERIFY ? "verifying" : "flashing";
+		p->step = stdfu_phase_name(ev->phase);
+	}
 	p->done = ev->done;
 	p->total = ev->total;
 	if (ev->type == STDFU_EVENT_PROGRESS)
@@ -103,6 +106,8 @@ static void chip_fields(struct st_port *p, const struct stdfu_chip_info *ci,
 		 : ci->uid_reason ? ci->uid_reason
 				  : "unknown");
 	r->rdp_level = ci->rdp_level;
+	/* docs/real-rom-facts.md: U5 serials collide across boards */
+	r->serial_shared = ci->id.family == STDFU_FAMILY_U5;
 }
 
 static int step_probe(struct job *j)
