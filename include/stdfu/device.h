@@ -78,7 +78,10 @@ int stdfu_usb_id_parse(const char *s, struct stdfu_usb_id *out);
  * app_ids only say where to look for a running application (stdfu/target.h).
  */
 struct stdfu_selector {
-	const char *serial;		    /**< --serial */
+	const char *serial; /**< --serial */
+	/** Also accepted in place of serial: the same board's serial in its other mode
+	 *  (an application and its ROM may report different serials). */
+	const char *other_serial;
 	const char *usb_path;		    /**< --usb-path */
 	const char *port;		    /**< --port: a serial port named directly */
 	const struct stdfu_usb_id *app_ids; /**< --app-id list; NULL/0 = the protocol default */
@@ -87,6 +90,38 @@ struct stdfu_selector {
 
 int stdfu_ctx_new(struct stdfu_ctx **out);
 void stdfu_ctx_free(struct stdfu_ctx *ctx);
+
+/**
+ * Verbose reports of what goes over the wire, through a callback (the
+ * library never prints). Level STDFU_LOG_REQUEST reports every DFU class
+ * request with the state and status of each GETSTATUS reply; level
+ * STDFU_LOG_TRANSFER reports every control transfer, standard ones included,
+ * with its setup packet and the first bytes of its data stage.
+ */
+enum stdfu_log_level {
+	STDFU_LOG_OFF = 0,
+	STDFU_LOG_REQUEST = 1,
+	STDFU_LOG_TRANSFER = 2,
+};
+
+struct stdfu_log_event {
+	enum stdfu_log_level level; /**< the lowest level that reports it */
+	const char *path;	    /**< USB port path of the device, or "" */
+	uint8_t request_type, request;
+	uint16_t value, index, length;
+	int result;	     /**< bytes transferred, or a negative libusb error */
+	const char *name;    /**< "DNLOAD", "GETSTATUS", "GET_DESCRIPTOR"... */
+	int state, status;   /**< GETSTATUS reply (DFU 1.1 6.1.2), else -1 */
+	uint32_t poll_ms;    /**< GETSTATUS bwPollTimeout */
+	uint64_t us;	     /**< duration of the transfer */
+	const uint8_t *data; /**< the data stage (result bytes when > 0) */
+};
+
+typedef void (*stdfu_log_fn)(const struct stdfu_log_event *ev, void *user);
+
+/** Report transfers of @ctx up to @level to @fn (NULL or STDFU_LOG_OFF: none). */
+void stdfu_ctx_set_log(struct stdfu_ctx *ctx, enum stdfu_log_level level, stdfu_log_fn fn,
+		       void *user);
 
 /** Every control transfer sent through @ctx so far (scans included). */
 uint64_t stdfu_ctx_transfers(const struct stdfu_ctx *ctx);

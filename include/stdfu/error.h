@@ -54,8 +54,45 @@ const char *stdfu_error_name(int err);
 /** Detail of the last failure on this thread, or "" if none was recorded. */
 const char *stdfu_error_detail(void);
 
-/** Forget the last failure detail on this thread. */
+/** Forget the last failure detail (and cause) on this thread. */
 void stdfu_error_clear(void);
+
+/**
+ * What the library found when it failed: the situation, machine-readable,
+ * so that a program chooses its advice by what happened rather than by the
+ * error class alone. Each field is -1 (or "" / STDFU_CAUSE_NONE) when unknown.
+ */
+enum stdfu_cause_kind {
+	STDFU_CAUSE_NONE = 0,	       /**< nothing more than the code */
+	STDFU_CAUSE_USB_INIT,	       /**< libusb could not start (no USB on this host) */
+	STDFU_CAUSE_PORT_HELD,	       /**< found = the program(s) holding the serial port */
+	STDFU_CAUSE_PORT_EXCL,	       /**< the port is in exclusive use; the holder is unknown */
+	STDFU_CAUSE_IFACE_CLAIMED,     /**< the DFU interface is claimed by another program */
+	STDFU_CAUSE_NO_BOARD,	       /**< no application port and no DFU board at all */
+	STDFU_CAUSE_NO_MATCH,	       /**< boards are there, none matches; found = what there is */
+	STDFU_CAUSE_APP_NOT_TRIGGERED, /**< found = an application port left alone (--method none)
+					*/
+	STDFU_CAUSE_DEVICE_STATUS,     /**< the device reported state/status (DFU 1.1 6.1.2) */
+	STDFU_CAUSE_NOT_DFU_MODE,      /**< the device answered in appIDLE/appDETACH */
+	STDFU_CAUSE_NO_REACTION,       /**< the trigger went out and the application stayed */
+	STDFU_CAUSE_BACK_IN_APP,       /**< the board came back as the application, not the ROM */
+	STDFU_CAUSE_PORT_DENIED, /**< the serial port (found) may not be opened by this user */
+};
+
+struct stdfu_cause {
+	enum stdfu_cause_kind kind;
+	int phase;   /**< enum stdfu_phase of the operation that failed, or -1 */
+	int request; /**< enum stdfu_dfu_request being answered, or -1 */
+	int state;   /**< bState the device reported, or -1 */
+	int status;  /**< bStatus the device reported, or -1 */
+	char found[160];
+};
+
+/** Stable machine name of a cause kind ("port-held"...), used in JSON. */
+const char *stdfu_cause_name(enum stdfu_cause_kind kind);
+
+/** The cause of the last failure on this thread (kind NONE if none was recorded). */
+const struct stdfu_cause *stdfu_error_cause(void);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,19 @@ enum stdfu_event_type {
 			      */
 };
 
+/** What a warning is about, so that a program filters by code, not by text. */
+enum stdfu_warning {
+	STDFU_WARN_OTHER = 0,
+	STDFU_WARN_START_STATE,	  /**< the ROM's usual errFIRMWARE start state was cleared */
+	STDFU_WARN_STALE_STATUS,  /**< an error status of an earlier session was cleared */
+	STDFU_WARN_POLL_CLAMPED,  /**< an absurd bwPollTimeout was clamped */
+	STDFU_WARN_STUCK_BUSY,	  /**< a busy erase recovered with CLRSTATUS (H7 quirk) */
+	STDFU_WARN_PADDED_WRITE,  /**< a short write refused, written padded with 0xFF (G4) */
+	STDFU_WARN_TRANSFER_SIZE, /**< the advertised transfer size failed: 1024 bytes (L43x) */
+	STDFU_WARN_ECC_FALLBACK, /**< a blank sector refused a write (errPROG): erased, rewritten */
+	STDFU_WARN_STAYED_IN_ROM, /**< written and verified, but the board came back as the ROM */
+};
+
 struct stdfu_event {
 	enum stdfu_event_type type;
 	enum stdfu_phase phase;
@@ -54,7 +67,11 @@ struct stdfu_event {
 	const char *message;
 	const struct stdfu_device_info *device;
 	const struct stdfu_plan_erase *sector; /**< STDFU_EVENT_SECTOR only */
+	enum stdfu_warning warning;	       /**< STDFU_EVENT_WARNING: what it is about */
 };
+
+/** Stable name of a warning code ("start-state"...), used in JSON. */
+const char *stdfu_warning_name(enum stdfu_warning w);
 
 typedef void (*stdfu_event_fn)(const struct stdfu_event *ev, void *user);
 

@@ -64,6 +64,7 @@ enum stdfu_target_event_kind {
 	STDFU_TARGET_EV_APP_BACK,  /**< after leave: the application's port is back */
 	STDFU_TARGET_EV_NO_APP,	   /**< no application port: looking for a board in DFU */
 	STDFU_TARGET_EV_CANDIDATE, /**< ambiguous: one of the matching DFU boards (dev) */
+	STDFU_TARGET_EV_WAITING,   /**< no board: waiting up to appear_ms for one (once) */
 };
 
 struct stdfu_target_event {
@@ -88,11 +89,18 @@ struct stdfu_target_opts {
 	const char *text;    /**< STDFU_METHOD_TEXT: the command, with C escapes */
 	uint32_t timeout_ms; /**< 0 = STDFU_TRIGGER_TIMEOUT_DEFAULT_MS */
 	bool any_port;	     /**< accept the ROM (or the application) on another port path */
-	stdfu_target_cb cb;  /**< progress; may be NULL */
+	/** No matching board at all: look again until one appears, for at most this
+	 *  long (a board re-enumerating after a leave, or being plugged in). 0: fail
+	 *  at once. */
+	uint32_t appear_ms;
+	stdfu_target_cb cb; /**< progress; may be NULL */
 	void *user;
 };
 
 /** What happened on the way, and where the board is. */
+/** How often a missing board is looked for again (opts->appear_ms). */
+#define STDFU_APPEAR_POLL_MS 50u
+
 struct stdfu_target_report {
 	bool triggered;		      /**< a trigger was sent (else: it was already in DFU) */
 	struct stdfu_app_port app;    /**< triggered: the application port, as it was */
@@ -105,7 +113,9 @@ struct stdfu_target_report {
 
 /**
  * Take the chosen board into DFU mode and say where its ROM is (report->dfu),
- * without opening it. Errors: NO_DEVICE, AMBIGUOUS, BUSY (another program holds
+ * without opening it. With opts->appear_ms, a missing board is looked for
+ * again (every STDFU_APPEAR_POLL_MS) until it appears or the time is up.
+ * Errors: NO_DEVICE, AMBIGUOUS, BUSY (another program holds
  * the port; the detail names it), ACCESS, TRIGGER (the trigger could not be
  * delivered), TIMEOUT, REFUSED, ELSEWHERE, IO.
  */

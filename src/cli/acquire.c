@@ -2,9 +2,11 @@
 /*
  * Getting hold of the device a command works on: the command line mapped onto
  * struct stdfu_target_opts, and stdfu_target_open() does the rest (trigger,
- * follow the board to its ROM, select, open). Progress goes to output.c.
+ * follow the board to its ROM, select, open, wait for a board to appear).
+ * Progress goes to out_board.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -16,13 +18,20 @@ int cli_ensure_ctx(struct cli *c)
 	return stdfu_ctx_new(&c->ctx);
 }
 
+/* --serial: the board's serial in its other mode too, if stdfu has seen both. */
+static void other_serial(struct cli *c, struct stdfu_target_opts *o)
+{
+	if (c->sel.serial &&
+	    cli_serial_other(c->sel.serial, c->other_serial, sizeof(c->other_serial)))
+		o->sel.other_serial = c->other_serial;
+}
+
 struct stdfu_target_opts cli_target_opts(struct cli *c)
 {
 	const struct cli_trigger *t = &c->trig;
 	struct stdfu_target_opts o;
 
 	memset(&o, 0, sizeof(o));
-	/* Commands without the trigger options take a board already in DFU. */
 	o.method = c->cmd->opts & OPT_TRIGGER ? t->method : STDFU_METHOD_NONE;
 	o.sel = c->sel;
 	o.sel.port = t->port;
@@ -32,14 +41,17 @@ struct stdfu_target_opts cli_target_opts(struct cli *c)
 	o.text = t->text;
 	o.timeout_ms = t->timeout_ms;
 	o.any_port = t->any_port;
+	o.appear_ms = c->cmd->opts & OPT_WAIT ? c->wait_s * 1000u : 0;
 	o.cb = out_target_event;
 	o.user = c;
+	other_serial(c, &o);
 	return o;
 }
 
 int cli_acquire(struct cli *c, struct stdfu_device **dev)
 {
 	struct stdfu_target_opts o = cli_target_opts(c);
+	const struct stdfu_target_report *r = &c->trig.report;
 	int rc = cli_ensure_ctx(c);
 
 	*dev = NULL;
@@ -50,6 +62,8 @@ int cli_acquire(struct cli *c, struct stdfu_device **dev)
 	rc = stdfu_target_open(c->ctx, &o, dev, &c->trig.report);
 	if (rc)
 		return rc;
+	if (r->triggered)
+		cli_serial_record(r->app.dev.serial, r->dfu.serial);
 	out_device(c, stdfu_device_get_info(*dev));
 	stdfu_device_set_poll_policy(*dev, c->poll);
 	return STDFU_OK;
@@ -74,22 +88,6 @@ uint32_t cli_flash_base(const struct stdfu_device_info *info)
 	const struct stdfu_alt *alt = stdfu_device_flash_alt(info);
 
 	return alt ? stdfu_layout_start(&alt->layout) : 0x08000000u;
-}
-
-int cli_load_image(struct cli *c, const char *path, struct stdfu_image **img)
-{
-	struct stdfu_image_load_opts o = {0};
-
-	if (c->format) {
-		int rc = stdfu_image_format_parse(c->format, &o.format);
-
-		if (rc)
-			return rc;
-	}
-	/* Without --address the library places a raw file at the device's flash base. */
-	o.raw_address_set = c->address_set;
-	o.raw_address = c->address;
-	return stdfu_image_load(path, &o, img);
 }
 
 struct stdfu_flash_opts cli_flash_opts(struct cli *c)

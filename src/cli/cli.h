@@ -10,6 +10,10 @@
 #include <stdfu/target.h>
 #include <stdfu/trigger.h>
 
+#include "term.h"
+
+struct json_t;
+
 /* Exit codes: stable, documented in stdfu(1). Never renumber; only add. */
 enum cli_exit {
 	CLI_EXIT_OK = 0,
@@ -62,11 +66,16 @@ enum cli_opt_bit {
 	OPT_PROTECT = 1 << 16,	    /* --protect (flash) */
 	OPT_ALL = 1 << 17,	    /* --all (flash): every board at once */
 	OPT_ALWAYS_ERASE = 1 << 18, /* --always-erase (flash) */
-	OPT_STATION = 1 << 19,	    /* --count --log --db --serial-at --serial-start */
+	OPT_WAIT = 1 << 19,	    /* --wait SECONDS: for a board to appear */
+	OPT_STATION = 1 << 20,	    /* --count --log --db --serial-at --serial-start */
 };
 
 /* --usb-path may be given this many times (with --all: a set of boards). */
 #define CLI_USB_PATHS_MAX 128
+
+/* Default of --wait: covers a board re-enumerating after a leave (about 0.4 s
+ * on the emulator, up to 2 s on real boards behind hubs) with margin. */
+#define CLI_WAIT_DEFAULT_S 5u
 
 enum out_mode { OUT_HUMAN, OUT_QUIET, OUT_JSON };
 
@@ -89,6 +98,14 @@ struct cli {
 	const struct cli_cmd *cmd;
 	enum out_mode mode;
 	bool tty; /* stderr is a terminal: progress bars */
+	enum term_color_mode color;
+	int verbose;			     /* -v: requests and states; -vv: every transfer */
+	uint32_t wait_s;		     /* --wait */
+	uint64_t t0_us;			     /* start of the command: result.ms covers all of it */
+	bool result_done;		     /* the one result line has been printed */
+	char want;			     /* 'h': --help, 'V': --version (instead of running) */
+	struct json_t *extra;		     /* command-specific fields of the result line */
+	char other_serial[STDFU_SERIAL_MAX]; /* --serial's pair (serials.c) */
 	/* options */
 	struct stdfu_selector sel;
 	bool address_set, length_set, alt_set;
@@ -139,22 +156,56 @@ void cli_release(struct cli *c, struct stdfu_device *dev);
 int cli_wait_app(struct cli *c, const struct stdfu_device_info *rom);
 uint32_t cli_flash_base(const struct stdfu_device_info *info);
 
-/* Load an image; raw files go to --address (else the library places them at the flash base). */
+/* load.c: an image as the command line names it ("-": standard input). Raw files go
+ * to --address (else the library places them at the flash base); files with
+ * addresses are moved to it. Also reports the image (JSON "image", result "file").
+ * Returns a negative stdfu error, or a positive exit code already reported. */
 int cli_load_image(struct cli *c, const char *path, struct stdfu_image **img);
+int cli_load_image_at(struct cli *c, const char *path, bool address_set, uint32_t address,
+		      const uint32_t *raw_at, struct stdfu_image **img);
+void cli_image_event(struct cli *c, const char *file, const struct stdfu_image *img);
+
+/* serials.c: the application and ROM serials of one board, as stdfu has seen them */
+bool cli_serial_other(const char *serial, char *out, size_t cap);
+void cli_serial_record(const char *app, const char *rom);
 struct stdfu_flash_opts cli_flash_opts(struct cli *c);
 
-/* output.c */
+/* output.c: messages, progress, verbose transfers */
 void out_event(const struct stdfu_event *ev, void *user);
-void out_device(struct cli *c, const struct stdfu_device_info *info);
-int out_fail(struct cli *c, int err);
-int out_result(struct cli *c, int err, const struct stdfu_result *res);
 void out_msg(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void out_json_string(const char *s);
-int cli_exit_code(int err);
-/* What to do about @err, or NULL. */
-const char *out_hint(int err);
-void out_target_event(const struct stdfu_target_event *ev, void *user);
+/* @text and a newline on stderr; on a terminal broken at spaces to fit its width. */
+void out_text(struct cli *c, size_t used, const char *text);
+/* A warning to the user: "stdfu: warning: ..." (human), a "warning" line (JSON). */
+void out_warn(struct cli *c, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void out_log(const struct stdfu_log_event *ev, void *user);
+uint64_t out_now_us(void);
+
+/* out_board.c: devices, application ports, the way to the ROM */
+void out_device(struct cli *c, const struct stdfu_device_info *info);
 void out_app_port(struct cli *c, const struct stdfu_app_port *p);
+void out_target_event(const struct stdfu_target_event *ev, void *user);
+/* The alts of @d as a JSON array (list and info share it). */
+struct json_t *out_alts_json(const struct stdfu_device_info *d);
+struct json_t *out_device_json(const char *event, const struct stdfu_device_info *d);
+/* The trigger's steps for the result's "phases" (before: the way in; else: back). */
+void out_target_steps(const struct cli *c, struct json_t *phases, bool before);
+
+/* result.c: the one result line, errors, hints, exit codes */
+int cli_exit_code(int err);
+int out_fail(struct cli *c, int err);
+/* out_fail() with @msg (what the CLI found) instead of the library's detail. */
+int out_fail_msg(struct cli *c, int err, const char *msg);
+int out_result(struct cli *c, int err, const struct stdfu_result *res);
+/* A bad command line: message on stderr (or in the result line), exit 2. */
+int out_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Extra fields of the result line (the object is created on first use). */
+struct json_t *out_extra(struct cli *c);
+/* Called once by main: a result line if the command printed none. */
+void out_finish(struct cli *c, int code);
+/* The advice for @err when no cause is known (flash --all), or NULL. */
+const char *out_hint(int err);
+void out_json_string(const char *s);
 
 /* commands */
 int cmd_list(struct cli *c);
@@ -168,6 +219,10 @@ int cmd_verify(struct cli *c);
 int cmd_leave(struct cli *c);
 int cmd_unprotect(struct cli *c);
 int cmd_trigger(struct cli *c);
+int cmd_help(struct cli *c);
+
+/* Print `stdfu NAME --help` (main.c). */
+void cli_command_help(const struct cli_cmd *cmd);
 
 /* cmd_trigger.c: the trigger options */
 int cli_trigger_option(struct cli *c, const char *name, const char *arg);

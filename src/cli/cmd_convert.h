@@ -7,23 +7,26 @@ struct cli;
 
 int cmd_convert(struct cli *c);
 
-#define CMD_CONVERT_ENTRY                                                                          \
-	{                                                                                          \
-		"convert", cmd_convert, OPT_ADDRESS | OPT_FORMAT, 2, 2,                            \
-			"IN OUT [--format bin|hex|srec|dfu] [--address ADDR] [--json]",            \
-			"convert a firmware image between bin, hex, srec and dfu",                 \
-			"Reads IN (raw binary, Intel HEX, S-record, ELF or DfuSe; detected from "  \
-			"its content)\n"                                                           \
-			"and writes OUT in the format of its extension or --format: bin, hex, "    \
-			"srec or dfu.\n"                                                           \
-			"hex, srec and dfu keep every segment at its address, byte for byte. bin " \
-			"keeps no\n"                                                               \
-			"addresses: it spans the lowest to the highest address with gaps filled "  \
-			"with 0xFF,\n"                                                             \
-			"and raw input is placed at --address (default 0x08000000). A .dfu gets "  \
-			"the DFU\n"                                                                \
-			"suffix of IN if it had one, else 0483:df11. OUT is replaced only when "   \
-			"complete."                                                                \
+#define CMD_CONVERT_ENTRY                                                                         \
+	{                                                                                         \
+		"convert", cmd_convert, OPT_ADDRESS | OPT_FORMAT, 2, 8,                           \
+			"IN[@ADDR]... OUT [--format bin|hex|srec|dfu] [--address ADDR]",          \
+			"convert firmware images between bin, hex, srec and dfu, or merge them",  \
+			"Reads each IN (raw binary, Intel HEX, S-record, ELF or DfuSe; detected " \
+			"from its\n"                                                              \
+			"content; - is standard input), merges them, and writes OUT in the "      \
+			"format of its\n"                                                         \
+			"extension or --format: bin, hex, srec or dfu. A raw IN goes to its "     \
+			"@ADDR, else to\n"                                                        \
+			"--address (default 0x08000000); an IN with addresses stays where it "    \
+			"is, or moves\n"                                                          \
+			"to @ADDR (its lowest address). Inputs that overlap are refused. hex, "   \
+			"srec and dfu\n"                                                          \
+			"keep every segment at its address; bin spans the lowest to the highest " \
+			"address\n"                                                               \
+			"with gaps filled with 0xFF. A .dfu gets the DFU suffix of the first IN " \
+			"that had one,\n"                                                         \
+			"else 0483:df11. OUT is replaced only when complete."                     \
 	}
 
 #endif

@@ -12,10 +12,8 @@ int cmd_erase(struct cli *c)
 	int rc;
 
 	if (c->mass == (c->address_set || c->length_set) ||
-	    (!c->mass && !(c->address_set && c->length_set))) {
-		fprintf(stderr, "stdfu: erase needs either --address ADDR --length N, or --mass\n");
-		return CLI_EXIT_USAGE;
-	}
+	    (!c->mass && !(c->address_set && c->length_set)))
+		return out_usage(c, "erase needs either --address ADDR --length N, or --mass");
 	rc = cli_acquire(c, &dev);
 	if (rc > 0)
 		return rc;

@@ -7,16 +7,19 @@
 #include "cli.h"
 #include "cmd_option_bytes.h"
 #include "image_info.h"
+#include "json.h"
 
 /* --incremental: say how much was skipped (the read-back is the "read" phase). */
 static void report_incremental(struct cli *c, const struct stdfu_incremental_stats *st)
 {
 	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"incremental\",\"sectors\":%zu,\"sectors_skipped\":%zu,"
-		       "\"bytes_read\":%llu,\"bytes_skipped\":%llu}\n",
-		       st->sectors, st->sectors_skipped, (unsigned long long)st->bytes_read,
-		       (unsigned long long)st->bytes_skipped);
-		fflush(stdout);
+		json_t *o = jw_event("incremental");
+
+		jw_int(o, "sectors", (long long)st->sectors);
+		jw_int(o, "sectors_skipped", (long long)st->sectors_skipped);
+		jw_int(o, "bytes_read", (long long)st->bytes_read);
+		jw_int(o, "bytes_skipped", (long long)st->bytes_skipped);
+		jw_emit(o);
 		return;
 	}
 	out_msg(c, "incremental: %zu of %zu sectors already up to date, %llu bytes not rewritten",
@@ -27,10 +30,13 @@ static void report_incremental(struct cli *c, const struct stdfu_incremental_sta
 static void report_sectors(struct cli *c, const struct stdfu_sector_counts *n)
 {
 	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"sectors\",\"erased\":%zu,\"skipped_blank\":%zu,"
-		       "\"fallback\":%zu,\"unchanged\":%zu}\n",
-		       n->erased, n->skipped_blank, n->fallback, n->unchanged);
-		fflush(stdout);
+		json_t *o = jw_event("sectors");
+
+		jw_int(o, "erased", (long long)n->erased);
+		jw_int(o, "skipped_blank", (long long)n->skipped_blank);
+		jw_int(o, "fallback", (long long)n->fallback);
+		jw_int(o, "unchanged", (long long)n->unchanged);
+		jw_emit(o);
 		return;
 	}
 	if (n->skipped_blank || n->fallback)
@@ -52,10 +58,8 @@ int cmd_flash(struct cli *c)
 
 	if (c->all)
 		return cmd_flash_all(c);
-	if (c->trig.wait_app && c->no_leave) {
-		fprintf(stderr, "stdfu: --wait-app needs the leave that --no-leave skips\n");
-		return CLI_EXIT_USAGE;
-	}
+	if (c->trig.wait_app && c->no_leave)
+		return out_usage(c, "--wait-app needs the leave that --no-leave skips");
 
 	/* --protect: stay in DFU for the option-byte write; cli_protect() leaves. */
 	o.no_leave = o.no_leave || c->protect;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cmd_option_bytes.h"
 #include "image_info.h"
+#include "json.h"
 
 static void size_str(char *buf, size_t cap, uint32_t size)
 {
@@ -50,43 +51,50 @@ static void uid_str(const struct stdfu_chip_info *ci, char *buf, size_t cap)
 		n += (size_t)snprintf(buf + n, cap - n, "%02x", ci->uid[i]);
 }
 
-static void json_reason(const char *key, const char *why)
+static void json_reason(json_t *o, const char *key, const char *why)
 {
-	printf(",\"%s\":", key);
-	out_json_string(why ? why : "");
+	jw_str(o, key, why ? why : "");
 }
 
-static void json_chip(const struct stdfu_chip_info *ci)
+/* The flash-size register and the unique ID: numbers, or null and the reason. */
+static void json_chip_regs(json_t *o, const struct stdfu_chip_info *ci)
 {
 	const struct stdfu_chip_id *id = &ci->id;
 	char uid[32];
 
 	uid_str(ci, uid, sizeof(uid));
-	printf(",\"family\":\"%s\",\"part\":", stdfu_family_name(id->family));
-	out_json_string(id->part);
-	json_reason("identified_by", id->basis);
-	printf(",\"bcd_device\":\"%x.%02x\",\"flash_size\":%u,\"flash_size_register\":\"0x%08x\"",
-	       id->bcd_device >> 8, id->bcd_device & 0xff, (unsigned)id->flash_size,
-	       (unsigned)id->flash_size_reg);
-	if (ci->flash_reg_ok)
-		printf(",\"flash_size_register_kib\":%u", (unsigned)ci->flash_reg_kib);
-	else
-		fputs(",\"flash_size_register_kib\":null", stdout);
-	json_reason("flash_size_register_reason", ci->flash_reg_ok ? "" : ci->flash_reg_reason);
-	printf(",\"uid\":%s%s%s,\"uid_address\":\"0x%08x\"", ci->uid_ok ? "\"" : "",
-	       ci->uid_ok ? uid : "null", ci->uid_ok ? "\"" : "", (unsigned)id->uid_address);
-	json_reason("uid_reason", ci->uid_ok ? "" : ci->uid_reason);
-	printf(",\"idcode\":null,\"idcode_address\":\"0x%08x\"", (unsigned)id->idcode_address);
-	json_reason("idcode_reason", id->idcode_reason);
-	printf(",\"rdp\":%d", ci->rdp_level);
-	json_reason("rdp_source", ci->rdp_source);
-	printf(",\"option_bytes\":%s", ci->ob_ok ? "true" : "false");
-	json_reason("option_bytes_reason", ci->ob_ok ? "" : ci->ob_reason);
-	fputs(",\"boot_fields\":[", stdout);
-	if (ci->ob_ok)
-		cli_ob_fields_json(id->ob, ci->ob, ci->ob_len, STDFU_OB_BOOT);
-	fputs("]", stdout);
-	json_reason("boot", ci->ob_ok ? id->ob->boot_summary(ci->ob, ci->ob_len) : "");
+	jw_addr(o, "flash_size_register", id->flash_size_reg);
+	jw_set(o, "flash_size_register_kib",
+	       ci->flash_reg_ok ? json_integer(ci->flash_reg_kib) : json_null());
+	json_reason(o, "flash_size_register_reason", ci->flash_reg_ok ? "" : ci->flash_reg_reason);
+	jw_set(o, "uid", ci->uid_ok ? json_string(uid) : json_null());
+	jw_addr(o, "uid_address", id->uid_address);
+	json_reason(o, "uid_reason", ci->uid_ok ? "" : ci->uid_reason);
+	jw_set(o, "idcode", json_null());
+	jw_addr(o, "idcode_address", id->idcode_address);
+	json_reason(o, "idcode_reason", id->idcode_reason);
+}
+
+static void json_chip(json_t *o, const struct stdfu_chip_info *ci)
+{
+	const struct stdfu_chip_id *id = &ci->id;
+	char bcd[8];
+
+	snprintf(bcd, sizeof(bcd), "%x.%02x", id->bcd_device >> 8, id->bcd_device & 0xff);
+	jw_str(o, "family", stdfu_family_name(id->family));
+	jw_str(o, "part", id->part);
+	json_reason(o, "identified_by", id->basis);
+	jw_str(o, "bcd_device", bcd);
+	jw_int(o, "flash_size", (long long)id->flash_size);
+	json_chip_regs(o, ci);
+	jw_int(o, "rdp", ci->rdp_level);
+	json_reason(o, "rdp_source", ci->rdp_source);
+	jw_bool(o, "option_bytes_read", ci->ob_ok);
+	json_reason(o, "option_bytes_reason", ci->ob_ok ? "" : ci->ob_reason);
+	jw_set(o, "boot_fields",
+	       ci->ob_ok ? cli_ob_fields_json(id->ob, ci->ob, ci->ob_len, STDFU_OB_BOOT)
+			 : json_array());
+	json_reason(o, "boot", ci->ob_ok ? id->ob->boot_summary(ci->ob, ci->ob_len) : "");
 }
 
 static void human_chip(const struct stdfu_chip_info *ci)
@@ -122,15 +130,12 @@ static void human_chip(const struct stdfu_chip_info *ci)
 static void json_info(const struct stdfu_device_info *d, const struct stdfu_dfu_status *st,
 		      const struct stdfu_chip_info *ci)
 {
-	printf("{\"event\":\"info\",\"usb_path\":\"%s\",\"serial\":", d->path);
-	out_json_string(d->serial);
-	printf(",\"transfer_size\":%u,\"dfu_version\":\"%x.%02x\",\"attributes\":%u,"
-	       "\"state\":\"%s\",\"status\":\"%s\",\"alts\":%zu",
-	       d->functional.transfer_size, d->functional.bcd_dfu >> 8,
-	       d->functional.bcd_dfu & 0xff, d->functional.attributes,
-	       stdfu_dfu_state_name(st->state), stdfu_dfu_status_name(st->status), d->n_alts);
-	json_chip(ci);
-	puts("}");
+	json_t *o = out_device_json("info", d);
+
+	jw_str(o, "state", stdfu_dfu_state_name(st->state));
+	jw_str(o, "status", stdfu_dfu_status_name(st->status));
+	json_chip(o, ci);
+	jw_emit(o);
 }
 
 static void human_info(const struct stdfu_device_info *d, const struct stdfu_dfu_status *st,
@@ -158,6 +163,8 @@ int cmd_info(struct cli *c)
 	if (c->nargs == 1) /* stdfu info FILE: an image, no device */
 		return cli_image_info(c);
 	rc = cli_acquire(c, &dev);
+	if (rc > 0)
+		return rc;
 	/* The state first: reading the chip's memories changes it. */
 	if (!rc)
 		rc = stdfu_dfu_get_status(dev, &st);
@@ -172,5 +179,5 @@ int cmd_info(struct cli *c)
 	else if (c->mode == OUT_HUMAN)
 		human_info(stdfu_device_get_info(dev), &st, &ci);
 	cli_release(c, dev);
-	return CLI_EXIT_OK;
+	return out_result(c, STDFU_OK, NULL);
 }

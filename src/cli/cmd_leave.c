@@ -9,6 +9,8 @@ int cmd_leave(struct cli *c)
 	struct stdfu_device *dev = NULL;
 	int rc = cli_acquire(c, &dev);
 
+	if (rc > 0)
+		return rc;
 	if (!rc)
 		rc = stdfu_leave(dev,
 				 c->address_set ? c->address

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cmd_option_bytes.h"
+#include "json.h"
 
 #define MAX_CHANGES 15
 
@@ -25,35 +26,46 @@ void cli_ob_fields_human(const struct stdfu_ob_family *fam, const uint8_t *img, 
 	}
 }
 
-void cli_ob_fields_json(const struct stdfu_ob_family *fam, const uint8_t *img, size_t len, int kind)
+json_t *cli_ob_fields_json(const struct stdfu_ob_family *fam, const uint8_t *img, size_t len,
+			   int kind)
 {
-	bool first = true;
+	json_t *a = json_array();
 
 	for (size_t i = 0; i < fam->n_fields; i++) {
 		const struct stdfu_ob_field *f = &fam->fields[i];
 		uint32_t v = stdfu_ob_field_get(f, img, len);
 		const char *m = stdfu_ob_value_meaning(f, v);
+		json_t *o;
 
 		if (kind >= 0 && (int)f->kind != kind)
 			continue;
-		printf("%s{\"name\":\"%s\",\"value\":%u,\"bits\":%u,\"kind\":\"%s\",\"field\":",
-		       first ? "" : ",", f->name, (unsigned)v, f->width, kind_names[f->kind]);
-		out_json_string(f->meaning);
-		fputs(",\"meaning\":", stdout);
-		out_json_string(m ? m : "");
-		fputs(",\"ref\":", stdout);
-		out_json_string(f->ref);
-		putchar('}');
-		first = false;
+		o = jw_object();
+		jw_str(o, "name", f->name);
+		jw_int(o, "value", v);
+		jw_int(o, "bits", f->width);
+		jw_str(o, "kind", kind_names[f->kind]);
+		jw_str(o, "field", f->meaning);
+		jw_str(o, "meaning", m ? m : "");
+		jw_str(o, "ref", f->ref);
+		jw_push(a, o);
 	}
+	return a;
 }
 
-static void hex_words(const uint8_t *img, size_t len, bool json)
+static void hex_words(const uint8_t *img, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		printf(json ? "%02x" : (i % 16 == 0 ? "\n  %02x" : " %02x"), img[i]);
-	if (!json)
-		putchar('\n');
+		printf(i % 16 == 0 ? "\n  %02x" : " %02x", img[i]);
+	putchar('\n');
+}
+
+static void hex_string(json_t *o, const char *key, const uint8_t *img, size_t len)
+{
+	char hex[2 * STDFU_OB_MAX + 1] = "";
+
+	for (size_t i = 0; i < len && i < STDFU_OB_MAX; i++)
+		snprintf(hex + 2 * i, 3, "%02x", img[i]);
+	jw_str(o, key, hex);
 }
 
 /* The raw image of a family without a table: the option-byte alt as it reads. */
@@ -78,22 +90,22 @@ static int raw_image(struct stdfu_device *dev, uint8_t *buf, size_t *len)
 static void show_json(const struct stdfu_chip_info *ci, const uint8_t *raw, size_t raw_len)
 {
 	const struct stdfu_ob_family *fam = ci->id.ob;
+	json_t *o = jw_event("option_bytes");
 
-	printf("{\"event\":\"option_bytes\",\"family\":\"%s\",\"rdp\":%d,\"readable\":%s,",
-	       stdfu_family_name(ci->id.family), ci->rdp_level, ci->ob_ok ? "true" : "false");
-	fputs("\"reason\":", stdout);
-	out_json_string(ci->ob_ok ? "" : ci->ob_reason);
-	if (fam)
-		printf(",\"address\":\"0x%08x\",\"size\":%u,\"ref\":\"%s\"", (unsigned)fam->address,
-		       (unsigned)fam->size, fam->ref);
-	fputs(",\"raw\":\"", stdout);
-	hex_words(ci->ob_ok ? ci->ob : raw, ci->ob_ok ? ci->ob_len : raw_len, true);
-	fputs("\",\"fields\":[", stdout);
-	if (fam && ci->ob_ok)
-		cli_ob_fields_json(fam, ci->ob, ci->ob_len, -1);
-	fputs("],\"boot\":", stdout);
-	out_json_string(fam && ci->ob_ok ? fam->boot_summary(ci->ob, ci->ob_len) : "");
-	puts("}");
+	jw_str(o, "family", stdfu_family_name(ci->id.family));
+	jw_int(o, "rdp", ci->rdp_level);
+	jw_bool(o, "readable", ci->ob_ok);
+	jw_str(o, "reason", ci->ob_ok ? "" : ci->ob_reason);
+	if (fam) {
+		jw_addr(o, "address", fam->address);
+		jw_int(o, "size", fam->size);
+		jw_str(o, "ref", fam->ref);
+	}
+	hex_string(o, "raw", ci->ob_ok ? ci->ob : raw, ci->ob_ok ? ci->ob_len : raw_len);
+	jw_set(o, "fields",
+	       fam && ci->ob_ok ? cli_ob_fields_json(fam, ci->ob, ci->ob_len, -1) : json_array());
+	jw_str(o, "boot", fam && ci->ob_ok ? fam->boot_summary(ci->ob, ci->ob_len) : "");
+	jw_emit(o);
 }
 
 static void show_human(const struct stdfu_chip_info *ci, const uint8_t *raw, size_t raw_len)
@@ -103,7 +115,7 @@ static void show_human(const struct stdfu_chip_info *ci, const uint8_t *raw, siz
 	if (!ci->ob_ok && raw_len) {
 		printf("%s option bytes (no field table; raw bytes):",
 		       stdfu_family_name(ci->id.family));
-		hex_words(raw, raw_len, false);
+		hex_words(raw, raw_len);
 		return;
 	}
 	if (!ci->ob_ok) {
@@ -133,20 +145,14 @@ static int ob_show(struct cli *c)
 	else if (!rc && c->mode == OUT_HUMAN)
 		show_human(&ci, raw, raw_len);
 	cli_release(c, dev);
-	return rc ? out_fail(c, rc) : CLI_EXIT_OK;
+	return out_result(c, rc, NULL);
 }
 
-/* A refused edit: the detail, and in JSON the machine-readable class. */
+/* A refused edit: the detail, and the machine-readable class in the result. */
 static int refused(struct cli *c, int rc, enum stdfu_ob_refusal why)
 {
-	if (c->mode != OUT_JSON)
-		return out_fail(c, rc);
-	printf("{\"event\":\"result\",\"command\":\"option-bytes\",\"ok\":false,\"exit\":%d,"
-	       "\"error\":\"%s\",\"refusal\":\"%s\",\"message\":",
-	       cli_exit_code(rc), stdfu_error_name(rc), stdfu_ob_refusal_name(why));
-	out_json_string(stdfu_error_detail());
-	puts("}");
-	return cli_exit_code(rc);
+	jw_str(out_extra(c), "refusal", stdfu_ob_refusal_name(why));
+	return out_fail(c, rc);
 }
 
 static size_t print_diff(struct cli *c, const struct stdfu_ob_family *fam, const uint8_t *a,
@@ -163,11 +169,13 @@ static size_t print_diff(struct cli *c, const struct stdfu_ob_family *fam, const
 			continue;
 		n++;
 		if (c->mode == OUT_JSON) {
-			printf("{\"event\":\"option_change\",\"name\":\"%s\",\"from\":%u,\"to\":%u,"
-			       "\"meaning\":",
-			       f->name, (unsigned)x, (unsigned)y);
-			out_json_string(m ? m : "");
-			puts("}");
+			json_t *o = jw_event("option_change");
+
+			jw_str(o, "name", f->name);
+			jw_int(o, "from", x);
+			jw_int(o, "to", y);
+			jw_str(o, "meaning", m ? m : "");
+			jw_emit(o);
 		} else if (c->mode == OUT_HUMAN) {
 			printf("  %-16s 0x%x -> 0x%x  %s\n", f->name, (unsigned)x, (unsigned)y,
 			       m ? m : "");
@@ -182,8 +190,13 @@ static void on_step(enum stdfu_ob_step s, const struct stdfu_device_info *d, voi
 	struct cli *c = user;
 
 	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"option_bytes_%s\",\"usb_path\":\"%s\"}\n", names[s], d->path);
-		fflush(stdout);
+		char event[32];
+		json_t *o;
+
+		snprintf(event, sizeof(event), "option_bytes_%s", names[s]);
+		o = jw_event(event);
+		jw_str(o, "usb_path", d->path);
+		jw_emit(o);
 	} else {
 		out_msg(c, "option bytes: %s (%s)", names[s], d->path);
 	}
@@ -221,11 +234,8 @@ static int write_confirmed(struct cli *c, struct stdfu_device **dev, const uint8
 
 	if (rc)
 		return rc;
-	if (c->mode == OUT_JSON)
-		printf("{\"event\":\"result\",\"command\":\"option-bytes\",\"ok\":true,\"exit\":0,"
-		       "\"rdp\":%d}\n",
-		       after.rdp_level);
-	else
+	jw_int(out_extra(c), "rdp", after.rdp_level);
+	if (c->mode != OUT_JSON)
 		out_msg(c,
 			"option bytes written, the device reset and they read back as written "
 			"(RDP level %d)",
@@ -237,23 +247,14 @@ static int write_confirmed(struct cli *c, struct stdfu_device **dev, const uint8
 static int not_readable(struct cli *c, const struct stdfu_chip_info *ci)
 {
 	int err = ci->rdp_level == 1 ? STDFU_ERR_PROTECTED : STDFU_ERR_UNSUPPORTED;
+	char msg[320];
 
-	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"result\",\"command\":\"option-bytes\",\"ok\":false,"
-		       "\"exit\":%d,\"error\":\"%s\",\"message\":",
-		       cli_exit_code(err), stdfu_error_name(err));
-		out_json_string(ci->ob_reason);
-		puts("}");
-	} else {
-		fprintf(stderr, "stdfu: cannot change the %s option bytes: %s\n",
-			stdfu_family_name(ci->id.family), ci->ob_reason);
-		if (err == STDFU_ERR_PROTECTED)
-			fprintf(stderr, "stdfu: hint: `stdfu unprotect --yes` removes read "
-					"protection (it MASS-ERASES the flash)\n");
-	}
-	return cli_exit_code(err);
+	snprintf(msg, sizeof(msg), "cannot change the %s option bytes: %s",
+		 stdfu_family_name(ci->id.family), ci->ob_reason);
+	return out_fail_msg(c, err, msg);
 }
 
+/* Returns a negative stdfu error, or a positive exit code already reported. */
 static int edit(struct cli *c, struct stdfu_device **dev, const struct stdfu_ob_change *ch,
 		size_t n)
 {
@@ -265,7 +266,7 @@ static int edit(struct cli *c, struct stdfu_device **dev, const struct stdfu_ob_
 	int rc = stdfu_chip_probe(*dev, &ci);
 
 	if (rc)
-		return out_fail(c, rc);
+		return rc;
 	if (!ci.ob_ok)
 		return not_readable(c, &ci);
 	rc = stdfu_ob_edit(ci.id.ob, ci.ob, img, ci.ob_len, ch, n, allow, &why);
@@ -273,15 +274,13 @@ static int edit(struct cli *c, struct stdfu_device **dev, const struct stdfu_ob_
 		return refused(c, rc, why);
 	if (!print_diff(c, ci.id.ob, ci.ob, img, ci.ob_len)) {
 		out_msg(c, "option bytes already hold these values: nothing to write");
-		return CLI_EXIT_OK;
+		jw_int(out_extra(c), "changes", 0);
+		return STDFU_OK;
 	}
-	if (!c->yes) {
-		fprintf(stderr, "stdfu: this rewrites the option bytes and resets the device; add "
-				"--yes to write them\n");
-		return CLI_EXIT_USAGE;
-	}
-	rc = write_confirmed(c, dev, img, ci.ob_len);
-	return rc ? out_fail(c, rc) : CLI_EXIT_OK;
+	if (!c->yes)
+		return out_usage(c, "this rewrites the option bytes and resets the device; add "
+				    "--yes to write them");
+	return write_confirmed(c, dev, img, ci.ob_len);
 }
 
 static int ob_set(struct cli *c)
@@ -292,19 +291,16 @@ static int ob_set(struct cli *c)
 	size_t n;
 	int rc = parse_changes(c, ch, names, &n);
 
-	if (rc) {
-		fprintf(stderr, "stdfu: option-bytes set needs FIELD=VALUE...%s%s\n",
-			stdfu_error_detail()[0] ? ": " : "", stdfu_error_detail());
-		return CLI_EXIT_USAGE;
-	}
+	if (rc)
+		return out_usage(c, "option-bytes set needs FIELD=VALUE...%s%s",
+				 stdfu_error_detail()[0] ? ": " : "", stdfu_error_detail());
 	rc = cli_acquire(c, &dev);
-	if (rc) {
-		cli_release(c, dev);
-		return out_fail(c, rc);
-	}
-	rc = edit(c, &dev, ch, n);
+	if (rc > 0)
+		return rc;
+	if (!rc)
+		rc = edit(c, &dev, ch, n);
 	cli_release(c, dev);
-	return rc;
+	return rc > 0 ? rc : out_result(c, rc, NULL);
 }
 
 int cmd_option_bytes(struct cli *c)
@@ -313,8 +309,7 @@ int cmd_option_bytes(struct cli *c)
 		return ob_show(c);
 	if (!strcmp(c->args[0], "set"))
 		return ob_set(c);
-	fprintf(stderr, "stdfu: option-bytes takes `show` or `set FIELD=VALUE...`\n");
-	return CLI_EXIT_USAGE;
+	return out_usage(c, "option-bytes takes `show` or `set FIELD=VALUE...`");
 }
 
 static int leave_after(struct cli *c, struct stdfu_device *dev, struct stdfu_result *res)
@@ -341,10 +336,11 @@ int cli_protect(struct cli *c, struct stdfu_device **dev, struct stdfu_result *r
 	if (rc)
 		return rc;
 	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"protect\",\"rdp\":%d,\"confirmed_by\":", after.rdp_level);
-		out_json_string(after.rdp_source);
-		puts("}");
-		fflush(stdout);
+		json_t *line = jw_event("protect");
+
+		jw_int(line, "rdp", after.rdp_level);
+		jw_str(line, "confirmed_by", after.rdp_source);
+		jw_emit(line);
 	} else {
 		out_msg(c, "read protection: RDP level %d (%s)", after.rdp_level, after.rdp_source);
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 
 int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 {
@@ -61,18 +62,36 @@ int cli_trigger_option(struct cli *c, const char *name, const char *arg)
 		return 0;
 	}
 bad:
-	fprintf(stderr, "stdfu: bad --%s \"%s\": %s\n", name, arg ? arg : "",
+	return out_usage(
+		c, "bad --%s \"%s\": %s", name, arg ? arg : "",
 		!strcmp(name, "method")		? "use byte, touch1200, detach, none, micropython, "
 						  "betaflight or text:STRING"
 		: !strcmp(name, "timeout")	? "milliseconds (e.g. 5000) or seconds (e.g. 5s)"
 		: !strcmp(name, "app-id")	? "VID:PID in hex, e.g. 0483:5740 (at most 16)"
 		: !strcmp(name, "trigger-byte") ? "a byte, e.g. 0xF5"
 						: "see stdfu(1)");
-	return CLI_EXIT_USAGE;
+}
+
+/* The ROM's serial (the wait saw its identity only), and the pair it makes. */
+static void rom_serial(struct cli *c, char *out, size_t cap)
+{
+	const struct stdfu_target_report *r = &c->trig.report;
+	struct stdfu_device_list *list = NULL;
+
+	snprintf(out, cap, "%s", r->dfu.serial);
+	if (out[0] || stdfu_device_scan(c->ctx, &list))
+		return;
+	for (size_t i = 0; i < list->count; i++)
+		if (!strcmp(list->items[i].path, r->dfu.path))
+			snprintf(out, cap, "%s", list->items[i].serial);
+	stdfu_device_list_free(list);
+	if (r->triggered)
+		cli_serial_record(r->app.dev.serial, out);
 }
 
 int cmd_trigger(struct cli *c)
 {
+	char serial[STDFU_SERIAL_MAX];
 	struct stdfu_target_opts o = cli_target_opts(c);
 	const struct stdfu_target_report *r = &c->trig.report;
 	struct stdfu_result res;
@@ -82,6 +101,9 @@ int cmd_trigger(struct cli *c)
 		rc = stdfu_target_find(c->ctx, &o, &c->trig.report);
 	if (rc)
 		return out_fail(c, rc);
+	jw_str(out_extra(c), "usb_path", r->dfu.path);
+	rom_serial(c, serial, sizeof(serial));
+	jw_str(out_extra(c), "serial", serial);
 	/* The ROM's port path on stdout, for scripts: stdfu flash --usb-path $(...) */
 	if (c->mode == OUT_HUMAN)
 		printf("%s\n", r->dfu.path);

@@ -11,13 +11,12 @@ int cmd_unprotect(struct cli *c)
 	struct stdfu_device *dev = NULL;
 	int rc;
 
-	if (!c->yes) {
-		fprintf(stderr,
-			"stdfu: unprotect removes read protection by MASS-ERASING the whole "
-			"flash; add --yes to confirm\n");
-		return CLI_EXIT_USAGE;
-	}
+	if (!c->yes)
+		return out_usage(c, "unprotect removes read protection by MASS-ERASING the whole "
+				    "flash; add --yes to confirm");
 	rc = cli_acquire(c, &dev);
+	if (rc > 0)
+		return rc;
 	if (!rc)
 		rc = stdfu_unprotect(dev, &o, &res);
 	cli_release(c, dev);

@@ -6,20 +6,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "flash_all.h"
-
-static unsigned term_width(void)
-{
-	struct winsize ws;
-
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 80;
-}
+#include "term.h"
 
 static void rate(char *buf, size_t cap, double bytes, double s)
 {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "image_info.h"
+#include "json.h"
 
 static void human(struct cli *c, const struct stdfu_image *img,
 		  const struct stdfu_companion_record *r)
@@ -36,20 +37,22 @@ static void json(struct cli *c, const struct stdfu_image *img,
 {
 	const struct stdfu_segment *first = &img->segments[0];
 	const struct stdfu_segment *last = &img->segments[img->count - 1];
+	json_t *o = jw_event("image_info"), *comp = jw_object();
 
-	fputs("{\"event\":\"image_info\",\"file\":", stdout);
-	out_json_string(c->args[0]);
-	printf(",\"format\":\"%s\",\"segments\":%zu,\"bytes\":%llu,\"start\":%u,\"end\":%u,"
-	       "\"companion\":",
-	       stdfu_image_format_name(img->format), img->count,
-	       (unsigned long long)stdfu_image_bytes(img), first->address,
-	       last->address + last->size);
-	if (r->found)
-		printf("{\"found\":true,\"address\":%u,\"version\":%u,\"trigger_byte\":%u}}\n",
-		       r->address, r->version, r->trigger_byte);
-	else
-		printf("{\"found\":false}}\n");
-	fflush(stdout);
+	jw_str(o, "file", c->args[0]);
+	jw_str(o, "format", stdfu_image_format_name(img->format));
+	jw_int(o, "segments", (long long)img->count);
+	jw_int(o, "bytes", (long long)stdfu_image_bytes(img));
+	jw_addr(o, "start", first->address);
+	jw_addr(o, "end", (uint64_t)last->address + last->size);
+	jw_bool(comp, "found", r->found);
+	if (r->found) {
+		jw_addr(comp, "address", r->address);
+		jw_int(comp, "version", r->version);
+		jw_int(comp, "trigger_byte", r->trigger_byte);
+	}
+	jw_set(o, "companion", comp);
+	jw_emit(o);
 }
 
 int cli_image_info(struct cli *c)
@@ -59,11 +62,9 @@ int cli_image_info(struct cli *c)
 	struct stdfu_image *img = NULL;
 	int rc;
 
-	if (c->sel.serial || c->sel.usb_path) {
-		fprintf(stderr, "stdfu: info FILE reads a file, no device: drop --serial and "
-				"--usb-path (or the FILE, to decode a device)\n");
-		return CLI_EXIT_USAGE;
-	}
+	if (c->sel.serial || c->sel.usb_path)
+		return out_usage(c, "info FILE reads a file, no device: drop --serial and "
+				    "--usb-path (or the FILE, to decode a device)");
 	rc = stdfu_image_load(c->args[0], &o, &img);
 	if (!rc)
 		rc = stdfu_companion_find(img, &r);
@@ -76,28 +77,22 @@ int cli_image_info(struct cli *c)
 	else if (c->mode == OUT_HUMAN)
 		human(c, img, &r);
 	stdfu_image_free(img);
-	return CLI_EXIT_OK;
+	jw_str(out_extra(c), "file", c->args[0]);
+	return out_result(c, STDFU_OK, NULL);
 }
 
 void cli_companion_warn(struct cli *c, const struct stdfu_image *img)
 {
 	struct stdfu_companion_record r;
-	struct stdfu_event ev = {.type = STDFU_EVENT_WARNING};
-	char msg[320];
 
 	if (!c->trig.report.triggered ||
 	    (c->trig.method != STDFU_METHOD_BYTE && c->trig.method != STDFU_METHOD_TOUCH1200))
 		return;
 	if (stdfu_companion_find(img, &r) || r.found)
 		return;
-	snprintf(msg, sizeof(msg),
+	out_warn(c, "no-companion-record",
 		 "%s has no stdfu companion record: this board was reached through the "
 		 "companion's trigger, but once this image runs the next update will need BOOT0 "
 		 "or a DFU runtime interface (--method detach)",
 		 c->args[0]);
-	ev.message = msg;
-	if (c->mode == OUT_JSON)
-		out_event(&ev, c);
-	else if (c->mode == OUT_HUMAN)
-		fprintf(stderr, "stdfu: warning: %s\n", msg);
 }

@@ -10,20 +10,32 @@
 #include "cmd_convert.h"
 #include "cmd_option_bytes.h"
 #include "complete.h"
+#include "json.h"
 
 #ifndef STDFU_VERSION
 #define STDFU_VERSION "0.0.0"
 #endif
 
-#define SEL "[--serial SN | --usb-path BUS-PORT[.PORT...]]"
+#define SEL  "[--serial SN | --usb-path BUS-PORT[.PORT...]]"
+#define TRIG "[TRIGGER]"
+#define TRIGGER_OPTS                                                                         \
+	"[--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n"         \
+	"         [--port TTY] [--app-id VID:PID]... [--trigger-byte 0xNN] [--timeout MS]\n" \
+	"         [--any-port] [--wait SECONDS]"
+/* Every command that needs DFU finds the board where it is: running or in DFU. */
+#define REACH (OPT_SELECT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT)
+#define REACH_HELP                                                                            \
+	"\nA board running its application is triggered into DFU first (as `stdfu flash`\n"   \
+	"does; --method none: it must already be in DFU mode). With no board at all, stdfu\n" \
+	"waits up to --wait seconds (default 5; 0: fail at once) for one to appear."
 
 const struct cli_cmd cli_commands[] = {
-	{"list", cmd_list, OPT_APP_ID, 0, 0, "[--app-id VID:PID]... [--json]",
+	{"list", cmd_list, OPT_APP_ID, 0, 0, "[--app-id VID:PID]...",
 	 "list ST DFU devices with their memory maps, and application ports",
 	 "Shows every ST ROM DFU device (0483:df11) with its USB port path, serial and, for\n"
 	 "each alt setting, the memory map; then the serial ports of running applications\n"
-	 "(0483:5740, or each --app-id) that `stdfu flash` can trigger into DFU."},
-	{"info", cmd_info, OPT_SELECT, 0, 1, "[SELECT] [--json] | FILE [--json]",
+	 "(0483:5740, or each --app-id) that stdfu can trigger into DFU."},
+	{"info", cmd_info, REACH, 0, 1, "[SELECT] " TRIG " | FILE",
 	 "identify the chip (family, flash, UID, RDP, boot bits) and decode its alts",
 	 "Names the chip: family and part, flash size, ROM version (bcdDevice), the unique\n"
 	 "ID or why the ROM will not give it, the read-protection level and the boot\n"
@@ -31,27 +43,25 @@ const struct cli_cmd cli_commands[] = {
 	 "R/E/W permissions, plus the transfer size, the DFU version and the current DFU\n"
 	 "state and status.\n"
 	 "With FILE, no device: the image's format and extent, and whether it carries the\n"
-	 "stdfu firmware companion (without it, the next update needs BOOT0)."},
+	 "stdfu firmware companion (without it, the next update needs BOOT0)." REACH_HELP},
 	{"flash", cmd_flash,
-	 OPT_SELECT | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE |
-		 OPT_FORMAT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT_APP | OPT_INCREMENTAL |
-		 OPT_PROTECT | OPT_ALL | OPT_ALWAYS_ERASE,
+	 REACH | OPT_ADDRESS | OPT_NO_VERIFY | OPT_NO_LEAVE | OPT_POLL | OPT_FORCE | OPT_FORMAT |
+		 OPT_WAIT_APP | OPT_INCREMENTAL | OPT_PROTECT | OPT_ALL | OPT_ALWAYS_ERASE,
 	 1, 1,
-	 "FILE [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
-	 "       [--incremental] [--always-erase] [--protect]\n"
-	 "       [--all [--usb-path BUS-PORT[.PORT...]]...]\n"
-	 "       [--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n"
-	 "       [--port TTY] [--app-id VID:PID]...\n"
-	 "       [--trigger-byte 0xNN] [--timeout MS] [--any-port] [--wait-app] [--json]",
+	 "FILE|- [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
+	 "       [--incremental] [--always-erase] [--protect] [--format FMT] [--force]\n"
+	 "       [--all [--usb-path BUS-PORT[.PORT...]]...] [--wait-app] " TRIG,
 	 "trigger the application into DFU, erase, write, verify and start an image",
 	 "Takes the board from its running application into the ROM bootloader (--method,\n"
 	 "default: the trigger byte on the application's CDC port) and waits for the ROM on\n"
 	 "the same USB port path; a board already in DFU mode is used as it is. Then erases\n"
 	 "exactly the sectors FILE touches, writes it, verifies it by read-back and leaves\n"
 	 "DFU mode so that the application starts (--wait-app: until its port is back).\n"
-	 "FILE may be raw binary (placed at --address, default the start of the internal\n"
-	 "flash), Intel HEX, S-record, ELF or DfuSe; the format is detected (--format\n"
-	 "overrides). Checks that the image fits before touching the device.\n"
+	 "FILE (- reads standard input) may be raw binary (placed at --address, default the\n"
+	 "start of the internal flash), Intel HEX, S-record, ELF or DfuSe; the format is\n"
+	 "detected (--format overrides). --address with a file that has addresses moves the\n"
+	 "whole image so that its lowest address is ADDR. Checks that the image fits before\n"
+	 "touching the device.\n"
 	 "Sectors that read back blank (all 0xFF) are written without an erase; on ECC\n"
 	 "flash a write that then fails (errPROG) erases and rewrites that sector alone.\n"
 	 "--always-erase erases every touched sector instead.\n"
@@ -59,19 +69,18 @@ const struct cli_cmd cli_commands[] = {
 	 "writing those that already hold exactly what a full flash would leave.\n"
 	 "--protect, after the verified flash, sets read protection (RDP level 1) through\n"
 	 "the option bytes, follows the reset and confirms the new level before leaving.\n"
-
 	 "--all flashes every board at once: each ST ROM in DFU mode and each application\n"
 	 "port it can trigger (or the set named by repeated --usb-path), one worker per\n"
 	 "board, each followed on its own USB port path. One result per board and a\n"
 	 "summary; exit 0 only if every board passed, else 23 (some boards failed), with\n"
-	 "each board's own exit code in its result and in the list on stderr."},
+	 "each board's own exit code in its result and in the list on stderr." REACH_HELP},
 	{"station", cmd_station,
 	 OPT_SELECT | OPT_ADDRESS | OPT_POLL | OPT_FORMAT | OPT_FORCE | OPT_ALWAYS_ERASE |
 		 OPT_TRIGGER | OPT_APP_ID | OPT_PROTECT | OPT_STATION,
 	 1, 1,
 	 "FILE [--usb-path BUS-PORT[.PORT...]]... [--count N] [--log FILE.jsonl]\n"
 	 "       [--db FILE.sqlite] [--protect] [--serial-at ADDR [--serial-start N]]\n"
-	 "       [--method M] [--app-id VID:PID]... [--timeout MS] [--address ADDR] [--json]",
+	 "       [--address ADDR] " TRIG,
 	 "factory station: flash every board as it arrives, record each one",
 	 "Watches the ports (every port, or each --usb-path) and flashes each board as soon\n"
 	 "as it arrives, in application mode (triggered) or in DFU mode; boards that arrive\n"
@@ -89,32 +98,39 @@ const struct cli_cmd cli_commands[] = {
 	 "Ctrl-C: no more boards start, those in flight finish, then the summary; a second\n"
 	 "Ctrl-C aborts them (exit 130), leaving them in DFU mode for the next run.\n"
 	 "Exit 0 if every board passed, 23 if some failed."},
-	{"trigger", cmd_trigger, OPT_SELECT | OPT_TRIGGER | OPT_APP_ID, 0, 0,
-	 "[SELECT] [--port TTY] [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN]\n"
-	 "       [--timeout MS] [--any-port] [--json]",
+	{"trigger", cmd_trigger, REACH, 0, 0, "[SELECT] " TRIG,
 	 "take a running application into the ROM bootloader (DFU) and print its port path",
 	 "Sends the trigger to the application's serial port (or DFU_DETACH), waits for the\n"
 	 "ROM bootloader (0483:df11) on the same USB port path and prints that path."},
-	{"read", cmd_read, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_ALT, 1, 1,
-	 "FILE --address ADDR --length N [SELECT]", "read device memory into a raw file",
-	 "Reads N bytes at ADDR (of the alt whose memory holds ADDR) into FILE."},
-	{"erase", cmd_erase, OPT_SELECT | OPT_ADDRESS | OPT_LENGTH | OPT_MASS, 0, 0,
-	 "(--address ADDR --length N | --mass) [SELECT]", "erase sectors or the whole flash",
+	{"read", cmd_read, REACH | OPT_ADDRESS | OPT_LENGTH | OPT_ALT, 1, 1,
+	 "FILE|- [--address ADDR] [--length N] [--alt N] [SELECT] " TRIG,
+	 "read device memory into a raw file",
+	 "Reads device memory into FILE (- writes it to standard output). Without --length\n"
+	 "it reads to the end of the region that holds ADDR; without --address, the whole\n"
+	 "internal flash (or the whole of --alt N). The alt is the one whose memory holds\n"
+	 "ADDR unless --alt says." REACH_HELP},
+	{"erase", cmd_erase, REACH | OPT_ADDRESS | OPT_LENGTH | OPT_MASS, 0, 0,
+	 "(--address ADDR --length N | --mass) [SELECT] " TRIG, "erase sectors or the whole flash",
 	 "Erases every sector overlapping [ADDR, ADDR+N), or the whole flash with --mass\n"
-	 "(which can take many seconds)."},
-	{"verify", cmd_verify, OPT_SELECT | OPT_ADDRESS | OPT_FORMAT | OPT_FORCE, 1, 1,
-	 "FILE [--address ADDR] [SELECT]", "compare device memory with an image",
-	 "Reads back the memory FILE covers and compares it byte for byte."},
-	{"leave", cmd_leave, OPT_SELECT | OPT_ADDRESS, 0, 0, "[--address ADDR] [SELECT]",
+	 "(which can take many seconds)." REACH_HELP},
+	{"verify", cmd_verify, REACH | OPT_ADDRESS | OPT_FORMAT | OPT_FORCE, 1, 1,
+	 "FILE|- [--address ADDR] [--format FMT] [--force] [SELECT] " TRIG,
+	 "compare device memory with an image",
+	 "Reads back the memory FILE covers and compares it byte for byte." REACH_HELP},
+	{"leave", cmd_leave, REACH | OPT_ADDRESS, 0, 0, "[--address ADDR] [SELECT] " TRIG,
 	 "leave DFU mode and start the application",
 	 "Sets the address (default: the start of the internal flash), leaves DFU mode and\n"
-	 "waits until the device has left the bus."},
-	{"unprotect", cmd_unprotect, OPT_SELECT | OPT_YES, 0, 0, "--yes [SELECT]",
+	 "waits until the device has left the bus." REACH_HELP},
+	{"unprotect", cmd_unprotect, REACH | OPT_YES, 0, 0, "--yes [SELECT] " TRIG,
 	 "remove read protection (MASS-ERASES the flash)",
 	 "Sends Read Unprotect: the ROM erases the whole flash, removes read protection\n"
-	 "(RDP level 1 -> 0) and resets. Needs --yes because every byte of flash is lost."},
+	 "(RDP level 1 -> 0) and resets. Needs --yes because every byte of flash is "
+	 "lost." REACH_HELP},
 	CMD_OPTION_BYTES_ENTRY,
 	CMD_CONVERT_ENTRY,
+	{"help", cmd_help, 0, 0, 1, "[COMMAND]", "show the help of stdfu or of one command",
+	 "Without COMMAND, the list of commands and global options; with it, what\n"
+	 "`stdfu COMMAND --help` prints."},
 	{NULL, NULL, 0, 0, 0, NULL, NULL, NULL},
 };
 
@@ -148,6 +164,9 @@ enum {
 	O_PROTECT,
 	O_ALL,
 	O_ALWAYS_ERASE,
+	O_COLOR,
+	O_VERBOSE,
+	O_WAIT,
 	O_COUNT,
 	O_LOG,
 	O_DB,
@@ -185,6 +204,9 @@ static const struct option long_opts[] = {
 	{"protect", no_argument, NULL, O_PROTECT},
 	{"all", no_argument, NULL, O_ALL},
 	{"always-erase", no_argument, NULL, O_ALWAYS_ERASE},
+	{"color", required_argument, NULL, O_COLOR},
+	{"verbose", no_argument, NULL, O_VERBOSE},
+	{"wait", required_argument, NULL, O_WAIT},
 	{"count", required_argument, NULL, O_COUNT},
 	{"log", required_argument, NULL, O_LOG},
 	{"db", required_argument, NULL, O_DB},
@@ -192,6 +214,7 @@ static const struct option long_opts[] = {
 	{"serial-start", required_argument, NULL, O_SERIAL_START},
 	{NULL, 0, NULL, 0},
 };
+#define SHORT_OPTS "+:hqVv"
 
 static const struct {
 	int opt;
@@ -222,6 +245,7 @@ static const struct {
 	{O_PROTECT, OPT_PROTECT},
 	{O_ALL, OPT_ALL},
 	{O_ALWAYS_ERASE, OPT_ALWAYS_ERASE},
+	{O_WAIT, OPT_WAIT},
 	{O_COUNT, OPT_STATION},
 	{O_LOG, OPT_STATION},
 	{O_DB, OPT_STATION},
@@ -231,33 +255,30 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: stdfu COMMAND [OPTIONS]\n\n"
+	fprintf(f, "usage: stdfu [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
 		   "Flash STM32 microcontrollers through their USB ROM bootloader (ST DfuSe).\n\n"
 		   "Commands:\n");
 	for (const struct cli_cmd *cmd = cli_commands; cmd->name; cmd++)
 		fprintf(f, "  %-13s %s\n", cmd->name, cmd->summary);
-	fprintf(f, "\nSELECT is --serial SN or --usb-path BUS-PORT[.PORT...].\n"
-		   "Common options: --json, --quiet, --help, --version.\n"
-		   "`stdfu COMMAND --help` for details; man stdfu(1) for exit codes and JSON.\n");
+	fprintf(f, "\nGlobal options (before or after the command):\n"
+		   "  --json            one JSON object per line on stdout, the last a result\n"
+		   "  -q, --quiet       errors only\n"
+		   "  --color WHEN      auto (default; honours NO_COLOR), always or never\n"
+		   "  -v, --verbose     DFU requests and states; twice: every USB transfer\n"
+		   "  -h, --help        this help (`stdfu help COMMAND`: one command's)\n"
+		   "  -V, --version     the version\n"
+		   "\nSELECT is --serial SN (the application's or its ROM's) or --usb-path\n"
+		   "BUS-PORT[.PORT...]. man stdfu(1) for exit codes, JSON and examples.\n");
 }
 
-static void command_help(const struct cli_cmd *cmd)
+void cli_command_help(const struct cli_cmd *cmd)
 {
 	printf("usage: stdfu %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->help);
-	/* convert never touches a device: no SELECT to explain */
 	if (cmd->opts & OPT_SELECT)
 		printf("\nSELECT: %s\n", SEL);
-}
-
-static int usage_error(struct cli *c, const char *fmt, const char *arg)
-{
-	fprintf(stderr, "stdfu: ");
-	fprintf(stderr, fmt, arg);
-	if (c->cmd)
-		fprintf(stderr, "\nusage: stdfu %s %s\n", c->cmd->name, c->cmd->synopsis);
-	else
-		fprintf(stderr, "\nTry `stdfu --help`.\n");
-	return CLI_EXIT_USAGE;
+	if (cmd->opts & OPT_TRIGGER)
+		printf("TRIGGER: " TRIGGER_OPTS "\n");
+	printf("Global options: --json, --quiet, --color WHEN, --verbose (stdfu --help).\n");
 }
 
 static bool parse_u32(const char *s, uint32_t *out)
@@ -330,19 +351,18 @@ static int set_station_number(struct cli *c, int opt, const char *arg)
 		c->count_set = parse_u32(arg, &c->count) && c->count > 0;
 		return c->count_set
 			       ? 0
-			       : usage_error(c,
-					     "bad --count \"%s\" (a number of boards, 1 or more)",
-					     arg);
+			       : out_usage(c, "bad --count \"%s\" (a number of boards, 1 or more)",
+					   arg);
 	case O_SERIAL_AT:
 		c->serial_at_set = parse_u32(arg, &c->serial_at);
 		return c->serial_at_set
 			       ? 0
-			       : usage_error(c, "bad --serial-at \"%s\" (e.g. 0x080FFF00)", arg);
+			       : out_usage(c, "bad --serial-at \"%s\" (e.g. 0x080FFF00)", arg);
 	case O_SERIAL_START:
 		c->serial_start_set = parse_u32(arg, &c->serial_start);
 		return c->serial_start_set
 			       ? 0
-			       : usage_error(c, "bad --serial-start \"%s\" (0 to 4294967295)", arg);
+			       : out_usage(c, "bad --serial-start \"%s\" (0 to 4294967295)", arg);
 	}
 	return 0;
 }
@@ -354,19 +374,21 @@ static int set_number(struct cli *c, int opt, const char *arg)
 	switch (opt) {
 	case O_ADDRESS:
 		c->address_set = parse_u32(arg, &c->address);
-		return c->address_set
-			       ? 0
-			       : usage_error(c, "bad --address \"%s\" (e.g. 0x08000000)", arg);
+		return c->address_set ? 0
+				      : out_usage(c, "bad --address \"%s\" (e.g. 0x08000000)", arg);
 	case O_LENGTH:
 		c->length_set = parse_u32(arg, &c->length) && c->length > 0;
 		return c->length_set
 			       ? 0
-			       : usage_error(c, "bad --length \"%s\" (e.g. 4096, 0x1000, 16K)",
-					     arg);
+			       : out_usage(c, "bad --length \"%s\" (e.g. 4096, 0x1000, 16K)", arg);
 	case O_ALT:
 		c->alt_set = parse_u32(arg, &v) && v < 256;
 		c->alt = (uint8_t)v;
-		return c->alt_set ? 0 : usage_error(c, "bad --alt \"%s\"", arg);
+		return c->alt_set ? 0 : out_usage(c, "bad --alt \"%s\"", arg);
+	case O_WAIT:
+		if (!parse_u32(arg, &c->wait_s) || c->wait_s > 3600)
+			return out_usage(c, "bad --wait \"%s\" (seconds, 0 to 3600)", arg);
+		return 0;
 	}
 	return set_station_number(c, opt, arg);
 }
@@ -385,18 +407,18 @@ static int set_option(struct cli *c, int opt, const char *arg)
 		return 0;
 	case O_USB_PATH:
 		if (!stdfu_usb_path_valid(arg))
-			return usage_error(
+			return out_usage(
 				c,
 				"bad --usb-path \"%s\" (expected BUS-PORT[.PORT...], e.g. 1-2.3)",
 				arg);
 		if (c->n_usb_paths >= CLI_USB_PATHS_MAX)
-			return usage_error(c, "more than 128 --usb-path%s", "");
+			return out_usage(c, "more than %d --usb-path", CLI_USB_PATHS_MAX);
 		c->usb_paths[c->n_usb_paths++] = arg;
 		c->sel.usb_path = arg;
 		return 0;
 	case O_POLL:
 		return stdfu_poll_policy_parse(arg, &c->poll)
-			       ? usage_error(c, "bad --poll \"%s\" (spec or early)", arg)
+			       ? out_usage(c, "bad --poll \"%s\" (spec or early)", arg)
 			       : 0;
 	case O_FORMAT:
 		c->format = arg;
@@ -427,55 +449,216 @@ static const struct cli_cmd *find_command(const char *name)
 	return NULL;
 }
 
+static bool takes_value(const char *arg)
+{
+	for (const struct option *o = long_opts; o->name; o++)
+		if (o->has_arg == required_argument &&
+		    !strncmp(arg + 2, o->name, strlen(o->name)) && arg[2 + strlen(o->name)] == '\0')
+			return true;
+	return false;
+}
+
+/*
+ * Before parsing: the output mode and colour, so that even a usage error is
+ * reported the way the caller asked (one JSON result line with --json); and
+ * the index of the command, the first word that is neither an option nor an
+ * option's value.
+ */
+static int prescan(struct cli *c, int ac, char **av)
+{
+	int cmd = 0;
+
+	for (int i = 1; i < ac; i++) {
+		const char *a = av[i];
+
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "--json"))
+			c->mode = OUT_JSON;
+		else if ((!strcmp(a, "--quiet") || !strcmp(a, "-q")) && c->mode != OUT_JSON)
+			c->mode = OUT_QUIET;
+		else if (!strncmp(a, "--color=", 8))
+			term_color_parse(a + 8, &c->color);
+		else if (!strcmp(a, "--color") && i + 1 < ac)
+			term_color_parse(av[i + 1], &c->color);
+		if (a[0] == '-' && a[1] == '-' && !strchr(a, '=') && takes_value(a))
+			i++;
+		else if (!cmd && (a[0] != '-' || !a[1]))
+			cmd = i;
+	}
+	return cmd;
+}
+
+static int global_option(struct cli *c, int opt, const char *arg, bool *done)
+{
+	switch (opt) {
+	case O_JSON:
+		return 0; /* prescan() */
+	case O_QUIET:
+	case 'q':
+		c->mode = c->mode == OUT_JSON ? OUT_JSON : OUT_QUIET;
+		return 0;
+	case O_COLOR:
+		return term_color_parse(arg, &c->color)
+			       ? 0
+			       : out_usage(c, "bad --color \"%s\" (auto, always or never)", arg);
+	case O_VERBOSE:
+	case 'v':
+		c->verbose++;
+		return 0;
+	case O_VERSION:
+	case 'V':
+		c->want = 'V';
+		*done = true;
+		return 0;
+	case O_HELP:
+	case 'h':
+		c->want = 'h';
+		*done = true;
+		return 0;
+	}
+	return -1;
+}
+
+static int one_option(struct cli *c, int opt, char **av, bool *done)
+{
+	int rc;
+
+	if (opt == '?' || opt == ':')
+		return out_usage(
+			c, opt == '?' ? "unknown option \"%s\"" : "option \"%s\" needs a value",
+			av[optind - 1]);
+	rc = global_option(c, opt, optarg, done);
+	if (rc >= 0)
+		return rc;
+	if (!c->cmd)
+		return out_usage(c, "option \"%s\" needs a command before or after it",
+				 av[optind - 1]);
+	if (!allowed(c->cmd, opt))
+		return out_usage(c, "option \"%s\" does not apply to %s", av[optind - 1],
+				 c->cmd->name);
+	return set_option(c, opt, optarg);
+}
+
+static int positional(struct cli *c, const char *arg)
+{
+	if (c->nargs >= 16)
+		return out_usage(c, "too many arguments (\"%s\")", arg);
+	c->args[c->nargs++] = (char *)arg;
+	return 0;
+}
+
+/* Options anywhere; the command word is skipped, the other words are its arguments. */
 static int parse(struct cli *c, int ac, char **av, bool *done)
 {
-	int opt;
+	int cmd_at = prescan(c, ac, av), opt, rc;
 
 	*done = false;
-	c->cmd = find_command(av[0]);
-	if (!c->cmd)
-		return usage_error(c, "unknown command \"%s\"", av[0]);
-	/* GNU getopt permutes: options may follow FILE ("flash app.bin --json"). */
+	if (cmd_at) {
+		c->cmd = find_command(av[cmd_at]);
+		if (!c->cmd)
+			return out_usage(c, "unknown command \"%s\"", av[cmd_at]);
+	}
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(ac, av, ":hqV", long_opts, NULL)) != -1) {
-		int rc;
-
-		if (opt == '?' || opt == ':')
-			return usage_error(c,
-					   opt == '?' ? "unknown option \"%s\""
-						      : "option \"%s\" needs a value",
-					   av[optind - 1]);
-		if (opt == O_HELP || opt == 'h') {
-			command_help(c->cmd);
-			*done = true;
-			return 0;
+	while (optind < ac) {
+		if (optind == cmd_at) {
+			optind++;
+			continue;
 		}
-		if (opt == O_JSON)
-			c->mode = OUT_JSON;
-		else if (opt == O_QUIET || opt == 'q')
-			c->mode = c->mode == OUT_JSON ? OUT_JSON : OUT_QUIET;
-		else if (!allowed(c->cmd, opt))
-			return usage_error(c, "option \"%s\" does not apply to this command",
-					   av[optind - 1]);
-		else if ((rc = set_option(c, opt, optarg)))
+		opt = getopt_long(ac, av, SHORT_OPTS, long_opts, NULL);
+		if (opt == -1) {
+			if (optind < ac && optind != cmd_at && (rc = positional(c, av[optind])))
+				return rc;
+			optind += optind < ac;
+			continue;
+		}
+		if ((rc = one_option(c, opt, av, done)) || *done)
 			return rc;
 	}
-	while (optind < ac) {
-		if (c->nargs >= 16)
-			return usage_error(c, "too many arguments (\"%s\")", av[optind]);
-		c->args[c->nargs++] = av[optind++];
-	}
-	if (c->n_usb_paths > 1 && !c->all && c->cmd->run != cmd_station)
-		return usage_error(c,
-				   "--usb-path given more than once: name one board, or a set "
-				   "of boards with flash --all or station%s",
-				   "");
-	if (c->nargs < c->cmd->min_args)
-		return usage_error(c, "missing argument%s", "");
-	if (c->nargs > c->cmd->max_args)
-		return usage_error(c, "unexpected argument \"%s\"", c->args[c->cmd->max_args]);
 	return 0;
+}
+
+static int check_args(struct cli *c)
+{
+	if (!c->cmd)
+		return out_usage(c, "no command given");
+	if (c->n_usb_paths > 1 && !c->all && c->cmd->run != cmd_station)
+		return out_usage(c, "--usb-path given more than once: name one board, or a set "
+				    "of boards with flash --all or station");
+	if (c->nargs < c->cmd->min_args)
+		return out_usage(c, "missing argument: %s", c->cmd->synopsis);
+	if (c->nargs > c->cmd->max_args)
+		return out_usage(c, "unexpected argument \"%s\"", c->args[c->cmd->max_args]);
+	return 0;
+}
+
+/* The help text: on stdout, or (--json) as the "text" of the result line. */
+static int print_help(struct cli *c, const struct cli_cmd *cmd)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = c->mode == OUT_JSON ? open_memstream(&text, &len) : stdout;
+	FILE *saved = stdout;
+
+	if (!f)
+		return out_fail(c, STDFU_ERR_NOMEM);
+	stdout = f;
+	if (cmd)
+		cli_command_help(cmd);
+	else
+		usage(stdout);
+	stdout = saved;
+	if (f != stdout) {
+		fclose(f);
+		json_object_set_new(out_extra(c), "text", json_string(text ? text : ""));
+		free(text);
+	}
+	return out_result(c, STDFU_OK, NULL);
+}
+
+int cmd_help(struct cli *c)
+{
+	const struct cli_cmd *cmd = c->nargs ? find_command(c->args[0]) : NULL;
+
+	if (c->nargs && !cmd)
+		return out_usage(c, "no command \"%s\": see `stdfu --help`", c->args[0]);
+	return print_help(c, cmd);
+}
+
+/* --help and --version, wherever they were given. */
+static int want(struct cli *c)
+{
+	static const struct cli_cmd version = {"version", NULL, 0, 0, 0, "", "", ""};
+	const struct cli_cmd *cmd = c->cmd;
+
+	if (c->want == 'h') {
+		c->cmd = find_command("help");
+		return print_help(c, cmd);
+	}
+	if (c->mode != OUT_JSON) {
+		printf("stdfu %s\n", STDFU_VERSION);
+		return 0;
+	}
+	c->cmd = &version;
+	json_object_set_new(out_extra(c), "version", json_string(STDFU_VERSION));
+	return out_result(c, STDFU_OK, NULL);
+}
+
+static int run(struct cli *c)
+{
+	int rc;
+
+	term_init(c->color, c->tty);
+	if (c->verbose && c->mode != OUT_QUIET) {
+		c->tty = false; /* plain lines: a bar would be torn by the transfer lines */
+		if (!cli_ensure_ctx(c))
+			stdfu_ctx_set_log(c->ctx,
+					  c->verbose > 1 ? STDFU_LOG_TRANSFER : STDFU_LOG_REQUEST,
+					  out_log, c);
+	}
+	rc = c->cmd->run(c);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -485,29 +668,27 @@ int main(int argc, char **argv)
 			.args = args,
 			.poll = STDFU_POLL_EARLY,
 			.trig.byte = -1,
+			.wait_s = CLI_WAIT_DEFAULT_S,
 			.serial_start = 1};
 	bool done;
 	int rc;
 
+	if (argc == 2 && !strcmp(argv[1], "--completion-table"))
+		return cli_completion_table(cli_commands, long_opts, allowed);
+	c.t0_us = out_now_us();
 	c.tty = isatty(STDERR_FILENO);
-	if (argc < 2) {
+	rc = parse(&c, argc, argv, &done);
+	if (!rc && !done && argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--completion-table"))
-		return cli_completion_table(cli_commands, long_opts, allowed);
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("stdfu %s\n", STDFU_VERSION);
-		return 0;
-	}
-	rc = parse(&c, argc - 1, argv + 1, &done);
-	if (rc || done)
-		return rc;
-	rc = c.cmd->run(&c);
+	if (!rc && done)
+		rc = want(&c);
+	else if (!rc)
+		rc = check_args(&c);
+	if (!rc && !done)
+		rc = run(&c);
+	out_finish(&c, rc);
 	stdfu_ctx_free(c.ctx);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * All of stdfu's output. Three modes:
- *  - human: on a TTY a progress bar per phase on stderr; off a TTY plain lines;
+ * stdfu's messages and progress. Three modes:
+ *  - human: on a terminal a progress bar per phase on stderr, as wide as the
+ *    terminal (redrawn on SIGWINCH); off a terminal plain lines;
  *  - quiet: errors only;
- *  - json:  one JSON object per line on stdout (schema in stdfu(1)).
+ *  - json:  one JSON object per line on stdout (json.c; docs/json-schema.json).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,50 +12,80 @@
 #include <time.h>
 
 #include "cli.h"
-#include "udev_hint.h"
+#include "json.h"
 
-static double now_s(void)
+uint64_t out_now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-void out_json_string(const char *s)
+static double now_s(void)
 {
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	return (double)out_now_us() / 1e6;
+}
 
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", stdout);
-		else if (ch < 0x20 || ch >= 0x7f)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
+void out_text(struct cli *c, size_t used, const char *text)
+{
+	size_t width = term_width() - 1, indent = used;
+	bool first = true;
+
+	/* On a terminal, break at spaces so that the terminal never has to. */
+	while (c->tty && strlen(text) + indent > width && width > 20) {
+		size_t cut = width - indent;
+
+		while (cut > 0 && text[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			break;
+		fprintf(stderr, "%*s%.*s\n", first ? 0 : (int)indent, "", (int)cut, text);
+		text += cut + 1;
+		indent = 2;
+		first = false;
 	}
-	putchar('"');
+	fprintf(stderr, "%*s%s\n", first ? 0 : (int)indent, "", text);
 }
 
 void out_msg(struct cli *c, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	if (c->mode != OUT_HUMAN)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	out_text(c, 0, msg);
+}
+
+void out_warn(struct cli *c, const char *code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->mode == OUT_JSON) {
+		json_t *o = jw_event("warning");
+
+		jw_str(o, "code", code);
+		jw_str(o, "message", msg);
+		jw_emit(o);
+	} else if (c->mode == OUT_HUMAN) {
+		fprintf(stderr, "stdfu: %swarning%s: ", term_on(TERM_WARN), term_off());
+		out_text(c, strlen("stdfu: warning: "), msg);
+	}
 }
 
 /* ---- progress ------------------------------------------------------------ */
 
 struct progress {
 	double t0, last;
+	size_t drawn; /* columns of the bar line on screen, to blank without escapes */
 };
 
 static struct progress prog;
@@ -69,23 +100,90 @@ static void human_bytes(char *buf, size_t cap, double v)
 		snprintf(buf, cap, "%.0f B", v);
 }
 
-static void bar(const struct stdfu_event *ev, bool final)
+/* The optional fields of a bar, most useful first; dropped from the end to fit. */
+static size_t bar_fields(const struct stdfu_event *ev, bool final, char f[3][48])
 {
 	double t = now_s() - prog.t0, speed = t > 0 ? (double)ev->done / t : 0;
 	double left = speed > 0 ? (double)(ev->total - ev->done) / speed : 0;
-	unsigned pct = ev->total ? (unsigned)(ev->done * 100 / ev->total) : 100;
-	char done[32], total[32], rate[32], fill[31];
+	char done[16], total[16], rate[16];
 
-	for (unsigned i = 0; i < 30; i++)
-		fill[i] = i < pct * 30 / 100 ? '#' : '.';
-	fill[30] = '\0';
 	human_bytes(done, sizeof(done), (double)ev->done);
 	human_bytes(total, sizeof(total), (double)ev->total);
 	human_bytes(rate, sizeof(rate), speed);
-	fprintf(stderr, "\r%-7s [%s] %3u%% %s/%s %s/s %s %.1fs\033[K", stdfu_phase_name(ev->phase),
-		fill, pct, done, total, rate, final ? "in" : "left", final ? t : left);
+	snprintf(f[0], 48, "%s %.1fs", final ? "in" : "left", final ? t : left);
+	snprintf(f[1], 48, "%s/%s", done, total);
+	snprintf(f[2], 48, "%s/s", rate);
+	return 3;
+}
+
+/*
+ * The terminal shrank (SIGWINCH) under a bar: the terminal has folded it onto
+ * several rows. Clear them (cursor up, erase down) where escapes are allowed;
+ * without colour no escape is printed at all, so start on a fresh row.
+ */
+static void unfold(size_t width)
+{
+	size_t cols = width + 1, rows = (prog.drawn + cols - 1) / cols;
+
+	if (term_color() && rows > 1)
+		fprintf(stderr, "\r\033[%zuA\033[J", rows - 1);
+	else
+		fputc('\n', stderr);
+	prog.drawn = 0;
+}
+
+/*
+ * "write   [#######.....]  57% left 1.2s 296.0 KiB/512.0 KiB 1.1 MiB/s", cut to
+ * the terminal's width less one column (a line that fills the last column
+ * wraps on some terminals): the bar keeps at least 10 cells.
+ */
+static void bar(struct cli *c, const struct stdfu_event *ev, bool final)
+{
+	unsigned pct = ev->total ? (unsigned)(ev->done * 100 / ev->total) : 100;
+	size_t width = term_width() - 1, n = 0, fixed = 7 + 2 + 2 + 4, cells, len;
+	char f[3][48], line[512], fill[256];
+	size_t nf = bar_fields(ev, final, f), extra = 0;
+
+	if (prog.drawn > width)
+		unfold(width);
+	for (n = 0; n < nf && fixed + extra + 1 + strlen(f[n]) + 10 <= width; n++)
+		extra += 1 + strlen(f[n]);
+	cells = width > fixed + extra ? width - fixed - extra : 1;
+	if (cells > sizeof(fill) - 1)
+		cells = sizeof(fill) - 1;
+	for (size_t i = 0; i < cells; i++)
+		fill[i] = i < pct * cells / 100 ? '#' : '.';
+	fill[cells] = '\0';
+	len = (size_t)snprintf(line, sizeof(line), "%-7s [%s] %3u%%", stdfu_phase_name(ev->phase),
+			       fill, pct);
+	for (size_t i = 0; i < n && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s", f[i]);
+	if (len > width)
+		len = width;
+	/* Blank what the previous, longer line left, with spaces: no escape codes. */
+	fprintf(stderr, "\r%s%.*s%s%*s", final && term_color() ? term_on(TERM_OK) : "", (int)len,
+		line, final && term_color() ? term_off() : "",
+		prog.drawn > len ? (int)(prog.drawn - len) : 0, "");
+	prog.drawn = final ? 0 : len;
 	if (final)
 		fputc('\n', stderr);
+	(void)c;
+}
+
+static void human_end(struct cli *c, const struct stdfu_event *ev, double t)
+{
+	char total[32];
+
+	if (c->tty && ev->total) {
+		bar(c, ev, true);
+		return;
+	}
+	if (ev->phase == STDFU_PHASE_LEAVE) {
+		out_msg(c, "left DFU mode; device gone from the bus after %.2f s", t - prog.t0);
+		return;
+	}
+	human_bytes(total, sizeof(total), (double)ev->done);
+	out_msg(c, "%s done: %s in %.2f s", stdfu_phase_name(ev->phase), total, t - prog.t0);
 }
 
 static void human_event(struct cli *c, const struct stdfu_event *ev)
@@ -93,86 +191,79 @@ static void human_event(struct cli *c, const struct stdfu_event *ev)
 	double t = now_s();
 
 	if (ev->type == STDFU_EVENT_WARNING) {
-		/* The ROM's blank-flash start state is normal: only JSON records it. */
-		if (!strstr(ev->message, "harmless"))
-			fprintf(stderr, "stdfu: note: %s\n", ev->message);
+		/* The ROM's blank-flash start state is normal: only JSON and -v record it. */
+		if (ev->warning != STDFU_WARN_START_STATE || c->verbose) {
+			fprintf(stderr, "stdfu: %snote%s: ", term_on(TERM_WARN), term_off());
+			out_text(c, strlen("stdfu: note: "), ev->message);
+		}
 		return;
 	}
 	if (ev->phase == STDFU_PHASE_PREPARE)
 		return;
-	if (ev->type == STDFU_EVENT_SECTOR) {
-		if (ev->sector->action == STDFU_SECTOR_FALLBACK)
-			fprintf(stderr,
-				"%sstdfu: note: the blank sector at 0x%08x cannot be written "
-				"without an erase (errPROG, ECC flash): erased and written again\n",
-				c->tty ? "\n" : "", ev->sector->address);
-		return;
-	}
+	if (ev->type == STDFU_EVENT_SECTOR)
+		return; /* the summary line counts them; a fallback comes as a warning too */
 	if (ev->type == STDFU_EVENT_PHASE_START) {
 		prog.t0 = prog.last = t;
+		prog.drawn = 0;
 		if (!c->tty)
 			fprintf(stderr, "%s...\n", stdfu_phase_name(ev->phase));
 		return;
 	}
 	if (ev->type == STDFU_EVENT_PHASE_END) {
-		if (c->tty && ev->total)
-			bar(ev, true);
-		else if (ev->phase == STDFU_PHASE_LEAVE)
-			fprintf(stderr, "left DFU mode; device gone from the bus after %.2f s\n",
-				t - prog.t0);
-		else {
-			char total[32];
-
-			human_bytes(total, sizeof(total), (double)ev->done);
-			fprintf(stderr, "%s done: %s in %.2f s\n", stdfu_phase_name(ev->phase),
-				total, t - prog.t0);
-		}
+		human_end(c, ev, t);
 		return;
 	}
 	if (c->tty && ev->type == STDFU_EVENT_PROGRESS && t - prog.last >= 0.1) {
 		prog.last = t;
-		bar(ev, false);
+		bar(c, ev, false);
 	}
+}
+
+/* What the flash does with one erasable sector (the perf plan's decision). */
+static void json_sector(const struct stdfu_event *ev)
+{
+	json_t *o = jw_event("sector");
+
+	jw_str(o, "usb_path", ev->device ? ev->device->path : "");
+	jw_addr(o, "address", ev->sector->address);
+	jw_int(o, "size", ev->sector->size);
+	jw_str(o, "action", stdfu_sector_action_name(ev->sector->action));
+	jw_emit(o);
 }
 
 static void json_event(const struct stdfu_event *ev)
 {
 	double t = now_s();
+	json_t *o;
 
-	switch (ev->type) {
-	case STDFU_EVENT_PHASE_START:
-		prog.t0 = prog.last = t;
-		printf("{\"event\":\"phase_start\",\"phase\":\"%s\",\"total\":%llu}\n",
-		       stdfu_phase_name(ev->phase), (unsigned long long)ev->total);
-		break;
-	case STDFU_EVENT_PROGRESS:
+	if (ev->type == STDFU_EVENT_DEVICE_FOUND)
+		return;
+	if (ev->type == STDFU_EVENT_PROGRESS) {
 		if (t - prog.last < 0.1 && ev->done != ev->total)
 			return;
 		prog.last = t;
-		printf("{\"event\":\"progress\",\"phase\":\"%s\",\"done\":%llu,\"total\":%llu}\n",
-		       stdfu_phase_name(ev->phase), (unsigned long long)ev->done,
-		       (unsigned long long)ev->total);
-		break;
-	case STDFU_EVENT_PHASE_END:
-		printf("{\"event\":\"phase_end\",\"phase\":\"%s\",\"bytes\":%llu,\"ms\":%.1f}\n",
-		       stdfu_phase_name(ev->phase), (unsigned long long)ev->done,
-		       (t - prog.t0) * 1000);
-		break;
-	case STDFU_EVENT_WARNING:
-		fputs("{\"event\":\"warning\",\"message\":", stdout);
-		out_json_string(ev->message);
-		fputs("}\n", stdout);
-		break;
-	case STDFU_EVENT_SECTOR:
-		printf("{\"event\":\"sector\",\"address\":\"0x%08x\",\"size\":%u,"
-		       "\"action\":\"%s\"}\n",
-		       ev->sector->address, ev->sector->size,
-		       stdfu_sector_action_name(ev->sector->action));
-		break;
-	case STDFU_EVENT_DEVICE_FOUND:
-		break;
 	}
-	fflush(stdout);
+	if (ev->type == STDFU_EVENT_SECTOR) {
+		json_sector(ev);
+		return;
+	}
+	if (ev->type == STDFU_EVENT_PHASE_START)
+		prog.t0 = prog.last = t;
+	o = jw_event(ev->type == STDFU_EVENT_PHASE_START ? "phase_start"
+		     : ev->type == STDFU_EVENT_PROGRESS	 ? "progress"
+		     : ev->type == STDFU_EVENT_PHASE_END ? "phase_end"
+							 : "warning");
+	if (ev->type == STDFU_EVENT_WARNING) {
+		jw_str(o, "code", stdfu_warning_name(ev->warning));
+		jw_str(o, "message", ev->message);
+	} else {
+		jw_str(o, "phase", stdfu_phase_name(ev->phase));
+		jw_int(o, "done", (long long)ev->done);
+		jw_int(o, "total", (long long)ev->total);
+	}
+	if (ev->type == STDFU_EVENT_PHASE_END)
+		jw_num(o, "ms", (t - prog.t0) * 1000);
+	jw_emit(o);
 }
 
 void out_event(const struct stdfu_event *ev, void *user)
@@ -185,323 +276,62 @@ void out_event(const struct stdfu_event *ev, void *user)
 		human_event(c, ev);
 }
 
-/* ---- devices -------------------------------------------------------------- */
+/* ---- -v: what goes over the wire ----------------------------------------------- */
 
-void out_device(struct cli *c, const struct stdfu_device_info *info)
+static void json_log(const struct stdfu_log_event *ev)
 {
-	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"device\",\"usb_path\":\"%s\",\"serial\":", info->path);
-		out_json_string(info->serial);
-		printf(",\"vid\":\"%04x\",\"pid\":\"%04x\",\"transfer_size\":%u,\"dfu_version\":\"%"
-		       "x.%02x\"}\n",
-		       info->vid, info->pid, info->functional.transfer_size,
-		       info->functional.bcd_dfu >> 8, info->functional.bcd_dfu & 0xff);
-		fflush(stdout);
-		return;
+	json_t *o = jw_event("usb");
+	char data[3 * 16 + 1] = "";
+
+	jw_str(o, "usb_path", ev->path);
+	jw_str(o, "request", ev->name);
+	jw_int(o, "bm_request_type", ev->request_type);
+	jw_int(o, "b_request", ev->request);
+	jw_int(o, "w_value", ev->value);
+	jw_int(o, "w_index", ev->index);
+	jw_int(o, "w_length", ev->length);
+	jw_int(o, "result", ev->result);
+	jw_num(o, "ms", (double)ev->us / 1000);
+	if (ev->state >= 0) {
+		jw_str(o, "state", stdfu_dfu_state_name(ev->state));
+		jw_str(o, "status", stdfu_dfu_status_name(ev->status));
+		jw_int(o, "poll_ms", ev->poll_ms);
 	}
-	out_msg(c, "device %s serial %s (%04x:%04x)", info->path,
-		info->serial[0] ? info->serial : "?", info->vid, info->pid);
+	for (int i = 0; i < ev->result && i < 16 && ev->data; i++)
+		snprintf(data + 2 * i, 3, "%02x", ev->data[i]);
+	if (ev->level == STDFU_LOG_TRANSFER)
+		jw_str(o, "data", data);
+	jw_emit(o);
 }
 
-void out_app_port(struct cli *c, const struct stdfu_app_port *p)
+static void human_log(const struct stdfu_log_event *ev)
 {
-	const struct stdfu_device_info *d = &p->dev;
+	char res[32];
 
-	if (c->mode == OUT_JSON) {
-		fputs("{\"event\":\"app_port\",\"port\":", stdout);
-		out_json_string(p->name);
-		printf(",\"usb_path\":\"%s\",\"bus\":%u,\"address\":%u,\"vid\":\"%04x\","
-		       "\"pid\":\"%04x\",\"serial\":",
-		       d->path, d->bus, d->address, d->vid, d->pid);
-		out_json_string(d->serial);
-		fputs(",\"product\":", stdout);
-		out_json_string(d->product);
-		puts("}");
-	} else if (c->mode == OUT_HUMAN) {
-		printf("%s  %04x:%04x  serial %s  %s  application port %s (stdfu flash "
-		       "triggers it)\n",
-		       d->path[0] ? d->path : "?", d->vid, d->pid, d->serial[0] ? d->serial : "?",
-		       d->product, p->name);
-	}
-}
-
-/* ---- the way to the ROM and back ----------------------------------------------- */
-
-static void json_step(const char *name, const struct stdfu_target_event *ev)
-{
-	printf("{\"event\":\"%s\",\"method\":\"%s\",\"port\":", name,
-	       stdfu_trigger_method_name(ev->method));
-	out_json_string(ev->port);
-	printf(",\"usb_path\":\"%s\",\"address\":%u,\"ms\":%llu,\"elapsed_ms\":%llu}\n", ev->path,
-	       ev->address, (unsigned long long)ev->step_ms, (unsigned long long)ev->elapsed_ms);
-	fflush(stdout);
-}
-
-static void json_candidate(const struct stdfu_device_info *d)
-{
-	printf("{\"event\":\"candidate\",\"usb_path\":\"%s\",\"serial\":", d->path);
-	out_json_string(d->serial);
-	puts("}");
-	fflush(stdout);
-}
-
-static void human_sent(struct cli *c, const struct stdfu_target_event *ev)
-{
-	unsigned byte = c->trig.byte >= 0 ? (unsigned)c->trig.byte : STDFU_TRIGGER_BYTE_DEFAULT;
-	unsigned long long ms = (unsigned long long)ev->step_ms;
-
-	if (ev->method == STDFU_METHOD_BYTE)
-		out_msg(c, "trigger: sent byte 0x%02X to %s (usb-path %s) in %llu ms", byte,
-			ev->port, ev->path, ms);
+	if (ev->result >= 0)
+		snprintf(res, sizeof(res), "%d bytes", ev->result);
 	else
-		out_msg(c, "trigger: %s sent to %s (usb-path %s) in %llu ms",
-			stdfu_trigger_method_name(ev->method), ev->port, ev->path, ms);
+		snprintf(res, sizeof(res), "error %d", ev->result);
+	fprintf(stderr,
+		"%susb: %s%s%s bmRequestType=0x%02x wValue=0x%04x wIndex=%u wLength=%u -> %s (%.1f "
+		"ms)",
+		term_on(TERM_DIM), ev->path[0] ? ev->path : "", ev->path[0] ? " " : "", ev->name,
+		ev->request_type, ev->value, ev->index, ev->length, res, (double)ev->us / 1000);
+	if (ev->state >= 0)
+		fprintf(stderr, ": %s, %s, bwPollTimeout %u ms", stdfu_dfu_state_name(ev->state),
+			stdfu_dfu_status_name(ev->status), ev->poll_ms);
+	for (int i = 0; ev->level == STDFU_LOG_TRANSFER && ev->data && i < ev->result && i < 16;
+	     i++)
+		fprintf(stderr, "%s%02x", i ? " " : ": ", ev->data[i]);
+	fprintf(stderr, "%s\n", term_off());
 }
 
-static void human_step(struct cli *c, const struct stdfu_target_event *ev)
+void out_log(const struct stdfu_log_event *ev, void *user)
 {
-	unsigned long long ms = (unsigned long long)ev->step_ms;
-
-	switch (ev->kind) {
-	case STDFU_TARGET_EV_CHOSEN:
-		if (ev->already_dfu)
-			out_msg(c, "trigger: none needed, board at %s is already in DFU mode",
-				ev->path);
-		return;
-	case STDFU_TARGET_EV_SENT:
-		human_sent(c, ev);
-		return;
-	case STDFU_TARGET_EV_LEFT:
-		out_msg(c, "trigger: application left the bus after %llu ms", ms);
-		return;
-	case STDFU_TARGET_EV_DFU_FOUND:
-		out_msg(c, "DFU: ROM bootloader found at usb-path %s (address %u) after %llu ms",
-			ev->path, ev->address, ms);
-		return;
-	case STDFU_TARGET_EV_APP_BACK:
-		out_msg(c, "app back: %s at usb-path %s after %llu ms", ev->port, ev->path, ms);
-		return;
-	case STDFU_TARGET_EV_NO_APP:
-		out_msg(c, "trigger: no application port found: looking for a board already in "
-			   "DFU mode");
-		return;
-	case STDFU_TARGET_EV_CANDIDATE:
-		return; /* the error's detail lists them */
-	}
-}
-
-void out_target_event(const struct stdfu_target_event *ev, void *user)
-{
-	static const char *const names[] = {"target", "trigger", "left", "dfu_found", "app_back"};
 	struct cli *c = user;
 
-	if (ev->kind == STDFU_TARGET_EV_CANDIDATE) {
-		if (c->mode == OUT_JSON)
-			json_candidate(ev->dev);
-		return;
-	}
-	/* A command without the trigger options only opens a board in DFU: quiet. */
-	if (!(c->cmd->opts & OPT_TRIGGER))
-		return;
-	if (c->mode == OUT_HUMAN)
-		human_step(c, ev);
-	if (c->mode != OUT_JSON || ev->kind == STDFU_TARGET_EV_NO_APP)
-		return;
-	if (ev->kind != STDFU_TARGET_EV_CHOSEN || ev->already_dfu)
-		json_step(names[ev->kind], ev);
-}
-
-/* The trigger's steps in the result line's "phases" (durations in ms). */
-static void json_target_steps(const struct cli *c, bool before, bool *first)
-{
-	const struct stdfu_target_report *r = &c->trig.report;
-
-	if (before && r->triggered) {
-		printf("%s\"trigger\":{\"ms\":%llu,\"method\":\"%s\",\"port\":", *first ? "" : ",",
-		       (unsigned long long)r->trigger_ms,
-		       stdfu_trigger_method_name(c->trig.method));
-		out_json_string(r->app.name);
-		printf(",\"usb_path\":\"%s\"},\"left\":{\"ms\":%llu},"
-		       "\"dfu_found\":{\"ms\":%llu,\"usb_path\":\"%s\",\"address\":%u}",
-		       r->app.dev.path, (unsigned long long)r->left_ms,
-		       (unsigned long long)r->found_ms, r->dfu.path, r->dfu.address);
-		*first = false;
-	}
-	if (!before && r->app_back) {
-		printf("%s\"app_back\":{\"ms\":%llu,\"port\":", *first ? "" : ",",
-		       (unsigned long long)r->app_back_ms);
-		out_json_string(r->back.name);
-		printf(",\"usb_path\":\"%s\"}", r->back.dev.path);
-		*first = false;
-	}
-}
-
-/* ---- errors and exit codes ------------------------------------------------- */
-
-int cli_exit_code(int err)
-{
-	switch (err) {
-	case STDFU_OK:
-		return CLI_EXIT_OK;
-	case STDFU_ERR_ARG:
-		return CLI_EXIT_USAGE;
-	case STDFU_ERR_NO_DEVICE:
-		return CLI_EXIT_NO_DEVICE;
-	case STDFU_ERR_AMBIGUOUS:
-		return CLI_EXIT_AMBIGUOUS;
-	case STDFU_ERR_ACCESS:
-		return CLI_EXIT_PERMISSION;
-	case STDFU_ERR_BUSY:
-		return CLI_EXIT_BUSY;
-	case STDFU_ERR_IMAGE:
-		return CLI_EXIT_BAD_IMAGE;
-	case STDFU_ERR_FILE:
-		return CLI_EXIT_FILE;
-	case STDFU_ERR_FIT:
-		return CLI_EXIT_FIT;
-	case STDFU_ERR_DFU_STATUS:
-		return CLI_EXIT_DFU_STATUS;
-	case STDFU_ERR_VERIFY:
-		return CLI_EXIT_VERIFY;
-	case STDFU_ERR_IO:
-		return CLI_EXIT_IO;
-	case STDFU_ERR_TIMEOUT:
-		return CLI_EXIT_TIMEOUT;
-	case STDFU_ERR_PROTECTED:
-		return CLI_EXIT_PROTECTED;
-	case STDFU_ERR_GONE:
-		return CLI_EXIT_GONE;
-	case STDFU_ERR_PROTOCOL:
-		return CLI_EXIT_PROTOCOL;
-	case STDFU_ERR_MISMATCH:
-		return CLI_EXIT_MISMATCH;
-	case STDFU_ERR_TRIGGER:
-		return CLI_EXIT_TRIGGER;
-	case STDFU_ERR_REFUSED:
-		return CLI_EXIT_REFUSED;
-	case STDFU_ERR_UNSUPPORTED:
-		return CLI_EXIT_UNSUPPORTED;
-	case STDFU_ERR_ELSEWHERE:
-		return CLI_EXIT_ELSEWHERE;
-	case STDFU_ERR_ADDRESS:
-		return CLI_EXIT_ADDRESS;
-	default:
-		return CLI_EXIT_INTERNAL;
-	}
-}
-
-const char *out_hint(int err)
-{
-	switch (err) {
-	case STDFU_ERR_ACCESS:
-		return cli_udev_hint();
-	case STDFU_ERR_NO_DEVICE:
-		return "put the board in DFU mode (BOOT0 high, then reset) and check `stdfu list`";
-	case STDFU_ERR_AMBIGUOUS:
-		return "pick one of the devices above with --usb-path or --serial";
-	case STDFU_ERR_BUSY:
-		return "another program (dfu-util, another stdfu) has the device open; close it";
-	case STDFU_ERR_FIT:
-		return "the image is too big for this part (or hits memory that is not writable): "
-		       "check it against the memory map of `stdfu info`";
-	case STDFU_ERR_ADDRESS:
-		return "give an --address inside the flash (see `stdfu info`), or check where the "
-		       "image is linked";
-	case STDFU_ERR_PROTECTED:
-		return "read protection (RDP level 1) is active: the ROM refuses to erase, write "
-		       "or read the flash. `stdfu unprotect --yes` removes it; that MASS-ERASES "
-		       "the "
-		       "whole flash and resets the device. Then flash again";
-	case STDFU_ERR_DFU_STATUS:
-		return "the flash is probably half-written: flash the image again; if the error "
-		       "persists, check write protection in the option bytes";
-	case STDFU_ERR_GONE:
-		return "the device left the bus part-way: the flash is probably half-written. "
-		       "Reconnect the board, put it in DFU mode and flash again";
-	case STDFU_ERR_VERIFY:
-		return "the flash does not hold the image: flash again; if it persists, check "
-		       "write protection in the option bytes";
-	case STDFU_ERR_TIMEOUT:
-		return "reset the board into DFU mode and try again";
-	case STDFU_ERR_TRIGGER:
-		return "try another --method (byte, touch1200, detach, micropython, betaflight, "
-		       "text:STRING), or enter DFU with BOOT0 and use --method none";
-	case STDFU_ERR_REFUSED:
-		return "the ROM bootloader did not keep the board: see the detail above";
-	case STDFU_ERR_ELSEWHERE:
-		return "check which board went into DFU (stdfu list); --any-port accepts it";
-	case STDFU_ERR_IO:
-		return "check the cable and hub, then try again";
-	case STDFU_ERR_MISMATCH:
-		return "use an image built for this device, or --force";
-	case STDFU_ERR_IMAGE:
-		return "check the file (or give --format)";
-	default:
-		return NULL;
-	}
-}
-
-int out_fail(struct cli *c, int err)
-{
-	const char *detail = stdfu_error_detail(), *h = out_hint(err);
-	int code = cli_exit_code(err);
-
-	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"result\",\"command\":\"%s\",\"ok\":false,\"exit\":%d,"
-		       "\"error\":\"%s\",\"message\":",
-		       c->cmd->name, code, stdfu_error_name(err));
-		out_json_string(detail[0] ? detail : stdfu_strerror(err));
-		fputs(",\"hint\":", stdout);
-		out_json_string(h ? h : "");
-		puts("}");
-		fflush(stdout);
-		return code;
-	}
-	if (c->tty && c->mode == OUT_HUMAN)
-		fputc('\n', stderr);
-	fprintf(stderr, "stdfu: %s: %s\n", stdfu_strerror(err),
-		detail[0] ? detail : stdfu_strerror(err));
-	if (h)
-		fprintf(stderr, "stdfu: hint: %s\n", h);
-	return code;
-}
-
-static void json_phase(const struct stdfu_result *res, int p, bool *first)
-{
-	const struct stdfu_phase_result *r = &res->phase[p];
-
-	printf("%s\"%s\":{\"ms\":%.1f,\"bytes\":%llu,\"transfers\":%llu}", *first ? "" : ",",
-	       stdfu_phase_name(p), (double)r->ns / 1e6, (unsigned long long)r->bytes,
-	       (unsigned long long)r->transfers);
-	*first = false;
-}
-
-int out_result(struct cli *c, int err, const struct stdfu_result *res)
-{
-	bool first = true;
-
-	if (err)
-		return out_fail(c, err);
-	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"result\",\"command\":\"%s\",\"ok\":true,\"exit\":0,\"ms\":%."
-		       "1f,"
-		       "\"phases\":{",
-		       c->cmd->name, res ? (double)res->ns / 1e6 : 0.0);
-		json_target_steps(c, true, &first);
-		for (int p = 0; res && p < STDFU_PHASE__COUNT; p++)
-			if (res->phase[p].ns || res->phase[p].transfers)
-				json_phase(res, p, &first);
-		json_target_steps(c, false, &first);
-		printf("},\"transfers\":%llu,\"transfers_total\":%llu}\n",
-		       res ? (unsigned long long)res->transfers : 0ull,
-		       c->ctx ? (unsigned long long)stdfu_ctx_transfers(c->ctx) : 0ull);
-		fflush(stdout);
-		return CLI_EXIT_OK;
-	}
-	if (res)
-		out_msg(c, "%s: ok (%.2f s, %llu control transfers)", c->cmd->name,
-			(double)res->ns / 1e9,
-			c->ctx ? (unsigned long long)stdfu_ctx_transfers(c->ctx)
-			       : (unsigned long long)res->transfers);
-	return CLI_EXIT_OK;
+	if (c->mode == OUT_JSON)
+		json_log(ev);
+	else if (c->mode == OUT_HUMAN)
+		human_log(ev);
 }

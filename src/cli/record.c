@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "record.h"
+#include "json.h"
 #include "station_out.h"
 
 void rec_time_now(char out[32])
@@ -69,62 +70,62 @@ static json_t *phases_json(const struct station_record *r)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < r->n_phases; i++) {
-		json_t *p = json_object();
+		json_t *p = jw_object();
 
-		so_str(p, "phase", r->phases[i].name);
-		so_num(p, "ms", r->phases[i].ms);
-		so_bool(p, "ok", r->phases[i].ok);
-		json_array_append_new(a, p);
+		jw_str(p, "phase", r->phases[i].name);
+		jw_num(p, "ms", r->phases[i].ms);
+		jw_bool(p, "ok", r->phases[i].ok);
+		jw_push(a, p);
 	}
 	return a;
 }
 
 static void board_fields(json_t *o, const struct station_record *r)
 {
-	so_str(o, "time", r->time);
-	so_str(o, "usb_path", r->usb_path);
-	so_str(o, "rom_serial", r->rom_serial);
+	jw_str(o, "time", r->time);
+	jw_str(o, "usb_path", r->usb_path);
+	jw_str(o, "rom_serial", r->rom_serial);
 	if (r->flash_size)
-		so_int(o, "flash_size", r->flash_size);
+		jw_int(o, "flash_size", r->flash_size);
 	else
-		json_object_set_new(o, "flash_size", json_null());
+		jw_set(o, "flash_size", json_null());
 	if (r->uid_ok) {
-		so_str(o, "uid", r->uid);
-		json_object_set_new(o, "uid_reason", json_null());
+		jw_str(o, "uid", r->uid);
+		jw_set(o, "uid_reason", json_null());
 	} else {
-		json_object_set_new(o, "uid", json_null());
-		so_str(o, "uid_reason", r->uid_reason);
+		jw_set(o, "uid", json_null());
+		jw_str(o, "uid_reason", r->uid_reason);
 	}
 }
 
 json_t *rec_to_json(const struct station_record *r)
 {
-	json_t *o = so_event("record"), *img = json_object();
+	json_t *o = jw_event("record"), *img = jw_object();
 
 	board_fields(o, r);
-	so_str(img, "name", r->image_name);
-	so_str(img, "sha256", r->image_sha256);
-	json_object_set_new(o, "image", img);
+	jw_str(img, "name", r->image_name);
+	jw_str(img, "sha256", r->image_sha256);
+	jw_set(o, "image", img);
 	if (r->serial_written) {
-		so_int(o, "serial_written", r->serial);
-		so_addr(o, "serial_at", r->serial_at);
+		jw_int(o, "serial_written", r->serial);
+		jw_addr(o, "serial_at", r->serial_at);
 	} else {
-		json_object_set_new(o, "serial_written", json_null());
+		jw_set(o, "serial_written", json_null());
 	}
 	if (r->rdp_level >= 0)
-		so_int(o, "rdp", r->rdp_level);
-	json_object_set_new(o, "phases", phases_json(r));
-	so_str(o, "result", r->result);
-	so_int(o, "exit", r->exit_code);
+		jw_int(o, "rdp", r->rdp_level);
+	jw_set(o, "phases", phases_json(r));
+	jw_str(o, "result", r->result);
+	jw_int(o, "exit", r->exit_code);
 	if (r->error) {
-		so_str(o, "error", r->error);
-		so_str(o, "message", r->detail);
+		jw_str(o, "error", r->error);
+		jw_str(o, "message", r->detail);
 	} else {
-		json_object_set_new(o, "error", json_null());
+		jw_set(o, "error", json_null());
 	}
-	so_bool(o, "rework", r->rework);
-	so_str(o, "rework_basis", r->rework_basis ? r->rework_basis : "none");
-	so_num(o, "ms", r->ms);
+	jw_bool(o, "rework", r->rework);
+	jw_str(o, "rework_basis", r->rework_basis ? r->rework_basis : "none");
+	jw_num(o, "ms", r->ms);
 	return o;
 }
 

@@ -241,15 +241,7 @@ static int loop(struct st_run *r)
 
 /* ---- the command ------------------------------------------------------------------ */
 
-static int usage(const char *fmt, const char *what)
-{
-	fprintf(stderr, "stdfu: station: ");
-	fprintf(stderr, fmt, what);
-	fputc('\n', stderr);
-	return CLI_EXIT_USAGE;
-}
-
-static int check_options(const struct cli *c)
+static int check_options(struct cli *c)
 {
 	const char *bad = c->sel.serial	     ? "--serial"
 			  : c->trig.port     ? "--port"
@@ -257,15 +249,19 @@ static int check_options(const struct cli *c)
 					     : NULL;
 
 	if (bad)
-		return usage("%s does not go with station: each board is followed on its own USB "
-			     "port path; name the ports with --usb-path (repeatable)",
-			     bad);
+		return out_usage(c,
+				 "station: %s does not go with station: each board is followed on "
+				 "its own USB "
+				 "port path; name the ports with --usb-path (repeatable)",
+				 bad);
 	if (c->serial_start_set && !c->serial_at_set)
-		return usage("%s needs --serial-at ADDR (where the serial goes)", "--serial-start");
+		return out_usage(c, "station: --serial-start needs --serial-at ADDR (where the "
+				    "serial goes)");
 	if (c->serial_at_set && !c->db_path)
-		return usage("%s needs --db FILE.sqlite: the serial counter is kept there so that "
-			     "a restart continues it and never reuses a serial",
-			     "--serial-at");
+		return out_usage(c,
+				 "station: --serial-at needs --db FILE.sqlite: the serial counter "
+				 "is kept there so that a restart continues it and never reuses "
+				 "a serial");
 	return 0;
 }
 
@@ -275,17 +271,28 @@ static int check_image(struct cli *c, struct st_run *r)
 	struct stdfu_image *img = NULL;
 	const char *slash = strrchr(c->args[0], '/');
 	char why[400];
-	int rc = cli_load_image(c, c->args[0], &img);
+	int rc;
 
+	if (!strcmp(c->args[0], "-"))
+		return out_usage(c,
+				 "station: FILE cannot be standard input: its name and SHA-256 go "
+				 "into every record; give the image file");
+	rc = cli_load_image(c, c->args[0], &img);
 	if (rc)
-		return out_fail(c, rc);
+		return rc > 0 ? rc : out_fail(c, rc);
 	snprintf(r->image_name, sizeof(r->image_name), "%s", slash ? slash + 1 : c->args[0]);
 	rc = sha256_file(c->args[0], r->image_sha256) ? CLI_EXIT_FILE : 0;
-	if (rc)
-		fprintf(stderr, "stdfu: station: %s: %s\n", c->args[0], strerror(errno));
+	if (rc) {
+		snprintf(why, sizeof(why), "%s: %s", c->args[0], strerror(errno));
+		rc = out_fail_msg(c, STDFU_ERR_FILE, why);
+	}
 	if (!rc && c->serial_at_set && (rc = sp_check(img, c->serial_at, why, sizeof(why))))
-		fprintf(stderr, "stdfu: station: %s\n", why);
-	stdfu_image_free(img);
+		rc = rc == CLI_EXIT_USAGE ? out_usage(c, "station: %s", why)
+					  : out_fail_msg(c, STDFU_ERR_IMAGE, why);
+	if (rc)
+		stdfu_image_free(img);
+	else
+		r->img = img;
 	return rc;
 }
 
@@ -351,6 +358,7 @@ int cmd_station(struct cli *c)
 		close(r->log_fd);
 	rec_db_close(r->db);
 	free(r->seen);
+	stdfu_image_free(r->img);
 	free(r);
 	return rc;
 }

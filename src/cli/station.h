@@ -69,6 +69,7 @@ struct st_run {
 	int log_fd;
 	struct rec_db *db;
 	char image_name[256], image_sha256[65];
+	struct stdfu_image *img; /* loaded once; each board gets a copy */
 	char last_failure[320];
 	/* boards seen in this run, for the rework flag without --db */
 	char (*seen)[STDFU_SERIAL_MAX + 40];

@@ -116,3 +116,32 @@ int sp_patch(struct stdfu_image *img, const struct stdfu_device_info *info, uint
 	}
 	return insert(img, addr, serial);
 }
+
+struct stdfu_image *sp_copy(const struct stdfu_image *img)
+{
+	struct stdfu_image *c = malloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *img;
+	c->segments = calloc(img->count ? img->count : 1, sizeof(*c->segments));
+	c->count = 0;
+	if (!c->segments) {
+		free(c);
+		return NULL;
+	}
+	/* stdfu_image_free() frees each segment's data, then the array */
+	for (; c->count < img->count; c->count++) {
+		const struct stdfu_segment *s = &img->segments[c->count];
+		uint8_t *d = malloc(s->size);
+
+		if (!d) {
+			stdfu_image_free(c);
+			return NULL;
+		}
+		memcpy(d, s->data, s->size);
+		c->segments[c->count] = *s;
+		c->segments[c->count].data = d;
+	}
+	return c;
+}

@@ -28,4 +28,7 @@ int sp_check_device(const struct stdfu_device_info *info, uint32_t addr, char *w
 int sp_patch(struct stdfu_image *img, const struct stdfu_device_info *info, uint32_t addr,
 	     uint32_t serial, char *why, size_t cap);
 
+/* A deep copy of @img for one board (NULL: no memory). */
+struct stdfu_image *sp_copy(const struct stdfu_image *img);
+
 #endif

@@ -4,23 +4,17 @@
  * hour, the last failure) and one line per port (waiting / flashing nn% /
  * PASS / FAIL code and reason), redrawn in place ten times a second on
  * stderr, each line cut to the terminal's width so that the redraw stays in
- * place. Colour unless NO_COLOR is set (https://no-color.org) or TERM is
- * "dumb". Also the summary at the end of the run (every output mode).
+ * place. Colour as term.c decides (--color; auto: not with NO_COLOR,
+ * https://no-color.org, nor TERM=dumb). Also the summary at the end of the
+ * run (every output mode).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "station.h"
-#include "station_out.h"
-
-#define GREEN  "\033[32m"
-#define RED    "\033[31m"
-#define YELLOW "\033[33m"
-#define BOLD   "\033[1m"
-#define PLAIN  "\033[0m"
+#include "json.h"
+#include "term.h"
 
 /* Port paths in bus order, numerically per level: 1-2 before 1-10. */
 static int path_cmp(const char *p, const char *q)
@@ -37,22 +31,6 @@ static int path_cmp(const char *p, const char *q)
 	return *p ? 1 : *q ? -1 : 0;
 }
 
-static unsigned width(void)
-{
-	struct winsize ws;
-
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 80;
-}
-
-static bool colour(void)
-{
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-
-	return !(nc && nc[0]) && !(term && !strcmp(term, "dumb"));
-}
-
 static double yield(const struct st_run *r)
 {
 	return r->recorded ? 100.0 * (double)r->passed / (double)r->recorded : 0;
@@ -65,7 +43,7 @@ static double per_hour(const struct st_run *r)
 	return h > 0 ? (double)r->recorded / h : 0;
 }
 
-/* The state of a port, and the colour it is shown in. */
+/* The state of a port, and the colour it is shown in ("" none). */
 static const char *port_state(const struct st_port *p, char *buf, size_t cap)
 {
 	const struct station_record *rec = &p->rec;
@@ -78,23 +56,26 @@ static const char *port_state(const struct st_port *p, char *buf, size_t cap)
 	else if (p->state == ST_BUSY)
 		snprintf(buf, cap, "%s", p->phase ? p->phase : "starting");
 	else if (p->have_result && !rec->error)
-		snprintf(buf, cap, "PASS %.1f s%s%s", rec->ms / 1000, rec->rework ? " rework" : "",
+		snprintf(buf, cap, "%sPASS %.1f s%s%s",
+			 p->state == ST_ARMED ? "waiting  last: " : "", rec->ms / 1000,
+			 rec->rework ? " rework" : "",
 			 p->state == ST_WAITING_REMOVAL ? "  (remove the board)" : "");
 	else if (p->have_result)
-		snprintf(buf, cap, "%s %d %s%s", rec->result, rec->exit_code, p->reason,
-			 p->state == ST_WAITING_REMOVAL ? "" : "  (removed)");
+		snprintf(buf, cap, "%s%s %d %s%s", p->state == ST_ARMED ? "waiting  last: " : "",
+			 rec->result, rec->exit_code, p->reason,
+			 p->state == ST_WAITING_REMOVAL ? "  (remove the board)" : "");
 	else
 		snprintf(buf, cap, "waiting");
 	if (p->state == ST_BUSY || !p->have_result)
-		return p->state == ST_BUSY ? YELLOW : "";
-	return rec->error ? RED : GREEN;
+		return p->state == ST_BUSY ? term_on(TERM_WARN) : "";
+	return term_on(rec->error ? TERM_ERROR : TERM_OK);
 }
 
 /* One line, cut to @w columns (escapes do not count), then erase to the end. */
-static void put(const char *on, const char *text, unsigned w, bool col)
+static void put(const char *on, const char *text, unsigned w)
 {
-	fprintf(stderr, "\r%s%.*s%s\033[K\n", col ? on : "", (int)(w ? w - 1 : 0), text,
-		col && on[0] ? PLAIN : "");
+	fprintf(stderr, "\r%s%.*s%s\033[K\n", on, (int)(w ? w - 1 : 0), text,
+		on[0] ? term_off() : "");
 }
 
 static int by_path(const void *a, const void *b)
@@ -107,8 +88,7 @@ static int by_path(const void *a, const void *b)
 
 void st_tty_draw(struct st_run *r)
 {
-	unsigned w = width();
-	bool col = colour();
+	unsigned w = term_width();
 	char buf[1024], st[800];
 	const struct st_port *sorted[ST_PORTS_MAX];
 
@@ -117,9 +97,9 @@ void st_tty_draw(struct st_run *r)
 	snprintf(buf, sizeof(buf),
 		 "station %s  passed %zu  failed %zu  yield %.1f%%  %.1f boards/h%s", r->image_name,
 		 r->passed, r->failed, yield(r), per_hour(r), r->stopping ? "  (stopping)" : "");
-	put(BOLD, buf, w, col);
+	put("", buf, w);
 	snprintf(buf, sizeof(buf), "last failure: %s", r->last_failure[0] ? r->last_failure : "-");
-	put(r->last_failure[0] ? RED : "", buf, w, col);
+	put(r->last_failure[0] ? term_on(TERM_ERROR) : "", buf, w);
 	for (size_t i = 0; i < r->n_ports; i++)
 		sorted[i] = &r->ports[i];
 	qsort(sorted, r->n_ports, sizeof(sorted[0]), by_path);
@@ -129,7 +109,7 @@ void st_tty_draw(struct st_run *r)
 		snprintf(buf, sizeof(buf), "  %-10s %s", sorted[i]->path, st);
 		for (char *q = buf; *q; q++)
 			*q = *q == '\n' || *q == '\r' ? ' ' : *q;
-		put(on, buf, w, col);
+		put(on, buf, w);
 	}
 	r->drawn = (unsigned)r->n_ports + 2;
 	fflush(stderr);
@@ -144,22 +124,49 @@ static int exit_code(const struct st_run *r, bool aborted)
 	return r->failed ? CLI_EXIT_SOME_FAILED : CLI_EXIT_OK;
 }
 
+/* The command's one result line, last (stdfu(1), JSON OUTPUT). */
+static void result_json(struct st_run *r, int rc, bool aborted)
+{
+	struct cli *c = r->cli;
+	json_t *o = jw_event("result");
+	char msg[160];
+
+	jw_str(o, "command", "station");
+	jw_bool(o, "ok", rc == 0);
+	jw_int(o, "exit", rc);
+	jw_num(o, "ms", (double)(out_now_us() - c->t0_us) / 1000);
+	jw_str(o, "file", c->args[0]);
+	snprintf(msg, sizeof(msg), "%zu of %zu boards failed", r->failed, r->recorded);
+	if (rc) {
+		jw_str(o, "error",
+		       r->record_error ? "file"
+		       : aborted       ? "interrupted"
+				       : "some-failed");
+		jw_str(o, "message", r->record_error ? "a record could not be written" : msg);
+	}
+	json_decref(c->extra);
+	c->extra = NULL;
+	c->result_done = true;
+	jw_emit(o);
+}
+
 int st_view_summary(struct st_run *r, bool aborted)
 {
 	int rc = exit_code(r, aborted);
 
 	if (r->cli->mode == OUT_JSON) {
-		json_t *o = so_event("summary");
+		json_t *o = jw_event("station_summary");
 
-		so_int(o, "boards", (long long)r->recorded);
-		so_int(o, "passed", (long long)r->passed);
-		so_int(o, "failed", (long long)r->failed);
-		so_num(o, "yield_percent", yield(r));
-		so_num(o, "boards_per_hour", per_hour(r));
-		so_num(o, "ms", (st_now() - r->t0) * 1000);
-		so_bool(o, "aborted", aborted);
-		so_int(o, "exit", rc);
-		so_emit(o);
+		jw_int(o, "boards", (long long)r->recorded);
+		jw_int(o, "passed", (long long)r->passed);
+		jw_int(o, "failed", (long long)r->failed);
+		jw_num(o, "yield_percent", yield(r));
+		jw_num(o, "boards_per_hour", per_hour(r));
+		jw_num(o, "ms", (st_now() - r->t0) * 1000);
+		jw_bool(o, "aborted", aborted);
+		jw_int(o, "exit", rc);
+		jw_emit(o);
+		result_json(r, rc, aborted);
 	}
 	if (r->cli->mode != OUT_QUIET)
 		fprintf(stderr,

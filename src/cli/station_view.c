@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "station.h"
+#include "json.h"
 #include "station_out.h"
 
 static bool json(const struct st_run *r)
@@ -34,9 +35,9 @@ static void line(const struct st_run *r, const char *fmt, ...)
 
 static json_t *port_event(const struct st_port *p, const char *event)
 {
-	json_t *o = so_event(event);
+	json_t *o = jw_event(event);
 
-	so_str(o, "usb_path", p->path);
+	jw_str(o, "usb_path", p->path);
 	return o;
 }
 
@@ -45,20 +46,19 @@ void st_view_start(struct st_run *r)
 	const struct cli *c = r->cli;
 
 	if (json(r)) {
-		json_t *o = so_event("station"), *img = json_object(), *paths = json_array();
+		json_t *o = jw_event("station"), *img = jw_object(), *paths = json_array();
 
-		so_str(img, "name", r->image_name);
-		so_str(img, "sha256", r->image_sha256);
-		json_object_set_new(o, "image", img);
+		jw_str(img, "name", r->image_name);
+		jw_str(img, "sha256", r->image_sha256);
+		jw_set(o, "image", img);
 		for (size_t i = 0; i < c->n_usb_paths; i++)
-			json_array_append_new(paths, json_string(c->usb_paths[i]));
-		json_object_set_new(o, "usb_paths", paths);
-		json_object_set_new(o, "count",
-				    c->count_set ? json_integer(c->count) : json_null());
-		so_bool(o, "protect", c->protect);
+			jw_push(paths, json_string(c->usb_paths[i]));
+		jw_set(o, "usb_paths", paths);
+		jw_set(o, "count", c->count_set ? json_integer(c->count) : json_null());
+		jw_bool(o, "protect", c->protect);
 		if (c->serial_at_set)
-			so_addr(o, "serial_at", c->serial_at);
-		so_emit(o);
+			jw_addr(o, "serial_at", c->serial_at);
+		jw_emit(o);
 	}
 	line(r, "station: %s (sha256 %.16s...), %s; waiting for boards (Ctrl-C stops)",
 	     r->image_name, r->image_sha256, c->n_usb_paths ? "the named ports" : "every port");
@@ -69,8 +69,8 @@ void st_view_arrived(struct st_port *p)
 	if (json(p->run)) {
 		json_t *o = port_event(p, "arrived");
 
-		so_str(o, "mode", p->is_app ? "app" : "dfu");
-		so_emit(o);
+		jw_str(o, "mode", p->is_app ? "app" : "dfu");
+		jw_emit(o);
 	}
 	line(p->run, "%s: board arrived (%s)", p->path, p->is_app ? "application" : "DFU mode");
 }
@@ -78,21 +78,21 @@ void st_view_arrived(struct st_port *p)
 void st_view_removed(struct st_port *p)
 {
 	if (json(p->run))
-		so_emit(port_event(p, "removed"));
+		jw_emit(port_event(p, "removed"));
 	line(p->run, "%s: board removed; port armed", p->path);
 }
 
 void st_view_phase(struct st_port *p, const char *phase, bool start, double ms, bool ok)
 {
 	if (json(p->run)) {
-		json_t *o = port_event(p, start ? "phase_start" : "phase_end");
+		json_t *o = port_event(p, start ? "board_phase_start" : "board_phase_end");
 
-		so_str(o, "phase", phase);
+		jw_str(o, "phase", phase);
 		if (!start) {
-			so_num(o, "ms", ms);
-			so_bool(o, "ok", ok);
+			jw_num(o, "ms", ms);
+			jw_bool(o, "ok", ok);
 		}
-		so_emit(o);
+		jw_emit(o);
 	}
 	if (!start)
 		line(p->run, "%s: %s %s (%.0f ms)", p->path, phase, ok ? "done" : "failed", ms);
@@ -105,12 +105,12 @@ void st_view_progress(struct st_port *p)
 	if (!json(p->run) || (t - p->last_progress < 0.25 && p->done != p->total))
 		return;
 	p->last_progress = t;
-	json_t *o = port_event(p, "progress");
+	json_t *o = port_event(p, "board_progress");
 
-	so_str(o, "phase", p->phase);
-	so_int(o, "done", (long long)p->done);
-	so_int(o, "total", (long long)p->total);
-	so_emit(o);
+	jw_str(o, "phase", p->phase);
+	jw_int(o, "done", (long long)p->done);
+	jw_int(o, "total", (long long)p->total);
+	jw_emit(o);
 }
 
 void st_view_record(struct st_port *p)
@@ -119,7 +119,7 @@ void st_view_record(struct st_port *p)
 	char sn[32] = "";
 
 	if (json(p->run))
-		so_emit(rec_to_json(rec));
+		jw_emit(rec_to_json(rec));
 	if (rec->serial_written)
 		snprintf(sn, sizeof(sn), ", serial %u", (unsigned)rec->serial);
 	if (!rec->error)
@@ -133,10 +133,10 @@ void st_view_record(struct st_port *p)
 void st_view_stopping(struct st_run *r, size_t in_flight)
 {
 	if (json(r)) {
-		json_t *o = so_event("stopping");
+		json_t *o = jw_event("stopping");
 
-		so_int(o, "in_flight", (long long)in_flight);
-		so_emit(o);
+		jw_int(o, "in_flight", (long long)in_flight);
+		jw_emit(o);
 	}
 	if (r->cli->mode != OUT_QUIET)
 		fprintf(stderr,

@@ -135,10 +135,13 @@ static int step_image(struct job *j)
 	struct cli *c = j->c;
 	struct st_run *r = j->p->run;
 	uint32_t serial = 0;
-	int rc = cli_load_image(c, c->args[0], &j->img);
+	int rc;
 
-	if (rc || !c->serial_at_set)
-		return rc;
+	j->img = sp_copy(r->img);
+	if (!j->img)
+		return STDFU_ERR_NOMEM;
+	if (!c->serial_at_set)
+		return STDFU_OK;
 	rc = sp_check_device(stdfu_device_get_info(j->dev), c->serial_at, j->p->detail,
 			     sizeof(j->p->detail));
 	if (rc)

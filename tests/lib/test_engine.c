@@ -60,9 +60,10 @@ uint64_t stdfu__now_us(void)
 	return 0;
 }
 
-void stdfu__device_warn(struct stdfu_device *d, const char *fmt, ...)
+void stdfu__device_warn(struct stdfu_device *d, int code, const char *fmt, ...)
 {
 	(void)d;
+	(void)code;
 	(void)fmt;
 }
 

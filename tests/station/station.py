@@ -267,8 +267,9 @@ def t_interrupt():
           f"1-1 and 1-2 finished ({ {k: v['result'] for k, v in recs.items()} })")
     check(any(o["event"] == "stopping" and o["in_flight"] == 2 for o in objs),
           "a stopping event names the 2 in flight")
-    check(objs and objs[-1]["event"] == "summary" and objs[-1]["boards"] == 2,
-          "then the summary")
+    summ = [o for o in objs if o["event"] == "station_summary"]
+    check(summ and summ[0]["boards"] == 2 and objs[-1]["event"] == "result",
+          "then the summary and the result")
     check(dump(3)[:16] == b"\xff" * 16, "1-3, plugged after the Ctrl-C, was not flashed")
 
 
@@ -277,7 +278,7 @@ def t_abort():
     rc, out, err = shell(
         '"$STDFU" station app.bin --json --log st.jsonl > st.out 2> st.err &\n'
         'pid=$!\n'
-        'until grep -q \'"progress"\' st.out 2>/dev/null; do sleep 0.02; done\n'
+        'until grep -q \'"board_progress"\' st.out 2>/dev/null; do sleep 0.02; done\n'
         'kill -INT $pid; sleep 0.2; kill -INT $pid\n'
         'wait $pid\n'
         'echo $? > st.rc\n'
@@ -328,7 +329,7 @@ def t_tty():
           "PASS and FAIL code per port")
     check(re.search(r"1-1 +(flashing|verifying) +\d+%", text) is not None,
           "a port shows flashing nn%")
-    check("\x1b[32m" in raw and "\x1b[31m" in raw, "PASS in green, FAIL in red")
+    check("\x1b[1;32m" in raw and "\x1b[1;31m" in raw, "PASS in green, FAIL in red")
     rc, raw = tty_run({"NO_COLOR": "1"})
     check(rc == 23 and not re.search(r"\x1b\[[0-9;]*m", raw),
           "NO_COLOR: no colour at all")
@@ -352,25 +353,38 @@ def t_plain():
 
 
 def t_json():
+    import jsonschema
+    schema_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                               "json-schema.json")
+    with open(schema_path) as f:
+        validator = jsonschema.Draft202012Validator(json.load(f))
     image()
     rc, out, err = emu(station("--count", "3", "--json", "--db", "st.sqlite"),
                        "--boards", "3", "--board", "2:mode=app", "--board", "3:rdp=1")
     raw = [x for x in out.splitlines() if x]
     objs = [json.loads(x) for x in raw]
     check(rc == 23, f"exit 23 ({rc})")
+    bad = [(o.get("event"), e.message) for o in objs for e in validator.iter_errors(o)]
+    check(not bad, f"every line validates against docs/json-schema.json ({bad[:3]})")
     check(len(objs) == len(raw) and all(o.get("schema") == 1 and "event" in o for o in objs),
           "every stdout line is a JSON object with schema 1 and an event")
-    check(objs[0]["event"] == "station" and objs[-1]["event"] == "summary",
-          "it starts with the station and ends with the summary")
-    per_port = [o for o in objs if o["event"] not in ("station", "summary", "stopping")]
-    check(all(re.match(r"1-[123]$", o.get("usb_path", "")) for o in per_port),
+    first = [o["event"] for o in objs if o["event"] not in ("image",)][:1]
+    check(first == ["station"] and objs[-2]["event"] == "station_summary"
+          and objs[-1]["event"] == "result",
+          "it starts with the station and ends with the summary and one result")
+    res = objs[-1]
+    check(res["command"] == "station" and res["exit"] == 23 and res["error"] == "some-failed",
+          f"the result line ({res})")
+    per_port = [o for o in objs if o["event"] in ("arrived", "removed", "record")
+                or o["event"].startswith("board_")]
+    check(per_port and all(re.match(r"1-[123]$", o.get("usb_path", "")) for o in per_port),
           "every per-board event names its port")
     recs = [o for o in objs if o["event"] == "record"]
     check(recs == log("stdfu-station.jsonl"), "the record events are the log's lines")
-    s = objs[-1]
+    s = objs[-2]
     check(s["boards"] == 3 and s["passed"] == 2 and s["failed"] == 1 and s["exit"] == 23
           and abs(s["yield_percent"] - 66.7) < 0.1, f"the summary counts ({s})")
-    phases = {o["phase"] for o in objs if o["event"] == "phase_end"}
+    phases = {o["phase"] for o in objs if o["event"] == "board_phase_end"}
     check({"trigger", "open", "probe", "write", "verify", "leave", "wait_app"} <= phases,
           f"phase events ({sorted(phases)})")
 

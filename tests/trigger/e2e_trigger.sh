@@ -393,7 +393,7 @@ companion-record)
 	# --json carries the warning
 	"$EMU" --chip f405 --mode app -- "$STDFU" flash app.bin --json >j.log 2>&1 ||
 		fail "flash --json failed"
-	expect_in j.log '"event":"warning","message":"app.bin has no stdfu companion record'
+	expect_in j.log '"event":"warning","code":"no-companion-record","message":"app.bin has no stdfu companion record'
 	# not reached through the companion: no warning (DFU already, a DFU runtime, MicroPython)
 	"$EMU" --chip f405 --mode dfu -- "$STDFU" flash app.bin >n.log 2>&1 || fail "dfu flash failed"
 	"$EMU" --chip f405 --mode app --runtime-dfu -- "$STDFU" flash app.bin --method detach \

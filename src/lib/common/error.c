@@ -5,6 +5,12 @@
 #include "common/error_internal.h"
 
 static _Thread_local char last_detail[1024];
+static _Thread_local struct stdfu_cause last_cause = {STDFU_CAUSE_NONE, -1, -1, -1, -1, ""};
+
+static void cause_reset(void)
+{
+	last_cause = (struct stdfu_cause){STDFU_CAUSE_NONE, -1, -1, -1, -1, ""};
+}
 
 struct err_desc {
 	int code;
@@ -66,12 +72,50 @@ const char *stdfu_error_detail(void)
 void stdfu_error_clear(void)
 {
 	last_detail[0] = '\0';
+	cause_reset();
+}
+
+const char *stdfu_cause_name(enum stdfu_cause_kind kind)
+{
+	static const char *const names[] = {"none",	      "usb-init",	   "port-held",
+					    "port-exclusive", "interface-claimed", "no-board",
+					    "no-match",	      "app-not-triggered", "device-status",
+					    "not-dfu-mode",   "no-reaction",	   "back-in-app",
+					    "port-denied"};
+
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "none";
+}
+
+const struct stdfu_cause *stdfu_error_cause(void)
+{
+	return &last_cause;
+}
+
+void stdfu__cause(enum stdfu_cause_kind kind, const char *found)
+{
+	last_cause.kind = kind;
+	snprintf(last_cause.found, sizeof(last_cause.found), "%s", found ? found : "");
+}
+
+void stdfu__cause_device(int request, int state, int status)
+{
+	last_cause.kind = STDFU_CAUSE_DEVICE_STATUS;
+	last_cause.request = request;
+	last_cause.state = state;
+	last_cause.status = status;
+}
+
+void stdfu__cause_phase(int phase)
+{
+	if (last_cause.phase < 0)
+		last_cause.phase = phase;
 }
 
 int stdfu__fail(int err, const char *fmt, ...)
 {
 	va_list ap;
 
+	cause_reset();
 	va_start(ap, fmt);
 	vsnprintf(last_detail, sizeof(last_detail), fmt, ap);
 	va_end(ap);

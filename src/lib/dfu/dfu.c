@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include <stdfu/dfu.h>
+#include <stdfu/flash.h>
 
 #include "common/error_internal.h"
 #include "dfu/dfu_internal.h"
@@ -34,7 +35,8 @@ int stdfu__dfu_get_status(struct stdfu_device *dev, struct stdfu_dfu_status *st,
 	if (rc)
 		return rc;
 	if (st->poll_clamped)
-		stdfu__device_warn(dev, "device sent an absurd bwPollTimeout; using %u ms",
+		stdfu__device_warn(dev, STDFU_WARN_POLL_CLAMPED,
+				   "device sent an absurd bwPollTimeout; using %u ms",
 				   st->poll_timeout_ms);
 	dev->state = st->state;
 	return STDFU_OK;
@@ -87,6 +89,8 @@ int stdfu_dfu_get_state(struct stdfu_device *dev, uint8_t *state)
 int stdfu__dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_status *st,
 			      const char *what)
 {
+	int rc;
+
 	dev->last_status = (uint8_t)st->status;
 	/* Leave dfuERROR so that the device is usable again (DFU 1.1 6.1.4). */
 	if (st->state == STDFU_STATE_DFU_ERROR && !dev->gone)
@@ -94,15 +98,19 @@ int stdfu__dfuse_status_error(struct stdfu_device *dev, const struct stdfu_dfu_s
 				       STDFU_USB_TIMEOUT_MS) >= 0)
 			dev->state = STDFU_STATE_DFU_IDLE;
 	if (st->status == STDFU_STATUS_ERR_VENDOR)
-		return stdfu__fail(
-			STDFU_ERR_PROTECTED,
-			"%s: the device answered errVENDOR (read protection, RDP level 1)", what);
-	if (st->status == STDFU_STATUS_OK)
-		return stdfu__fail(STDFU_ERR_PROTOCOL, "%s: the device went to %s without a status",
-				   what, stdfu_dfu_state_name(st->state));
-	return stdfu__fail(STDFU_ERR_DFU_STATUS, "%s: the device reported %s (%s), state %s", what,
-			   stdfu_dfu_status_name(st->status), stdfu_dfu_status_text(st->status),
-			   stdfu_dfu_state_name(st->state));
+		rc = stdfu__fail(STDFU_ERR_PROTECTED,
+				 "%s: the device answered errVENDOR (read protection, RDP level 1)",
+				 what);
+	else if (st->status == STDFU_STATUS_OK)
+		rc = stdfu__fail(STDFU_ERR_PROTOCOL, "%s: the device went to %s without a status",
+				 what, stdfu_dfu_state_name(st->state));
+	else
+		rc = stdfu__fail(STDFU_ERR_DFU_STATUS, "%s: the device reported %s (%s), state %s",
+				 what, stdfu_dfu_status_name(st->status),
+				 stdfu_dfu_status_text(st->status),
+				 stdfu_dfu_state_name(st->state));
+	stdfu__cause_device(dev->last_request, st->state, st->status);
+	return rc;
 }
 
 int stdfu__dfu_dnload(struct stdfu_device *dev, uint16_t block, const uint8_t *data, uint16_t len,

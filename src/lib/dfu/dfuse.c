@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <stdfu/dfuse.h>
+#include <stdfu/flash.h>
 
 #include "common/error_internal.h"
 #include "common/le.h"
@@ -119,7 +120,7 @@ static int recover_stuck_busy(struct stdfu_device *dev, uint32_t address)
 		if (rc)
 			return rc;
 		if (st.state == STDFU_STATE_DFU_IDLE) {
-			stdfu__device_warn(dev,
+			stdfu__device_warn(dev, STDFU_WARN_STUCK_BUSY,
 					   "erase of 0x%08x stayed dfuDNBUSY; recovered with "
 					   "CLRSTATUS (known H7 ROM quirk)",
 					   address);

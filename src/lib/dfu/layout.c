@@ -124,7 +124,7 @@ static bool overlaps(const struct stdfu_layout *l, uint64_t start, uint64_t end)
 static int parse_group(struct cursor *c, struct stdfu_layout *l, uint64_t *addr)
 {
 	struct stdfu_sector_group *g;
-	uint64_t count, size, mult;
+	uint64_t count = 0, size = 0, mult = 1; /* gcc -O3 cannot see parse_dec set them */
 	char letter = 0;
 	int rc;
 

@@ -51,7 +51,7 @@ void stdfu__after_leave(struct op *op)
 		enum comeback seen = look(dev->ctx, &dev->info);
 
 		if (seen == THE_ROM)
-			stdfu__device_warn(dev,
+			stdfu__device_warn(dev, STDFU_WARN_STAYED_IN_ROM,
 					   "the image is written and verified, but the board came "
 					   "back as the ROM bootloader at %s: a chip that powered "
 					   "up with an empty flash stays in its bootloader until a "

@@ -67,7 +67,7 @@ static int write_padded(struct op *op, uint16_t block, uint32_t address, const u
 	if (!rc && !op->padded) {
 		op->padded = true;
 		stdfu__device_warn(
-			op->dev,
+			op->dev, STDFU_WARN_PADDED_WRITE,
 			"the ROM refused a %u-byte write at 0x%08x; wrote it padded with "
 			"0xFF to %u bytes (ROMs such as the STM32G4's take only full "
 			"blocks)",
@@ -126,7 +126,7 @@ static bool fall_back(struct op *op, int rc)
 	}
 	stdfu_error_clear();
 	op->write_size = FALLBACK_TRANSFER_SIZE;
-	stdfu__device_warn(dev,
+	stdfu__device_warn(dev, STDFU_WARN_TRANSFER_SIZE,
 			   "a %u-byte transfer failed although the ROM advertises it (a known "
 			   "STM32L43x ROM bug); continuing with 1024-byte transfers",
 			   ts);

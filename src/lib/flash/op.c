@@ -14,10 +14,11 @@
 #include "flash/op.h"
 #include "usb/device_internal.h"
 
-static void emit_sector(struct op *op, enum stdfu_event_type type, const char *msg,
-			const struct stdfu_plan_erase *sector)
+static void emit_full(struct op *op, enum stdfu_event_type type, int code, const char *msg,
+		      const struct stdfu_plan_erase *sector)
 {
-	struct stdfu_event ev = {type, op->phase, op->done, op->total, msg, &op->dev->info, sector};
+	struct stdfu_event ev = {type, op->phase,      op->done, op->total,
+				 msg,  &op->dev->info, sector,	 (enum stdfu_warning)code};
 
 	if (op->opts->on_event)
 		op->opts->on_event(&ev, op->opts->user);
@@ -25,12 +26,26 @@ static void emit_sector(struct op *op, enum stdfu_event_type type, const char *m
 
 static void emit(struct op *op, enum stdfu_event_type type, const char *msg)
 {
-	emit_sector(op, type, msg, NULL);
+	emit_full(op, type, STDFU_WARN_OTHER, msg, NULL);
 }
 
-static void warn_cb(void *user, const char *msg)
+static void emit_sector(struct op *op, const struct stdfu_plan_erase *sector)
 {
-	emit(user, STDFU_EVENT_WARNING, msg);
+	emit_full(op, STDFU_EVENT_SECTOR, STDFU_WARN_OTHER, NULL, sector);
+}
+
+static void warn_cb(void *user, int code, const char *msg)
+{
+	emit_full(user, STDFU_EVENT_WARNING, code, msg, NULL);
+}
+
+const char *stdfu_warning_name(enum stdfu_warning w)
+{
+	static const char *const names[] = {"other",	     "start-state",  "stale-status",
+					    "poll-clamped",  "stuck-busy",   "padded-write",
+					    "transfer-size", "ecc-fallback", "stayed-in-rom"};
+
+	return (unsigned)w < sizeof(names) / sizeof(names[0]) ? names[w] : "other";
 }
 
 void stdfu__op_begin(struct op *op, struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
@@ -93,7 +108,7 @@ void stdfu__sector_event(struct op *op, const struct stdfu_plan_erase *sector)
 		n->unchanged++;
 		break;
 	}
-	emit_sector(op, STDFU_EVENT_SECTOR, NULL, sector);
+	emit_sector(op, sector);
 }
 
 static void phase_account(struct op *op)
@@ -109,6 +124,8 @@ int stdfu__phase_close(struct op *op, int rc)
 {
 	/* A failed phase counts its time and transfers, but is not called done. */
 	phase_account(op);
+	if (rc)
+		stdfu__cause_phase(op->phase);
 	if (!rc)
 		emit(op, STDFU_EVENT_PHASE_END, NULL);
 	return rc;
@@ -116,9 +133,13 @@ int stdfu__phase_close(struct op *op, int rc)
 
 static int not_dfu_mode(struct stdfu_device *dev, const struct stdfu_dfu_status *st)
 {
-	return stdfu__fail(STDFU_ERR_PROTOCOL,
-			   "device %s is in application mode (%s), not DFU mode", dev->info.path,
-			   stdfu_dfu_state_name(st->state));
+	int rc = stdfu__fail(STDFU_ERR_PROTOCOL,
+			     "device %s is in application mode (%s), not DFU mode", dev->info.path,
+			     stdfu_dfu_state_name(st->state));
+
+	stdfu__cause_device(STDFU_DFU_GETSTATUS, st->state, st->status);
+	stdfu__cause(STDFU_CAUSE_NOT_DFU_MODE, dev->info.path);
+	return rc;
 }
 
 /* Bring the device to dfuIDLE, quietly clearing the ROM's start-up errFIRMWARE. */
@@ -134,9 +155,11 @@ static int clear_start_state(struct op *op, const struct stdfu_dfu_status *st)
 		return not_dfu_mode(dev, st);
 	if (st->state == STDFU_STATE_DFU_ERROR) {
 		if (st->status == STDFU_STATUS_ERR_FIRMWARE)
-			stdfu__device_warn(dev, "cleared harmless errFIRMWARE start state");
+			stdfu__device_warn(dev, STDFU_WARN_START_STATE,
+					   "cleared harmless errFIRMWARE start state");
 		else
-			stdfu__device_warn(dev, "cleared %s left by an earlier session",
+			stdfu__device_warn(dev, STDFU_WARN_STALE_STATUS,
+					   "cleared %s left by an earlier session",
 					   stdfu_dfu_status_name(st->status));
 		rc = stdfu_dfu_clear_status(dev);
 	} else {

@@ -94,6 +94,11 @@ static int fall_back(struct op *op, const struct stdfu_plan *p, struct stdfu_pla
 	e->action = STDFU_SECTOR_FALLBACK;
 	stdfu__sector_event(op, e);
 	stdfu_error_clear();
+	stdfu__device_warn(
+		op->dev, STDFU_WARN_ECC_FALLBACK,
+		"the blank sector at 0x%08x cannot be written without an erase (errPROG, "
+		"ECC flash): erased and written again",
+		e->address);
 	rc = stdfu_dfuse_erase_page(op->dev, e->address);
 	if (!rc)
 		rc = rewrite_sector(op, p, e);

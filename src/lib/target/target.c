@@ -6,6 +6,7 @@
  * pure rules of choose.c and trigger/trigger_wait.c; this file gathers their
  * inputs and reports events.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 
 #include "common/error_internal.h"
 #include "target/target_internal.h"
+#include "usb/bus_internal.h"
 
 /* ---- choosing the board --------------------------------------------------- */
 
@@ -84,6 +86,34 @@ static int choose_dfu(struct stdfu_target_run *r, struct stdfu_target_report *re
 	return STDFU_OK;
 }
 
+/* Nothing matched: say what there is, so that the caller can advise by situation. */
+static int no_device(struct stdfu_target_run *r, int rc)
+{
+	struct stdfu_app_port *apps = NULL;
+	struct stdfu_device_list *dfus = NULL;
+	char found[160] = "";
+	int n_apps =
+		stdfu_app_ports_list(r->ctx, r->opts->sel.app_ids, r->opts->sel.n_app_ids, &apps);
+	size_t n_dfu = stdfu_device_scan(r->ctx, &dfus) == STDFU_OK ? dfus->count : 0;
+	enum stdfu_cause_kind kind = STDFU_CAUSE_NO_MATCH;
+
+	if (n_apps < 0)
+		n_apps = 0;
+	if (n_apps > 0 && r->opts->method == STDFU_METHOD_NONE && !n_dfu) {
+		kind = STDFU_CAUSE_APP_NOT_TRIGGERED;
+		snprintf(found, sizeof(found), "%s", apps[0].name);
+	} else if (n_apps == 0 && n_dfu == 0) {
+		kind = STDFU_CAUSE_NO_BOARD;
+	} else {
+		snprintf(found, sizeof(found), "%d application port(s), %zu DFU device(s)", n_apps,
+			 n_dfu);
+	}
+	free(apps);
+	stdfu_device_list_free(dfus);
+	stdfu__cause(kind, found);
+	return rc;
+}
+
 /*
  * The board in DFU mode, chosen by the rule: a triggered application, else a
  * board already there (whose scan is left in *list for the open).
@@ -92,13 +122,13 @@ static int find(struct stdfu_target_run *r, struct stdfu_target_report *rep,
 		struct stdfu_device_list **list)
 {
 	const struct stdfu_target_opts *o = r->opts;
+	int rc;
 
 	*list = NULL;
 	memset(rep, 0, sizeof(*rep));
 	r->method = o->method;
 	if (o->method != STDFU_METHOD_NONE) {
-		int rc = choose_app(r, &rep->app);
-
+		rc = choose_app(r, &rep->app);
 		if (rc == STDFU_OK)
 			return stdfu__target_trigger(r, rep);
 		if (rc != STDFU_ERR_NO_DEVICE || o->sel.port)
@@ -106,7 +136,27 @@ static int find(struct stdfu_target_run *r, struct stdfu_target_report *rep,
 		stdfu_error_clear();
 		stdfu__target_emit(r, STDFU_TARGET_EV_NO_APP, NULL, false);
 	}
-	return choose_dfu(r, rep, list);
+	rc = choose_dfu(r, rep, list);
+	return rc == STDFU_ERR_NO_DEVICE ? no_device(r, rc) : rc;
+}
+
+/* find(), again while no board matches, for up to opts->appear_ms (a hotplug wait). */
+static int find_waiting(struct stdfu_target_run *r, struct stdfu_target_report *rep,
+			struct stdfu_device_list **list)
+{
+	uint64_t deadline = stdfu__now_us() / 1000u + r->opts->appear_ms;
+	bool told = false;
+
+	for (;;) {
+		int rc = find(r, rep, list);
+
+		if (rc != STDFU_ERR_NO_DEVICE || stdfu__now_us() / 1000u >= deadline)
+			return rc;
+		if (!told)
+			stdfu__target_emit(r, STDFU_TARGET_EV_WAITING, NULL, false);
+		told = true;
+		stdfu__sleep_us(STDFU_APPEAR_POLL_MS * 1000u);
+	}
 }
 
 int stdfu_target_find(struct stdfu_ctx *ctx, const struct stdfu_target_opts *opts,
@@ -117,7 +167,7 @@ int stdfu_target_find(struct stdfu_ctx *ctx, const struct stdfu_target_opts *opt
 	int rc;
 
 	stdfu__target_run_init(&r, ctx, opts);
-	rc = find(&r, report, &list);
+	rc = find_waiting(&r, report, &list);
 	stdfu_device_list_free(list);
 	return rc;
 }
@@ -149,7 +199,7 @@ int stdfu_target_open(struct stdfu_ctx *ctx, const struct stdfu_target_opts *opt
 
 	*dev = NULL;
 	stdfu__target_run_init(&r, ctx, opts);
-	rc = find(&r, report, &list);
+	rc = find_waiting(&r, report, &list);
 	if (!rc && report->triggered)
 		rc = select_rom(ctx, report, &list);
 	if (!rc && report->dfu.access_denied)

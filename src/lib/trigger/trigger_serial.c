@@ -15,24 +15,34 @@ static int open_error(const char *port)
 {
 	int err = sp_last_error_code();
 
-	if (err == EACCES || err == EPERM)
-		return stdfu__fail(STDFU_ERR_ACCESS,
-				   "cannot open %s: permission denied; add yourself to the group "
-				   "owning it (usually 'dialout': sudo usermod -aG dialout $USER, "
-				   "then log in again)",
-				   port);
+	if (err == EACCES || err == EPERM) {
+		stdfu__fail(STDFU_ERR_ACCESS,
+			    "cannot open %s: permission denied; add yourself to the group "
+			    "owning it (usually 'dialout': sudo usermod -aG dialout $USER, "
+			    "then log in again)",
+			    port);
+		stdfu__cause(STDFU_CAUSE_PORT_DENIED, port);
+		return STDFU_ERR_ACCESS;
+	}
 	if (err == EBUSY) {
 		char who[96];
 
-		if (stdfu_port_holder(port, who, sizeof(who)) > 0)
-			return stdfu__fail(STDFU_ERR_BUSY,
-					   "%s is held open by %s: close that program (a serial "
-					   "terminal, ModemManager?) and try again",
-					   port, who);
-		return stdfu__fail(STDFU_ERR_BUSY,
-				   "%s is in exclusive use by another program: close it and "
-				   "try again",
-				   port);
+		int rc;
+
+		if (stdfu_port_holder(port, who, sizeof(who)) > 0) {
+			rc = stdfu__fail(STDFU_ERR_BUSY,
+					 "%s is held open by %s: close that program (a serial "
+					 "terminal, ModemManager?) and try again",
+					 port, who);
+			stdfu__cause(STDFU_CAUSE_PORT_HELD, who);
+			return rc;
+		}
+		rc = stdfu__fail(STDFU_ERR_BUSY,
+				 "%s is in exclusive use by another program: close it and "
+				 "try again",
+				 port);
+		stdfu__cause(STDFU_CAUSE_PORT_EXCL, port);
+		return rc;
 	}
 	if (err == ENOENT || err == ENODEV || err == ENXIO)
 		return stdfu__fail(STDFU_ERR_NO_DEVICE, "%s went away before the trigger", port);
@@ -60,11 +70,13 @@ int stdfu__trigger_port_open(const char *name, struct sp_port **out)
 	    stdfu__port_holder_fd(fd, who, sizeof(who)) > 0) {
 		sp_close(sp);
 		sp_free_port(sp);
-		return stdfu__fail(STDFU_ERR_BUSY,
-				   "%s is held open by %s: close that program (a serial terminal, "
-				   "ModemManager?) and try again; a trigger sent now could be "
-				   "read by it, or mixed with its traffic",
-				   name, who);
+		stdfu__fail(STDFU_ERR_BUSY,
+			    "%s is held open by %s: close that program (a serial terminal, "
+			    "ModemManager?) and try again; a trigger sent now could be "
+			    "read by it, or mixed with its traffic",
+			    name, who);
+		stdfu__cause(STDFU_CAUSE_PORT_HELD, who);
+		return STDFU_ERR_BUSY;
 	}
 	*out = sp;
 	return STDFU_OK;

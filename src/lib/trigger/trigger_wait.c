@@ -79,15 +79,17 @@ static const char *what(const struct stdfu_wait *w)
 
 static int came_back(const struct stdfu_wait *w, const struct stdfu_device_info *d, uint64_t now)
 {
-	if (w->target == STDFU_WAIT_FOR_DFU)
-		return stdfu__fail(
-			STDFU_ERR_REFUSED,
-			"the board at usb-path %s left and came back after %llu ms as "
-			"%04x:%04x (the application), not as the ROM bootloader: the ROM "
-			"sent it back. Check BOOT0/nBOOT0 and the boot option bytes, BFB2 "
-			"(dual-bank boot jumps back to flash), and that the HSE crystal is "
-			"one the ROM supports (an unsupported HSE resets the part)",
-			w->path, (unsigned long long)(now - w->start_ms), d->vid, d->pid);
+	if (w->target == STDFU_WAIT_FOR_DFU) {
+		stdfu__fail(STDFU_ERR_REFUSED,
+			    "the board at usb-path %s left and came back after %llu ms as "
+			    "%04x:%04x (the application), not as the ROM bootloader: the ROM "
+			    "sent it back. Check BOOT0/nBOOT0 and the boot option bytes, BFB2 "
+			    "(dual-bank boot jumps back to flash), and that the HSE crystal is "
+			    "one the ROM supports (an unsupported HSE resets the part)",
+			    w->path, (unsigned long long)(now - w->start_ms), d->vid, d->pid);
+		stdfu__cause(STDFU_CAUSE_BACK_IN_APP, w->path);
+		return STDFU_ERR_REFUSED;
+	}
 	return stdfu__fail(STDFU_ERR_REFUSED,
 			   "after leaving DFU the board at usb-path %s came back as %04x:%04x%s, "
 			   "not as the application: the flash does not hold a plausible "
@@ -103,23 +105,20 @@ static int elsewhere(const struct stdfu_wait *w)
 			   what(w), w->elsewhere_path, w->path);
 }
 
-static int timed_out(const struct stdfu_wait *w)
+static int no_reaction(const struct stdfu_wait *w, unsigned long long t)
 {
-	unsigned long long t = (unsigned long long)(w->deadline_ms - w->start_ms);
+	stdfu__fail(STDFU_ERR_TIMEOUT,
+		    "the trigger was sent but the board at usb-path %s never left "
+		    "the bus within %llu ms: is the stdfu firmware companion in the "
+		    "application, with the same method and trigger byte? (or enter "
+		    "DFU with BOOT0 and use --method none)",
+		    w->path[0] ? w->path : "?", t);
+	stdfu__cause(STDFU_CAUSE_NO_REACTION, w->path);
+	return STDFU_ERR_TIMEOUT;
+}
 
-	if (w->elsewhere)
-		return elsewhere(w);
-	if (!w->left && w->target == STDFU_WAIT_FOR_DFU)
-		return stdfu__fail(STDFU_ERR_TIMEOUT,
-				   "the trigger was sent but the board at usb-path %s never left "
-				   "the bus within %llu ms: is the stdfu firmware companion in the "
-				   "application, with the same method and trigger byte? (or enter "
-				   "DFU with BOOT0 and use --method none)",
-				   w->path[0] ? w->path : "?", t);
-	if (!w->left)
-		return stdfu__fail(STDFU_ERR_TIMEOUT,
-				   "the board at usb-path %s did not leave DFU mode within %llu ms",
-				   w->path[0] ? w->path : "?", t);
+static int left_not_back(const struct stdfu_wait *w, unsigned long long t)
+{
 	return stdfu__fail(
 		STDFU_ERR_TIMEOUT,
 		"the board left usb-path %s after %llu ms but %s did not appear "
@@ -130,6 +129,21 @@ static int timed_out(const struct stdfu_wait *w)
 			? ": does this part have a USB DFU ROM bootloader, and an HSE "
 			  "crystal the ROM supports? (try a longer --timeout)"
 			: ": does the image hold a valid vector table at the flash base?");
+}
+
+static int timed_out(const struct stdfu_wait *w)
+{
+	unsigned long long t = (unsigned long long)(w->deadline_ms - w->start_ms);
+
+	if (w->elsewhere)
+		return elsewhere(w);
+	if (!w->left && w->target == STDFU_WAIT_FOR_DFU)
+		return no_reaction(w, t);
+	if (!w->left)
+		return stdfu__fail(STDFU_ERR_TIMEOUT,
+				   "the board at usb-path %s did not leave DFU mode within %llu ms",
+				   w->path[0] ? w->path : "?", t);
+	return left_not_back(w, t);
 }
 
 /* A new device of the awaited kind on another path. */

@@ -24,8 +24,9 @@ int stdfu_ctx_new(struct stdfu_ctx **out)
 	rc = libusb_init(&ctx->usb);
 	if (rc) {
 		free(ctx);
-		return stdfu__fail(STDFU_ERR_IO, "cannot initialise libusb: %s",
-				   libusb_strerror(rc));
+		rc = stdfu__fail(STDFU_ERR_IO, "cannot initialise libusb: %s", libusb_strerror(rc));
+		stdfu__cause(STDFU_CAUSE_USB_INIT, "");
+		return rc;
 	}
 	*out = ctx;
 	return STDFU_OK;
@@ -176,6 +177,7 @@ int stdfu_device_open(struct stdfu_ctx *ctx, const struct stdfu_device_info *inf
 	dev->info = *info;
 	dev->alt = -1;
 	dev->state = -1;
+	dev->last_request = -1;
 	rc = libusb_open(udev, &dev->handle);
 	libusb_unref_device(udev);
 	if (rc) {
@@ -229,7 +231,7 @@ uint64_t stdfu_device_transfers(const struct stdfu_device *dev)
 	return dev->transfers;
 }
 
-void stdfu__device_warn(struct stdfu_device *dev, const char *fmt, ...)
+void stdfu__device_warn(struct stdfu_device *dev, int code, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -239,7 +241,7 @@ void stdfu__device_warn(struct stdfu_device *dev, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	dev->warn(dev->warn_user, msg);
+	dev->warn(dev->warn_user, code, msg);
 }
 
 int stdfu_device_wait_gone(struct stdfu_ctx *ctx, const struct stdfu_device_info *info,

@@ -11,6 +11,9 @@
 struct stdfu_ctx {
 	libusb_context *usb;
 	uint64_t transfers;
+	enum stdfu_log_level log_level;
+	stdfu_log_fn log;
+	void *log_user;
 };
 
 struct stdfu_device {
@@ -23,9 +26,10 @@ struct stdfu_device {
 	uint8_t last_status;
 	enum stdfu_poll_policy poll;
 	uint64_t transfers;
-	bool gone; /* a transfer said LIBUSB_ERROR_NO_DEVICE */
+	bool gone;	  /* a transfer said LIBUSB_ERROR_NO_DEVICE */
+	int last_request; /* the last DFU request other than a status query, -1 none */
 	/* Set by flash.c for the length of an operation: quiet warnings. */
-	void (*warn)(void *user, const char *msg);
+	void (*warn)(void *user, int code, const char *msg);
 	void *warn_user;
 };
 
@@ -75,7 +79,7 @@ void stdfu__usb_dfu_interface(const struct libusb_config_descriptor *cfg, int pr
 			      struct stdfu_device_info *info, uint8_t *istr);
 
 /* device.c: report a warning to the running operation, if any. */
-void stdfu__device_warn(struct stdfu_device *dev, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void stdfu__device_warn(struct stdfu_device *dev, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

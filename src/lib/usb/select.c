@@ -74,7 +74,8 @@ bool stdfu_device_matches(const struct stdfu_device_info *info, const struct std
 {
 	if (!sel)
 		return true;
-	if (sel->serial && strcmp(sel->serial, info->serial))
+	if (sel->serial && strcmp(sel->serial, info->serial) &&
+	    !(sel->other_serial && !strcmp(sel->other_serial, info->serial)))
 		return false;
 	if (sel->usb_path && strcmp(sel->usb_path, info->path))
 		return false;

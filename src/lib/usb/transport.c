@@ -39,25 +39,122 @@ static void count_transfer(struct stdfu_ctx *ctx, struct stdfu_device *dev)
 		dev->transfers++;
 }
 
+void stdfu_ctx_set_log(struct stdfu_ctx *ctx, enum stdfu_log_level level, stdfu_log_fn fn,
+		       void *user)
+{
+	ctx->log_level = fn ? level : STDFU_LOG_OFF;
+	ctx->log = fn;
+	ctx->log_user = user;
+}
+
+static bool is_class(uint8_t request_type)
+{
+	return (request_type & 0x60) == LIBUSB_REQUEST_TYPE_CLASS; /* bmRequestType bits 6..5 */
+}
+
+/* DFU 1.1 table 3.2 and USB 2.0 table 9-4, for the verbose report. */
+static const char *request_name(uint8_t request_type, uint8_t request)
+{
+	static const char *const dfu[] = {"DFU_DETACH", "DNLOAD",   "UPLOAD", "GETSTATUS",
+					  "CLRSTATUS",	"GETSTATE", "ABORT"};
+	static const char *const std[] = {"GET_STATUS",
+					  "CLEAR_FEATURE",
+					  "?",
+					  "SET_FEATURE",
+					  "?",
+					  "SET_ADDRESS",
+					  "GET_DESCRIPTOR",
+					  "SET_DESCRIPTOR",
+					  "GET_CONFIGURATION",
+					  "SET_CONFIGURATION",
+					  "GET_INTERFACE",
+					  "SET_INTERFACE"};
+
+	if (is_class(request_type))
+		return request < 7 ? dfu[request] : "?";
+	return request < 12 ? std[request] : "?";
+}
+
+static void log_transfer(struct stdfu_ctx *ctx, const char *path, const uint8_t setup[8],
+			 const uint8_t *data, int rc, uint64_t t0)
+{
+	struct stdfu_log_event ev = {
+		STDFU_LOG_TRANSFER,   path, setup[0], setup[1], 0, 0, 0, rc, NULL, -1, -1, 0,
+		stdfu__now_us() - t0, data};
+
+	ev.value = (uint16_t)(setup[2] | setup[3] << 8);
+	ev.index = (uint16_t)(setup[4] | setup[5] << 8);
+	ev.length = (uint16_t)(setup[6] | setup[7] << 8);
+	ev.name = request_name(ev.request_type, ev.request);
+	if (is_class(ev.request_type))
+		ev.level = STDFU_LOG_REQUEST;
+	/* DFU 1.1 6.1.2: bStatus, bwPollTimeout (24 bits), bState, iString */
+	if (is_class(ev.request_type) && ev.request == STDFU_DFU_GETSTATUS && ev.length >= 6 &&
+	    rc >= 6) {
+		uint8_t st[6];
+
+		memcpy(st, data, sizeof(st));
+		ev.status = st[0];
+		ev.poll_ms = (uint32_t)(st[1] | st[2] << 8 | st[3] << 16);
+		ev.state = st[4];
+	}
+	if (ev.level <= ctx->log_level)
+		ctx->log(&ev, ctx->log_user);
+}
+
+static int control(struct stdfu_ctx *ctx, const char *path, libusb_device_handle *h,
+		   const uint8_t setup[8], uint8_t *data, unsigned timeout_ms)
+{
+	uint64_t t0 = stdfu__now_us();
+	int rc =
+		libusb_control_transfer(h, setup[0], setup[1], (uint16_t)(setup[2] | setup[3] << 8),
+					(uint16_t)(setup[4] | setup[5] << 8), data,
+					(uint16_t)(setup[6] | setup[7] << 8), timeout_ms);
+
+	if (ctx->log_level != STDFU_LOG_OFF)
+		log_transfer(ctx, path, setup, data, rc, t0);
+	return rc;
+}
+
+static void setup_packet(uint8_t s[8], uint8_t request_type, uint8_t request, uint16_t value,
+			 uint16_t index, uint16_t len)
+{
+	s[0] = request_type;
+	s[1] = request;
+	s[2] = (uint8_t)value;
+	s[3] = (uint8_t)(value >> 8);
+	s[4] = (uint8_t)index;
+	s[5] = (uint8_t)(index >> 8);
+	s[6] = (uint8_t)len;
+	s[7] = (uint8_t)(len >> 8);
+}
+
 int stdfu__usb_ctx_control(struct stdfu_ctx *ctx, libusb_device_handle *h, uint8_t request_type,
 			   uint8_t request, uint16_t value, uint16_t index, uint8_t *data,
 			   uint16_t len, unsigned timeout_ms)
 {
+	uint8_t s[8];
+
 	count_transfer(ctx, NULL);
-	return libusb_control_transfer(h, request_type, request, value, index, data, len,
-				       timeout_ms);
+	setup_packet(s, request_type, request, value, index, len);
+	return control(ctx, "", h, s, data, timeout_ms);
 }
 
 int stdfu__usb_control(struct stdfu_device *dev, uint8_t request_type, uint8_t request,
 		       uint16_t value, uint8_t *data, uint16_t len, unsigned timeout_ms)
 {
+	uint8_t s[8];
 	int rc;
 
 	if (dev->gone)
 		return LIBUSB_ERROR_NO_DEVICE;
 	count_transfer(dev->ctx, dev);
-	rc = libusb_control_transfer(dev->handle, request_type, request, value, dev->info.interface,
-				     data, len, timeout_ms);
+	/* The request a later error status answers (not the status queries themselves). */
+	if (is_class(request_type) && request != STDFU_DFU_GETSTATUS &&
+	    request != STDFU_DFU_CLRSTATUS && request != STDFU_DFU_GETSTATE)
+		dev->last_request = request;
+	setup_packet(s, request_type, request, value, dev->info.interface, len);
+	rc = control(dev->ctx, dev->info.path, dev->handle, s, data, timeout_ms);
 	if (rc == LIBUSB_ERROR_NO_DEVICE)
 		dev->gone = true;
 	return rc;
@@ -106,10 +203,12 @@ int stdfu__usb_map_open_error(int lrc, const char *path, const char *what)
 	case LIBUSB_ERROR_ACCESS:
 		return stdfu__fail(STDFU_ERR_ACCESS, "%s %s: permission denied", what, path);
 	case LIBUSB_ERROR_BUSY:
-		return stdfu__fail(STDFU_ERR_BUSY,
-				   "%s %s: the interface is claimed by another program "
-				   "(another stdfu or dfu-util?)",
-				   what, path);
+		stdfu__fail(STDFU_ERR_BUSY,
+			    "%s %s: the interface is claimed by another program "
+			    "(another stdfu or dfu-util?)",
+			    what, path);
+		stdfu__cause(STDFU_CAUSE_IFACE_CLAIMED, path);
+		return STDFU_ERR_BUSY;
 	case LIBUSB_ERROR_NO_DEVICE:
 		return stdfu__fail(STDFU_ERR_GONE, "%s %s: the device is gone", what, path);
 	case LIBUSB_ERROR_NO_MEM:
@@ -212,13 +311,24 @@ void stdfu__usb_identity(libusb_device *udev, const struct libusb_device_descrip
 /* USB LANGIDs 1.0: English (United States), what a device without a list speaks. */
 #define USB_LANGID_EN_US 0x0409
 
+/* GET_DESCRIPTOR(STRING) (USB 2.0, 9.4.3), counted and reported like any transfer. */
+static int string_descriptor(struct stdfu_ctx *ctx, libusb_device_handle *h, uint8_t index,
+			     uint16_t langid, uint8_t *buf, uint16_t len)
+{
+	uint8_t s[8];
+
+	count_transfer(ctx, NULL);
+	setup_packet(s, LIBUSB_ENDPOINT_IN, LIBUSB_REQUEST_GET_DESCRIPTOR,
+		     (uint16_t)(LIBUSB_DT_STRING << 8 | index), langid, len);
+	return control(ctx, "", h, s, buf, 1000);
+}
+
 /* String descriptor zero: the first language id (USB 2.0, 9.6.7); en-US if none. */
 uint16_t stdfu__usb_get_langid(struct stdfu_ctx *ctx, libusb_device_handle *h, int *lrc)
 {
 	uint8_t lang[4];
 
-	count_transfer(ctx, NULL);
-	*lrc = libusb_get_string_descriptor(h, 0, 0, lang, sizeof(lang));
+	*lrc = string_descriptor(ctx, h, 0, 0, lang, sizeof(lang));
 	return *lrc >= 4 ? (uint16_t)(lang[2] | lang[3] << 8) : USB_LANGID_EN_US;
 }
 
@@ -233,8 +343,7 @@ int stdfu__usb_get_string(struct stdfu_ctx *ctx, libusb_device_handle *h, uint16
 	buf[0] = '\0';
 	if (index == 0)
 		return STDFU_OK;
-	count_transfer(ctx, NULL);
-	rc = libusb_get_string_descriptor(h, index, langid, raw, sizeof(raw));
+	rc = string_descriptor(ctx, h, index, langid, raw, sizeof(raw));
 	if (rc < 0)
 		return rc;
 	if (rc < 2 || raw[1] != LIBUSB_DT_STRING || raw[0] > rc)
