@@ -90,7 +90,7 @@ void st_tty_draw(struct st_run *r)
 {
 	unsigned w = term_width();
 	char buf[1024], st[800];
-	const struct st_port *sorted[ST_PORTS_MAX];
+	const struct st_port *sorted[ST_PORTS_MAX] = {NULL};
 
 	if (r->drawn)
 		fprintf(stderr, "\033[%uA", r->drawn);
@@ -143,6 +143,10 @@ static void result_json(struct st_run *r, int rc, bool aborted)
 		       : aborted       ? "interrupted"
 				       : "some-failed");
 		jw_str(o, "message", r->record_error ? "a record could not be written" : msg);
+		/* each board's advice is in its record; the run as a whole has none */
+		jw_str(o, "hint",
+		       r->record_error ? "check the --log and --db files and the disk" : "");
+		jw_set(o, "hint_id", json_null());
 	}
 	json_decref(c->extra);
 	c->extra = NULL;

@@ -20,6 +20,7 @@ usage: station.py STAGE TEST
   plain           off a terminal: one line per event, each starting with its port
   json            --json: every line an object with schema 1; records as in the log
   usage           options that do not go with station, files that cannot be written
+  readme          README's Factory station screen is what tmux captures of a station
 """
 import json
 import os
@@ -417,7 +418,65 @@ def t_usage():
           and dump(2)[:16] == b"\xff" * 16, f"--usb-path twice: only those ports ({rc})")
 
 
-TESTS = {"done_when": t_done_when, "rework": t_rework, "serial": t_serial,
+def readme_screen():
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "README.md")) as f:
+        text = f.read()
+    m = re.search(r"^## Factory station\n(.*?)^## ", text, re.S | re.M)
+    sec = m.group(1) if m else ""
+    blocks = re.findall(r"```\n(.*?)```", sec, re.S)
+    return [b.splitlines() for b in blocks if b.startswith("station ")]
+
+
+# The screen's lines with their numbers and reasons masked: what a capture must match.
+SHAPE = [r"station \S+  passed \d+  failed \d+  yield [\d.]+%  [\d.]+ boards/h(  \(stopping\))?$",
+         r"last failure: 1-\d exit \d+ .+$"]
+PORT = r"  1-\d +(waiting|flashing +\d+%.*|verifying +\d+%|PASS [\d.]+ s.*|FAIL \d+ .+|" \
+       r"waiting  last: .+|starting|open|probe|image|leaving|waiting-app|trigger|protecting)$"
+
+
+def screen_ok(lines):
+    return len(lines) >= 3 and all(re.match(p, x) for p, x in zip(SHAPE, lines)) and \
+        all(re.match(PORT, x) for x in lines[2:])
+
+
+def t_readme():
+    screens = readme_screen()
+    check(len(screens) == 1, "README.md has a Factory station section with one station screen")
+    shown = screens[0] if screens else []
+    check(screen_ok(shown) and len(shown) == 6,
+          "  it shows the counters, the last failure and four ports:\n  " + "\n  ".join(shown))
+    check(any("FAIL 14" in x for x in shown) and any("PASS" in x for x in shown)
+          and any("flashing" in x for x in shown), "  with PASS, FAIL 14 and flashing")
+    image(200 * 1024, "firmware.bin")
+    plug = schedule("0 plug 1\n0 plug 2\n300 plug 3\n")
+    cmd = " ".join(shlex.quote(x) for x in [
+        EMU, "--boards", "3", "--timing", "real", *plug, "--board", "2:mode=app", "--board",
+        "3:rdp=1", "--", STDFU, "station", "firmware.bin", "--count", "3"]) + "; sleep 20"
+    name = f"stdfu-station-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-c", TMP, "-x", "88", "-y", "9", cmd],
+                   check=True, cwd=TMP, env=dict(os.environ, TERM="xterm"))
+    captured, seen, last = [], set(), []
+    try:
+        for _ in range(200):
+            p = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,
+                               text=True)
+            lines = [x for x in p.stdout.splitlines() if x.strip()]
+            last = lines or last
+            if len(lines) >= 5 and screen_ok(lines[:5]):
+                captured.append(lines[:5])
+                seen |= {k for k in ("PASS", "FAIL 14", "flashing") if any(k in x for x in lines)}
+            if "PASS" in seen and "FAIL 14" in seen and "flashing" in seen:
+                break
+            subprocess.run(["sleep", "0.1"])
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    check(captured, "tmux captures a screen of the same shape as the README's:\n  " + "\n  ".join(last))
+    check(seen == {"PASS", "FAIL 14", "flashing"},
+          f"  and in it PASS, FAIL 14 and flashing as in the README ({sorted(seen)})")
+
+
+TESTS = {"readme": t_readme, "done_when": t_done_when, "rework": t_rework, "serial": t_serial,
          "serial_refused": t_serial_refused, "protect": t_protect, "interrupt": t_interrupt,
          "abort": t_abort, "tty": t_tty, "plain": t_plain, "json": t_json, "usage": t_usage}
 TESTS[TEST]()
