@@ -112,6 +112,21 @@ static void new_record(struct st_port *p)
 	p->detail[0] = '\0';
 }
 
+/* A worker takes no signal: a terminal resize (SIGWINCH, term.c) must not
+ * interrupt its USB waits (ppoll returns EINTR whatever SA_RESTART says). */
+static int spawn(struct st_port *p)
+{
+	sigset_t set, old;
+	int rc;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	rc = pthread_create(&p->thread, NULL, st_worker, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 static void start(struct st_port *p)
 {
 	struct st_run *r = p->run;
@@ -125,7 +140,7 @@ static void start(struct st_port *p)
 	p->thread_done = false;
 	r->started++;
 	st_view_arrived(p);
-	if (pthread_create(&p->thread, NULL, st_worker, p) != 0) {
+	if (spawn(p) != 0) {
 		snprintf(p->detail, sizeof(p->detail), "cannot start a thread for this board");
 		st_record(p, STDFU_ERR_NOMEM);
 		return;
