@@ -189,7 +189,15 @@ void out_target_event(const struct stdfu_target_event *ev, void *user);
 struct json_t *out_alts_json(const struct stdfu_device_info *d);
 struct json_t *out_device_json(const char *event, const struct stdfu_device_info *d);
 /* The trigger's steps for the result's "phases" (before: the way in; else: back). */
-void out_target_steps(const struct cli *c, struct json_t *phases, bool before);
+void out_target_steps(const struct stdfu_target_report *r, enum stdfu_trigger_method method,
+		      struct json_t *phases, bool before);
+/* One step of the way to the ROM as a JSON line, not yet printed. */
+struct json_t *out_step_json(const struct stdfu_target_event *ev, unsigned wait_s);
+/* A result's "phases": the way in, each phase of @res, the way back. */
+struct json_t *out_phases_json(const struct stdfu_target_report *r,
+			       enum stdfu_trigger_method method, const struct stdfu_result *res);
+/* What the library found (stdfu_error_cause()) as the result's "cause". */
+struct json_t *out_cause_json(const struct stdfu_cause *cause);
 
 /* result.c: the one result line, errors, hints, exit codes */
 int cli_exit_code(int err);
@@ -203,9 +211,6 @@ int out_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf,
 struct json_t *out_extra(struct cli *c);
 /* Called once by main: a result line if the command printed none. */
 void out_finish(struct cli *c, int code);
-/* The advice for @err when no cause is known (flash --all), or NULL. */
-const char *out_hint(int err);
-void out_json_string(const char *s);
 
 /* commands */
 int cmd_list(struct cli *c);

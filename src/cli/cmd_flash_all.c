@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "flash_all.h"
+#include "json.h"
 
 /* ---- the boards ------------------------------------------------------------ */
 
@@ -155,17 +156,13 @@ static int check_options(struct cli *c)
 			  : c->trig.any_port ? "--any-port"
 					     : NULL;
 
-	if (bad) {
-		fprintf(stderr,
-			"stdfu: %s does not go with --all: every board is followed on its own "
-			"USB port path; name a set of boards with --usb-path (repeatable)\n",
-			bad);
-		return CLI_EXIT_USAGE;
-	}
-	if (c->trig.wait_app && c->no_leave) {
-		fprintf(stderr, "stdfu: --wait-app needs the leave that --no-leave skips\n");
-		return CLI_EXIT_USAGE;
-	}
+	if (bad)
+		return out_usage(c,
+				 "%s does not go with --all: every board is followed on its own "
+				 "USB port path; name a set of boards with --usb-path (repeatable)",
+				 bad);
+	if (c->trig.wait_app && c->no_leave)
+		return out_usage(c, "--wait-app needs the leave that --no-leave skips");
 	return 0;
 }
 
@@ -204,6 +201,11 @@ int cmd_flash_all(struct cli *c)
 	/* the file is checked once, before any board is touched */
 	rc = cli_load_image(c, c->args[0], &img);
 	stdfu_image_free(img);
+	if (rc > 0) /* reported already */
+		return rc;
+	/* the boards' results are their own lines: the file is in the summary */
+	json_decref(c->extra);
+	c->extra = NULL;
 	if (!rc)
 		rc = cli_ensure_ctx(c);
 	r = rc ? NULL : calloc(1, sizeof(*r));

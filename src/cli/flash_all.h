@@ -34,6 +34,7 @@ struct fa_board {
 	/* the outcome, written by the worker before it finishes */
 	int err, code;
 	char detail[640];
+	struct stdfu_cause cause; /* what the library found (per thread, like the detail) */
 	struct stdfu_result res;
 	struct stdfu_target_report rep;
 	uint64_t transfers;

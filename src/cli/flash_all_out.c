@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "flash_all.h"
+#include "json.h"
 
 double fa_now(void)
 {
@@ -50,13 +51,32 @@ static void line(const struct fa_board *b, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static bool json(const struct fa_board *b, const char *event)
+/* A JSON line about @b, or NULL without --json: every line names its board. */
+static json_t *json(const struct fa_board *b, const char *event)
 {
+	json_t *o;
+
 	if (b->run->cli->mode != OUT_JSON)
-		return false;
-	printf("{\"event\":\"%s\",\"usb_path\":", event);
-	out_json_string(b->path);
-	return true;
+		return NULL;
+	o = jw_event(event);
+	jw_str(o, "usb_path", b->path);
+	return o;
+}
+
+/* A phase line (phase_start, progress, phase_end), as one board shows them. */
+static void json_phase(const struct fa_board *b, const char *event, const struct stdfu_event *ev,
+		       double t)
+{
+	json_t *o = json(b, event);
+
+	if (!o)
+		return;
+	jw_str(o, "phase", stdfu_phase_name(ev->phase));
+	jw_int(o, "done", (long long)ev->done);
+	jw_int(o, "total", (long long)ev->total);
+	if (ev->type == STDFU_EVENT_PHASE_END)
+		jw_num(o, "ms", (t - b->phase_t0) * 1000);
+	jw_emit(o);
 }
 
 static void kib(char *buf, size_t cap, double v)
@@ -71,10 +91,7 @@ static void phase_end(struct fa_board *b, const struct stdfu_event *ev, double t
 {
 	char n[32];
 
-	if (json(b, "phase_end"))
-		printf(",\"phase\":\"%s\",\"bytes\":%llu,\"ms\":%.1f}\n",
-		       stdfu_phase_name(ev->phase), (unsigned long long)ev->done,
-		       (t - b->phase_t0) * 1000);
+	json_phase(b, "phase_end", ev, t);
 	kib(n, sizeof(n), (double)ev->done);
 	if (ev->phase == STDFU_PHASE_LEAVE)
 		line(b, "left DFU mode; device gone from the bus after %.2f s", t - b->phase_t0);
@@ -89,10 +106,33 @@ static void progress(struct fa_board *b, const struct stdfu_event *ev, double t)
 	if (t - b->last_progress < 0.1 && ev->done != ev->total)
 		return;
 	b->last_progress = t;
-	if (json(b, "progress"))
-		printf(",\"phase\":\"%s\",\"done\":%llu,\"total\":%llu}\n",
-		       stdfu_phase_name(ev->phase), (unsigned long long)ev->done,
-		       (unsigned long long)ev->total);
+	json_phase(b, "progress", ev, t);
+}
+
+static void warning(struct fa_board *b, const struct stdfu_event *ev)
+{
+	json_t *o = json(b, "warning");
+
+	if (o) {
+		jw_str(o, "code", stdfu_warning_name(ev->warning));
+		jw_str(o, "message", ev->message);
+		jw_emit(o);
+	} else if (ev->warning != STDFU_WARN_START_STATE || b->run->cli->verbose) {
+		/* the ROM's blank-flash start state is normal (as for one board) */
+		line(b, "note: %s", ev->message);
+	}
+}
+
+static void sector(struct fa_board *b, const struct stdfu_event *ev)
+{
+	json_t *o = json(b, "sector");
+
+	if (!o)
+		return;
+	jw_addr(o, "address", ev->sector->address);
+	jw_int(o, "size", ev->sector->size);
+	jw_str(o, "action", stdfu_sector_action_name(ev->sector->action));
+	jw_emit(o);
 }
 
 void fa_event(const struct stdfu_event *ev, void *user)
@@ -107,9 +147,7 @@ void fa_event(const struct stdfu_event *ev, void *user)
 		b->done = 0;
 		b->total = ev->total;
 		b->phase_t0 = b->last_progress = t;
-		if (json(b, "phase_start"))
-			printf(",\"phase\":\"%s\",\"total\":%llu}\n", b->state,
-			       (unsigned long long)ev->total);
+		json_phase(b, "phase_start", ev, t);
 		if (ev->phase != STDFU_PHASE_PREPARE)
 			line(b, "%s...", b->state);
 		break;
@@ -120,37 +158,29 @@ void fa_event(const struct stdfu_event *ev, void *user)
 		phase_end(b, ev, t);
 		break;
 	case STDFU_EVENT_WARNING:
-		if (json(b, "warning")) {
-			fputs(",\"message\":", stdout);
-			out_json_string(ev->message);
-			puts("}");
-		} else if (!strstr(ev->message, "harmless")) {
-			line(b, "note: %s", ev->message);
-		}
+		warning(b, ev);
 		break;
 	case STDFU_EVENT_SECTOR:
-		if (json(b, "sector"))
-			printf(",\"address\":\"0x%08x\",\"size\":%u,\"action\":\"%s\"}\n",
-			       ev->sector->address, ev->sector->size,
-			       stdfu_sector_action_name(ev->sector->action));
+		sector(b, ev);
 		break;
 	case STDFU_EVENT_DEVICE_FOUND:
 		break;
 	}
-	fflush(stdout);
 	pthread_mutex_unlock(&b->run->lock);
 }
 
 /* ---- the way to the ROM ------------------------------------------------------- */
 
-static void json_step(struct fa_board *b, const char *name, const struct stdfu_target_event *ev)
+static void json_step(struct fa_board *b, const struct stdfu_target_event *ev)
 {
-	if (!json(b, name))
+	json_t *o;
+
+	if (b->run->cli->mode != OUT_JSON)
 		return;
-	printf(",\"method\":\"%s\",\"port\":", stdfu_trigger_method_name(ev->method));
-	out_json_string(ev->port);
-	printf(",\"address\":%u,\"ms\":%llu,\"elapsed_ms\":%llu}\n", ev->address,
-	       (unsigned long long)ev->step_ms, (unsigned long long)ev->elapsed_ms);
+	o = out_step_json(ev, 0);
+	if (!ev->path || !ev->path[0])
+		jw_str(o, "usb_path", b->path);
+	jw_emit(o);
 }
 
 static void plain_step(struct fa_board *b, const struct stdfu_target_event *ev)
@@ -170,7 +200,6 @@ static void plain_step(struct fa_board *b, const struct stdfu_target_event *ev)
 
 void fa_target_event(const struct stdfu_target_event *ev, void *user)
 {
-	static const char *const names[] = {"target", "trigger", "left", "dfu_found", "app_back"};
 	static const char *const states[] = {"trigger", "wait", "wait", "found", "app back"};
 	struct fa_board *b = user;
 
@@ -180,10 +209,8 @@ void fa_target_event(const struct stdfu_target_event *ev, void *user)
 	b->state = states[ev->kind];
 	if (ev->kind == STDFU_TARGET_EV_DFU_FOUND && ev->serial && ev->serial[0])
 		snprintf(b->serial, sizeof(b->serial), "%s", ev->serial);
-	if (ev->kind != STDFU_TARGET_EV_CHOSEN || ev->already_dfu)
-		json_step(b, names[ev->kind], ev);
+	json_step(b, ev);
 	plain_step(b, ev);
-	fflush(stdout);
 	pthread_mutex_unlock(&b->run->lock);
 }
 
@@ -192,15 +219,8 @@ void fa_found(struct fa_board *b, const struct stdfu_device_info *info)
 	pthread_mutex_lock(&b->run->lock);
 	if (info->serial[0])
 		snprintf(b->serial, sizeof(b->serial), "%s", info->serial);
-	if (json(b, "device")) {
-		fputs(",\"serial\":", stdout);
-		out_json_string(info->serial);
-		printf(",\"vid\":\"%04x\",\"pid\":\"%04x\",\"transfer_size\":%u,"
-		       "\"dfu_version\":\"%x.%02x\"}\n",
-		       info->vid, info->pid, info->functional.transfer_size,
-		       info->functional.bcd_dfu >> 8, info->functional.bcd_dfu & 0xff);
-		fflush(stdout);
-	}
+	if (b->run->cli->mode == OUT_JSON)
+		jw_emit(out_device_json("device", info));
 	line(b, "device serial %s (%04x:%04x)", info->serial[0] ? info->serial : "?", info->vid,
 	     info->pid);
 	pthread_mutex_unlock(&b->run->lock);

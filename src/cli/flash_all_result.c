@@ -8,73 +8,65 @@
 #include <string.h>
 
 #include "flash_all.h"
+#include "hints.h"
+#include "json.h"
 
-static void json_phases(const struct fa_board *b)
+/* The advice for the board's failure, from the one table (hints.c). */
+static const struct cli_hint *board_hint(const struct fa_board *b, char *buf, size_t cap)
 {
-	const struct stdfu_target_report *r = &b->rep;
-	bool first = true;
+	const struct cli_hint *h = cli_hint_find(b->err, &b->cause);
 
-	fputs(",\"phases\":{", stdout);
-	if (r->triggered) {
-		printf("\"trigger\":{\"ms\":%llu},\"left\":{\"ms\":%llu},\"dfu_found\":{\"ms\":%"
-		       "llu,"
-		       "\"address\":%u}",
-		       (unsigned long long)r->trigger_ms, (unsigned long long)r->left_ms,
-		       (unsigned long long)r->found_ms, r->dfu.address);
-		first = false;
-	}
-	for (int p = 0; p < STDFU_PHASE__COUNT; p++) {
-		const struct stdfu_phase_result *ph = &b->res.phase[p];
-
-		if (!ph->ns && !ph->transfers)
-			continue;
-		printf("%s\"%s\":{\"ms\":%.1f,\"bytes\":%llu,\"transfers\":%llu}", first ? "" : ",",
-		       stdfu_phase_name(p), (double)ph->ns / 1e6, (unsigned long long)ph->bytes,
-		       (unsigned long long)ph->transfers);
-		first = false;
-	}
-	if (r->app_back)
-		printf("%s\"app_back\":{\"ms\":%llu}", first ? "" : ",",
-		       (unsigned long long)r->app_back_ms);
-	putchar('}');
+	buf[0] = '\0';
+	if (h)
+		cli_hint_format(h, &b->cause, buf, cap);
+	return h;
 }
 
+/* The board's own result line, shaped as the result of a one-board flash. */
 static void json_result(const struct fa_board *b)
 {
-	const char *h = out_hint(b->err);
+	json_t *o = jw_event("result");
+	char hint[768];
+	const struct cli_hint *h;
 
-	printf("{\"event\":\"result\",\"command\":\"flash\",\"usb_path\":");
-	out_json_string(b->path);
-	fputs(",\"serial\":", stdout);
-	out_json_string(b->serial);
-	printf(",\"ok\":%s,\"exit\":%d,\"ms\":%.1f", b->err ? "false" : "true", b->code,
-	       (b->t_end - b->t0) * 1000);
-	if (b->err) {
-		printf(",\"error\":\"%s\",\"message\":", stdfu_error_name(b->err));
-		out_json_string(b->detail);
-		fputs(",\"hint\":", stdout);
-		out_json_string(h ? h : "");
-	} else {
-		json_phases(b);
-		printf(",\"transfers\":%llu", (unsigned long long)b->transfers);
-	}
-	puts("}");
-	fflush(stdout);
-}
-
-static void plain_result(const struct fa_board *b, const char *h)
-{
+	jw_str(o, "command", "flash");
+	jw_str(o, "usb_path", b->path);
+	jw_str(o, "serial", b->serial);
+	jw_bool(o, "ok", !b->err);
+	jw_int(o, "exit", b->code);
+	jw_num(o, "ms", (b->t_end - b->t0) * 1000);
 	if (!b->err) {
-		fprintf(stderr, "%s: flash: ok (%.2f s, %llu control transfers)\n", b->path,
-			b->t_end - b->t0, (unsigned long long)b->transfers);
+		jw_set(o, "phases", out_phases_json(&b->rep, b->run->cli->trig.method, &b->res));
+		jw_int(o, "transfers", (long long)b->transfers);
+		jw_emit(o);
 		return;
 	}
-	fprintf(stderr, "%s: stdfu: %s: %s\n", b->path, stdfu_strerror(b->err), b->detail);
-	if (h)
-		fprintf(stderr, "%s: stdfu: hint: %s\n", b->path, h);
+	h = board_hint(b, hint, sizeof(hint));
+	jw_str(o, "error", stdfu_error_name(b->err));
+	jw_str(o, "message", b->detail);
+	jw_set(o, "cause", out_cause_json(&b->cause));
+	jw_str(o, "hint", hint);
+	jw_set(o, "hint_id", h ? json_string(h->id) : json_null());
+	jw_emit(o);
 }
 
-static void finish(struct fa_board *b, int err, const char *detail)
+static void plain_result(const struct fa_board *b)
+{
+	char hint[768];
+
+	if (!b->err) {
+		fprintf(stderr, "%s: flash: %sok%s (%.2f s, %llu control transfers)\n", b->path,
+			term_on(TERM_OK), term_off(), b->t_end - b->t0,
+			(unsigned long long)b->transfers);
+		return;
+	}
+	fprintf(stderr, "%s: stdfu: %serror%s: %s: %s\n", b->path, term_on(TERM_ERROR), term_off(),
+		stdfu_strerror(b->err), b->detail);
+	if (board_hint(b, hint, sizeof(hint)))
+		fprintf(stderr, "%s: stdfu: hint: %s\n", b->path, hint);
+}
+
+static void finish(struct fa_board *b, int err, const char *detail, const struct stdfu_cause *cause)
 {
 	struct fa_run *r = b->run;
 
@@ -82,6 +74,7 @@ static void finish(struct fa_board *b, int err, const char *detail)
 	b->err = err;
 	b->code = cli_exit_code(err);
 	snprintf(b->detail, sizeof(b->detail), "%s", detail[0] ? detail : stdfu_strerror(err));
+	b->cause = *cause;
 	b->t_end = fa_now();
 	b->state = err ? "FAILED" : "ok";
 	b->finished = true;
@@ -89,13 +82,15 @@ static void finish(struct fa_board *b, int err, const char *detail)
 	if (r->cli->mode == OUT_JSON)
 		json_result(b);
 	else if (r->cli->mode == OUT_HUMAN && !r->live)
-		plain_result(b, out_hint(err));
+		plain_result(b);
 	pthread_mutex_unlock(&r->lock);
 }
 
+static const struct stdfu_cause no_cause = {STDFU_CAUSE_NONE, -1, -1, -1, -1, ""};
+
 void fa_finished(struct fa_board *b, int err)
 {
-	finish(b, err, err ? stdfu_error_detail() : "");
+	finish(b, err, err ? stdfu_error_detail() : "", err ? stdfu_error_cause() : &no_cause);
 }
 
 void fa_absent(struct fa_board *b)
@@ -105,32 +100,27 @@ void fa_absent(struct fa_board *b)
 	snprintf(d, sizeof(d),
 		 "nothing at usb-path %s: no ST DFU device and no application port there", b->path);
 	b->t0 = fa_now();
-	finish(b, STDFU_ERR_NO_DEVICE, d);
+	finish(b, STDFU_ERR_NO_DEVICE, d, &no_cause);
 }
 
 void fa_fail_start(struct fa_board *b)
 {
 	b->t0 = fa_now();
-	finish(b, STDFU_ERR_NOMEM, "cannot start a thread for this board");
+	finish(b, STDFU_ERR_NOMEM, "cannot start a thread for this board", &no_cause);
 }
+
+static void json_summary(struct cli *c, const struct fa_board *boards, size_t n, size_t failed,
+			 double ms);
 
 int fa_no_boards(struct cli *c)
 {
 	const char *d = "no board found: no ST DFU device (0483:df11) and no application port "
 			"of a known VID:PID";
+	int code = out_fail_msg(c, STDFU_ERR_NO_DEVICE, d);
 
-	if (c->mode == OUT_JSON) {
-		printf("{\"event\":\"result\",\"command\":\"flash\",\"ok\":false,\"exit\":%d,"
-		       "\"error\":\"no-device\",\"message\":\"%s\",\"hint\":",
-		       CLI_EXIT_NO_DEVICE, d);
-		out_json_string(out_hint(STDFU_ERR_NO_DEVICE));
-		puts("}");
-		printf("{\"event\":\"summary\",\"command\":\"flash\",\"boards\":0,\"passed\":0,"
-		       "\"failed\":0,\"ms\":0.0,\"failed_boards\":[]}\n");
-		fflush(stdout);
-	}
-	fprintf(stderr, "stdfu: %s\nstdfu: hint: %s\n", d, out_hint(STDFU_ERR_NO_DEVICE));
-	return CLI_EXIT_NO_DEVICE;
+	if (c->mode == OUT_JSON)
+		json_summary(c, NULL, 0, 0, (double)(out_now_us() - c->t0_us) / 1000);
+	return code;
 }
 
 /* ---- duplicate serials ------------------------------------------------------- */
@@ -151,19 +141,25 @@ static void warn_duplicate(struct fa_run *r, const struct fa_board **same, size_
 			  "FFFFFFFEFFFF, F105/F107: \"STM32\")";
 
 	if (r->cli->mode == OUT_JSON) {
-		printf("{\"event\":\"warning\",\"usb_path\":\"%s\",\"usb_paths\":[", same[0]->path);
+		json_t *o = jw_event("warning"), *paths = json_array();
+		char msg[160];
+
 		for (size_t i = 0; i < n; i++)
-			printf("%s\"%s\"", i ? "," : "", same[i]->path);
-		fputs("],\"serial\":", stdout);
-		out_json_string(same[0]->serial);
-		printf(",\"message\":\"%zu boards report the same serial number; they are told "
-		       "apart by USB port path\"}\n",
-		       n);
-		fflush(stdout);
+			jw_push(paths, json_string(same[i]->path));
+		snprintf(msg, sizeof(msg),
+			 "%zu boards report the same serial number; they are told apart by USB "
+			 "port path",
+			 n);
+		jw_str(o, "usb_path", same[0]->path);
+		jw_str(o, "code", "same-serial");
+		jw_str(o, "message", msg);
+		jw_set(o, "usb_paths", paths);
+		jw_str(o, "serial", same[0]->serial);
+		jw_emit(o);
 	}
 	if (r->cli->mode == OUT_QUIET)
 		return;
-	fprintf(stderr, "stdfu: warning: boards");
+	fprintf(stderr, "stdfu: %swarning%s: boards", term_on(TERM_WARN), term_off());
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, "%s %s", i ? "," : "", same[i]->path);
 	fprintf(stderr,
@@ -208,24 +204,33 @@ static void failed_list(const struct fa_run *r, size_t failed)
 	}
 }
 
-static void json_summary(const struct fa_run *r, size_t failed, double ms)
+/* The last line of the run: how many boards passed, the wall time, the failed ones. */
+static void json_summary(struct cli *c, const struct fa_board *boards, size_t n, size_t failed,
+			 double ms)
 {
-	bool first = true;
+	json_t *o = jw_event("summary"), *list = json_array();
 
-	printf("{\"event\":\"summary\",\"command\":\"flash\",\"boards\":%zu,\"passed\":%zu,"
-	       "\"failed\":%zu,\"ms\":%.1f,\"failed_boards\":[",
-	       r->n, r->n - failed, failed, ms);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct fa_board *b = &r->boards[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct fa_board *b = &boards[i];
+		json_t *f;
 
 		if (!b->err)
 			continue;
-		printf("%s{\"usb_path\":\"%s\",\"exit\":%d,\"error\":\"%s\"}", first ? "" : ",",
-		       b->path, b->code, stdfu_error_name(b->err));
-		first = false;
+		f = jw_object();
+		jw_str(f, "usb_path", b->path);
+		jw_int(f, "exit", b->code);
+		jw_str(f, "error", stdfu_error_name(b->err));
+		jw_push(list, f);
 	}
-	puts("]}");
-	fflush(stdout);
+	jw_str(o, "command", "flash");
+	jw_str(o, "file", c->args[0]);
+	jw_int(o, "boards", (long long)n);
+	jw_int(o, "passed", (long long)(n - failed));
+	jw_int(o, "failed", (long long)failed);
+	jw_num(o, "ms", ms);
+	jw_set(o, "failed_boards", list);
+	jw_emit(o);
+	c->result_done = true; /* the per-board results and this line end the run */
 }
 
 int fa_summary(struct fa_run *r)
@@ -237,7 +242,7 @@ int fa_summary(struct fa_run *r)
 		failed += r->boards[i].err != 0;
 	fa_duplicate_serials(r, true);
 	if (r->cli->mode == OUT_JSON)
-		json_summary(r, failed, ms);
+		json_summary(r->cli, r->boards, r->n, failed, ms);
 	else if (r->cli->mode == OUT_HUMAN)
 		fprintf(stderr, "flash --all: %zu of %zu boards passed, %zu failed (%.2f s)\n",
 			r->n - failed, r->n, failed, ms / 1000);

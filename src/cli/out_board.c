@@ -112,14 +112,13 @@ void out_app_port(struct cli *c, const struct stdfu_app_port *p)
 static const char *const step_names[] = {"chosen",   "trigger", "left",	     "dfu_found",
 					 "app_back", "no_app",	"candidate", "waiting"};
 
-static void json_step(const struct cli *c, const struct stdfu_target_event *ev)
+json_t *out_step_json(const struct stdfu_target_event *ev, unsigned wait_s)
 {
 	json_t *o = jw_event(step_names[ev->kind]);
 
 	if (ev->kind == STDFU_TARGET_EV_WAITING) {
-		jw_int(o, "seconds", c->wait_s);
-		jw_emit(o);
-		return;
+		jw_int(o, "seconds", wait_s);
+		return o;
 	}
 	if (ev->kind == STDFU_TARGET_EV_CHOSEN)
 		jw_str(o, "mode", ev->already_dfu ? "dfu" : "app");
@@ -130,7 +129,7 @@ static void json_step(const struct cli *c, const struct stdfu_target_event *ev)
 	jw_int(o, "address", ev->address);
 	jw_int(o, "ms", (long long)ev->step_ms);
 	jw_int(o, "elapsed_ms", (long long)ev->elapsed_ms);
-	jw_emit(o);
+	return o;
 }
 
 static void human_sent(struct cli *c, const struct stdfu_target_event *ev)
@@ -190,19 +189,19 @@ void out_target_event(const struct stdfu_target_event *ev, void *user)
 	if (c->mode == OUT_HUMAN)
 		human_step(c, ev);
 	if (c->mode == OUT_JSON && ev->kind != STDFU_TARGET_EV_NO_APP)
-		json_step(c, ev);
+		jw_emit(out_step_json(ev, c->wait_s));
 }
 
 /* The trigger's steps in the result line's "phases" (durations in ms). */
-void out_target_steps(const struct cli *c, json_t *phases, bool before)
+void out_target_steps(const struct stdfu_target_report *r, enum stdfu_trigger_method method,
+		      json_t *phases, bool before)
 {
-	const struct stdfu_target_report *r = &c->trig.report;
 	json_t *o;
 
 	if (before && r->triggered) {
 		o = jw_object();
 		jw_int(o, "ms", (long long)r->trigger_ms);
-		jw_str(o, "method", stdfu_trigger_method_name(c->trig.method));
+		jw_str(o, "method", stdfu_trigger_method_name(method));
 		jw_str(o, "port", r->app.name);
 		jw_str(o, "usb_path", r->app.dev.path);
 		jw_set(phases, "trigger", o);

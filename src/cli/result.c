@@ -5,7 +5,6 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -71,7 +70,7 @@ static json_t *result_line(struct cli *c, bool ok, int code)
 	return o;
 }
 
-static json_t *cause_json(const struct stdfu_cause *cause)
+json_t *out_cause_json(const struct stdfu_cause *cause)
 {
 	json_t *o = jw_object();
 
@@ -95,7 +94,7 @@ static void fail_json(struct cli *c, int err, int code, const char *msg, const s
 
 	jw_str(o, "error", stdfu_error_name(err));
 	jw_str(o, "message", msg);
-	jw_set(o, "cause", cause_json(stdfu_error_cause()));
+	jw_set(o, "cause", out_cause_json(stdfu_error_cause()));
 	jw_str(o, "hint", hint);
 	jw_set(o, "hint_id", h ? json_string(h->id) : json_null());
 	jw_emit(o);
@@ -161,6 +160,28 @@ int out_usage(struct cli *c, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+json_t *out_phases_json(const struct stdfu_target_report *r, enum stdfu_trigger_method method,
+			const struct stdfu_result *res)
+{
+	json_t *phases = jw_object();
+
+	out_target_steps(r, method, phases, true);
+	for (int p = 0; res && p < STDFU_PHASE__COUNT; p++) {
+		const struct stdfu_phase_result *pr = &res->phase[p];
+		json_t *ph;
+
+		if (!pr->ns && !pr->transfers)
+			continue;
+		ph = jw_object();
+		jw_num(ph, "ms", (double)pr->ns / 1e6);
+		jw_int(ph, "bytes", (long long)pr->bytes);
+		jw_int(ph, "transfers", (long long)pr->transfers);
+		jw_set(phases, stdfu_phase_name(p), ph);
+	}
+	out_target_steps(r, method, phases, false);
+	return phases;
+}
+
 int out_result(struct cli *c, int err, const struct stdfu_result *res)
 {
 	json_t *o, *phases;
@@ -178,21 +199,7 @@ int out_result(struct cli *c, int err, const struct stdfu_result *res)
 		return CLI_EXIT_OK;
 	}
 	o = result_line(c, true, CLI_EXIT_OK);
-	phases = jw_object();
-	out_target_steps(c, phases, true);
-	for (int p = 0; res && p < STDFU_PHASE__COUNT; p++) {
-		const struct stdfu_phase_result *r = &res->phase[p];
-		json_t *ph;
-
-		if (!r->ns && !r->transfers)
-			continue;
-		ph = jw_object();
-		jw_num(ph, "ms", (double)r->ns / 1e6);
-		jw_int(ph, "bytes", (long long)r->bytes);
-		jw_int(ph, "transfers", (long long)r->transfers);
-		jw_set(phases, stdfu_phase_name(p), ph);
-	}
-	out_target_steps(c, phases, false);
+	phases = out_phases_json(&c->trig.report, c->trig.method, res);
 	jw_set(o, "phases", phases);
 	jw_int(o, "transfers", res ? (long long)res->transfers : 0);
 	jw_int(o, "transfers_total", c->ctx ? (long long)stdfu_ctx_transfers(c->ctx) : 0);
@@ -214,26 +221,4 @@ void out_finish(struct cli *c, int code)
 		jw_str(o, "hint", "");
 	}
 	jw_emit(o);
-}
-
-const char *out_hint(int err)
-{
-	static char buf[768];
-	const struct stdfu_cause none = {STDFU_CAUSE_NONE, -1, -1, -1, -1, ""};
-	const struct cli_hint *h = cli_hint_find(err, &none);
-
-	if (!h)
-		return NULL;
-	cli_hint_format(h, &none, buf, sizeof(buf));
-	return buf;
-}
-
-void out_json_string(const char *s)
-{
-	json_t *v = json_string(s ? s : "");
-	char *text = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
-
-	fputs(text ? text : "\"\"", stdout);
-	free(text);
-	json_decref(v);
 }

@@ -391,6 +391,75 @@ def t_convert():
     check(rc == 2 and b"overlap" in err, "overlapping inputs are refused")
 
 
+def validate_all(what, out, rc, boards):
+    """flash --all: every line valid, a usb_path on every line about a board, one result
+    per board, and the summary last; returns the lines."""
+    lines = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    bad = [f"{o.get('event')}: {e.message}" for o in lines for e in VALIDATOR.iter_errors(o)]
+    check(not bad, f"{what}: every line validates ({bad[:2]})")
+    about_boards = [o for o in lines if o["event"] not in ("image", "summary")]
+    check(all(o.get("usb_path") for o in about_boards), f"{what}: every line about a board names it")
+    results = [o for o in lines if o["event"] == "result"]
+    check(sorted(o["usb_path"] for o in results) == sorted(boards),
+          f"{what}: one result per board ({[o['usb_path'] for o in results]})")
+    last = lines[-1] if lines else {}
+    failed = sum(1 for o in results if not o["ok"])
+    check(last.get("event") == "summary" and last["boards"] == len(boards) and last["failed"] == failed
+          and last["passed"] == len(boards) - failed and last["ms"] > 0,
+          f"{what}: the summary is last, with boards, passed, failed and ms ({last})")
+    check(rc == (23 if failed else 0), f"{what}: exit {rc}")
+    return lines
+
+
+def t_all():
+    app = write("app.bin", APP)
+    rc, out, _ = run([STDFU, "flash", "--all", app, "--json"],
+                     ["--boards", "3", "--board", "2:mode=app", "--board", "3:rdp=1"])
+    lines = validate_all("flash --all", out, rc, ["1-1", "1-2", "1-3"])
+    bad = next((o for o in lines if o["event"] == "result" and not o["ok"]), {})
+    check(bad.get("usb_path") == "1-3" and bad.get("exit") == 14
+          and bad.get("hint_id") in ("protected", "protected-read"),
+          f"flash --all: the protected board fails alone, with its own exit and hint ({bad})")
+    rc, out, _ = run([STDFU, "--json", "flash", "--all", app], ["--chip", "f072", "--boards", "2"])
+    lines = validate_all("flash --all, the same serial", out, rc, ["1-1", "1-2"])
+    check(any(o["event"] == "warning" and o.get("code") == "same-serial" and o.get("usb_paths") == ["1-1", "1-2"]
+              for o in lines), "boards with the same serial get a same-serial warning")
+    rc, out, _ = run([STDFU, "flash", "--all", app, "--json"], None)
+    lines = [json.loads(line) for line in out.decode().splitlines()]
+    check(all(not list(VALIDATOR.iter_errors(o)) for o in lines) and lines[-1]["event"] == "summary"
+          and lines[-1]["boards"] == 0 and lines[-2]["event"] == "result" and rc == 3,
+          f"flash --all, no board: a failed result, then an empty summary (exit {rc})")
+    rc, out, _ = run([STDFU, "flash", "--all", app, "--serial", "X", "--json"], [])
+    res = result(validate("flash --all --serial", out, rc))
+    check(rc == 2 and res.get("error") == "usage", "flash --all --serial: a usage result")
+
+
+def t_option_bytes():
+    ob = ["--dump", p("ob.bin")]
+    rc, out, _ = run([STDFU, "option-bytes", "show", "--json"], ob)
+    lines = validate("option-bytes show", out, rc)
+    ev = next((o for o in lines if o["event"] == "option_bytes"), {})
+    check(rc == 0 and ev.get("readable") and ev.get("address_hex") and ev.get("fields"),
+          "option-bytes show: the fields, the address as a number and its _hex twin")
+    rc, out, _ = run([STDFU, "option-bytes", "set", "nRST_STDBY=0", "--json"], ob)
+    res = result(validate("option-bytes set without --yes", out, rc))
+    check(rc == 2 and res.get("error") == "usage", "without --yes: a usage result after the diff")
+    rc, out, _ = run([STDFU, "option-bytes", "set", "RDP=0xCC", "--yes", "--json"], ob)
+    res = result(validate("option-bytes set RDP=0xCC", out, rc))
+    check(rc != 0 and res.get("refusal") == "irreversible", f"RDP level 2 is refused ({res.get('refusal')})")
+    rc, out, _ = run([STDFU, "option-bytes", "set", "nRST_STDBY=0", "--yes", "--json"], ob)
+    lines = validate("option-bytes set --yes", out, rc)
+    events = [o["event"] for o in lines]
+    check(rc == 0 and "option_change" in events and "option_bytes_confirmed" in events
+          and result(lines).get("rdp") == 0, f"option-bytes set --yes: the diff, the steps, the level ({events})")
+    rc, out, _ = run([STDFU, "option-bytes", "bogus", "--json"], ob)
+    res = result(validate("option-bytes bogus", out, rc))
+    check(rc == 2 and res.get("error") == "usage", "option-bytes bogus: a usage result")
+    rc, out, _ = run([STDFU, "flash", write("app.bin", APP), "--protect", "--json"], ["--dump", p("p.bin")])
+    lines = validate("flash --protect", out, rc)
+    check(any(o["event"] == "protect" and o["rdp"] == 1 for o in lines), "flash --protect: the protect line")
+
+
 TESTS = {n[2:]: f for n, f in globals().items() if n.startswith("t_")}
 TESTS[TEST]()
 print(f"{TEST}: {len(failures)} failure(s)")

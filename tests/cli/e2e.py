@@ -16,6 +16,9 @@ import tempfile
 
 STAGE, TEST = sys.argv[1], sys.argv[2]
 CHIP = sys.argv[3] if len(sys.argv) > 3 else "f405"
+# Flash with ECC: every family but F0/F1/F3 (half-word PGERR, RM0091 3.2.2) and
+# F2/F4/F7 (no ECC, RM0090 3.5.4): the emulated chips' names start with the family.
+ECC = not CHIP.startswith("f")
 STDFU = os.path.join(STAGE, "bin", "stdfu")
 EMU = os.path.join(STAGE, "bin", "stdfu-emu")
 DFU_UTIL = shutil.which("dfu-util") or "/usr/bin/dfu-util"
@@ -203,9 +206,25 @@ def t_failures():
                    ["flash", img, "--address", hex(BASE + SIZE + 0x1000)])
     expect_failure("unplug part-way", 15, ["disconnected", "half-written"], ["flash", img],
                    ("--fault", "disconnect:dnload-data:2"))
-    # --always-erase: into a blank sector left unerased, errPROG is the ECC fallback instead.
-    expect_failure("device answers errPROG", 10, ["errPROG", "flash the image again"],
-                   ["flash", img, "--always-erase"], ("--fault", "status=errPROG:dnload-data:2"))
+    prog = ("--fault", "status=errPROG:dnload-data:2")
+    expect_failure("device answers errPROG (--always-erase)", 10,
+                   ["errPROG", "flash the image again"], ["flash", img, "--always-erase"], prog)
+    if not ECC:
+        # No ECC: a blank unit can always be programmed (RM0090 3.5.4; PGERR of
+        # F0/F3 only for a half-word that is not 0xFFFF, RM0091 3.2.2), so an
+        # errPROG into a skipped sector is a real failure, not hidden by a retry.
+        expect_failure("device answers errPROG in a blank sector", 10,
+                       ["errPROG", "flash the image again"], ["flash", img], prog)
+        return
+    # ECC: an errPROG into a sector skipped as blank is the programmed-0xFF case;
+    # that sector alone is erased and written again, and the flash succeeds.
+    data = read("img.bin")
+    rc, out, err = emu([STDFU, "flash", img, "--json", "--no-leave"], *prog,
+                       "--dump", path("dump.bin"))
+    fb = [o for o in json_lines(out) if o.get("event") == "sector" and o.get("action") == "fallback"]
+    check(rc == 0 and len(fb) == 1 and read("dump.bin")[:len(data)] == data,
+          f"{CHIP} errPROG in a blank sector: one fallback, the image in place, exit 0 "
+          f"(got {rc}, {fb}: {err[-300:]!r})")
 
 
 def stats_run(img, extra):
@@ -220,17 +239,40 @@ def t_stats():
     data = rand(1024 * 1024)
     img = write("img.bin", data)
     blocks = len(data) // 2048
-    rc, s1 = stats_run(img, ["--no-verify"])
+    # The write and verify phases alone: --always-erase reads nothing back first.
+    rc, s1 = stats_run(img, ["--no-verify", "--always-erase"])
     per = s1["control_transfers"] / blocks
     print(f"     --no-verify: {s1['control_transfers']} transfers, {per:.3f} per block")
     check(rc == 0 and read("dump.bin") == data, "1 MiB --no-verify flash ok")
     check(per <= 3.15, f"--no-verify: {per:.3f} <= 3.15 control transfers per 2 KiB block")
-    rc, s2 = stats_run(img, [])
+    rc, s2 = stats_run(img, ["--always-erase"])
     added = (s2["control_transfers"] - s1["control_transfers"]) / blocks
     print(f"     verify: {s2['control_transfers']} transfers, adds {added:.3f} per block")
     check(rc == 0 and read("dump.bin") == data, "1 MiB verified flash ok")
     check(added <= 1.05, f"read-back verify adds {added:.3f} <= 1.05 per block")
     check(s2["by_request"]["upload"] == blocks, "exactly 1 UPLOAD per block")
+    # The blank-sector skip on this blank chip: the read-back costs one UPLOAD
+    # per block and one Set Address per sector; no sector is erased, and the
+    # write starts a new Set Address at each skipped sector (its part is
+    # written on its own, so that an errPROG is known to be that sector's).
+    rc, s3 = stats_run(img, [])
+    r2, r3 = s2["by_request"], s3["by_request"]
+    sectors = r2["dnload_erase"]
+    print(f"     blank skip: {s3['control_transfers']} transfers "
+          f"({r3['upload']} UPLOAD, {r3['dnload_set_address']} Set Address, "
+          f"{r3['dnload_erase']} erases; --always-erase: {r2['dnload_set_address']} Set Address,"
+          f" {sectors} erases)")
+    check(rc == 0 and read("dump.bin") == data, "1 MiB blank-skip flash ok")
+    check(r3["upload"] == 2 * blocks and r3["dnload_erase"] == 0,
+          f"blank skip: 1 read-back + 1 verify UPLOAD per block, no erase ({r3})")
+    check(r3["dnload_set_address"] <= r2["dnload_set_address"] + 2 * sectors,
+          "blank skip: at most one Set Address per sector in the read and in the write")
+    # A new Set Address is an ABORT, its DNLOAD and two GETSTATUS; an erase saved
+    # is a DNLOAD and two GETSTATUS.
+    bound = s2["control_transfers"] + blocks + 4 * 2 * sectors - 3 * sectors
+    check(s3["control_transfers"] <= bound,
+          f"blank skip: {s3['control_transfers']} <= {bound} transfers (1 UPLOAD per block, "
+          f"a new Set Address per sector in the read and in the write, the erases saved)")
 
 
 def t_commands():
@@ -281,9 +323,12 @@ def t_commands():
     check(rc == 0 and all(line.startswith("{") for line in out.splitlines()),
           "--json prints only JSON lines")
     check(("device", None) in order and order[-1] == ("result", None) and
-          [p for e, p in order if e == "phase_end"] == ["prepare", "erase", "write", "verify",
-                                                       "leave"],
+          [p for e, p in order if e == "phase_end"] == ["prepare", "read", "erase", "write",
+                                                       "verify", "leave"],
           f"--json event order: {order}")
+    # The read phase decided the one touched sector of this blank chip: skipped.
+    sec = [o.get("action") for o in json_lines(out) if o["event"] == "sector"]
+    check(sec == ["skipped-blank"], f"--json reports the blank sector as skipped: {sec}")
     res = result(out)
     check(res["phases"]["write"]["transfers"] == 3 * 3 + 3 and res["transfers_total"] > 0,
           f"--json counts 3 transfers per block + 1 Set Address: {res['phases']['write']}")

@@ -469,6 +469,38 @@ static void test_ecc_families(void **state)
 	check_ecc("h7", 32);
 }
 
+/*
+ * F0/F3: the half-word is checked by its value (RM0091 3.2.2): one written
+ * with 0xFFFF, or marked by --load, can be written again; one that does not
+ * read 0xFFFF fails with errPROG, unless 0x0000 is written.
+ */
+static void check_halfword_by_value(const char *chip)
+{
+	struct emu_rom *rom = mk(chip, EMU_TIMING_FAST, 0, NULL);
+	uint8_t ff[2] = {0xFF, 0xFF}, a[2] = {0x5A, 0xA5}, b[2] = {0x34, 0x12}, z[2] = {0, 0};
+	uint8_t *f = emu_rom_flash(rom, NULL, NULL);
+
+	to_idle(rom);
+	emu_rom_mark_programmed(rom, FLASH, 2048);
+	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(run(rom, 2, ff, 2), OK);
+	assert_int_equal(run(rom, 2, a, 2), OK);
+	assert_int_equal(f[0], 0x5A);
+	assert_int_equal(run(rom, 2, b, 2), errPROG);
+	to_idle(rom);
+	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(run(rom, 2, z, 2), OK);
+	assert_int_equal(f[0] | f[1], 0);
+	emu_rom_free(rom);
+}
+
+static void test_f0_f3_halfword_by_value(void **state)
+{
+	(void)state;
+	check_halfword_by_value("f072");
+	check_halfword_by_value("f303");
+}
+
 static void test_erase_semantics(void **state)
 {
 	struct emu_rom *rom = mk("f405", EMU_TIMING_FAST, 0, NULL);
@@ -1251,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(test_block_addressing),
 		cmocka_unit_test(test_f4_program_ands),
 		cmocka_unit_test(test_ecc_families),
+		cmocka_unit_test(test_f0_f3_halfword_by_value),
 		cmocka_unit_test(test_erase_semantics),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_otp_and_feature),

@@ -143,7 +143,8 @@ def usage_error(args, words):
 def list_json(*emu_args):
     rc, out, err = emu(f"{STDFU} list --json", *emu_args)
     check(rc == 0, f"list under {' '.join(emu_args)}: exit 0 ({err.strip()[-200:]})")
-    return {d.get("usb_path"): d for d in map(json.loads, filter(None, out.splitlines()))}
+    return {d.get("usb_path"): d for d in map(json.loads, filter(None, out.splitlines()))
+            if d.get("event") in ("device", "app_port")}
 
 
 def t_board_options():

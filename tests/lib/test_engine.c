@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include <stdfu/chip.h>
 #include <stdfu/dfuse.h>
 #include <stdfu/incremental.h>
 #include <stdfu/plan.h>
@@ -49,6 +50,8 @@ static struct {
 	uint8_t programmed[FSIZE / 8]; /* per 8-byte unit, with m.ecc == 8 */
 	uint32_t bad_unit;	       /* nonzero: this address always fails with errPROG */
 	unsigned prog_errors;
+	bool family_set; /* else the family follows m.ecc: L4 with ECC, F4 without */
+	enum stdfu_family family;
 } m;
 
 static struct stdfu_device dev;
@@ -65,6 +68,14 @@ void stdfu__device_warn(struct stdfu_device *d, int code, const char *fmt, ...)
 	(void)d;
 	(void)code;
 	(void)fmt;
+}
+
+/* The family decides whether the errPROG fallback applies (ECC flash only). */
+void stdfu_chip_identify(const struct stdfu_device_info *info, struct stdfu_chip_id *out)
+{
+	(void)info;
+	memset(out, 0, sizeof(*out));
+	out->family = m.family_set ? m.family : m.ecc ? STDFU_FAMILY_L4 : STDFU_FAMILY_F4;
 }
 
 int stdfu_device_set_alt(struct stdfu_device *d, uint8_t alt)
@@ -164,6 +175,10 @@ int stdfu_dfuse_write_block(struct stdfu_device *d, uint16_t block, const uint8_
 	m.last_block = block;
 	if (m.ecc)
 		return ecc_program(d, at(block), data, len);
+	/* Without ECC only a real programming failure answers errPROG. */
+	if (m.bad_unit && m.bad_unit - BASE >= (uint32_t)(at(block) - m.flash) &&
+	    m.bad_unit - BASE < (uint32_t)(at(block) - m.flash) + len)
+		return prog_error(d);
 	memcpy(at(block), data, len);
 	return STDFU_OK;
 }
@@ -653,6 +668,48 @@ static void errprog_after_the_fallback_erase_is_an_error(void **state)
 	free(data);
 }
 
+/*
+ * Without ECC (F4: RM0090 3.5.4 programs any 1 to 0 without an erase) a
+ * blank-looking unit is erased; errPROG there is a real failure, returned
+ * as it is: no erase, no rewrite, no fallback reported.
+ */
+static void errprog_in_a_blank_sector_without_ecc_is_an_error(void **state)
+{
+	uint8_t *data = pattern(16 * K, 13);
+	struct stdfu_segment seg = {BASE, 16 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_result res;
+
+	(void)state;
+	m.bad_unit = BASE + 4 * K;
+	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_ERR_DFU_STATUS);
+	assert_int_equal(m.prog_errors, 1);
+	assert_int_equal(m.erases, 0);
+	assert_int_equal(res.sectors.fallback, 0);
+	assert_int_equal(res.sectors.skipped_blank, 1);
+	free(data);
+}
+
+/* A family stdfu does not know is taken for ECC flash: the fallback applies. */
+static void errprog_on_an_unknown_family_falls_back(void **state)
+{
+	uint8_t *data = pattern(16 * K, 14);
+	struct stdfu_segment seg = {BASE, 16 * K, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.family_set = true;
+	m.family = STDFU_FAMILY_UNKNOWN;
+	m.programmed[(4 * K) / 8] = 1;
+	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_OK);
+	assert_int_equal(m.erases, 1);
+	assert_int_equal(res.sectors.fallback, 1);
+	assert_memory_equal(m.flash, data, 16 * K);
+	free(data);
+}
+
 /* errPROG in a sector that was erased is not the blank-sector case: an error. */
 static void errprog_in_an_erased_sector_is_an_error(void **state)
 {
@@ -716,6 +773,8 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(errprog_after_the_fallback_erase_is_an_error, setup),
 		cmocka_unit_test_setup(errprog_in_an_erased_sector_is_an_error, setup),
+		cmocka_unit_test_setup(errprog_in_a_blank_sector_without_ecc_is_an_error, setup),
+		cmocka_unit_test_setup(errprog_on_an_unknown_family_falls_back, setup),
 		cmocka_unit_test_setup(incremental_and_blank_skip_decide_from_one_read, setup),
 		cmocka_unit_test_setup(incremental_of_an_unchanged_image_only_reads_and_leaves,
 				       setup),

@@ -434,6 +434,7 @@ static const struct emu_chip chips[] = {
 		 * not erased cannot be programmed (PGERR): modelled as a 2-byte
 		 * "program once after erase" unit. */
 		.ecc_unit = 2,
+		.unit_by_value = true,
 		.ob_default = f0_ob,
 		.ob_size = sizeof(f0_ob),
 		.ob_rdp_offset = 0,
@@ -463,6 +464,7 @@ static const struct emu_chip chips[] = {
 		.sram = {{0x20000000, 40 * KiB},
 			 {0x10000000, 8 * KiB}}, /* RM0316 §3.3: SRAM, CCM */
 		.ecc_unit = 2, /* RM0316 §4.2.3: half-word programming, PGERR if not erased */
+		.unit_by_value = true,
 		.ob_default = f0_ob,
 		.ob_size = sizeof(f0_ob),
 		.ob_rdp_offset = 0,

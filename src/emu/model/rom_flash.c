@@ -202,7 +202,7 @@ void emu_rom_mark_programmed(struct emu_rom *rom, uint32_t addr, uint32_t len)
 	const struct emu_chip *c = rom->chip;
 	uint32_t off = addr - c->flash_base;
 
-	if (!c->ecc_unit || !len || !in_flash(rom, addr, len))
+	if (!c->ecc_unit || c->unit_by_value || !len || !in_flash(rom, addr, len))
 		return;
 	for (uint32_t w = off / c->ecc_unit; (uint64_t)w * c->ecc_unit < (uint64_t)off + len; w++)
 		rom->ecc_used[w] = 1;
@@ -276,6 +276,15 @@ static uint64_t prog_time(const struct emu_rom *rom, uint32_t len)
 	return (uint64_t)((len + t->prog_unit - 1) / t->prog_unit) * t->prog_unit_ns;
 }
 
+/* F0/F3: a half-word of 0x0000 is programmed even over a non-erased one. */
+static bool all_zero(const uint8_t *data, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++)
+		if (data[i])
+			return false;
+	return true;
+}
+
 static bool ecc_word_blank(const struct emu_rom *rom, uint32_t word)
 {
 	const uint32_t u = rom->chip->ecc_unit;
@@ -291,10 +300,12 @@ static bool ecc_word_blank(const struct emu_rom *rom, uint32_t word)
 
 /*
  * Program flash. No ECC (F4): bits can only go 1 -> 0, so the result is the
- * AND of old and new. ECC (L4/G0 64-bit, H7 256-bit words): a word can be
- * programmed once after erase; programming one that is not erased fails
- * with PROGERR and the ROM reports errPROG. Words are programmed in order,
- * so the words before the failing one stay written, as on the chip.
+ * AND of old and new. F0/F3 (unit_by_value): a half-word that does not read
+ * 0xFFFF fails, unless 0x0000 is written; one programmed with 0xFFFF can be
+ * programmed again, as nothing but its value is checked. ECC (L4/G0 64-bit, H7 256-bit words): a
+ * word can be programmed once after erase; programming one that is not erased fails with PROGERR
+ * and the ROM reports errPROG. Words are programmed in order, so the words before the failing one
+ * stay written, as on the chip.
  */
 static uint8_t flash_program(struct emu_rom *rom, uint32_t addr, const uint8_t *data, uint32_t len)
 {
@@ -311,10 +322,11 @@ static uint8_t flash_program(struct emu_rom *rom, uint32_t addr, const uint8_t *
 		uint32_t from = ws < off ? off : ws;
 		uint32_t to = ws + c->ecc_unit < off + len ? ws + c->ecc_unit : off + len;
 
-		if (!ecc_word_blank(rom, w))
+		if (!ecc_word_blank(rom, w) &&
+		    !(c->unit_by_value && all_zero(data + (from - off), to - from)))
 			return DFU_STATUS_ERR_PROG;
 		memcpy(rom->flash + from, data + (from - off), to - from);
-		rom->ecc_used[w] = 1;
+		rom->ecc_used[w] = !c->unit_by_value;
 	}
 	return DFU_STATUS_OK;
 }

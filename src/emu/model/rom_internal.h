@@ -118,6 +118,10 @@ struct emu_chip {
 		uint32_t base, size;
 	} sram[3];	   /* where an initial SP is plausible (size 0 = unused) */
 	uint32_t ecc_unit; /* 0: no ECC (program ANDs bits); else bytes per ECC word */
+	/* F0/F1/F3: the program-once unit (half-word) is checked by its value, not
+	 * by hidden ECC state: PGERR only if it does not read 0xFFFF, and 0x0000
+	 * may always be programmed (RM0091 3.2.2, RM0316 4.2.3). */
+	bool unit_by_value;
 	/* Option bytes: initial content (RDP level 0) and where the RDP byte sits. */
 	const uint8_t *ob_default;
 	uint32_t ob_size;

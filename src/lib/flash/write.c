@@ -22,7 +22,19 @@
  * No byte outside the image is lost (it was 0xFF and is 0xFF), no byte of
  * another sector is touched. If the write fails again after the erase, the
  * error is real and is returned.
+ *
+ * Only on ECC flash. Without ECC a unit that reads 0xFF can always be
+ * programmed: F4 programs any 1 to 0 without an erase (RM0090 3.5.4:
+ * "Successive write operations are possible without the need of an erase
+ * operation when changing bits from '1' to '0'"), as do F2 and F7, which have
+ * no flash ECC either (RM0385 3); F0/F1/F3 refuse only a half-word that does
+ * not read 0xFFFF (PGERR: RM0091 3.2.2, RM0316 4.2.3, PM0075 for F1). There an
+ * errPROG into a blank sector is no hidden programmed state but a real
+ * programming failure (PGAERR, PGPERR, PGSERR of RM0090 3.5.4, a worn cell):
+ * erasing and writing again would hide it behind a success, so it is returned
+ * like any errPROG ("program memory function failed", DFU 1.1 6.1.2).
  */
+#include <stdfu/chip.h>
 #include <stdfu/dfu.h>
 #include <stdfu/dfuse.h>
 
@@ -111,8 +123,33 @@ static bool is_errprog(const struct op *op, int rc)
 	       !op->dev->gone;
 }
 
+/*
+ * Can a unit of this chip's flash read 0xFF and still refuse a program (ECC)?
+ * ASSUMPTION: a family stdfu does not know is treated as ECC flash, as all
+ * recent STM32 families are (L0/L1/L4/L5/G0/G4/H5/H7/U5/WB/WL/C0); the fallback
+ * is safe there (the sector held only 0xFF) and a wrong "no" would make such a
+ * chip fail every flash over a gap-filled image.
+ */
+static bool flash_has_ecc(const struct stdfu_device *dev)
+{
+	struct stdfu_chip_id id;
+
+	stdfu_chip_identify(&dev->info, &id);
+	switch (id.family) {
+	case STDFU_FAMILY_F0:
+	case STDFU_FAMILY_F1:
+	case STDFU_FAMILY_F3:
+	case STDFU_FAMILY_F4:
+	case STDFU_FAMILY_F7:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* One run, in pieces that each lie in one unerased sector or in none. */
-static int write_run(struct op *op, struct stdfu_plan *p, const struct stdfu_plan_run *run)
+static int write_run(struct op *op, struct stdfu_plan *p, const struct stdfu_plan_run *run,
+		     bool ecc)
 {
 	uint64_t pos = run->address, end = end_of(run->address, run->size);
 
@@ -125,7 +162,7 @@ static int write_run(struct op *op, struct stdfu_plan *p, const struct stdfu_pla
 		if (!e || e->action == STDFU_SECTOR_BLANK)
 			rc = stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)pos, (uint32_t)(next - pos),
 					   run->data + (pos - run->address), NULL);
-		if (rc && e && is_errprog(op, rc))
+		if (rc && e && ecc && is_errprog(op, rc))
 			rc = fall_back(op, p, e);
 		if (rc)
 			return rc;
@@ -136,6 +173,7 @@ static int write_run(struct op *op, struct stdfu_plan *p, const struct stdfu_pla
 
 int stdfu__write_phase(struct op *op, struct stdfu_flash_plan *fp)
 {
+	bool ecc = flash_has_ecc(op->dev);
 	int rc = STDFU_OK;
 
 	stdfu__phase_start(op, STDFU_PHASE_WRITE, stdfu_flash_plan_write_bytes(fp));
@@ -144,7 +182,7 @@ int stdfu__write_phase(struct op *op, struct stdfu_flash_plan *fp)
 
 		rc = stdfu_device_set_alt(op->dev, p->alt);
 		for (size_t r = 0; r < p->n_runs && !rc; r++)
-			rc = write_run(op, p, &p->runs[r]);
+			rc = write_run(op, p, &p->runs[r], ecc);
 	}
 	return stdfu__phase_close(op, rc);
 }
