@@ -1224,6 +1224,138 @@ static void test_serials(void **state)
 	emu_rom_free(g0);
 }
 
+/* ---- the unique ID (uid.c, docs/chip-uid.md) ---- */
+
+static struct emu_rom *mk_board(const char *chip, unsigned board)
+{
+	struct emu_rom_config c = {.chip = emu_chip_find(chip), .board = board};
+	char err[200];
+	struct emu_rom *rom = emu_rom_new(&c, err, sizeof(err));
+
+	if (!rom)
+		fail_msg("emu_rom_new(%s): %s", chip, err);
+	return rom;
+}
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Distinct per board, and the serial derived from it as the ROM does. */
+static void test_uid_per_board(void **state)
+{
+	static const char *const chips[] = {"f405", "l4",   "h7",   "g0",   "f072", "f303", "f746",
+					    "f722", "g474", "l432", "u585", "h563", "wb55", "c071"};
+	uint8_t seen[32][EMU_UID_LEN];
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(chips) / sizeof(chips[0]); c++) {
+		for (unsigned b = 1; b <= 32; b++) {
+			struct emu_rom *rom = mk_board(chips[c], b);
+			uint32_t addr = 0;
+			const uint8_t *uid = emu_rom_uid(rom, &addr, NULL);
+			uint32_t w0 = le32_at(uid), w1 = le32_at(uid + 4), w2 = le32_at(uid + 8);
+			uint32_t hi = strcmp(chips[c], "f303") ? w1 >> 16 : w2 >> 16;
+			char want[16];
+
+			assert_true(addr != 0);
+			memcpy(seen[b - 1], uid, EMU_UID_LEN);
+			for (unsigned o = 1; o < b; o++)
+				assert_memory_not_equal(seen[o - 1], uid, EMU_UID_LEN);
+			snprintf(want, sizeof(want), "%08X%04X", w0 + w2, (unsigned)hi);
+			assert_string_equal(emu_rom_app_serial(rom), want);
+			if (strcmp(chips[c], "f072"))
+				assert_string_equal(emu_rom_serial(rom), want);
+			emu_rom_free(rom);
+		}
+	}
+}
+
+/* The serial numbers shown before the UID was modelled stay the same. */
+static void test_uid_serials_unchanged(void **state)
+{
+	struct emu_rom *a = mk_board("f405", 1), *b = mk_board("f405", 2);
+
+	(void)state;
+	assert_string_equal(emu_rom_serial(a), "345435653137");
+	assert_string_equal(emu_rom_serial(b), "345535683134");
+	emu_rom_free(a);
+	emu_rom_free(b);
+}
+
+/* G0: an UPLOAD at the UID returns it, by address through the flash alt. */
+static void test_uid_g0_reads(void **state)
+{
+	struct emu_rom *rom = mk_board("g0", 3);
+	uint32_t addr = 0;
+	bool reads = false;
+	const uint8_t *uid = emu_rom_uid(rom, &addr, &reads);
+	struct emu_reply r;
+
+	(void)state;
+	assert_int_equal(addr, 0x1FFF7590);
+	assert_true(reads);
+	to_idle(rom);
+	assert_int_equal(set_address(rom, addr), OK);
+	ctl(rom, 0x21, 6, 0, 0);
+	r = ctl(rom, 0xA1, 2, 2, 64);
+	assert_int_equal(r.kind, EMU_REPLY_ACK);
+	assert_int_equal(r.len, EMU_UID_LEN); /* a short packet: the UID ends there */
+	assert_memory_equal(io, uid, EMU_UID_LEN);
+	/* from its middle: the rest of it */
+	assert_int_equal(set_address(rom, addr + 4), OK);
+	ctl(rom, 0x21, 6, 0, 0);
+	r = ctl(rom, 0xA1, 2, 2, 8);
+	assert_int_equal(r.len, 8);
+	assert_memory_equal(io, uid + 4, 8);
+	emu_rom_free(rom);
+}
+
+/* Under read protection the G0 ROM refuses the UID as every read. */
+static void test_uid_g0_rdp(void **state)
+{
+	struct emu_rom *rom = mk("g0", EMU_TIMING_FAST, 1, NULL);
+
+	(void)state;
+	to_idle(rom);
+	assert_int_equal(set_address(rom, 0x1FFF7590), OK);
+	ctl(rom, 0x21, 6, 0, 0);
+	assert_int_equal(ctl(rom, 0xA1, 2, 2, 12).kind, EMU_REPLY_STALL);
+	assert_int_equal(getstatus(rom).status, errVENDOR);
+	emu_rom_free(rom);
+}
+
+/* F4: Set Address at the UID works, the UPLOAD fails; the others refuse the address. */
+static void test_uid_refused(void **state)
+{
+	static const char *const chips[] = {"l4",   "h7",   "f072", "f303", "f746", "f722",
+					    "g474", "l432", "u585", "h563", "wb55", "c071"};
+	struct emu_rom *f4 = mk_board("f405", 1);
+	uint32_t addr = 0;
+	bool reads = true;
+
+	(void)state;
+	emu_rom_uid(f4, &addr, &reads);
+	assert_int_equal(addr, 0x1FFF7A10);
+	assert_false(reads);
+	to_idle(f4);
+	assert_int_equal(set_address(f4, addr), OK);
+	ctl(f4, 0x21, 6, 0, 0);
+	assert_int_equal(ctl(f4, 0xA1, 2, 2, 12).kind, EMU_REPLY_STALL);
+	assert_int_equal(getstatus(f4).status, errTARGET);
+	emu_rom_free(f4);
+	for (size_t c = 0; c < sizeof(chips) / sizeof(chips[0]); c++) {
+		struct emu_rom *rom = mk_board(chips[c], 1);
+
+		emu_rom_uid(rom, &addr, &reads);
+		assert_false(reads);
+		to_idle(rom);
+		assert_int_equal(set_address(rom, addr), errTARGET);
+		emu_rom_free(rom);
+	}
+}
+
 static void test_empty_check(void **state)
 {
 	struct emu_rom *rom = mk("l4", EMU_TIMING_FAST, 0, NULL);
@@ -1297,6 +1429,11 @@ int main(void)
 		cmocka_unit_test(test_g474_1024_writes),
 		cmocka_unit_test(test_f722_detach_stalls),
 		cmocka_unit_test(test_serials),
+		cmocka_unit_test(test_uid_per_board),
+		cmocka_unit_test(test_uid_serials_unchanged),
+		cmocka_unit_test(test_uid_g0_reads),
+		cmocka_unit_test(test_uid_g0_rdp),
+		cmocka_unit_test(test_uid_refused),
 		cmocka_unit_test(test_empty_check),
 		cmocka_unit_test(test_bcd_usb),
 		cmocka_unit_test(test_timing_f405_blocks),

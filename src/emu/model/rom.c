@@ -70,11 +70,10 @@ struct emu_rom *emu_rom_new(const struct emu_rom_config *cfg, char *err, size_t 
 	for (unsigned i = 0; i < c->n_alts; i++)
 		if (rom_setup_alt(rom, i, err, errlen))
 			goto fail;
+	rom_uid_init(rom, cfg->board, cfg->serial != NULL);
 	if (cfg->serial) {
 		snprintf(rom->serial, sizeof(rom->serial), "%s", cfg->serial);
 		snprintf(rom->app_serial, sizeof(rom->app_serial), "%s", cfg->serial);
-	} else {
-		rom_fake_uid_serial(rom, cfg->board);
 	}
 	rom_set_rdp(rom, cfg->rdp_level);
 	if (emu_ob_init(rom, cfg->rdp_level))

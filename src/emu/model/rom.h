@@ -130,6 +130,14 @@ const char *emu_rom_serial(const struct emu_rom *rom);
  * application's is unique.
  */
 const char *emu_rom_app_serial(const struct emu_rom *rom);
+/*
+ * The chip's 96-bit unique ID (UID0, UID1, UID2 little-endian, as at its
+ * address), distinct per board and kept across re-plugs; *addr where the
+ * chip keeps it, *rom_reads whether an UPLOAD there returns it (uid.c,
+ * docs/chip-uid.md). Either pointer may be NULL.
+ */
+#define EMU_UID_LEN 12
+const uint8_t *emu_rom_uid(const struct emu_rom *rom, uint32_t *addr, bool *rom_reads);
 const char *emu_rom_product(const struct emu_rom *rom);
 const char *emu_rom_manufacturer(const struct emu_rom *rom);
 

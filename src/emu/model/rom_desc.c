@@ -36,24 +36,6 @@ static void put_le16(uint8_t *p, uint16_t v)
 
 /* ---- strings ------------------------------------------------------------ */
 
-void rom_fake_uid_serial(struct emu_rom *rom, unsigned board)
-{
-	/*
-	 * ASSUMPTION: a UID in the shape of real ones (X/Y wafer coordinates,
-	 * wafer and lot number). The serial is derived the way ST's device
-	 * library does it and as observed on ROMs (12 hex chars): UID0 + UID2
-	 * as 8 hex digits, then the top half of UID1.
-	 */
-	uint32_t uid0 = 0x00200030u + board * 0x00010003u;
-	uint32_t uid1 = 0x3136470Du + board;
-	uint32_t uid2 = 0x34333532u;
-
-	snprintf(rom->app_serial, sizeof(rom->app_serial), "%08X%04X", uid0 + uid2,
-		 (unsigned)(uid1 >> 16) ^ (board & 0xFFFFu));
-	snprintf(rom->serial, sizeof(rom->serial), "%s",
-		 rom->chip->q.const_serial ? rom->chip->q.const_serial : rom->app_serial);
-}
-
 const char *emu_rom_serial(const struct emu_rom *rom)
 {
 	return rom->serial;

@@ -74,6 +74,9 @@ uint32_t rom_read_mem(struct emu_rom *rom, unsigned alt, uint64_t addr, uint8_t 
 
 	if (avail) /* G0: the option bytes, reached by address */
 		return avail;
+	avail = rom_uid_read(rom, addr, dst, len);
+	if (avail) /* G0: the UID, reached by address (uid.c) */
+		return avail;
 	while (avail < len && range_ok(rom, alt, addr + avail, 1, PERM_READ)) {
 		const struct emu_sector *sec = find_sector(rom, alt, (uint32_t)(addr + avail));
 		uint64_t n = (uint64_t)sec->start + sec->size - (addr + avail);
@@ -406,7 +409,7 @@ static bool address_allowed(const struct emu_rom *rom, uint32_t addr)
 	for (unsigned i = 0; i < c->n_alts; i++)
 		if (find_sector(rom, i, addr))
 			return true;
-	if (emu_ob_hidden_at(rom, addr, 1))
+	if (emu_ob_hidden_at(rom, addr, 1) || rom_uid_set_address_ok(rom, addr))
 		return true;
 	for (unsigned i = 0; i < 3; i++)
 		if (c->sram[i].size && addr >= c->sram[i].base &&

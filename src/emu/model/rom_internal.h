@@ -219,6 +219,7 @@ struct emu_rom {
 	enum emu_timing timing;
 	char serial[32];
 	char app_serial[32];
+	uint8_t uid[EMU_UID_LEN]; /* uid.c */
 
 	struct emu_memmap map[EMU_MAX_ALTS];
 	uint8_t *store[EMU_MAX_ALTS]; /* backing store of each alt (flash alts: flash) */
@@ -290,9 +291,17 @@ struct rom_req {
 /* rom.c: the request stalls (the DFU state is not touched). */
 void rom_stall(struct rom_req *q);
 
+/* uid.c */
+/* The board's UID and, unless @keep_serial (--board I:serial=), the
+ * iSerialNumber the ROM derives from it. */
+void rom_uid_init(struct emu_rom *rom, unsigned board, bool keep_serial);
+/* An UPLOAD at @addr on a ROM that reads the UID by address: the bytes of it
+ * copied to @dst (0: not the UID, or the ROM refuses). */
+uint32_t rom_uid_read(const struct emu_rom *rom, uint64_t addr, uint8_t *dst, uint32_t len);
+/* Set Address at @addr, in the UID, is accepted (outside the alts). */
+bool rom_uid_set_address_ok(const struct emu_rom *rom, uint32_t addr);
+
 /* rom_desc.c */
-/* Derive the iSerialNumber string from a fake per-board UID. */
-void rom_fake_uid_serial(struct emu_rom *rom, unsigned board);
 /* USB 2.0 §9.4 standard requests: descriptors, configuration, alt setting. */
 void rom_handle_standard(struct emu_rom *rom, struct rom_req *q);
 

@@ -167,4 +167,12 @@ void stdfu_chip_identify(const struct stdfu_device_info *info, struct stdfu_chip
 		out->ob_alt = fl->number;
 	part_name(out);
 	fill_facts(out);
+	/* F72x/F73x (16 KiB first sectors) keep the signature at 0x1FF07A10, not
+	 * where F74x and later have it: RM0431 §41.1, micropython
+	 * ports/stm32/mpconfigboard_common.h (docs/chip-uid.md). */
+	if (out->family == STDFU_FAMILY_F7 && fl && fl->layout.n_groups &&
+	    fl->layout.groups[0].size == 16 * 1024) {
+		out->uid_address = 0x1FF07A10;
+		out->flash_size_reg = 0x1FF07A22;
+	}
 }

@@ -154,12 +154,37 @@ static int read_mapped(struct stdfu_device *dev, uint32_t at, uint8_t *buf, uint
 	return STDFU_OK;
 }
 
+/*
+ * The G0 ROM reads its UID by address through the flash alt, outside every
+ * alt's map, as it does its option bytes: github.com/ZOUDIO/purple-pedal
+ * README, "dfu-util -a 0 -s 0x1FFF7590:12:force -U" (docs/chip-uid.md).
+ */
+static int read_uid_by_address(struct stdfu_device *dev, struct stdfu_chip_info *out)
+{
+	const struct stdfu_alt *fl = stdfu_device_flash_alt(stdfu_device_get_info(dev));
+	struct stdfu_result res;
+	int rc;
+
+	if (out->uid_ok || out->id.family != STDFU_FAMILY_G0 || !fl ||
+	    !strstr(out->uid_reason, "no alt"))
+		return STDFU_OK;
+	rc = stdfu_read(dev, fl->number, out->id.uid_address, 12, out->uid, NULL, &res);
+	if (!answered(rc))
+		return rc;
+	out->uid_ok = rc == STDFU_OK;
+	out->uid_reason = rc ? "the ROM refused the read of the unique-ID address" : "";
+	stdfu_error_clear();
+	return STDFU_OK;
+}
+
 static int probe_signature(struct stdfu_device *dev, struct stdfu_chip_info *out)
 {
 	uint8_t kib[2];
 	int rc =
 		read_mapped(dev, out->id.uid_address, out->uid, 12, &out->uid_ok, &out->uid_reason);
 
+	if (!rc)
+		rc = read_uid_by_address(dev, out);
 	if (!rc && !out->uid_ok && out->id.uid_address && strstr(out->uid_reason, "no alt"))
 		out->uid_reason = "no alt of the ROM maps the unique-ID address; the ROM refuses "
 				  "reads outside them (the serial number is a lossy 48-bit digest "

@@ -1,0 +1,244 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""stdfu-emu --plug-schedule under the installed stdfu-emu: boards that come and go.
+
+usage: plug_schedule.py STAGE TEST TIMING
+  arrive     a board plugged at 500 ms is absent before and present after
+             (stdfu list --json and dfu-util -l)
+  mid_flash  pulling a board out mid-flash fails that flash with a disconnect
+             code while the other boards of the --all run complete
+  replug     a board pulled out and plugged in again keeps its flash (--dump),
+             its UID and serial (stdfu info --json, G0: the ROM reads the UID)
+             and its read protection, and comes back with a new address
+  usage      bad schedule files: exit 2 naming the line
+TIMING is fast or real (--timing).
+"""
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+STAGE, TEST, TIMING = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+STDFU = os.path.join(STAGE, "bin", "stdfu")
+EMU = os.path.join(STAGE, "bin", "stdfu-emu")
+DFU_UTIL = "/usr/bin/dfu-util"
+TMP = tempfile.mkdtemp(prefix="stdfu-plug-")
+RNG = random.Random(0x9106 + sum(map(ord, TEST)))
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def path(name):
+    return os.path.join(TMP, name)
+
+
+def write(name, text):
+    with open(path(name), "w") as f:
+        f.write(text)
+
+
+def image(n):
+    data = bytearray(RNG.getrandbits(8) for _ in range(n))
+    # a plausible vector table: the application starts after the leave
+    data[0:8] = (0x20001000).to_bytes(4, "little") + (0x08000101).to_bytes(4, "little")
+    with open(path("app.bin"), "wb") as f:
+        f.write(data)
+    return bytes(data)
+
+
+def emu(cmd, *emu_args, timeout=240):
+    argv = [EMU, "--timing", TIMING, *emu_args, "--", *cmd]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=TMP)
+    return p.returncode, p.stdout, p.stderr
+
+
+def lines(out):
+    objs = []
+    for x in out.splitlines():
+        try:
+            o = json.loads(x)
+            if isinstance(o, dict):
+                objs.append(o)
+        except ValueError:
+            check(not x.startswith("{"), f"a JSON line that does not parse: {x[:300]!r}")
+    return objs
+
+
+# What runs under the emulator: a Python script that times its steps from T0,
+# taken before stdfu-emu started (COMMAND starts later, so "now - T0" is an
+# upper bound of the schedule's clock).
+INNER_HEAD = f"""
+import json, subprocess, sys, time
+T0 = float(sys.argv[1])
+STDFU, DFU_UTIL = {STDFU!r}, {DFU_UTIL!r}
+
+def ms():
+    return (time.time() - T0) * 1000
+
+def run(*argv):
+    p = subprocess.run(list(argv), capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+def listed():
+    rc, out, err = run(STDFU, "list", "--json")
+    return {{o["usb_path"]: o for o in map(json.loads, out.splitlines())
+            if o.get("event") == "device"}}
+
+def wait(cond, until_ms):
+    while ms() < until_ms:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.05)
+    return cond()
+
+def out(**kv):
+    print(json.dumps(kv), flush=True)
+"""
+
+
+def inner(name, body):
+    write(name, INNER_HEAD + body)
+    return ["/usr/bin/python3", path(name), repr(time.time())]
+
+
+ARRIVE = """
+before = listed()
+out(step="before", ms=ms(), paths=sorted(before))
+time.sleep(max(0, 900 - ms()) / 1000)
+after = wait(lambda: "1-2" in listed() and listed(), 5000)
+rc, dfu, err = run(DFU_UTIL, "-l")
+out(step="after", ms=ms(), paths=sorted(after or {}), dfu_util=dfu)
+"""
+
+
+def t_arrive():
+    write("arrive.txt", "# board 2 arrives half a second in\n500 plug 2\n")
+    for attempt in range(3):
+        rc, stdout, err = emu(inner("arrive.py", ARRIVE), "--boards", "2",
+                              "--plug-schedule", "arrive.txt")
+        steps = {o["step"]: o for o in lines(stdout)}
+        before, after = steps.get("before", {}), steps.get("after", {})
+        if before.get("ms", 1e9) < 480:
+            break
+        print(f"note: the first listing ended at {before.get('ms')} ms, not surely before "
+              "the plug; again", flush=True)
+    check(rc == 0, f"the run succeeds ({rc}: {err.strip()[-300:]})")
+    check(before.get("ms", 1e9) < 480, f"the first listing ended before 500 ms ({before})")
+    check(before.get("paths") == ["1-1"], f"before 500 ms only 1-1 is there ({before})")
+    check(after.get("paths") == ["1-1", "1-2"], f"after it, 1-1 and 1-2 ({after.get('paths')})")
+    check('path="1-2"' in after.get("dfu_util", ""), "dfu-util -l lists 1-2 after the plug")
+
+
+def results(out):
+    return {r["usb_path"]: r for r in lines(out) if r.get("event") == "result"}
+
+
+def t_mid_flash():
+    data = image(1024 * 1024)
+    # in the middle of the write of 1 MiB, after the read-back plan: ~1.3..4.3 s
+    # in fast timing, ~3.5..13.5 s in real timing (the f405 datasheet model)
+    write("mid.txt", f"{2500 if TIMING == 'fast' else 6000} unplug 2\n")
+    rc, out, err = emu([STDFU, "flash", "--all", "--json", "app.bin"], "--boards", "3",
+                       "--plug-schedule", "mid.txt", "--dump", path("dump.bin"))
+    res = results(out)
+    check(rc == 23, f"exit 23: some boards failed ({rc}: {err.strip()[-300:]})")
+    check(sorted(res) == ["1-1", "1-2", "1-3"], f"one result per board ({sorted(res)})")
+    r2 = res.get("1-2", {})
+    check(r2.get("ok") is False and r2.get("exit") in (12, 15)
+          and r2.get("error") in ("disconnected", "usb"),
+          f"1-2, pulled out mid-flash: a disconnect code ({r2.get('exit')}, {r2.get('error')}: "
+          f"{r2.get('message')})")
+    for i in (1, 3):
+        check(res.get(f"1-{i}", {}).get("ok") is True, f"1-{i}: completes ({res.get(f'1-{i}')})")
+        with open(path(f"dump.bin.{i}"), "rb") as f:
+            check(f.read()[:len(data)] == data, f"1-{i}: its dump holds the image")
+    with open(path("dump.bin.2"), "rb") as f:
+        check(f.read()[:len(data)] != data, "1-2: its dump (taken unplugged) does not")
+
+
+REPLUG = """
+first = listed()
+rc, info1, err = run(STDFU, "info", "--json", "--usb-path", "1-1")
+rc2, info2, err = run(STDFU, "info", "--json", "--usb-path", "1-2")
+frc, fout, ferr = run(STDFU, "flash", "--usb-path", "1-1", "--no-leave", "app.bin")
+out(step="before", ms=ms(), info1=info1, info2=info2, flash=frc, ferr=ferr,
+    addr=first.get("1-1", {}).get("address"))
+gone = wait(lambda: "1-1" not in listed(), 9000)
+out(step="gone", ms=ms(), gone=gone)
+back = wait(lambda: listed().get("1-1"), 12000)
+rc, info1, err = run(STDFU, "info", "--json", "--usb-path", "1-1")
+rc, info2, err = run(STDFU, "info", "--json", "--usb-path", "1-2")
+out(step="after", ms=ms(), info1=info1, info2=info2, addr=(back or {}).get("address"))
+"""
+
+
+def info_of(text):
+    return next((o for o in lines(text or "") if o.get("event") == "info"), {})
+
+
+def t_replug():
+    data = image(48 * 1024)
+    # both boards are pulled out and plugged in again once board 1 is flashed
+    write("replug.txt", "0 plug 1\n0 plug 2\n5000 unplug 1\n5000 unplug 2\n5600 plug 1\n5600 plug 2\n")
+    rc, stdout, err = emu(inner("replug.py", REPLUG), "--chip", "g0", "--boards", "2",
+                          "--board", "2:rdp=1", "--plug-schedule", "replug.txt",
+                          "--dump", path("dump.bin"))
+    steps = {o["step"]: o for o in lines(stdout)}
+    before, gone, after = steps.get("before", {}), steps.get("gone", {}), steps.get("after", {})
+    check(rc == 0 and after, f"the run completes ({rc}: {err.strip()[-300:]})")
+    check(before.get("flash") == 0 and before.get("ms", 1e9) < 5000,
+          f"1-1 flashed before the unplug ({before.get('flash')}, {before.get('ferr')}, "
+          f"{before.get('ms')} ms)")
+    check(gone.get("gone") is True and gone.get("ms", 0) >= 4900,
+          f"1-1 left the bus at the unplug ({gone})")
+    a1, b1 = info_of(before.get("info1")), info_of(after.get("info1"))
+    a2, b2 = info_of(before.get("info2")), info_of(after.get("info2"))
+    check(bool(a1.get("uid")) and a1.get("uid") == b1.get("uid"),
+          f"1-1: the same UID before and after ({a1.get('uid')} / {b1.get('uid')})")
+    check(a1.get("serial") and a1.get("serial") == b1.get("serial"),
+          f"1-1: the same serial ({a1.get('serial')} / {b1.get('serial')})")
+    check(a1.get("uid") != a2.get("uid") or a2.get("uid") is None, "the two boards' UIDs differ")
+    check(before.get("addr") and after.get("addr") and before["addr"] != after["addr"],
+          f"1-1 came back with a new address ({before.get('addr')} -> {after.get('addr')})")
+    check(a2.get("rdp") == 1 and b2.get("rdp") == 1,
+          f"1-2: read protection kept across the re-plug ({a2.get('rdp')} / {b2.get('rdp')})")
+    check(a2.get("serial") == b2.get("serial"), "1-2: the same serial")
+    with open(path("dump.bin.1"), "rb") as f:
+        check(f.read()[:len(data)] == data, "1-1: the dump after the re-plug holds the image")
+
+
+def usage_case(text, boards, want):
+    write("bad.txt", text)
+    p = subprocess.run([EMU, "--boards", str(boards), "--plug-schedule", path("bad.txt"), "--",
+                        "/bin/true"], capture_output=True, text=True)
+    check(p.returncode == 2 and all(w in p.stderr for w in want),
+          f"{text.strip()!r}: exit 2 naming {want} ({p.returncode}: {p.stderr.strip()})")
+
+
+def t_usage():
+    usage_case("0 plug 1\n\n# ok so far\n100 plug\n", 2, ["line 4:", "3 words"])
+    usage_case("100 plug 3\n", 2, ["line 1:", "board '3' does not exist"])
+    usage_case("soon plug 1\n", 1, ["line 1:", "'soon' is not a time"])
+    usage_case("10 pull 1\n", 1, ["line 1:", "'pull'"])
+    usage_case("10 plug 1\n20 plug 1\n", 1, ["line 2:", "already plugged in"])
+    usage_case("10 unplug 1\n20 plug 1\n", 1, ["line 1:", "plug it in first"])
+    p = subprocess.run([EMU, "--plug-schedule", path("missing.txt"), "--", "/bin/true"],
+                       capture_output=True, text=True)
+    check(p.returncode == 2 and "missing.txt" in p.stderr,
+          f"a missing file: exit 2 naming it ({p.returncode}: {p.stderr.strip()})")
+
+
+TESTS = {"arrive": t_arrive, "mid_flash": t_mid_flash, "replug": t_replug, "usage": t_usage}
+TESTS[TEST]()
+print(f"{len(failures)} failed" if failures else "PASS")
+sys.exit(1 if failures else 0)
