@@ -20,6 +20,8 @@ usage: station.py STAGE TEST
   plain           off a terminal: one line per event, each starting with its port
   json            --json: every line an object with schema 1; records as in the log
   usage           options that do not go with station, files that cannot be written
+  uid             a G0 ROM gives the UID: records hold it, and rework is told by it
+                  (not by a serial another board shares)
   readme          README's Factory station screen is what tmux captures of a station
 """
 import json
@@ -418,6 +420,28 @@ def t_usage():
           and dump(2)[:16] == b"\xff" * 16, f"--usb-path twice: only those ports ({rc})")
 
 
+def t_uid():
+    image()
+    plug = schedule("0 plug 1\n0 plug 2\n1500 unplug 1\n2500 plug 1\n")
+    rc, out, err = emu(station("--count", "3", "--db", "st.sqlite"), "--chip", "g0",
+                       "--boards", "2", "--board", "2:serial=345435653137", *plug)
+    recs = log("stdfu-station.jsonl")
+    check(rc == 0 and len(recs) == 3, f"3 boards passed ({rc}: {err.strip()[-300:]})")
+    check(all(re.fullmatch(r"[0-9A-F]{24}", r["uid"] or "") and r["uid_reason"] is None
+              and r["rework_basis"] == "uid" for r in recs),
+          f"every record holds the 96-bit UID ({[r['uid'] for r in recs]})")
+    one = [r for r in recs if r["usb_path"] == "1-1"]
+    two = [r for r in recs if r["usb_path"] == "1-2"]
+    check(len({r["rom_serial"] for r in recs}) == 1 and one[0]["uid"] != two[0]["uid"],
+          "1-1 and 1-2 share a serial but not a UID")
+    check(two[0]["rework"] is False, "so 1-2 is not rework")
+    check([r["rework"] for r in one] == [False, True] and one[0]["uid"] == one[1]["uid"],
+          f"1-1 plugged back: rework by its UID ({[r['rework'] for r in one]})")
+    rows = db_rows()
+    check(sorted(r["uid"] for r in rows) == sorted(r["uid"] for r in recs),
+          "the database holds the same UIDs")
+
+
 def readme_screen():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     with open(os.path.join(root, "README.md")) as f:
@@ -476,7 +500,7 @@ def t_readme():
           f"  and in it PASS, FAIL 14 and flashing as in the README ({sorted(seen)})")
 
 
-TESTS = {"readme": t_readme, "done_when": t_done_when, "rework": t_rework, "serial": t_serial,
+TESTS = {"readme": t_readme, "uid": t_uid, "done_when": t_done_when, "rework": t_rework, "serial": t_serial,
          "serial_refused": t_serial_refused, "protect": t_protect, "interrupt": t_interrupt,
          "abort": t_abort, "tty": t_tty, "plain": t_plain, "json": t_json, "usage": t_usage}
 TESTS[TEST]()
