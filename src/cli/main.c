@@ -80,7 +80,8 @@ const struct cli_cmd cli_commands[] = {
 	 1, 1,
 	 "FILE [--usb-path BUS-PORT[.PORT...]]... [--count N] [--log FILE.jsonl]\n"
 	 "       [--db FILE.sqlite] [--protect] [--serial-at ADDR [--serial-start N]]\n"
-	 "       [--address ADDR] " TRIG,
+	 "       [--address ADDR] [--format FMT] [--force] [--always-erase] [--poll spec|early]\n"
+	 "       [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN] [--timeout MS]",
 	 "factory station: flash every board as it arrives, record each one",
 	 "Watches the ports (every port, or each --usb-path) and flashes each board as soon\n"
 	 "as it arrives, in application mode (triggered) or in DFU mode; boards that arrive\n"

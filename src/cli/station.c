@@ -3,9 +3,11 @@
  * stdfu station FILE: the loop. Ten times a second it takes a snapshot of the
  * bus (stdfu_bus_snapshot: no transfer, so the boards being flashed are not
  * disturbed), marks each watched port present or absent, starts a worker for
- * a board on an armed port, and arms a port again once its board has been
- * absent for half a second (five snapshots in a row) (a board that re-enumerates during its
- * own flash belongs to its worker, which follows it). Ctrl-C once: stop
+ * a board on an armed port, and arms a port again once nothing at all has
+ * been on it for half a second (five snapshots in a row); a board that
+ * re-enumerates during its own flash belongs to its worker, which follows
+ * it, and any USB device on a port (an application with an id stdfu does not
+ * know included) keeps it from being armed. Ctrl-C once: stop
  * arming, let the boards in flight finish; twice: record them as ABORTED and
  * exit at once, leaving each board where it is (a board in the ROM stays in
  * DFU mode; the next run flashes it).
@@ -38,13 +40,20 @@ static bool wanted(const struct cli *c, const char *path)
 	return false;
 }
 
-static struct st_port *port_at(struct st_run *r, const char *path)
+static struct st_port *find_port(struct st_run *r, const char *path)
 {
-	struct st_port *p;
-
 	for (size_t i = 0; i < r->n_ports; i++)
 		if (!strcmp(r->ports[i].path, path))
 			return &r->ports[i];
+	return NULL;
+}
+
+static struct st_port *port_at(struct st_run *r, const char *path)
+{
+	struct st_port *p = find_port(r, path);
+
+	if (p)
+		return p;
 	if (r->n_ports >= ST_PORTS_MAX)
 		return NULL;
 	p = &r->ports[r->n_ports++];
@@ -68,17 +77,23 @@ static int board_kind(const struct cli *c, const struct stdfu_device_info *d)
 static void mark_present(struct st_run *r, const struct stdfu_device_list *snap)
 {
 	for (size_t i = 0; i < r->n_ports; i++)
-		r->ports[i].present = false;
+		r->ports[i].present = r->ports[i].flashable = false;
 	for (size_t i = 0; snap && i < snap->count; i++) {
 		const struct stdfu_device_info *d = &snap->items[i];
 		int kind = board_kind(r->cli, d);
 		struct st_port *p;
 
-		if (!kind || !wanted(r->cli, d->path) || !(p = port_at(r, d->path)))
+		if (!wanted(r->cli, d->path))
+			continue;
+		/* a port is made for a board; any device keeps a known port busy */
+		p = kind ? port_at(r, d->path) : find_port(r, d->path);
+		if (!p)
 			continue;
 		p->present = true;
-		if (p->state == ST_ARMED)
+		if (kind && p->state == ST_ARMED) {
+			p->flashable = true;
 			p->is_app = kind == 2;
+		}
 	}
 	/* the named ports are shown (waiting) before anything arrives */
 	for (size_t i = 0; i < r->cli->n_usb_paths; i++)
@@ -167,7 +182,7 @@ static void step_port(struct st_run *r, struct st_port *p)
 		}
 		return;
 	}
-	if (p->state != ST_ARMED || !p->present || !may_arm(r))
+	if (p->state != ST_ARMED || !p->flashable || !may_arm(r))
 		return;
 	if (p->is_app && !app_ready(r, p->path))
 		return;

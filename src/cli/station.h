@@ -39,7 +39,9 @@ struct st_port {
 	struct st_run *run;
 	char path[STDFU_PATH_MAX];
 	enum st_port_state state;
-	bool present, is_app;
+	bool present;	/* some USB device is on the port */
+	bool flashable; /* ... and it is a ROM or an application stdfu can trigger */
+	bool is_app;
 	unsigned absent_scans; /* consecutive scans without a device (debounce) */
 	/* the worker */
 	pthread_t thread;
@@ -48,6 +50,7 @@ struct st_port {
 	const char *phase;     /* what the table shows: "flashing", "verifying", ... */
 	const char *rec_phase; /* the record's name of the running phase */
 	const char *step;      /* inside the flash: "read", "erase", "write", "verify" */
+	double step_t0;
 	uint64_t done, total;
 	bool have_result; /* the last board's outcome, shown until the next one */
 	struct station_record rec;

@@ -72,6 +72,7 @@ static void on_flash_event(const struct stdfu_event *ev, void *user)
 	if (ev->type == STDFU_EVENT_PHASE_START) {
 		p->phase = ev->phase == STDFU_PHASE_VERIFY ? "verifying" : "flashing";
 		p->step = stdfu_phase_name(ev->phase);
+		p->step_t0 = st_now();
 	}
 	p->done = ev->done;
 	p->total = ev->total;
@@ -163,15 +164,18 @@ static int step_image(struct job *j)
 			sizeof(j->p->detail));
 }
 
-static void flash_phases(struct st_port *p, const struct stdfu_result *res)
+/* The flash's phases that ran, in order, except @failed (NULL: none failed). */
+static void flash_phases(struct st_port *p, const struct stdfu_result *res, const char *failed)
 {
 	static const enum stdfu_phase order[] = {STDFU_PHASE_READ, STDFU_PHASE_ERASE,
 						 STDFU_PHASE_WRITE, STDFU_PHASE_VERIFY};
 
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (res->phase[order[i]].ns)
-			phase_end(p, stdfu_phase_name(order[i]),
-				  (double)res->phase[order[i]].ns / 1e6, true);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const char *name = stdfu_phase_name(order[i]);
+
+		if (res->phase[order[i]].ns && !(failed && !strcmp(failed, name)))
+			phase_end(p, name, (double)res->phase[order[i]].ns / 1e6, true);
+	}
 }
 
 /* The flash's own phases (read-back, erase, write, verify) go to the record
@@ -180,6 +184,7 @@ static int step_flash(struct job *j)
 {
 	struct stdfu_flash_opts o = cli_flash_opts(j->c);
 	struct stdfu_result res = {0};
+	const char *failed;
 	double t0 = st_now();
 	int rc;
 
@@ -188,12 +193,13 @@ static int step_flash(struct job *j)
 	o.user = j->p;
 	phase_start(j->p, "flash", "flashing");
 	rc = stdfu_flash(j->dev, j->img, &o, &res);
-	if (!rc) {
-		flash_phases(j->p, &res);
-		return rc;
-	}
-	phase_end(j->p, j->p->phase && !strcmp(j->p->phase, "verifying") ? "verify" : "write",
-		  (st_now() - t0) * 1000, false);
+	pthread_mutex_lock(&j->p->run->lock);
+	failed = rc ? (j->p->step ? j->p->step : "prepare") : NULL;
+	t0 = j->p->step ? j->p->step_t0 : t0;
+	pthread_mutex_unlock(&j->p->run->lock);
+	flash_phases(j->p, &res, failed);
+	if (failed)
+		phase_end(j->p, failed, (st_now() - t0) * 1000, false);
 	return rc;
 }
 
