@@ -39,8 +39,9 @@ enum cli_exit {
 	CLI_EXIT_UNSUPPORTED = 20,
 	CLI_EXIT_ELSEWHERE = 21,    /* DFU appeared on another USB port path (no --any-port) */
 	CLI_EXIT_ADDRESS = 22,	    /* address outside the device memory */
-	CLI_EXIT_SOME_FAILED = 23,  /* flash --all: at least one board failed */
-	CLI_EXIT_INTERRUPTED = 130, /* SIGINT: stopped at a safe point, board in dfuIDLE */
+	CLI_EXIT_SOME_FAILED = 23,  /* flash --all, station: at least one board failed */
+	CLI_EXIT_INTERRUPTED = 130, /* SIGINT: stopped at a safe point, board in dfuIDLE;
+				     * station: a second Ctrl-C aborted the boards in flight */
 	CLI_EXIT_TERMINATED = 143,  /* SIGTERM: the same */
 };
 
@@ -66,6 +67,7 @@ enum cli_opt_bit {
 	OPT_ALL = 1 << 17,	    /* --all (flash): every board at once */
 	OPT_ALWAYS_ERASE = 1 << 18, /* --always-erase (flash) */
 	OPT_WAIT = 1 << 19,	    /* --wait SECONDS: for a board to appear */
+	OPT_STATION = 1 << 20,	    /* --count --log --db --serial-at --serial-start */
 };
 
 /* --usb-path may be given this many times (with --all: a set of boards). */
@@ -116,6 +118,10 @@ struct cli {
 	const char *usb_paths[CLI_USB_PATHS_MAX];	     /* every --usb-path, in order */
 	size_t n_usb_paths;
 	bool always_erase; /* flash: no blank-sector skip */
+	/* station */
+	bool count_set, serial_at_set, serial_start_set;
+	uint32_t count, serial_at, serial_start;
+	const char *log_path, *db_path;
 	enum stdfu_poll_policy poll;
 	const char *format;
 	int nargs;
@@ -224,6 +230,7 @@ int cmd_list(struct cli *c);
 int cmd_info(struct cli *c);
 int cmd_flash(struct cli *c);
 int cmd_flash_all(struct cli *c);
+int cmd_station(struct cli *c);
 int cmd_read(struct cli *c);
 int cmd_erase(struct cli *c);
 int cmd_verify(struct cli *c);

@@ -75,6 +75,31 @@ const struct cli_cmd cli_commands[] = {
 	 "board, each followed on its own USB port path. One result per board and a\n"
 	 "summary; exit 0 only if every board passed, else 23 (some boards failed), with\n"
 	 "each board's own exit code in its result and in the list on stderr." REACH_HELP},
+	{"station", cmd_station,
+	 OPT_SELECT | OPT_ADDRESS | OPT_POLL | OPT_FORMAT | OPT_FORCE | OPT_ALWAYS_ERASE |
+		 OPT_TRIGGER | OPT_APP_ID | OPT_PROTECT | OPT_STATION,
+	 1, 1,
+	 "FILE [--usb-path BUS-PORT[.PORT...]]... [--count N] [--log FILE.jsonl]\n"
+	 "       [--db FILE.sqlite] [--protect] [--serial-at ADDR [--serial-start N]]\n"
+	 "       [--address ADDR] [--format FMT] [--force] [--always-erase] [--poll spec|early]\n"
+	 "       [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN] [--timeout MS]",
+	 "factory station: flash every board as it arrives, record each one",
+	 "Watches the ports (every port, or each --usb-path) and flashes each board as soon\n"
+	 "as it arrives, in application mode (triggered) or in DFU mode; boards that arrive\n"
+	 "while others are in progress are flashed in parallel. Each board is flashed,\n"
+	 "verified, read-protected with --protect (RDP level 1, confirmed), left, and the\n"
+	 "station waits for its application to come back. Then the board's record is\n"
+	 "written and the port is armed again only once the board has left the bus: a\n"
+	 "board is never flashed twice without being removed.\n"
+	 "Records: JSON Lines appended to --log (default stdfu-station.jsonl), fsync'd per\n"
+	 "board; with --db also an SQLite database (created if missing). A board whose UID\n"
+	 "(or ROM serial and flash size) was seen before is flagged rework.\n"
+	 "--serial-at ADDR writes a 32-bit little-endian serial into each board's image at\n"
+	 "ADDR, from a counter in --db that starts at --serial-start (default 1) and never\n"
+	 "hands a serial out twice. --count N ends after N boards.\n"
+	 "Ctrl-C: no more boards start, those in flight finish, then the summary; a second\n"
+	 "Ctrl-C aborts them (exit 130), leaving them in DFU mode for the next run.\n"
+	 "Exit 0 if every board passed, 23 if some failed."},
 	{"trigger", cmd_trigger, REACH, 0, 0, "[SELECT] " TRIG,
 	 "take a running application into the ROM bootloader (DFU) and print its port path",
 	 "Sends the trigger to the application's serial port (or DFU_DETACH), waits for the\n"
@@ -146,6 +171,11 @@ enum {
 	O_COLOR,
 	O_VERBOSE,
 	O_WAIT,
+	O_COUNT,
+	O_LOG,
+	O_DB,
+	O_SERIAL_AT,
+	O_SERIAL_START,
 };
 
 static const struct option long_opts[] = {
@@ -181,6 +211,11 @@ static const struct option long_opts[] = {
 	{"color", required_argument, NULL, O_COLOR},
 	{"verbose", no_argument, NULL, O_VERBOSE},
 	{"wait", required_argument, NULL, O_WAIT},
+	{"count", required_argument, NULL, O_COUNT},
+	{"log", required_argument, NULL, O_LOG},
+	{"db", required_argument, NULL, O_DB},
+	{"serial-at", required_argument, NULL, O_SERIAL_AT},
+	{"serial-start", required_argument, NULL, O_SERIAL_START},
 	{NULL, 0, NULL, 0},
 };
 #define SHORT_OPTS "+:hqVv"
@@ -215,6 +250,11 @@ static const struct {
 	{O_ALL, OPT_ALL},
 	{O_ALWAYS_ERASE, OPT_ALWAYS_ERASE},
 	{O_WAIT, OPT_WAIT},
+	{O_COUNT, OPT_STATION},
+	{O_LOG, OPT_STATION},
+	{O_DB, OPT_STATION},
+	{O_SERIAL_AT, OPT_STATION},
+	{O_SERIAL_START, OPT_STATION},
 };
 
 static void usage(FILE *f)
@@ -286,6 +326,30 @@ static bool set_flag(struct cli *c, int opt)
 	return true;
 }
 
+/* station: --count N (>= 1), --serial-at ADDR, --serial-start N */
+static int set_station_number(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case O_COUNT:
+		c->count_set = parse_u32(arg, &c->count) && c->count > 0;
+		return c->count_set
+			       ? 0
+			       : out_usage(c, "bad --count \"%s\" (a number of boards, 1 or more)",
+					   arg);
+	case O_SERIAL_AT:
+		c->serial_at_set = parse_u32(arg, &c->serial_at);
+		return c->serial_at_set
+			       ? 0
+			       : out_usage(c, "bad --serial-at \"%s\" (e.g. 0x080FFF00)", arg);
+	case O_SERIAL_START:
+		c->serial_start_set = parse_u32(arg, &c->serial_start);
+		return c->serial_start_set
+			       ? 0
+			       : out_usage(c, "bad --serial-start \"%s\" (0 to 4294967295)", arg);
+	}
+	return 0;
+}
+
 static int set_number(struct cli *c, int opt, const char *arg)
 {
 	uint32_t v = 0;
@@ -309,7 +373,7 @@ static int set_number(struct cli *c, int opt, const char *arg)
 			return out_usage(c, "bad --wait \"%s\" (seconds, 0 to 3600)", arg);
 		return 0;
 	}
-	return 0;
+	return set_station_number(c, opt, arg);
 }
 
 static int set_option(struct cli *c, int opt, const char *arg)
@@ -341,6 +405,12 @@ static int set_option(struct cli *c, int opt, const char *arg)
 			       : 0;
 	case O_FORMAT:
 		c->format = arg;
+		return 0;
+	case O_LOG:
+		c->log_path = arg;
+		return 0;
+	case O_DB:
+		c->db_path = arg;
 		return 0;
 	}
 	return set_number(c, opt, arg);
@@ -496,9 +566,9 @@ static int check_args(struct cli *c)
 {
 	if (!c->cmd)
 		return out_usage(c, "no command given");
-	if (c->n_usb_paths > 1 && !c->all)
+	if (c->n_usb_paths > 1 && !c->all && c->cmd->run != cmd_station)
 		return out_usage(c, "--usb-path given more than once: name one board, or a set "
-				    "of boards with flash --all");
+				    "of boards with flash --all or station");
 	if (c->nargs < c->cmd->min_args)
 		return out_usage(c, "missing argument: %s", c->cmd->synopsis);
 	if (c->nargs > c->cmd->max_args)
@@ -581,7 +651,8 @@ int main(int argc, char **argv)
 			.args = args,
 			.poll = STDFU_POLL_EARLY,
 			.trig.byte = -1,
-			.wait_s = CLI_WAIT_DEFAULT_S};
+			.wait_s = CLI_WAIT_DEFAULT_S,
+			.serial_start = 1};
 	bool done;
 	int rc;
 

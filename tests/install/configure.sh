@@ -8,7 +8,7 @@ set -euo pipefail
 src=$1 work=$2 cc=$3
 rm -rf "$work"
 mkdir -p "$work/pc"
-for m in libusb-1.0 libserialport jansson; do
+for m in libusb-1.0 libserialport jansson sqlite3; do
 	ln -s "$(pkg-config --variable=pcfiledir $m)/$m.pc" "$work/pc/"
 	# their private requirements (libudev), which pkg-config resolves too
 	for r in $(pkg-config --print-requires-private $m | awk '{print $1}'); do
