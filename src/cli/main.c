@@ -331,18 +331,18 @@ static int set_station_number(struct cli *c, int opt, const char *arg)
 {
 	switch (opt) {
 	case O_COUNT:
-		c->count_set = parse_u32(arg, &c->count) && c->count > 0;
+		c->count_set = cli_parse_u32(arg, &c->count) && c->count > 0;
 		return c->count_set
 			       ? 0
 			       : out_usage(c, "bad --count \"%s\" (a number of boards, 1 or more)",
 					   arg);
 	case O_SERIAL_AT:
-		c->serial_at_set = parse_u32(arg, &c->serial_at);
+		c->serial_at_set = cli_parse_u32(arg, &c->serial_at);
 		return c->serial_at_set
 			       ? 0
 			       : out_usage(c, "bad --serial-at \"%s\" (e.g. 0x080FFF00)", arg);
 	case O_SERIAL_START:
-		c->serial_start_set = parse_u32(arg, &c->serial_start);
+		c->serial_start_set = cli_parse_u32(arg, &c->serial_start);
 		return c->serial_start_set
 			       ? 0
 			       : out_usage(c, "bad --serial-start \"%s\" (0 to 4294967295)", arg);
