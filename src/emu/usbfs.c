@@ -911,12 +911,14 @@ gboolean emu_usbfs_attach(struct emu_usbfs *u, UMockdevTestbed *tb, const char *
 {
 	UMockdevIoctlBase *stand_in = g_object_new(UMOCKDEV_TYPE_IOCTL_BASE, NULL);
 	gboolean ok = umockdev_testbed_attach_ioctl(tb, devnode, stand_in, err);
-	char *sock;
+	char *root, *sock;
 
 	g_object_unref(stand_in); /* the testbed keeps it until the detach */
 	if (!ok)
 		return FALSE;
-	sock = g_build_filename(umockdev_testbed_get_root_dir(tb), "ioctl", devnode, NULL);
+	root = umockdev_testbed_get_root_dir(tb); /* a copy, the caller's to free */
+	sock = g_build_filename(root, "ioctl", devnode, NULL);
+	g_free(root);
 	unlink(sock);
 	umockdev_ioctl_base_register_path(&u->parent, u->loop->ctx, devnode, sock);
 	g_free(sock);
