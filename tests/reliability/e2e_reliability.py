@@ -159,7 +159,10 @@ def wait_for(fname, text, secs):
 def interrupt_script(sig, data_file):
     """Flash under --json, signal it once the write phase has made progress,
     then check the board's state with GETSTATUS (stdfu info) and flash again."""
-    return (f"'{STDFU}' flash '{data_file}' --json >'{path('run.json')}' 2>'{path('run.err')}' & "
+    # the previous run's output goes first: a loop that saw it would signal
+    # the new stdfu before it started, and then read the old result
+    return (f"rm -f '{path('run.json')}'; "
+            f"'{STDFU}' flash '{data_file}' --json >'{path('run.json')}' 2>'{path('run.err')}' & "
             f"P=$!; i=0; while [ $i -lt 3000 ] && ! grep -q '\"phase\":\"write\",\"done\"' "
             f"'{path('run.json')}'; do sleep 0.02; i=$((i+1)); done; "
             f"kill -{sig} $P; wait $P; echo FIRST=$?; "
