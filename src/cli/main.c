@@ -22,7 +22,7 @@
 #define TRIGGER_OPTS                                                                         \
 	"[--method byte|touch1200|detach|none|micropython|betaflight|text:STRING]\n"         \
 	"         [--port TTY] [--app-id VID:PID]... [--trigger-byte 0xNN] [--timeout MS]\n" \
-	"         [--any-port] [--wait SECONDS]"
+	"         [--any-port]"
 /* Every command that needs DFU finds the board where it is: running or in DFU. */
 #define REACH (OPT_SELECT | OPT_TRIGGER | OPT_APP_ID | OPT_WAIT)
 #define REACH_HELP                                                                            \
@@ -281,7 +281,8 @@ void cli_command_help(const struct cli_cmd *cmd)
 	if (cmd->opts & OPT_SELECT)
 		printf("\nSELECT: %s\n", SEL);
 	if (cmd->opts & OPT_TRIGGER)
-		printf("TRIGGER: " TRIGGER_OPTS "\n");
+		printf("TRIGGER: " TRIGGER_OPTS "%s\n",
+		       cmd->opts & OPT_WAIT ? " [--wait SECONDS]" : "");
 	printf("Global options: --json, --quiet, --color WHEN, --verbose (stdfu --help).\n");
 }
 
