@@ -163,10 +163,22 @@ void jw_usb_id(json_t *o, const char *key, uint16_t v)
 	twin(o, key, hex);
 }
 
+/*
+ * One line, one locked write: flash --all and station emit from a thread per
+ * board, and json_dumpf writes a line in many pieces that other threads'
+ * lines would otherwise land between.
+ */
 void jw_emit(json_t *line)
 {
-	if (line && json_dumpf(line, stdout, JSON_COMPACT | JSON_REAL_PRECISION(12)) == 0)
+	char *text = line ? json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+
+	flockfile(stdout);
+	if (text) {
+		fputs(text, stdout);
 		fputc('\n', stdout);
+	}
 	fflush(stdout);
+	funlockfile(stdout);
+	free(text);
 	json_decref(line);
 }
