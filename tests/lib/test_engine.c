@@ -55,8 +55,9 @@ static struct {
 	 * apart, so that the other counts are those of the operation itself. */
 	unsigned probes;
 	bool probing;
-	uint32_t real_ts; /* 0: the ROM places blocks by the wTransferSize it says */
-	bool family_set;  /* else the family follows m.ecc: L4 with ECC, F4 without */
+	uint32_t real_ts;    /* 0: the ROM places blocks by the wTransferSize it says */
+	uint16_t full_block; /* nonzero: a shorter write is refused (the G4 ROM) */
+	bool family_set;     /* else the family follows m.ecc: L4 with ECC, F4 without */
 	enum stdfu_family family;
 } m;
 
@@ -194,6 +195,11 @@ int stdfu_dfuse_write_block(struct stdfu_device *d, uint16_t block, const uint8_
 	d->transfers += 3;
 	m.writes++;
 	m.last_block = block;
+	if (len < m.full_block) {
+		d->last_status = STDFU_STATUS_ERR_TARGET;
+		d->state = STDFU_STATE_DFU_IDLE;
+		return STDFU_ERR_DFU_STATUS;
+	}
 	if (m.ecc)
 		return ecc_program(d, at(block), data, len);
 	/* Without ECC only a real programming failure answers errPROG. */
@@ -880,6 +886,38 @@ static void a_transfer_size_lie_is_refused_before_any_write(void **state)
 	free(data);
 }
 
+/*
+ * A ROM that takes only full blocks (G4), ECC flash: the refused short end of
+ * the first segment is written again as a full block, and that block covers
+ * the start of the next segment. It must carry the next segment's bytes (its
+ * ECC units take one program), and the next segment's write must not program
+ * them again. Found by the engine fuzzer (tests/fuzz/fuzz_engine.c): padded
+ * with 0xFF, the second segment failed with errPROG.
+ */
+static void a_padded_block_carries_the_next_segment(void **state)
+{
+	uint8_t *data = pattern(4 * K, 12);
+	struct stdfu_segment segs[] = {{BASE, 100, data, 0}, {BASE + 512, 3000, data + 512, 0}};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 2, .segments = segs};
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.full_block = 2048;
+	memset(m.flash, 0x5A, 64); /* not blank: erased first */
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 0);
+	assert_int_equal(res.sectors.erased, 1);
+	assert_memory_equal(m.flash, data, 100);
+	assert_true(stdfu_plan_is_blank(m.flash + 100, 412));
+	assert_memory_equal(m.flash + 512, data + 512, 3000);
+	assert_int_equal(ev.done, 3100); /* progress counts every image byte once */
+	assert_int_equal(res.phase[STDFU_PHASE_WRITE].bytes, 3100);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -906,6 +944,7 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(junk_at_the_flash_base_is_refused_unless_forced, setup),
 		cmocka_unit_test_setup(a_transfer_size_lie_is_refused_before_any_write, setup),
+		cmocka_unit_test_setup(a_padded_block_carries_the_next_segment, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

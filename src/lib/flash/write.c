@@ -75,6 +75,21 @@ static struct stdfu_plan_erase *piece_at(struct stdfu_plan *p, uint64_t pos, uin
 	return NULL;
 }
 
+/* [pos, end) of @data at @pos, less what a padded block already wrote (blocks.c). */
+static int write_span(struct op *op, uint64_t pos, uint64_t end, const uint8_t *data)
+{
+	if (op->padded_end > pos) {
+		uint64_t done = op->padded_end < end ? op->padded_end : end;
+
+		stdfu__progress(op, done - pos);
+		data += done - pos;
+		pos = done;
+	}
+	if (pos >= end)
+		return STDFU_OK;
+	return stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)pos, (uint32_t)(end - pos), data, NULL);
+}
+
 /* Write the image's bytes that fall into @e again (all runs, clipped). */
 static int rewrite_sector(struct op *op, const struct stdfu_plan *p,
 			  const struct stdfu_plan_erase *e)
@@ -92,8 +107,7 @@ static int rewrite_sector(struct op *op, const struct stdfu_plan *p,
 		if (lo >= hi)
 			continue;
 		op->total += hi - lo; /* these bytes are written twice */
-		rc = stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)lo, (uint32_t)(hi - lo),
-				   run->data + (lo - run->address), NULL);
+		rc = write_span(op, lo, hi, run->data + (lo - run->address));
 	}
 	return rc;
 }
@@ -112,6 +126,7 @@ static int fall_back(struct op *op, const struct stdfu_plan *p, struct stdfu_pla
 		"ECC flash): erased and written again",
 		e->address);
 	rc = stdfu_dfuse_erase_page(op->dev, e->address);
+	op->padded_end = 0; /* the erase took what a padded block wrote there */
 	if (!rc)
 		rc = rewrite_sector(op, p, e);
 	return rc;
@@ -160,8 +175,7 @@ static int write_run(struct op *op, struct stdfu_plan *p, const struct stdfu_pla
 
 		/* A fallback already wrote all of its sector's part of the image. */
 		if (!e || e->action == STDFU_SECTOR_BLANK)
-			rc = stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)pos, (uint32_t)(next - pos),
-					   run->data + (pos - run->address), NULL);
+			rc = write_span(op, pos, next, run->data + (pos - run->address));
 		if (rc && e && ecc && is_errprog(op, rc))
 			rc = fall_back(op, p, e);
 		if (rc)
@@ -180,9 +194,12 @@ int stdfu__write_phase(struct op *op, struct stdfu_flash_plan *fp)
 	for (size_t i = 0; i < fp->n_alts && !rc; i++) {
 		struct stdfu_plan *p = fp->alts[i];
 
+		op->plan = p;
+		op->padded_end = 0;
 		rc = stdfu_device_set_alt(op->dev, p->alt);
 		for (size_t r = 0; r < p->n_runs && !rc; r++)
 			rc = write_run(op, p, &p->runs[r], ecc);
 	}
+	op->plan = NULL;
 	return stdfu__phase_close(op, rc);
 }
