@@ -918,6 +918,39 @@ static void a_padded_block_carries_the_next_segment(void **state)
 	free(data);
 }
 
+/*
+ * The G4 ROM (full blocks only) gets blocks at multiples of wTransferSize: a
+ * run that starts off that grid and ends short of its sector's end is not
+ * padded into the next sector, which the plan neither erases nor reads (its
+ * programmed ECC units refused the pad). Found by the engine fuzzer.
+ */
+static void g4_blocks_stay_inside_the_planned_sectors(void **state)
+{
+	uint8_t *data = pattern(2 * K, 13);
+	struct stdfu_segment seg = {BASE + 16 * K - 1500, 1400, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {0};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.family_set = true;
+	m.family = STDFU_FAMILY_G4;
+	m.full_block = 1024;
+	dev.info.functional.transfer_size = 1024;
+	memset(m.flash + 16 * K, 0x5A, 64); /* the next sector holds data */
+	memset(m.programmed + (16 * K) / 8, 1, 64 / 8);
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 0);
+	/* the read-back's Set Address, then the write's, on the grid of 1024-byte blocks */
+	assert_true(m.set_address >= 2);
+	assert_int_equal(m.set_at[1], BASE + 14 * K);
+	assert_memory_equal(m.flash + 16 * K - 1500, data, 1400);
+	assert_true(stdfu_plan_is_blank(m.flash + 14 * K, 16 * K - 1500 - 14 * K));
+	assert_int_equal(m.flash[16 * K], 0x5A);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -945,6 +978,7 @@ int main(void)
 		cmocka_unit_test_setup(junk_at_the_flash_base_is_refused_unless_forced, setup),
 		cmocka_unit_test_setup(a_transfer_size_lie_is_refused_before_any_write, setup),
 		cmocka_unit_test_setup(a_padded_block_carries_the_next_segment, setup),
+		cmocka_unit_test_setup(g4_blocks_stay_inside_the_planned_sectors, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@ struct op {
 	 * to padded_end (0: no such block since the last erase). */
 	const struct stdfu_plan *plan;
 	uint64_t padded_end;
+	bool aligned; /* the ROM takes only full blocks: write them aligned (write.c) */
 };
 
 /* Start an operation: zero @res, route the device's warnings to the callback. */
