@@ -951,6 +951,31 @@ static void g4_blocks_stay_inside_the_planned_sectors(void **state)
 	free(data);
 }
 
+/*
+ * errPROG on a short last block is the ECC flash's, not a refused length:
+ * the sector falls back (erase, rewrite) without a padded retry first, whose
+ * 0xFF pad would program units past the image (into the next sector, or past
+ * the end of the flash, where the retry fails with errTARGET and the fallback
+ * never comes). Found by the engine fuzzer.
+ */
+static void errprog_on_a_short_block_is_not_padded(void **state)
+{
+	uint8_t *data = pattern(4 * K, 14);
+	struct stdfu_segment seg = {BASE + 32 * K - 3000, 2900, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {0};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.programmed[(32 * K - 500) / 8] = 1; /* in the short block; reads 0xFF */
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 1);
+	assert_int_equal(res.sectors.fallback, 1);
+	assert_memory_equal(m.flash + 32 * K - 3000, data, 2900);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -979,6 +1004,7 @@ int main(void)
 		cmocka_unit_test_setup(a_transfer_size_lie_is_refused_before_any_write, setup),
 		cmocka_unit_test_setup(a_padded_block_carries_the_next_segment, setup),
 		cmocka_unit_test_setup(g4_blocks_stay_inside_the_planned_sectors, setup),
+		cmocka_unit_test_setup(errprog_on_a_short_block_is_not_padded, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -102,7 +102,10 @@ static int one_block(struct op *op, enum blocks_mode mode, uint16_t block, uint3
 	switch (mode) {
 	case BLOCKS_WRITE:
 		rc = stdfu_dfuse_write_block(op->dev, block, data, len);
-		if (rc == STDFU_ERR_DFU_STATUS && len < ts) {
+		/* errPROG is a programming failure, not a refused length: it goes
+		 * to the caller (the ECC fallback of write.c), unpadded */
+		if (rc == STDFU_ERR_DFU_STATUS && len < ts &&
+		    op->dev->last_status != STDFU_STATUS_ERR_PROG) {
 			stdfu_error_clear();
 			rc = write_padded(op, block, address, data, len, ts);
 		}
