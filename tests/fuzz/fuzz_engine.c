@@ -80,23 +80,22 @@ struct chip {
 	const char *flash, *ob;
 	uint32_t ob_addr;
 	uint16_t bcd;
-	unsigned ecc;	     /* bytes per ECC programming unit, 0: no ECC */
-	bool full_blocks;    /* G4: a write shorter than wTransferSize is refused */
-	bool manifest;	     /* F4: the leave answers dfuDNBUSY, dfuMANIFEST, then goes */
-	uint32_t poll_ms;    /* bwPollTimeout of a busy reply */
-	uint32_t sector_min; /* smallest sector, for the erase check */
+	unsigned ecc;	  /* bytes per ECC programming unit, 0: no ECC */
+	bool full_blocks; /* G4: a write shorter than wTransferSize is refused */
+	bool manifest;	  /* F4: the leave answers dfuDNBUSY, dfuMANIFEST, then goes */
+	uint32_t poll_ms; /* bwPollTimeout of a busy reply */
 };
 
 static const struct chip chips[N_CHIPS] = {
 	{"@Internal Flash  /0x08000000/04*016Kg,01*064Kg", "@Option Bytes  /0x1FFFC000/01*016 e",
-	 0x1FFFC000, 0x2200, 0, false, true, 100, 16384},
+	 0x1FFFC000, 0x2200, 0, false, true, 100},
 	{"@Internal Flash  /0x08000000/0064*02Kg", "@Option Bytes  /0x1FFF7800/01*040 e",
-	 0x1FFF7800, 0x2200, 8, false, false, 25, 2048},
+	 0x1FFF7800, 0x2200, 8, false, false, 25},
 	{"@Internal Flash  /0x08000000/0064*02Kg",
 	 "@Option Bytes   /0x1FFF7800/01*048 e/0x1FFFF800/01*048 e", 0x1FFF7800, 0x2200, 8, true,
-	 false, 25, 2048},
+	 false, 25},
 	/* C0-like: one flash alt, 2 KiB pages, no option-byte alt */
-	{"@Internal Flash  /0x08000000/0064*02Kg", NULL, 0, 0x2200, 8, false, false, 0, 2048},
+	{"@Internal Flash  /0x08000000/0064*02Kg", NULL, 0, 0x2200, 8, false, false, 0},
 };
 
 /* The 8-byte header. */
