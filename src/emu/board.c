@@ -77,6 +77,7 @@ void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8
 	} else {
 		emu_rom_control(b->rom, setup, data, cap, now, reply);
 	}
+	emu_plug_count_request(b);
 	if (b->ctx->opt.verbose)
 		log_request(b, setup, reply, data, now);
 }
