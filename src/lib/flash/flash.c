@@ -356,8 +356,12 @@ int stdfu_erase_range(struct stdfu_device *dev, uint32_t address, uint32_t lengt
 	return stdfu__op_end(&op, rc);
 }
 
-int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
-		     struct stdfu_result *res)
+/*
+ * The whole flash erased in one ERASE phase over the flash alt, by one request
+ * (@erase): the mass erase, or the read unprotect that erases it on the way.
+ */
+static int whole_flash_erase(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
+			     struct stdfu_result *res, int (*erase)(struct op *op))
 {
 	const struct stdfu_alt *alt;
 	struct op op;
@@ -368,10 +372,21 @@ int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *op
 	if (rc)
 		return stdfu__op_end(&op, rc);
 	stdfu__phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
-	rc = stdfu_dfuse_mass_erase(dev);
+	rc = erase(&op);
 	if (!rc)
 		stdfu__progress(&op, op.total);
 	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
+}
+
+static int mass_erase(struct op *op)
+{
+	return stdfu_dfuse_mass_erase(op->dev);
+}
+
+int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
+		     struct stdfu_result *res)
+{
+	return whole_flash_erase(dev, opts, res, mass_erase);
 }
 
 int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_flash_opts *opts,
@@ -388,24 +403,20 @@ int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_f
 	return stdfu__op_end(&op, rc);
 }
 
+/* Read Unprotect: the ROM mass-erases and resets itself; done once it has left the bus. */
+static int read_unprotect(struct op *op)
+{
+	int rc = stdfu_dfuse_read_unprotect(op->dev);
+
+	if (!rc)
+		rc = stdfu_device_wait_gone(op->dev->ctx, &op->dev->info, gone_timeout(op));
+	if (!rc)
+		op->dev->gone = true;
+	return rc;
+}
+
 int stdfu_unprotect(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
 		    struct stdfu_result *res)
 {
-	const struct stdfu_alt *alt;
-	struct op op;
-	int rc;
-
-	stdfu__op_begin(&op, dev, opts, res);
-	rc = prepare_flash(&op, &alt);
-	if (rc)
-		return stdfu__op_end(&op, rc);
-	stdfu__phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
-	rc = stdfu_dfuse_read_unprotect(dev);
-	if (!rc)
-		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(&op));
-	if (!rc) {
-		dev->gone = true;
-		stdfu__progress(&op, op.total);
-	}
-	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
+	return whole_flash_erase(dev, opts, res, read_unprotect);
 }
