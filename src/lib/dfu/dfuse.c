@@ -273,15 +273,18 @@ static int leave_status(struct stdfu_device *dev)
 			stdfu__sleep_us(10000);
 			continue;
 		}
-		/* The image is written and verified; only the start failed, and
-		 * only a power cycle helps: a clear error, not a wait. */
-		if (rc && lrc == LIBUSB_ERROR_TIMEOUT && hung_after_leave(dev))
+		/* Only the start failed, and only a power cycle helps: a clear
+		 * error, not a wait. Bound: one GETSTATUS timeout (3 s) plus the
+		 * GETSTATE probe (0.5 s) after the zero-length DNLOAD. */
+		if (rc && lrc == LIBUSB_ERROR_TIMEOUT && hung_after_leave(dev)) {
+			dev->leave_hung = true;
+			dev->gone = true; /* no cleanup request would be answered */
 			return stdfu__fail(
 				STDFU_ERR_TIMEOUT,
 				"leave: the ROM stopped answering and stays on the bus "
 				"(the STM32H5 ROM locks up on leave), so the application "
-				"did not start; the image is written and verified: "
-				"power-cycle or reset the board to start it");
+				"did not start: power-cycle or reset the board to start it");
+		}
 		if (rc && vanished(lrc)) {
 			stdfu_error_clear();
 			return STDFU_OK;
