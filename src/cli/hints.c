@@ -93,7 +93,7 @@ const struct cli_hint cli_hints[] = {
 	 "the application at usb-path %s did not react to the trigger: does it run the stdfu "
 	 "companion with the same --method and --trigger-byte? Else enter DFU mode with BOOT0 "
 	 "and use --method none"},
-	{STDFU_ERR_TIMEOUT, HINT_ANY, LEAVE, "timeout-leaving",
+	{STDFU_ERR_TIMEOUT, STDFU_CAUSE_LEAVE_HUNG, 0, "rom-hung",
 	 "the ROM hung on the bus instead of starting the application (the STM32H5 ROM does): "
 	 "power-cycle or reset the board with BOOT0 low; the flash is not touched by a leave"},
 	{STDFU_ERR_TIMEOUT, HINT_ANY, 0, "timeout", "reset the board into DFU mode and try again"},
