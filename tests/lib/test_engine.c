@@ -55,8 +55,9 @@ static struct {
 	 * apart, so that the other counts are those of the operation itself. */
 	unsigned probes;
 	bool probing;
-	uint32_t real_ts; /* 0: the ROM places blocks by the wTransferSize it says */
-	bool family_set;  /* else the family follows m.ecc: L4 with ECC, F4 without */
+	uint32_t real_ts;    /* 0: the ROM places blocks by the wTransferSize it says */
+	uint16_t full_block; /* nonzero: a shorter write is refused (the G4 ROM) */
+	bool family_set;     /* else the family follows m.ecc: L4 with ECC, F4 without */
 	enum stdfu_family family;
 } m;
 
@@ -194,6 +195,11 @@ int stdfu_dfuse_write_block(struct stdfu_device *d, uint16_t block, const uint8_
 	d->transfers += 3;
 	m.writes++;
 	m.last_block = block;
+	if (len < m.full_block) {
+		d->last_status = STDFU_STATUS_ERR_TARGET;
+		d->state = STDFU_STATE_DFU_IDLE;
+		return STDFU_ERR_DFU_STATUS;
+	}
 	if (m.ecc)
 		return ecc_program(d, at(block), data, len);
 	/* Without ECC only a real programming failure answers errPROG. */
@@ -880,6 +886,96 @@ static void a_transfer_size_lie_is_refused_before_any_write(void **state)
 	free(data);
 }
 
+/*
+ * A ROM that takes only full blocks (G4), ECC flash: the refused short end of
+ * the first segment is written again as a full block, and that block covers
+ * the start of the next segment. It must carry the next segment's bytes (its
+ * ECC units take one program), and the next segment's write must not program
+ * them again. Found by the engine fuzzer (tests/fuzz/fuzz_engine.c): padded
+ * with 0xFF, the second segment failed with errPROG.
+ */
+static void a_padded_block_carries_the_next_segment(void **state)
+{
+	uint8_t *data = pattern(4 * K, 12);
+	struct stdfu_segment segs[] = {{BASE, 100, data, 0}, {BASE + 512, 3000, data + 512, 0}};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 2, .segments = segs};
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.full_block = 2048;
+	memset(m.flash, 0x5A, 64); /* not blank: erased first */
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 0);
+	assert_int_equal(res.sectors.erased, 1);
+	assert_memory_equal(m.flash, data, 100);
+	assert_true(stdfu_plan_is_blank(m.flash + 100, 412));
+	assert_memory_equal(m.flash + 512, data + 512, 3000);
+	assert_int_equal(ev.done, 3100); /* progress counts every image byte once */
+	assert_int_equal(res.phase[STDFU_PHASE_WRITE].bytes, 3100);
+	free(data);
+}
+
+/*
+ * The G4 ROM (full blocks only) gets blocks at multiples of wTransferSize: a
+ * run that starts off that grid and ends short of its sector's end is not
+ * padded into the next sector, which the plan neither erases nor reads (its
+ * programmed ECC units refused the pad). Found by the engine fuzzer.
+ */
+static void g4_blocks_stay_inside_the_planned_sectors(void **state)
+{
+	uint8_t *data = pattern(2 * K, 13);
+	struct stdfu_segment seg = {BASE + 16 * K - 1500, 1400, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {0};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.family_set = true;
+	m.family = STDFU_FAMILY_G4;
+	m.full_block = 1024;
+	dev.info.functional.transfer_size = 1024;
+	memset(m.flash + 16 * K, 0x5A, 64); /* the next sector holds data */
+	memset(m.programmed + (16 * K) / 8, 1, 64 / 8);
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 0);
+	/* the read-back's Set Address, then the write's, on the grid of 1024-byte blocks */
+	assert_true(m.set_address >= 2);
+	assert_int_equal(m.set_at[1], BASE + 14 * K);
+	assert_memory_equal(m.flash + 16 * K - 1500, data, 1400);
+	assert_true(stdfu_plan_is_blank(m.flash + 14 * K, 16 * K - 1500 - 14 * K));
+	assert_int_equal(m.flash[16 * K], 0x5A);
+	free(data);
+}
+
+/*
+ * errPROG on a short last block is the ECC flash's, not a refused length:
+ * the sector falls back (erase, rewrite) without a padded retry first, whose
+ * 0xFF pad would program units past the image (into the next sector, or past
+ * the end of the flash, where the retry fails with errTARGET and the fallback
+ * never comes). Found by the engine fuzzer.
+ */
+static void errprog_on_a_short_block_is_not_padded(void **state)
+{
+	uint8_t *data = pattern(4 * K, 14);
+	struct stdfu_segment seg = {BASE + 32 * K - 3000, 2900, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {0};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.programmed[(32 * K - 500) / 8] = 1; /* in the short block; reads 0xFF */
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 1);
+	assert_int_equal(res.sectors.fallback, 1);
+	assert_memory_equal(m.flash + 32 * K - 3000, data, 2900);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -906,6 +1002,9 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(junk_at_the_flash_base_is_refused_unless_forced, setup),
 		cmocka_unit_test_setup(a_transfer_size_lie_is_refused_before_any_write, setup),
+		cmocka_unit_test_setup(a_padded_block_carries_the_next_segment, setup),
+		cmocka_unit_test_setup(g4_blocks_stay_inside_the_planned_sectors, setup),
+		cmocka_unit_test_setup(errprog_on_a_short_block_is_not_padded, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

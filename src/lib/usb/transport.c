@@ -4,32 +4,12 @@
  * here), string descriptors, the device at a bus/address/port path, and
  * libusb errors mapped to stdfu errors.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "usb/device_internal.h"
 #include "common/error_internal.h"
-
-uint64_t stdfu__now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-void stdfu__sleep_us(uint64_t us)
-{
-	struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000};
-
-	if (us == 0)
-		return;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
 
 /* The one place that counts: @dev may be NULL (no session yet). */
 static void count_transfer(struct stdfu_ctx *ctx, struct stdfu_device *dev)
