@@ -672,7 +672,18 @@ static const struct emu_chip chips[] = {
 		.sram = {{0x20000000, 640 * KiB}},  /* SRAM1-3 (RM0481 §2.3.2) */
 		.ecc_unit = 16,			    /* RM0481 §7.3.8: quad-word programming, ECC */
 		.timing = {ECC128_FLASH, NEW_POLL}, /* ASSUMPTION: as U5 (same flash generation) */
-		/* docs/real-rom-facts.md: a leave from the H563 ROM locks up. */
+		/* docs/real-rom-facts.md: a leave from the H563 ROM locks up.
+		 * ASSUMPTION: how it locks up. No public report of the H5 ROM's
+		 * DFU leave was found; the closest public facts are AN2662's
+		 * DfuSe leave (the ROM jumps to the Address Pointer, and where no
+		 * executable code is there it resets and, by the boot pins, may
+		 * re-enter the bootloader) and an H563 whose ROM "GO" did not run
+		 * the application, which needed VTOR set by the application
+		 * (community.st.com/t5/stm32-mcus-products/stm32h563-nucleo-failed-
+		 * to-execute-a-image-in-flash-using-usart/td-p/878282). Modelled:
+		 * the device stays on the bus and answers nothing, not even after
+		 * a USB reset or with Set Address to the application's base first,
+		 * until a power cycle (the emulator restarted). */
 		.leave = EMU_LEAVE_LOCKS_UP,
 	},
 	{

@@ -65,7 +65,28 @@ static int erase_sectors(struct op *op, const struct stdfu_plan *plan)
 	return rc;
 }
 
-static int leave_phase(struct op *op, uint32_t address)
+/*
+ * The ROM hung on the bus after the leave (the STM32H5 ROM locks up): the
+ * image is written and verified, which is what a flash is for; only the
+ * start needs a power cycle, which no host can give. So the flash succeeds
+ * with a warning that names the fix, as when an empty-check ROM comes back
+ * (after_leave.c); `stdfu leave` alone still fails, its one job undone.
+ */
+static int leave_hung(struct op *op)
+{
+	struct stdfu_device *dev = op->dev;
+
+	stdfu_error_clear();
+	stdfu__device_warn(dev, STDFU_WARN_LEAVE_HUNG,
+			   "the image is written and verified, but the ROM stopped answering "
+			   "after the leave and stays on the bus at %s (the STM32H5 ROM locks "
+			   "up on leave), so the application did not start: power-cycle or "
+			   "reset the board to start it",
+			   dev->info.path);
+	return STDFU_OK;
+}
+
+static int leave_phase(struct op *op, uint32_t address, bool hung_is_ok)
 {
 	struct stdfu_device *dev = op->dev;
 	const struct stdfu_alt *alt = flash_alt(dev);
@@ -75,6 +96,8 @@ static int leave_phase(struct op *op, uint32_t address)
 	rc = alt ? stdfu_device_set_alt(dev, alt->number) : STDFU_ERR_PROTOCOL;
 	if (!rc)
 		rc = stdfu_dfuse_leave(dev, address);
+	if (rc == STDFU_ERR_TIMEOUT && dev->leave_hung && hung_is_ok)
+		return stdfu__phase_close(op, leave_hung(op));
 	if (!rc)
 		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(op));
 	if (!rc) {
@@ -170,7 +193,8 @@ static int run_plan(struct op *op, struct stdfu_flash_plan *fp, struct stdfu_inc
 	if (!rc && !o->no_leave && stdfu__cancelled(op->dev))
 		rc = stdfu__cancel_at(op, fp->leave_address);
 	if (!rc && !o->no_leave)
-		rc = leave_phase(op, o->leave_address_set ? o->leave_address : fp->leave_address);
+		rc = leave_phase(op, o->leave_address_set ? o->leave_address : fp->leave_address,
+				 true);
 	return rc;
 }
 
@@ -399,7 +423,7 @@ int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_f
 	stdfu__op_begin(&op, dev, opts, res);
 	rc = prepare_flash(&op, &alt);
 	if (!rc)
-		rc = leave_phase(&op, address);
+		rc = leave_phase(&op, address, false);
 	return stdfu__op_end(&op, rc);
 }
 
