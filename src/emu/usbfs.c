@@ -55,7 +55,6 @@ struct urb {
  */
 struct board_loop {
 	GMainContext *ctx;
-	GMainLoop *loop;
 	GThread *thread;
 };
 
@@ -846,12 +845,23 @@ static void emu_usbfs_init(EmuUsbfs *self)
 	g_queue_init(&self->urbs);
 }
 
+/*
+ * Not g_main_loop_run(): a g_main_loop_quit() that comes before the thread
+ * reaches g_main_loop_run() is lost (run sets the loop running again), and
+ * emu_usbfs_stop() then waits for ever. That happens when the client exits
+ * at once, e.g. on an image refused before any transfer. The stop flag is
+ * read before every blocking iteration, and the stop's wakeup is kept by the
+ * context until an iteration consumes it.
+ */
 static gpointer board_loop_run(gpointer data)
 {
 	struct board_loop *l = data;
 
 	g_main_context_push_thread_default(l->ctx);
-	g_main_loop_run(l->loop);
+	g_main_context_acquire(l->ctx);
+	while (!g_atomic_int_get(&loops_stopped))
+		g_main_context_iteration(l->ctx, TRUE);
+	g_main_context_release(l->ctx);
 	g_main_context_pop_thread_default(l->ctx);
 	return NULL;
 }
@@ -866,7 +876,6 @@ static struct board_loop *board_loop(unsigned index)
 		return l;
 	snprintf(name, sizeof(name), "usbfs-%u", index);
 	l->ctx = g_main_context_new();
-	l->loop = g_main_loop_new(l->ctx, FALSE);
 	l->thread = g_thread_new(name, board_loop_run, l);
 	return l;
 }
@@ -884,7 +893,7 @@ void emu_usbfs_stop(void)
 
 		if (!l->thread)
 			continue;
-		g_main_loop_quit(l->loop);
+		g_main_context_wakeup(l->ctx);
 		g_thread_join(l->thread);
 		l->thread = NULL;
 	}
