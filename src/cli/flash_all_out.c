@@ -44,11 +44,14 @@ static void line(const struct fa_board *b, const char *fmt, ...)
 
 	if (b->run->cli->mode != OUT_HUMAN || b->run->live)
 		return;
+	/* one line whole, whichever board thread calls */
+	flockfile(stderr);
 	fprintf(stderr, "%s: ", b->path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 /* A JSON line about @b, or NULL without --json: every line names its board. */
