@@ -79,6 +79,7 @@ enum stdfu_cause_kind {
 	STDFU_CAUSE_NO_REACTION,       /**< the trigger went out and the application stayed */
 	STDFU_CAUSE_BACK_IN_APP,       /**< the board came back as the application, not the ROM */
 	STDFU_CAUSE_PORT_DENIED, /**< the serial port (found) may not be opened by this user */
+	STDFU_CAUSE_LEAVE_HUNG,	 /**< the ROM stopped answering after the leave, on the bus */
 };
 
 struct stdfu_cause {

@@ -57,6 +57,7 @@ enum stdfu_warning {
 	STDFU_WARN_TRANSFER_SIZE, /**< the advertised transfer size failed: 1024 bytes (L43x) */
 	STDFU_WARN_ECC_FALLBACK, /**< a blank sector refused a write (errPROG): erased, rewritten */
 	STDFU_WARN_STAYED_IN_ROM, /**< written and verified, but the board came back as the ROM */
+	STDFU_WARN_LEAVE_HUNG,	  /**< written and verified, but the ROM hung on leave (STM32H5) */
 };
 
 struct stdfu_event {

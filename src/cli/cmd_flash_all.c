@@ -14,6 +14,7 @@
 
 #include "flash_all.h"
 #include "json.h"
+#include "usb_path.h"
 
 /* ---- the boards ------------------------------------------------------------ */
 
@@ -50,21 +51,10 @@ static bool wanted(const struct cli *c, const char *path)
 	return false;
 }
 
-/* Sort by port path, numerically per level: 1-2 before 1-10. */
+/* Sort by port path, in bus order. */
 static int path_cmp(const void *a, const void *b)
 {
-	const char *p = ((const struct fa_board *)a)->path, *q = ((const struct fa_board *)b)->path;
-
-	while (*p && *q) {
-		char *pe, *qe;
-		unsigned long x = strtoul(p, &pe, 10), y = strtoul(q, &qe, 10);
-
-		if (x != y)
-			return x < y ? -1 : 1;
-		p = *pe ? pe + 1 : pe;
-		q = *qe ? qe + 1 : qe;
-	}
-	return *p ? 1 : *q ? -1 : 0;
+	return usb_path_cmp(((const struct fa_board *)a)->path, ((const struct fa_board *)b)->path);
 }
 
 /* Every board now on the bus (a board at a path appears once: its ROM or its

@@ -30,6 +30,7 @@ struct fa_board {
 	const char *state; /* "trigger", "erase", "write", ..., "ok", "FAILED" */
 	uint64_t done, total;
 	double t0, phase_t0, last_progress, t_end;
+	bool leave_hung; /* the ROM hung on the bus: it did not leave */
 	bool finished;
 	/* the outcome, written by the worker before it finishes */
 	int err, code;

@@ -93,6 +93,9 @@ const struct cli_hint cli_hints[] = {
 	 "the application at usb-path %s did not react to the trigger: does it run the stdfu "
 	 "companion with the same --method and --trigger-byte? Else enter DFU mode with BOOT0 "
 	 "and use --method none"},
+	{STDFU_ERR_TIMEOUT, STDFU_CAUSE_LEAVE_HUNG, 0, "rom-hung",
+	 "the ROM hung on the bus instead of starting the application (the STM32H5 ROM does): "
+	 "power-cycle or reset the board with BOOT0 low; the flash is not touched by a leave"},
 	{STDFU_ERR_TIMEOUT, HINT_ANY, 0, "timeout", "reset the board into DFU mode and try again"},
 	{STDFU_ERR_TRIGGER, HINT_ANY, 0, "trigger",
 	 "try another --method (byte, touch1200, detach, micropython, betaflight, "
@@ -131,6 +134,9 @@ const struct cli_warn_hint cli_warn_hints[] = {
 	{STDFU_WARN_STAYED_IN_ROM, "power-cycle",
 	 "power-cycle the board (a reset with BOOT0 low may not do: the ROM's empty check is "
 	 "made at power-up) to start the application; the flash holds the image"},
+	{STDFU_WARN_LEAVE_HUNG, "leave-hung",
+	 "power-cycle or reset the board (with BOOT0 low) to start the application: no USB "
+	 "request reaches the hung ROM; the flash holds the verified image"},
 	{STDFU_WARN_TRANSFER_SIZE, "transfer-size",
 	 "nothing to do for stdfu, which keeps 1024-byte transfers for this run; dfu-util "
 	 "needs -t 1024 with this ROM"},

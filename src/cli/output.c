@@ -86,7 +86,8 @@ void out_warn(struct cli *c, const char *code, const char *fmt, ...)
 
 struct progress {
 	double t0, last;
-	size_t drawn; /* columns of the bar line on screen, to blank without escapes */
+	size_t drawn;	 /* columns of the bar line on screen, to blank without escapes */
+	bool leave_hung; /* the ROM hung on the bus: it did not leave */
 };
 
 static struct progress prog;
@@ -179,6 +180,13 @@ static void human_end(struct cli *c, const struct stdfu_event *ev, double t)
 		bar(c, ev, true);
 		return;
 	}
+	if (ev->phase == STDFU_PHASE_LEAVE && prog.leave_hung) {
+		out_msg(c,
+			"leave: the ROM hung on the bus after %.2f s; the application did not "
+			"start (power-cycle the board)",
+			t - prog.t0);
+		return;
+	}
 	if (ev->phase == STDFU_PHASE_LEAVE) {
 		out_msg(c, "left DFU mode; device gone from the bus after %.2f s", t - prog.t0);
 		return;
@@ -205,6 +213,8 @@ static void human_event(struct cli *c, const struct stdfu_event *ev)
 	double t = now_s();
 
 	if (ev->type == STDFU_EVENT_WARNING) {
+		if (ev->warning == STDFU_WARN_LEAVE_HUNG)
+			prog.leave_hung = true;
 		/* The ROM's blank-flash start state is normal: only JSON and -v record it. */
 		if (ev->warning != STDFU_WARN_START_STATE || c->verbose)
 			human_warning(c, ev);
@@ -217,6 +227,7 @@ static void human_event(struct cli *c, const struct stdfu_event *ev)
 	if (ev->type == STDFU_EVENT_PHASE_START) {
 		prog.t0 = prog.last = t;
 		prog.drawn = 0;
+		prog.leave_hung = false;
 		if (!c->tty)
 			fprintf(stderr, "%s...\n", stdfu_phase_name(ev->phase));
 		return;

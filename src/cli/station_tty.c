@@ -15,21 +15,7 @@
 #include "station.h"
 #include "json.h"
 #include "term.h"
-
-/* Port paths in bus order, numerically per level: 1-2 before 1-10. */
-static int path_cmp(const char *p, const char *q)
-{
-	while (*p && *q) {
-		char *pe, *qe;
-		unsigned long x = strtoul(p, &pe, 10), y = strtoul(q, &qe, 10);
-
-		if (x != y)
-			return x < y ? -1 : 1;
-		p = *pe ? pe + 1 : pe;
-		q = *qe ? qe + 1 : qe;
-	}
-	return *p ? 1 : *q ? -1 : 0;
-}
+#include "usb_path.h"
 
 static double yield(const struct st_run *r)
 {
@@ -83,7 +69,7 @@ static int by_path(const void *a, const void *b)
 	const struct st_port *p = *(const struct st_port *const *)a;
 	const struct st_port *q = *(const struct st_port *const *)b;
 
-	return path_cmp(p->path, q->path);
+	return usb_path_cmp(p->path, q->path);
 }
 
 void st_tty_draw(struct st_run *r)

@@ -10,31 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *dfu_req_name(uint8_t req)
-{
-	static const char *const names[] = {"DETACH",	 "DNLOAD",   "UPLOAD", "GETSTATUS",
-					    "CLRSTATUS", "GETSTATE", "ABORT"};
-
-	return req < G_N_ELEMENTS(names) ? names[req] : "?";
-}
-
-static const char *std_req_name(uint8_t req)
-{
-	static const char *const names[] = {"GET_STATUS",
-					    "CLEAR_FEATURE",
-					    "?",
-					    "SET_FEATURE",
-					    "?",
-					    "SET_ADDRESS",
-					    "GET_DESCRIPTOR",
-					    "SET_DESCRIPTOR",
-					    "GET_CONFIGURATION",
-					    "SET_CONFIGURATION",
-					    "GET_INTERFACE",
-					    "SET_INTERFACE"};
-
-	return req < G_N_ELEMENTS(names) ? names[req] : "?";
-}
+#include <stdfu/usb_requests.h>
 
 static void log_request(const struct emu_board *b, const struct emu_setup *s,
 			const struct emu_reply *r, const uint8_t *data, uint64_t now)
@@ -44,14 +20,15 @@ static void log_request(const struct emu_board *b, const struct emu_setup *s,
 	static const char *const kinds[] = {"ACK", "STALL", "DISCONNECT"};
 
 	if (type == 0x00)
-		name = std_req_name(s->bRequest);
+		name = stdfu_usb_std_request_name(s->bRequest);
 	else if (type == 0x20 && b->kind == EMU_DEV_ROM)
-		name = dfu_req_name(s->bRequest);
+		name = stdfu_dfu_request_name(s->bRequest);
 	else if (type == 0x20)
-		name = s->bRequest == EMU_CDC_SET_LINE_CODING	       ? "SET_LINE_CODING"
-		       : s->bRequest == EMU_CDC_GET_LINE_CODING	       ? "GET_LINE_CODING"
-		       : s->bRequest == EMU_CDC_SET_CONTROL_LINE_STATE ? "SET_CONTROL_LINE_STATE"
-								       : dfu_req_name(s->bRequest);
+		name = s->bRequest == EMU_CDC_SET_LINE_CODING	? "SET_LINE_CODING"
+		       : s->bRequest == EMU_CDC_GET_LINE_CODING ? "GET_LINE_CODING"
+		       : s->bRequest == EMU_CDC_SET_CONTROL_LINE_STATE
+			       ? "SET_CONTROL_LINE_STATE"
+			       : stdfu_dfu_request_name(s->bRequest);
 	fprintf(stderr, "stdfu-emu: board %u %s: %02x %02x %04x %04x %04x %-17s -> %s len %zu",
 		b->index, b->kind == EMU_DEV_APP ? "app" : "rom", s->bmRequestType, s->bRequest,
 		s->wValue, s->wIndex, s->wLength, name, kinds[r->kind % 3], r->len);
@@ -100,6 +77,7 @@ void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8
 	} else {
 		emu_rom_control(b->rom, setup, data, cap, now, reply);
 	}
+	emu_plug_count_request(b);
 	if (b->ctx->opt.verbose)
 		log_request(b, setup, reply, data, now);
 }

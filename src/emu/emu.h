@@ -115,6 +115,7 @@ struct emu_board {
 	bool pending_plug;	    /* a re-enumeration is scheduled */
 	bool cable_out;		    /* --plug-schedule: pulled off the bus */
 	unsigned cable_epoch;	    /* bumped on each plug/unplug: stale re-enumerations drop */
+	uint32_t requests;	    /* control requests answered, app and ROM, since start */
 	/* Trigger-flow timing for --stats (monotonic ns, 0 = never; bench/). */
 	uint64_t last_rx_ns, last_ctrl_ns;  /* last host input to the application */
 	uint64_t trigger_rx_ns, trigger_ns; /* that input; the app accepted the trigger */
@@ -194,6 +195,9 @@ void emu_plug_start(struct emu_ctx *ctx);
 /* Pull the board out (whatever it is doing) or plug it in (a power-on). */
 void emu_board_cable_out(struct emu_board *b);
 void emu_board_cable_in(struct emu_board *b);
+/* Any thread, b->lock held, after each control request's reply: counts it, and
+ * starts the pull of an "unplug <i> after <n> requests" line at the n-th. */
+void emu_plug_count_request(struct emu_board *b);
 
 /* board.c: dispatch one control transfer to the current model (lock held). */
 void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8_t *data,

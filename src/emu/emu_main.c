@@ -85,8 +85,10 @@ static void usage(FILE *f)
 		"  --plug-schedule FILE\n"
 		"                      plug boards in and pull them out over time: lines\n"
 		"                      '<ms> plug <i>' and '<ms> unplug <i>' (ms from the\n"
-		"                      start of COMMAND); a board with a plug line starts\n"
-		"                      unplugged; a re-plugged board keeps flash and UID\n"
+		"                      start of COMMAND), or 'unplug <i> after <n> requests'\n"
+		"                      (once board i has answered n control requests); a\n"
+		"                      board with a plug line starts unplugged; a\n"
+		"                      re-plugged board keeps flash and UID\n"
 		"  --verbose           log every control request to stderr\n"
 		"  --help, --version\n");
 }

@@ -81,6 +81,33 @@ void emu_board_cable_in(struct emu_board *b)
 		emu_board_plug(b, kind);
 }
 
+static gboolean count_unplug_cb(gpointer data)
+{
+	emu_board_cable_out(data);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * The reply to the n-th request still reaches the host. From then on the
+ * board is off the bus for its handlers (a new generation: the next request,
+ * however soon it comes, fails with ENODEV as after a real pull, so the cut is
+ * at the same request on every run), and the main loop takes it off the
+ * testbed as it does for a timed unplug.
+ */
+void emu_plug_count_request(struct emu_board *b)
+{
+	uint32_t limit = b->ctx->opt.plug.unplug_after[b->index - 1];
+
+	b->requests++;
+	if (!limit || b->requests != limit)
+		return;
+	b->generation++;
+	b->cable_out = true;
+	b->cable_epoch++;
+	b->pending_plug = false;
+	g_idle_add(count_unplug_cb, b);
+}
+
 static uint32_t elapsed_ms(const struct emu_ctx *ctx)
 {
 	return (uint32_t)((emu_now_ns() - ctx->command_start_ns) / 1000000u);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define LINE_MAX_LEN 256
-#define MAX_TOKENS   4
+#define MAX_TOKENS   6
 
 static int fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -62,18 +62,56 @@ static unsigned tokenize(char *line, char *tok[MAX_TOKENS])
 	return n;
 }
 
+static int parse_board(const char *tok, unsigned line, unsigned nboards, unsigned *board, char *err,
+		       size_t errlen)
+{
+	uint32_t v;
+
+	if (!parse_dec(tok, 1000, &v) || v < 1 || v > nboards)
+		return fail(err, errlen, line,
+			    "board '%s' does not exist: there are %u (give 1..%u, or more "
+			    "--boards)",
+			    tok, nboards, nboards);
+	*board = v;
+	return 0;
+}
+
+/* "unplug <i> after <n> requests": @tok holds its 5 words. */
+static int parse_count_line(char *tok[MAX_TOKENS], unsigned line, unsigned nboards,
+			    struct emu_plug_event *ev, char *err, size_t errlen)
+{
+	if (strcmp(tok[0], "unplug") || strcmp(tok[2], "after") || strcmp(tok[4], "requests"))
+		return fail(err, errlen, line,
+			    "expected 'unplug <i> after <n> requests' (5 words): only an "
+			    "unplug can follow a request count");
+	if (parse_board(tok[1], line, nboards, &ev->board, err, errlen))
+		return -1;
+	if (!parse_dec(tok[3], EMU_PLUG_MAX_REQUESTS, &ev->after_requests) ||
+	    ev->after_requests == 0)
+		return fail(err, errlen, line,
+			    "'%s' is not a request count: give a decimal number 1..%u", tok[3],
+			    EMU_PLUG_MAX_REQUESTS);
+	ev->ms = 0;
+	ev->plug = false;
+	ev->line = line;
+	return 1;
+}
+
 static int parse_line(char *text, unsigned line, unsigned nboards, struct emu_plug_event *ev,
 		      char *err, size_t errlen)
 {
 	char *tok[MAX_TOKENS];
 	unsigned n = tokenize(text, tok);
-	uint32_t board;
 
 	if (n == 0)
 		return 0;
+	if (n == 5)
+		return parse_count_line(tok, line, nboards, ev, err, errlen);
 	if (n != 3)
 		return fail(err, errlen, line,
-			    "expected '<ms> plug <i>' or '<ms> unplug <i>' (3 words), got %u", n);
+			    "expected '<ms> plug <i>' or '<ms> unplug <i>' (3 words), or "
+			    "'unplug <i> after <n> requests' (5 words), got %u",
+			    n);
 	if (!parse_dec(tok[0], EMU_PLUG_MAX_MS, &ev->ms))
 		return fail(err, errlen, line,
 			    "'%s' is not a time: give milliseconds from the start of COMMAND, "
@@ -81,14 +119,11 @@ static int parse_line(char *text, unsigned line, unsigned nboards, struct emu_pl
 			    tok[0]);
 	if (strcmp(tok[1], "plug") && strcmp(tok[1], "unplug"))
 		return fail(err, errlen, line, "'%s' is neither 'plug' nor 'unplug'", tok[1]);
-	if (!parse_dec(tok[2], 1000, &board) || board < 1 || board > nboards)
-		return fail(err, errlen, line,
-			    "board '%s' does not exist: there are %u (give 1..%u, or more "
-			    "--boards)",
-			    tok[2], nboards, nboards);
-	ev->board = board;
+	if (parse_board(tok[2], line, nboards, &ev->board, err, errlen))
+		return -1;
 	ev->plug = strcmp(tok[1], "plug") == 0;
 	ev->line = line;
+	ev->after_requests = 0;
 	return 1;
 }
 
@@ -111,6 +146,13 @@ static int check_order(struct emu_plug_schedule *s, char *err, size_t errlen)
 		uint32_t bit = 1u << (e->board - 1);
 		bool is_in = (in & bit) != 0;
 
+		if (s->unplug_after[e->board - 1])
+			return fail(err, errlen, e->line,
+				    "board %u is pulled out after %u requests (line %u): a board "
+				    "with a request count has no timed line",
+				    e->board, (unsigned)s->unplug_after[e->board - 1],
+				    s->unplug_after_line[e->board - 1]);
+
 		if (!is_in && !e->plug && !(seen & bit))
 			return fail(err, errlen, e->line,
 				    "board %u is not plugged in at %u ms: a board named in a plug "
@@ -124,6 +166,21 @@ static int check_order(struct emu_plug_schedule *s, char *err, size_t errlen)
 		in ^= bit;
 		seen |= bit;
 	}
+	return 0;
+}
+
+/* An "after <n> requests" line: one per board. */
+static int add_count(struct emu_plug_schedule *s, const struct emu_plug_event *ev, char *err,
+		     size_t errlen)
+{
+	unsigned i = ev->board - 1;
+
+	if (s->unplug_after[i])
+		return fail(err, errlen, ev->line,
+			    "board %u already has a request count (line %u): give one", ev->board,
+			    s->unplug_after_line[i]);
+	s->unplug_after[i] = ev->after_requests;
+	s->unplug_after_line[i] = ev->line;
 	return 0;
 }
 
@@ -153,7 +210,7 @@ static int parse_lines(const char *text, unsigned nboards, struct emu_plug_sched
 	for (const char *p = text; *p || line == 0;) {
 		size_t len = strcspn(p, "\n");
 		char buf[LINE_MAX_LEN];
-		struct emu_plug_event ev;
+		struct emu_plug_event ev = {0};
 		int r;
 
 		line++;
@@ -165,7 +222,9 @@ static int parse_lines(const char *text, unsigned nboards, struct emu_plug_sched
 		r = parse_line(buf, line, nboards, &ev, err, errlen);
 		if (r < 0)
 			return -1;
-		if (r > 0 && add_event(s, &cap, &ev))
+		if (r > 0 && ev.after_requests && add_count(s, &ev, err, errlen))
+			return -1;
+		if (r > 0 && !ev.after_requests && add_event(s, &cap, &ev))
 			return fail(err, errlen, line, "out of memory");
 		p += len;
 		if (!*p)
@@ -179,8 +238,9 @@ int emu_plug_schedule_parse(const char *text, unsigned nboards, struct emu_plug_
 			    char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	if (nboards < 1 || nboards > 32) {
-		snprintf(err, errlen, "%u boards: the emulator has 1..32", nboards);
+	if (nboards < 1 || nboards > EMU_PLUG_MAX_BOARDS) {
+		snprintf(err, errlen, "%u boards: the emulator has 1..%u", nboards,
+			 EMU_PLUG_MAX_BOARDS);
 		return -1;
 	}
 	if (parse_lines(text, nboards, out, err, errlen)) {
@@ -202,4 +262,6 @@ void emu_plug_schedule_free(struct emu_plug_schedule *s)
 	s->ev = NULL;
 	s->n = 0;
 	s->starts_unplugged = 0;
+	memset(s->unplug_after, 0, sizeof(s->unplug_after));
+	memset(s->unplug_after_line, 0, sizeof(s->unplug_after_line));
 }

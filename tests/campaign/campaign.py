@@ -10,18 +10,23 @@ usage: campaign.py STAGE [--chips a,b] [--stride N] [--kinds k,...] [--lies l,..
 Each run is one stdfu-emu session: `stdfu flash` under the fault; if it
 fails, a plain `stdfu flash` again on the same (still emulated) board. The
 fault fires once, on the Nth matching request, so the re-run is unfaulted.
-Counted:
-  silent corruption  exit 0 (or the chip's clean-run code) with wrong content
+Only where stdfu's failure told the user to power-cycle the board (the H563
+ROM locks up on leave, and no USB request reaches it until then) is the
+re-run made after a power cycle: a new stdfu-emu session whose flash is the
+--dump of the first (--load), which is what a power cycle of an emulated
+board is. Counted:
+  silent corruption  exit 0 with wrong content
   hang               the session did not end within its time limit
   undocumented       a failure with an exit code stdfu(1) does not document
   recovered          a failure whose plain re-run gave the right content
+  recovered-after-power-cycle
+                     a failure that said "power-cycle", whose re-run after a
+                     power cycle gave the right content
   lost               a failure whose re-run did not
 The run fails (exit 1) on any silent corruption, hang, undocumented code or
-lost board. Only exit 0 claims success. A chip whose clean flash exits
-otherwise (h563: its leave locks up, exit 13 with the image verified) is not
-re-run after that code (its ROM is locked until a power cycle): that code
-with the right content is its normal end, with the wrong content a lost
-board.
+lost board, and when a chip's clean flash does not exit 0. Only exit 0 claims
+success (the H563's clean flash too: written, verified, and a leave-hung
+warning that names the power cycle).
 """
 import argparse
 import concurrent.futures
@@ -43,31 +48,59 @@ def app_image(n, seed):
     return struct.pack("<II", 0x20001000, 0x08000201) + body
 
 
+def emulate(args, chip, extra, script):
+    emu = [os.path.join(args.stage, "bin", "stdfu-emu"), "--chip", chip] + extra
+    p = subprocess.run(emu + ["--", "/bin/sh", "-c", script], capture_output=True,
+                       text=True, timeout=SESSION_TIMEOUT)
+    return p, dict(kv.split("=") for kv in p.stdout.split() if "=" in kv)
+
+
+def told_power_cycle(path):
+    """stdfu's JSON told the user to power-cycle: an error or a warning whose
+    message or hint names it (the documented fix of a locked-up ROM)."""
+    try:
+        with open(path) as f:
+            lines = [json.loads(l) for l in f if l.startswith("{")]
+    except (OSError, ValueError):
+        return False
+    for e in lines:
+        text = json.dumps({k: e.get(k) for k in ("message", "hint", "error")})
+        if e.get("event") in ("result", "warning") and "power-cycle" in text:
+            return True
+    return False
+
+
 def run_session(args, chip, fault, lie, start, tmp):
     img = os.path.join(tmp, "new.bin")
     dump = os.path.join(tmp, "dump.bin")
+    a_json = os.path.join(tmp, "a.json")
     stdfu = os.path.join(args.stage, "bin", "stdfu")
-    emu = [os.path.join(args.stage, "bin", "stdfu-emu"), "--chip", chip, "--dump", dump]
+    extra = ["--dump", dump]
     if fault:
-        emu += ["--fault", fault]
+        extra += ["--fault", fault]
     if lie:
-        emu += ["--lie", lie]
+        extra += ["--lie", lie]
     if start == "old":
-        emu += ["--load", os.path.join(tmp, "old.bin")]
-    script = (f"'{stdfu}' flash '{img}' -q >/dev/null 2>&1; A=$?; echo A=$A; "
-              f"if [ $A -ne 0 ] && [ $A -ne {args.ok_code[chip]} ]; then "
-              # a board that dropped off the bus is back after a moment (a person
-              # re-runs seconds later): let it go, then wait for it to be listed
-              f"sleep 0.5; i=0; while [ $i -lt 50 ] && ! '{stdfu}' list 2>/dev/null | grep -q .; do "
-              f"sleep 0.1; i=$((i+1)); done; "
-              f"'{stdfu}' flash '{img}' -q >/dev/null 2>&1; echo B=$?; fi")
+        extra += ["--load", os.path.join(tmp, "old.bin")]
+    # a board that dropped off the bus is back after a moment (a person
+    # re-runs seconds later): let it go, then wait for it to be listed
+    rerun = (f"sleep 0.5; i=0; while [ $i -lt 50 ] && ! '{stdfu}' list 2>/dev/null | grep -q .; "
+             f"do sleep 0.1; i=$((i+1)); done; "
+             f"'{stdfu}' flash '{img}' -q >/dev/null 2>&1; echo B=$?")
+    script = (f"'{stdfu}' flash '{img}' --json >'{a_json}' 2>/dev/null; A=$?; echo A=$A; "
+              f"if [ $A -ne 0 ]; then if grep -q power-cycle '{a_json}'; then echo PC=1; "
+              f"else {rerun}; fi; fi")
     t0 = time.monotonic()
     try:
-        p = subprocess.run(emu + ["--", "/bin/sh", "-c", script], capture_output=True,
-                           text=True, timeout=SESSION_TIMEOUT)
+        p, codes = emulate(args, chip, extra, script)
+        cycled = "PC" in codes and told_power_cycle(a_json)
+        if cycled:
+            # the power cycle the user was told to do: the same flash, a new ROM
+            os.replace(dump, dump + ".before")
+            p, more = emulate(args, chip, ["--load", dump + ".before", "--dump", dump], rerun)
+            codes.update(more)
     except subprocess.TimeoutExpired:
         return {"outcome": "hang", "secs": time.monotonic() - t0}
-    codes = dict(kv.split("=") for kv in p.stdout.split() if "=" in kv)
     with open(img, "rb") as f:
         want = f.read()
     try:
@@ -76,26 +109,21 @@ def run_session(args, chip, fault, lie, start, tmp):
     except OSError:
         right = False
     return {"a": int(codes.get("A", -1)), "b": int(codes.get("B", -1)) if "B" in codes else None,
-            "right": right, "emu": p.returncode, "secs": time.monotonic() - t0}
+            "power_cycle": cycled, "right": right, "emu": p.returncode,
+            "secs": time.monotonic() - t0}
 
 
 def classify(args, chip, r):
-    """Only exit 0 claims success. A chip whose clean flash exits otherwise
-    (h563: 13) is re-run like any failure, and recovers with that code."""
+    """Only exit 0 claims success, the first run's or the re-run's."""
     if r.get("outcome") == "hang":
         return "hang"
-    ok = args.ok_code[chip]
     if r["a"] == 0:
         return "ok" if r["right"] else "silent-corruption"
-    if r["a"] == ok:
-        # h563: exit 13 is its clean flash too; its ROM is locked up now (a power
-        # cycle, which one emulator session cannot give, is needed to re-run)
-        return "ok" if r["right"] else "lost"
     if r["a"] not in DOCUMENTED:
         return "undocumented"
-    if r["b"] == ok and r["right"]:
-        return "recovered"
-    if r["b"] == ok and not r["right"]:
+    if r["b"] == 0 and r["right"]:
+        return "recovered-after-power-cycle" if r["power_cycle"] else "recovered"
+    if r["b"] == 0 and not r["right"]:
         return "silent-corruption"
     return "lost"
 
@@ -144,11 +172,12 @@ def summary(results, secs):
     counts = {}
     for r in results:
         counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
-    failed = sum(counts.get(k, 0) for k in ("recovered", "lost"))
+    fixed = counts.get("recovered", 0) + counts.get("recovered-after-power-cycle", 0)
+    failed = fixed + counts.get("lost", 0)
     return {"runs": len(results), "seconds": round(secs), "counts": counts,
             "failures": failed,
-            "recovered_pct": round(100.0 * counts.get("recovered", 0) / failed, 2) if failed
-            else 100.0}
+            "recovered_after_power_cycle": counts.get("recovered-after-power-cycle", 0),
+            "recovered_pct": round(100.0 * fixed / failed, 2) if failed else 100.0}
 
 
 def main():
@@ -171,6 +200,10 @@ def main():
     jobs = jobs_of(args)
     print(f"campaign: {len(jobs)} sessions; requests per clean flash: {args.requests}; "
           f"clean exit codes: {args.ok_code}", flush=True)
+    unclean = {c: rc for c, rc in args.ok_code.items() if rc != 0}
+    if unclean:
+        print(f"campaign: a clean flash must exit 0: {unclean}", flush=True)
+        sys.exit(1)
     results = []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
         for r in ex.map(lambda j: one(args, j), jobs):

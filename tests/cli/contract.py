@@ -11,43 +11,23 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 import jsonschema
 
-STAGE, SCHEMA, TEST = sys.argv[1], sys.argv[2], sys.argv[3]
-STDFU = os.path.join(STAGE, "bin", "stdfu")
-EMU = os.path.join(STAGE, "bin", "stdfu-emu")
-TMP = tempfile.mkdtemp(prefix="stdfu-contract-")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import Harness  # noqa: E402
+
+SCHEMA, TEST = sys.argv[2], sys.argv[3]
+H = Harness(sys.argv[1], "stdfu-contract-")
+STDFU, EMU, TMP = H.stdfu, H.emu, H.tmp
 VALIDATOR = jsonschema.Draft202012Validator(json.load(open(SCHEMA)))
 ENV = dict(os.environ, XDG_CACHE_HOME=os.path.join(TMP, "cache"), LC_ALL="C.UTF-8")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def p(name):
-    return os.path.join(TMP, name)
-
-
-def write(name, data):
-    with open(p(name), "wb") as f:
-        f.write(data)
-    return p(name)
+check, p, write = H.check, H.path, H.write
 
 
 def run(argv, emu_args=None, stdin=None, env=None):
     """argv under stdfu-emu (emu_args a list, or None: no emulator); (rc, out, err) as bytes."""
-    if emu_args is not None:
-        argv = [EMU, *emu_args, "--", *argv]
-    r = subprocess.run(argv, capture_output=True, input=stdin, env=env or ENV, timeout=300,
-                       cwd=TMP)
-    return r.returncode, r.stdout, r.stderr
+    return H.run(argv, emu_args, text=False, timeout=300, env=env or ENV, stdin=stdin)
 
 
 def validate(what, out, rc):
@@ -468,7 +448,4 @@ def t_option_bytes():
     check(any(o["event"] == "protect" and o["rdp"] == 1 for o in lines), "flash --protect: the protect line")
 
 
-TESTS = {n[2:]: f for n, f in globals().items() if n.startswith("t_")}
-TESTS[TEST]()
-print(f"{TEST}: {len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+H.main(globals(), TEST)

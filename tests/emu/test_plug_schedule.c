@@ -110,6 +110,50 @@ static void thirty_two_boards(void **state)
 	emu_plug_schedule_free(&s);
 }
 
+/* "unplug <i> after <n> requests": kept apart from the timed events, per board. */
+static void request_counts(void **state)
+{
+	struct emu_plug_schedule s =
+		ok("# board 2 mid-flash\nunplug 2 after 700 requests\n0 plug 3\n"
+		   "unplug   1 after 1 requests # at once\n",
+		   3);
+
+	(void)state;
+	assert_int_equal(s.n, 1); /* only the timed line is an event */
+	assert_int_equal(s.ev[0].board, 3);
+	assert_int_equal(s.unplug_after[0], 1);
+	assert_int_equal(s.unplug_after[1], 700);
+	assert_int_equal(s.unplug_after[2], 0);
+	assert_int_equal(s.unplug_after_line[1], 2);
+	assert_int_equal(s.unplug_after_line[0], 4);
+	/* a request count does not make a board start unplugged */
+	assert_int_equal(s.starts_unplugged, 0x4);
+	emu_plug_schedule_free(&s);
+	assert_int_equal(s.unplug_after[1], 0);
+	s = ok("unplug 32 after 1000000000 requests\n", 32);
+	assert_int_equal(s.unplug_after[31], 1000000000u);
+	emu_plug_schedule_free(&s);
+}
+
+static void bad_request_counts(void **state)
+{
+	(void)state;
+	bad("plug 1 after 5 requests\n", 1, 1, "only an unplug");
+	bad("unplug 1 before 5 requests\n", 1, 1, "'unplug <i> after <n> requests'");
+	bad("unplug 1 after 5 reqs\n", 1, 1, "5 words");
+	bad("unplug 3 after 5 requests\n", 2, 1, "board '3' does not exist");
+	bad("unplug 1 after 0 requests\n", 1, 1, "'0' is not a request count");
+	bad("unplug 1 after 1000000001 requests\n", 1, 1, "not a request count");
+	bad("unplug 1 after -1 requests\n", 1, 1, "not a request count");
+	bad("unplug 1 after 5\n", 1, 1, "5 words");
+	bad("unplug 1 after 5 requests\n\nunplug 1 after 9 requests\n", 1, 3,
+	    "board 1 already has a request count (line 1)");
+	/* no timed line for such a board: its state at a time is not known */
+	bad("unplug 2 after 5 requests\n100 plug 1\n900 plug 2\n", 2, 3,
+	    "board 2 is pulled out after 5 requests (line 1)");
+	bad("500 unplug 1\nunplug 1 after 5 requests\n", 1, 1, "no timed line");
+}
+
 static void bad_lines(void **state)
 {
 	(void)state;
@@ -160,11 +204,12 @@ static void board_count(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(empty_file),	     cmocka_unit_test(events_sorted_with_comments),
-		cmocka_unit_test(unplug_only),	     cmocka_unit_test(equal_times_keep_order),
-		cmocka_unit_test(thirty_two_boards), cmocka_unit_test(bad_lines),
-		cmocka_unit_test(bad_order),	     cmocka_unit_test(long_line),
-		cmocka_unit_test(board_count),
+		cmocka_unit_test(empty_file),	      cmocka_unit_test(events_sorted_with_comments),
+		cmocka_unit_test(unplug_only),	      cmocka_unit_test(equal_times_keep_order),
+		cmocka_unit_test(thirty_two_boards),  cmocka_unit_test(bad_lines),
+		cmocka_unit_test(bad_order),	      cmocka_unit_test(long_line),
+		cmocka_unit_test(board_count),	      cmocka_unit_test(request_counts),
+		cmocka_unit_test(bad_request_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,50 +13,27 @@ usage: emu_clients.py STAGE TEST [ROUNDS]
 """
 import json
 import os
-import random
-import subprocess
 import sys
-import tempfile
 
-STAGE, TEST = os.path.abspath(sys.argv[1]), sys.argv[2]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import Harness  # noqa: E402
+
+TEST = sys.argv[2]
 ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 3
-STDFU = os.path.join(STAGE, "bin", "stdfu")
-EMU = os.path.join(STAGE, "bin", "stdfu-emu")
+H = Harness(sys.argv[1], "stdfu-factory-", 0xFAC7 + sum(map(ord, TEST)))
+STDFU, EMU = H.stdfu, H.emu
 CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "uevent_client.py")
 DFU_UTIL = "/usr/bin/dfu-util"
-TMP = tempfile.mkdtemp(prefix="stdfu-factory-")
-RNG = random.Random(0xFAC7 + sum(map(ord, TEST)))
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def path(name):
-    return os.path.join(TMP, name)
+check, path, dump = H.check, H.path, H.dump
 
 
 def image(n=64 * 1024):
     """Random bytes: no vector table, so the flashes take --force."""
-    data = bytes(RNG.getrandbits(8) for _ in range(n))
-    with open(path("app.bin"), "wb") as f:
-        f.write(data)
-    return data
+    return H.image(n, vectors=False)
 
 
 def emu(script, *emu_args, timeout=180):
-    argv = [EMU, *emu_args, "--", "/bin/sh", "-c", script]
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=TMP)
-    return p.returncode, p.stdout, p.stderr
-
-
-def dump(i):
-    with open(path(f"dump.bin.{i}"), "rb") as f:
-        return f.read()
+    return H.run(["/bin/sh", "-c", script], list(emu_args), timeout=timeout)
 
 
 # Four processes with &, as a factory shell script starts them; each
@@ -136,9 +113,9 @@ def t_churn_client():
 
 
 def usage_error(args, words):
-    p = subprocess.run([EMU, *args, "--", "true"], capture_output=True, text=True)
-    check(p.returncode == 2 and all(w in p.stderr for w in words),
-          f"{' '.join(args)}: exit 2 naming {words} (got {p.returncode}: {p.stderr.strip()})")
+    rc, _, err = H.run(["true"], list(args), timeout=None, cwd=None)
+    check(rc == 2 and all(w in err for w in words),
+          f"{' '.join(args)}: exit 2 naming {words} (got {rc}: {err.strip()})")
 
 
 def list_json(*emu_args):
@@ -182,8 +159,7 @@ def t_board_options():
 
     # rdp and fault for one board only; load for one board only
     data = image(16 * 1024)
-    with open(path("pre.bin"), "wb") as f:
-        f.write(b"\x5a" * 1000)
+    H.write("pre.bin", b"\x5a" * 1000)
     script = "".join(f"{STDFU} flash --force --usb-path 1-{n} app.bin >o{n} 2>&1; echo \"board {n} exit $?\"; "
                      for n in (1, 2, 3))
     rc, out, err = emu(script, "--boards", "3", "--rdp", "0", "--board", "2:rdp=1",
@@ -198,8 +174,4 @@ def t_board_options():
     check(dump(1)[0x4000:0x4000 + 1000] == b"\xff" * 1000, "board 1 was not preloaded")
 
 
-TESTS = {"parallel": t_parallel, "peers": t_peers, "slow_client": t_slow_client,
-         "churn_client": t_churn_client, "board_options": t_board_options}
-TESTS[TEST]()
-print(f"{len(failures)} failed" if failures else "PASS")
-sys.exit(1 if failures else 0)
+H.main(globals(), TEST)

@@ -13,66 +13,23 @@ usage: flash_all.py STAGE TEST
   foreign_rom a slow board is not failed by another board's ROM on another port
               path (--all, and separate --usb-path processes)
 """
-import json
 import os
-import random
 import re
 import shlex
-import subprocess
 import sys
-import tempfile
 
-STAGE, TEST = os.path.abspath(sys.argv[1]), sys.argv[2]
-STDFU = os.path.join(STAGE, "bin", "stdfu")
-EMU = os.path.join(STAGE, "bin", "stdfu-emu")
-TMP = tempfile.mkdtemp(prefix="stdfu-all-")
-RNG = random.Random(0xA11 + sum(map(ord, TEST)))
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import Harness, json_lines as lines, results  # noqa: E402
 
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def path(name):
-    return os.path.join(TMP, name)
-
-
-def image(n=64 * 1024):
-    data = bytearray(RNG.getrandbits(8) for _ in range(n))
-    # a plausible vector table: the application starts after the leave
-    data[0:8] = (0x20001000).to_bytes(4, "little") + (0x08000101).to_bytes(4, "little")
-    with open(path("app.bin"), "wb") as f:
-        f.write(data)
-    return bytes(data)
+TEST = sys.argv[2]
+H = Harness(sys.argv[1], "stdfu-all-", 0xA11 + sum(map(ord, TEST)))
+STDFU, EMU = H.stdfu, H.emu
+check, path, image, dump, stats = H.check, H.path, H.image, H.dump, H.stats
 
 
 def emu(cmd, *emu_args, timeout=240):
-    argv = [EMU, *emu_args, "--dump", path("dump.bin"), "--stats", path("stats.json"), "--",
-            *cmd]
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=TMP)
-    return p.returncode, p.stdout, p.stderr
-
-
-def dump(i):
-    with open(path(f"dump.bin.{i}"), "rb") as f:
-        return f.read()
-
-
-def stats():
-    with open(path("stats.json")) as f:
-        return json.load(f)
-
-
-def lines(out):
-    return [json.loads(x) for x in out.splitlines() if x.startswith("{")]
-
-
-def results(out):
-    return [o for o in lines(out) if o.get("event") == "result"]
+    return H.run(cmd, [*emu_args, "--dump", path("dump.bin"), "--stats", path("stats.json")],
+                 timeout=timeout)
 
 
 def t_done_when():
@@ -142,10 +99,10 @@ def t_tty():
     inner = " ".join(shlex.quote(x) for x in [EMU, "--boards", "4", "--timing", "real",
                                               "--board", "3:rdp=1", "--", STDFU, "flash",
                                               "--all", "app.bin"])
-    p = subprocess.run(["script", "-qec", f"stty cols 44; {inner}", "/dev/null"],
-                       capture_output=True, timeout=240, cwd=TMP)
-    raw = p.stdout.decode(errors="replace")
-    check(p.returncode == 23, f"exit 23 through the terminal ({p.returncode})")
+    rc, stdout, _ = H.run(["script", "-qec", f"stty cols 44; {inner}", "/dev/null"],
+                          text=False)
+    raw = stdout.decode(errors="replace")
+    check(rc == 23, f"exit 23 through the terminal ({rc})")
     check("\x1b[4A" in raw, "the 4 live lines are redrawn in place (cursor up 4)")
     drawn = [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", x).strip("\r")
              for x in raw.split("\n") if "\x1b[K" in x]
@@ -188,10 +145,9 @@ def t_usage():
     usage(["--all", "--any-port"], 2, ["--any-port", "own USB port path"])
     usage(["--all", "--port", "/dev/ttyACM0"], 2, ["--port"])
     usage(["--usb-path", "1-1", "--usb-path", "1-2"], 2, ["more than once", "--all"])
-    p = subprocess.run([EMU, "--boards", "1", "--", STDFU, "flash", "--all", "--json",
-                        "--method", "none", "--usb-path", "1-1", "nonexistent.bin"],
-                       capture_output=True, text=True, cwd=TMP)
-    check(p.returncode == 8, f"a missing file fails before any board (exit 8: {p.returncode})")
+    rc, _, _ = H.run([STDFU, "flash", "--all", "--json", "--method", "none", "--usb-path", "1-1",
+                      "nonexistent.bin"], ["--boards", "1"])
+    check(rc == 8, f"a missing file fails before any board (exit 8: {rc})")
     rc, out, err = emu([STDFU, "flash", "--all", "--json", "--method", "none", "app.bin"],
                        "--boards", "2", "--mode", "app")
     check(rc == 3 and "no board found" in out, f"no board in DFU and --method none: exit 3 ({rc})")
@@ -206,10 +162,9 @@ SLOW_TEXT = "text:import time, machine; time.sleep_ms(2500); machine.bootloader(
 
 
 def not_an_application():
-    data = bytearray(RNG.getrandbits(8) for _ in range(16 * 1024))
+    data = bytearray(H.image(16 * 1024, "rom.bin", vectors=False))
     data[0:8] = b"\xff" * 8
-    with open(path("rom.bin"), "wb") as f:
-        f.write(data)
+    H.write("rom.bin", bytes(data))
     return bytes(data)
 
 
@@ -236,8 +191,4 @@ def t_foreign_rom():
         check(dump(i)[:len(data)] == data, f"--usb-path 1-{i}: holds the image")
 
 
-TESTS = {"done_when": t_done_when, "usb_paths": t_usb_paths, "plain": t_plain, "tty": t_tty,
-         "serials": t_serials, "usage": t_usage, "foreign_rom": t_foreign_rom}
-TESTS[TEST]()
-print(f"{len(failures)} failed" if failures else "PASS")
-sys.exit(1 if failures else 0)
+H.main(globals(), TEST)

@@ -60,4 +60,35 @@ printf '\x00\x09\x21\x0b\xff\x00\x00\x08\x1a\x01' >"$d/functional_f4"
 printf '\x00\x09\x21\x0b\xff\x00\x00\x04\x1a\x01' >"$d/functional_h7"
 printf '\x00\x07\x21\x0b\xff\x00\x00\x08' >"$d/functional_dfu10"
 printf '\x00\x05\x24\x00\x10\x01\x09\x21\x0b\xff\x00\x00\x08\x1a\x01' >"$d/functional_after_other"
+e=$here/corpus/fuzz_engine
+mkdir -p "$e"
+# fuzz_engine.c: the 8-byte scenario (chip, transfer sizes, options, image
+# start, length, second segment, seed, -), then one fault selector per request
+# (0xF0..0xF9; anything else, or none left: the honest ROM).
+printf '\x00\x00\x00\x00\x40\x00\x11\x00' >"$e/f4_flash"
+printf '\x01\x01\x00\x00\x40\x02\x22\x00' >"$e/l4_two_segments"
+printf '\x81\x01\x80\x00\x40\x02\x22\x00' >"$e/l4_errfirmware_ecc_ghosts"
+printf '\x02\x01\x00\x01\x13\x00\x33\x00' >"$e/g4_short_block"
+printf '\x03\x02\x41\x00\x10\x00\x44\x00' >"$e/c0_incremental_old_firmware"
+printf '\x01\x20\x00\x00\x40\x00\x55\x00' >"$e/l43x_2048_writes_fail"
+printf '\x00\x1c\x00\x00\x40\x00\x66\x00' >"$e/rom_blocks_smaller_than_said"
+printf '\x00\x11\x00\x00\x40\x00\x66\x00' >"$e/rom_blocks_larger_than_said"
+printf '\x00\x00\x10\x00\x40\x00\x11\x00\x00\x00\xf1\x00\xf8\x10\x00\x00\x00\xf0' >"$e/f4_spec_poll_timeout_busy_stall"
+printf '\x01\x01\x01\x00\x40\x00\x22\x00\x00\x00\x00\x00\x00\xf6\x03\x00\xf9\x0a' >"$e/l4_incremental_short_errstatus"
+# A write acknowledged but dropped (fault 0xFA at the 22nd request): the verify must catch it.
+{ printf '\x00\x00\x02\x00\x40\x00\x11\x00'; head -c 21 /dev/zero; printf '\xfa'; } >"$e/f4_dropped_write"
+# Reproducers of what the fuzzer found (flash/write.c, flash/blocks.c).
+printf '\x1a\x30\x00\x00\x00\x01\x00\x00' >"$e/g4_next_segment_inside_the_pad"
+printf '\x1a\x01\xc0\x3b\x00\x1a\x01\xc0' >"$e/g4_pad_into_an_unplanned_sector"
+printf '\x01\xe8\x85\xff\x4f\x70\x74\x69\x6f\x6e\x20\x42\x79\x74\x65\x73\xff\xff\x0c\x00\x00' \
+	>"$e/l43x_errprog_on_a_short_block_at_the_flash_end"
+c=$here/corpus/fuzz_cli
+mkdir -p "$c"
+# fuzz_cli.c: the words after "stdfu", NUL-separated.
+printf 'flash\0fw.bin\0--usb-path\0001-2.3\0--poll\0spec' >"$c/flash_path_poll"
+printf -- '--json\0read\0--alt\0001\0--address\0000x08000000\0--length\00064K\0out.bin' >"$c/json_read"
+printf 'flash\0--all\0--usb-path\0001-1\0--usb-path\0001-2\0fw.hex\0--no-verify' >"$c/flash_all"
+printf 'station\0--help' >"$c/station_help"
+printf -- '--version' >"$c/version"
+printf 'trigger\0--port\0/dev/ttyACM0\0--baud\0115200\0--byte\0000x7f' >"$c/trigger"
 du -sh "$here/corpus"

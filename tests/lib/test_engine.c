@@ -55,8 +55,9 @@ static struct {
 	 * apart, so that the other counts are those of the operation itself. */
 	unsigned probes;
 	bool probing;
-	uint32_t real_ts; /* 0: the ROM places blocks by the wTransferSize it says */
-	bool family_set;  /* else the family follows m.ecc: L4 with ECC, F4 without */
+	uint32_t real_ts;    /* 0: the ROM places blocks by the wTransferSize it says */
+	uint16_t full_block; /* nonzero: a shorter write is refused (the G4 ROM) */
+	bool family_set;     /* else the family follows m.ecc: L4 with ECC, F4 without */
 	enum stdfu_family family;
 } m;
 
@@ -194,6 +195,11 @@ int stdfu_dfuse_write_block(struct stdfu_device *d, uint16_t block, const uint8_
 	d->transfers += 3;
 	m.writes++;
 	m.last_block = block;
+	if (len < m.full_block) {
+		d->last_status = STDFU_STATUS_ERR_TARGET;
+		d->state = STDFU_STATE_DFU_IDLE;
+		return STDFU_ERR_DFU_STATUS;
+	}
 	if (m.ecc)
 		return ecc_program(d, at(block), data, len);
 	/* Without ECC only a real programming failure answers errPROG. */
@@ -331,6 +337,51 @@ static void on_event(const struct stdfu_event *ev, void *user)
 		e->sector[ev->sector->action]++;
 		e->last_sector = ev->sector->address;
 	}
+}
+
+/*
+ * What a whole-flash test varies, as one table row: the image (a pattern of
+ * n bytes from seed, size bytes of it at BASE + at, one segment) and the mock
+ * ROM's programming faults. Everything else is the same for every test.
+ */
+struct flash_case {
+	uint32_t n;
+	unsigned seed;
+	uint32_t at;
+	uint32_t size;			/* 0: n */
+	enum stdfu_image_format format; /* STDFU_FORMAT_AUTO: raw */
+	uint32_t ecc;			/* as m.ecc */
+	uint32_t bad_unit;		/* as m.bad_unit */
+};
+
+/* One test's image, options (events recorded in ev) and what came back. */
+struct flash_run {
+	uint8_t *data;
+	struct stdfu_segment seg[2];
+	struct stdfu_image img;
+	struct events ev;
+	struct stdfu_flash_opts o;
+	struct stdfu_result res;
+	struct stdfu_incremental_stats st;
+};
+
+static void run_begin(struct flash_run *r, const struct flash_case *c)
+{
+	memset(r, 0, sizeof(*r));
+	r->data = pattern(c->n, c->seed);
+	r->seg[0] = (struct stdfu_segment){BASE + c->at, c->size ? c->size : c->n, r->data, 0};
+	r->img.format = c->format ? c->format : STDFU_FORMAT_RAW;
+	r->img.count = 1;
+	r->img.segments = r->seg;
+	r->o.on_event = on_event;
+	r->o.user = &r->ev;
+	m.ecc = c->ecc;
+	m.bad_unit = c->bad_unit;
+}
+
+static void run_end(struct flash_run *r)
+{
+	free(r->data);
 }
 
 /* ---- the block loop ------------------------------------------------------- */
@@ -479,79 +530,71 @@ static void plan_refuses_what_the_device_cannot_take(void **state)
 
 static void read_back_filters_the_plan_in_place(void **state)
 {
-	uint8_t *data = pattern(40 * K, 4);
-	struct stdfu_segment seg = {BASE, 40 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_incremental_stats st;
-	struct events ev = {0};
-	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct flash_run r;
 	struct stdfu_flash_plan *fp;
-	struct stdfu_result res;
 	struct op op;
 
 	(void)state;
+	run_begin(&r, &(struct flash_case){.n = 40 * K, .seed = 4});
 	/* Sectors 0 and 2 already hold the image; sector 1 differs in one byte. */
-	memcpy(m.flash, data, 40 * K);
+	memcpy(m.flash, r.data, 40 * K);
 	m.flash[16 * K + 5] ^= 0x80;
-	assert_int_equal(stdfu_flash_plan_build(&dev.info, &img, &fp), STDFU_OK);
+	assert_int_equal(stdfu_flash_plan_build(&dev.info, &r.img, &fp), STDFU_OK);
 	assert_int_equal(fp->alts[0]->n_erase, 3);
-	stdfu__op_begin(&op, &dev, &o, &res);
-	assert_int_equal(stdfu__read_back(&op, fp, &st), STDFU_OK);
+	stdfu__op_begin(&op, &dev, &r.o, &r.res);
+	assert_int_equal(stdfu__read_back(&op, fp, &r.st), STDFU_OK);
 	stdfu__op_end(&op, STDFU_OK);
-	assert_int_equal(st.sectors, 3);
-	assert_int_equal(st.sectors_skipped, 2);
-	assert_int_equal(st.bytes_read, 48 * K);
+	assert_int_equal(r.st.sectors, 3);
+	assert_int_equal(r.st.sectors_skipped, 2);
+	assert_int_equal(r.st.bytes_read, 48 * K);
 	assert_int_equal(fp->alts[0]->n_erase, 1);
 	assert_int_equal(fp->alts[0]->erase[0].address, BASE + 16 * K);
 	assert_int_equal(fp->alts[0]->n_runs, 1);
 	assert_int_equal(fp->alts[0]->runs[0].address, BASE + 16 * K);
 	assert_int_equal(fp->alts[0]->runs[0].size, 16 * K);
-	assert_ptr_equal(fp->alts[0]->runs[0].data, data + 16 * K);
+	assert_ptr_equal(fp->alts[0]->runs[0].data, r.data + 16 * K);
 	/* One READ phase in the same result; read through the block loop, then ABORT. */
-	assert_int_equal(ev.starts[STDFU_PHASE_READ], 1);
-	assert_int_equal(ev.ends[STDFU_PHASE_READ], 1);
-	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 48 * K);
+	assert_int_equal(r.ev.starts[STDFU_PHASE_READ], 1);
+	assert_int_equal(r.ev.ends[STDFU_PHASE_READ], 1);
+	assert_int_equal(r.res.phase[STDFU_PHASE_READ].bytes, 48 * K);
 	assert_int_equal(m.reads, 24);
 	assert_int_equal(m.set_address, 3); /* one per sector */
-	assert_int_equal(res.phase[STDFU_PHASE_READ].transfers, 3 * 3 + 24 + 1);
-	assert_int_equal(ev.sector[STDFU_SECTOR_UNCHANGED], 2);
+	assert_int_equal(r.res.phase[STDFU_PHASE_READ].transfers, 3 * 3 + 24 + 1);
+	assert_int_equal(r.ev.sector[STDFU_SECTOR_UNCHANGED], 2);
 	assert_int_equal(dev.state, STDFU_STATE_DFU_IDLE);
 	stdfu_flash_plan_free(fp);
-	free(data);
+	run_end(&r);
 }
 
 /* ---- whole flashes: stdfu_flash = plan + run ------------------------------ */
 
 static void full_flash_erases_exactly_the_touched_sectors(void **state)
 {
-	uint8_t *data = pattern(40 * K, 5);
-	struct stdfu_segment seg = {BASE + 8 * K, 40 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 1, .segments = &seg};
-	struct events ev = {0};
-	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
+	run_begin(&r, &(struct flash_case){
+			      .n = 40 * K, .seed = 5, .at = 8 * K, .format = STDFU_FORMAT_IHEX});
 	memset(m.flash, 0x00, 64 * K);
-	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_OK);
 	/* 8K..48K touches sectors 0, 1, 2 (16 KiB each); nothing else changes. */
 	assert_int_equal(m.erases, 3);
 	assert_int_equal(m.writes, 20);
 	/* The read-back stops at the first block of each (not blank), then verify. */
 	assert_int_equal(m.reads, 3 + 20);
-	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 3 * 2 * K);
-	assert_int_equal(res.sectors.erased, 3);
-	assert_int_equal(ev.sector[STDFU_SECTOR_ERASE], 3);
-	assert_memory_equal(m.flash + 8 * K, data, 40 * K);
+	assert_int_equal(r.res.phase[STDFU_PHASE_READ].bytes, 3 * 2 * K);
+	assert_int_equal(r.res.sectors.erased, 3);
+	assert_int_equal(r.ev.sector[STDFU_SECTOR_ERASE], 3);
+	assert_memory_equal(m.flash + 8 * K, r.data, 40 * K);
 	assert_int_equal(m.flash[0], 0xFF);
 	assert_int_equal(m.flash[48 * K], 0x00);
 	assert_int_equal(m.left_at, BASE + 8 * K);
-	assert_int_equal(res.phase[STDFU_PHASE_ERASE].bytes, 48 * K);
-	assert_int_equal(res.phase[STDFU_PHASE_WRITE].bytes, 40 * K);
-	assert_int_equal(res.phase[STDFU_PHASE_VERIFY].bytes, 40 * K);
-	assert_int_equal(ev.starts[STDFU_PHASE_READ], 1);
-	assert_int_equal(res.transfers, dev.transfers);
-	free(data);
+	assert_int_equal(r.res.phase[STDFU_PHASE_ERASE].bytes, 48 * K);
+	assert_int_equal(r.res.phase[STDFU_PHASE_WRITE].bytes, 40 * K);
+	assert_int_equal(r.res.phase[STDFU_PHASE_VERIFY].bytes, 40 * K);
+	assert_int_equal(r.ev.starts[STDFU_PHASE_READ], 1);
+	assert_int_equal(r.res.transfers, dev.transfers);
+	run_end(&r);
 }
 
 /*
@@ -562,120 +605,102 @@ static void full_flash_erases_exactly_the_touched_sectors(void **state)
  */
 static void read_back_reaches_every_sector_from_one_set_address(void **state)
 {
-	uint8_t *data = pattern(48 * K, 15);
-	struct stdfu_segment seg = {BASE, 48 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_flash_opts o = {.no_verify = true};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
+	run_begin(&r, &(struct flash_case){.n = 48 * K, .seed = 15});
+	r.o.no_verify = true;
 	m.flash[16 * K + 2 * K + 7] = 0x00;
 	m.flash[48 * K - 1] = 0x7E;
-	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_OK);
 	assert_int_equal(m.reads, 8 + 2 + 8);
 	assert_int_equal(m.set_at[0], BASE);
 	assert_int_equal(m.set_address, 1 + 2); /* the read; the write in two pieces */
-	assert_int_equal(res.sectors.skipped_blank, 1);
-	assert_int_equal(res.sectors.erased, 2);
+	assert_int_equal(r.res.sectors.skipped_blank, 1);
+	assert_int_equal(r.res.sectors.erased, 2);
 	assert_int_equal(m.erases, 2);
-	assert_memory_equal(m.flash, data, 48 * K);
-	free(data);
+	assert_memory_equal(m.flash, r.data, 48 * K);
+	run_end(&r);
 }
 
 static void incremental_of_an_unchanged_image_only_reads_and_leaves(void **state)
 {
-	uint8_t *data = pattern(40 * K, 6);
-	struct stdfu_segment seg = {BASE, 40 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_incremental_stats st;
-	struct events ev = {0};
-	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
-	memcpy(m.flash, data, 40 * K);
-	assert_int_equal(stdfu_flash_incremental(&dev, &img, &o, &res, &st), STDFU_OK);
-	assert_int_equal(st.sectors_skipped, 3);
+	run_begin(&r, &(struct flash_case){.n = 40 * K, .seed = 6});
+	memcpy(m.flash, r.data, 40 * K);
+	assert_int_equal(stdfu_flash_incremental(&dev, &r.img, &r.o, &r.res, &r.st), STDFU_OK);
+	assert_int_equal(r.st.sectors_skipped, 3);
 	assert_int_equal(m.erases + m.writes, 0);
-	assert_int_equal(ev.starts[STDFU_PHASE_PREPARE], 1);
-	assert_int_equal(ev.starts[STDFU_PHASE_READ], 1);
-	assert_int_equal(ev.starts[STDFU_PHASE_ERASE] + ev.starts[STDFU_PHASE_WRITE], 0);
-	assert_int_equal(ev.starts[STDFU_PHASE_VERIFY], 0);
-	assert_int_equal(ev.ends[STDFU_PHASE_LEAVE], 1);
+	assert_int_equal(r.ev.starts[STDFU_PHASE_PREPARE], 1);
+	assert_int_equal(r.ev.starts[STDFU_PHASE_READ], 1);
+	assert_int_equal(r.ev.starts[STDFU_PHASE_ERASE] + r.ev.starts[STDFU_PHASE_WRITE], 0);
+	assert_int_equal(r.ev.starts[STDFU_PHASE_VERIFY], 0);
+	assert_int_equal(r.ev.ends[STDFU_PHASE_LEAVE], 1);
 	assert_int_equal(m.left_at, BASE);
-	free(data);
+	run_end(&r);
 }
 
 /* ---- blank-sector skip and the errPROG fallback --------------------------- */
 
 static void blank_sectors_are_written_without_an_erase(void **state)
 {
-	uint8_t *data = pattern(40 * K, 7);
-	struct stdfu_segment seg = {BASE, 40 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct events ev = {0};
-	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
+	run_begin(&r, &(struct flash_case){.n = 40 * K, .seed = 7});
 	m.flash[64 * K] = 0x5A; /* the 64K sector is not touched: not read */
-	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_OK);
 	assert_int_equal(m.erases, 0);
 	/* Each of the three sectors read in full (8 blocks), then verify (20). */
 	assert_int_equal(m.reads, 24 + 20);
-	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 48 * K);
-	assert_int_equal(res.phase[STDFU_PHASE_ERASE].bytes, 0);
-	assert_int_equal(res.sectors.skipped_blank, 3);
-	assert_int_equal(res.sectors.erased + res.sectors.fallback, 0);
-	assert_int_equal(ev.sector[STDFU_SECTOR_BLANK], 3);
-	assert_memory_equal(m.flash, data, 40 * K);
+	assert_int_equal(r.res.phase[STDFU_PHASE_READ].bytes, 48 * K);
+	assert_int_equal(r.res.phase[STDFU_PHASE_ERASE].bytes, 0);
+	assert_int_equal(r.res.sectors.skipped_blank, 3);
+	assert_int_equal(r.res.sectors.erased + r.res.sectors.fallback, 0);
+	assert_int_equal(r.ev.sector[STDFU_SECTOR_BLANK], 3);
+	assert_memory_equal(m.flash, r.data, 40 * K);
 	assert_true(stdfu_plan_is_blank(m.flash + 40 * K, 8 * K));
 	assert_int_equal(m.flash[64 * K], 0x5A);
-	free(data);
+	run_end(&r);
 }
 
 static void a_sector_is_blank_only_if_every_byte_is(void **state)
 {
-	uint8_t *data = pattern(32 * K, 8);
-	struct stdfu_segment seg = {BASE, 20 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct events ev = {0};
-	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
+	run_begin(&r, &(struct flash_case){.n = 32 * K, .seed = 8, .size = 20 * K});
 	/* The image covers 16K..20K of sector 1; its last byte, outside the image, is old data. */
 	m.flash[32 * K - 1] = 0xFE;
-	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
-	assert_int_equal(res.sectors.skipped_blank, 1);
-	assert_int_equal(res.sectors.erased, 1);
-	assert_int_equal(ev.last_sector, BASE + 16 * K);
+	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_OK);
+	assert_int_equal(r.res.sectors.skipped_blank, 1);
+	assert_int_equal(r.res.sectors.erased, 1);
+	assert_int_equal(r.ev.last_sector, BASE + 16 * K);
 	assert_int_equal(m.erases, 1);
 	/* What a full flash leaves: the image, and 0xFF where it has no data. */
-	assert_memory_equal(m.flash, data, 20 * K);
+	assert_memory_equal(m.flash, r.data, 20 * K);
 	assert_true(stdfu_plan_is_blank(m.flash + 20 * K, 12 * K));
 	assert_string_equal(stdfu_sector_action_name(STDFU_SECTOR_BLANK), "skipped-blank");
 	assert_string_equal(stdfu_sector_action_name(STDFU_SECTOR_FALLBACK), "fallback");
-	free(data);
+	run_end(&r);
 }
 
 static void always_erase_reads_nothing_back(void **state)
 {
-	uint8_t *data = pattern(40 * K, 9);
-	struct stdfu_segment seg = {BASE, 40 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct events ev = {0};
-	struct stdfu_flash_opts o = {.always_erase = true, .on_event = on_event, .user = &ev};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
-	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
-	assert_int_equal(ev.starts[STDFU_PHASE_READ], 0);
+	run_begin(&r, &(struct flash_case){.n = 40 * K, .seed = 9});
+	r.o.always_erase = true;
+	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_OK);
+	assert_int_equal(r.ev.starts[STDFU_PHASE_READ], 0);
 	assert_int_equal(m.erases, 3);
 	assert_int_equal(m.reads, 20);
-	assert_int_equal(res.sectors.erased, 3);
-	assert_int_equal(res.sectors.skipped_blank, 0);
-	free(data);
+	assert_int_equal(r.res.sectors.erased, 3);
+	assert_int_equal(r.res.sectors.skipped_blank, 0);
+	run_end(&r);
 }
 
 /*
@@ -688,53 +713,50 @@ static void always_erase_reads_nothing_back(void **state)
  */
 static void errprog_in_a_blank_sector_erases_and_rewrites_it_alone(void **state)
 {
-	uint8_t *data = pattern(40 * K, 10);
-	struct stdfu_segment segs[] = {{BASE, 20 * K, data, 0},
-				       {BASE + 24 * K, 16 * K, data + 24 * K, 0}};
-	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 2, .segments = segs};
-	struct events ev = {0};
-	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
-	m.ecc = 8;
+	run_begin(&r, &(struct flash_case){.n = 40 * K,
+					   .seed = 10,
+					   .size = 20 * K,
+					   .format = STDFU_FORMAT_IHEX,
+					   .ecc = 8});
+	r.seg[1] = (struct stdfu_segment){BASE + 24 * K, 16 * K, r.data + 24 * K, 0};
+	r.img.count = 2;
 	m.programmed[(28 * K) / 8] = 1; /* reads 0xFF, programmed */
 	memset(m.flash + 48 * K, 0x5A, 16 * K);
-	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_OK);
 	assert_int_equal(m.prog_errors, 1);
 	assert_int_equal(m.erases, 1); /* sector 1 only */
-	assert_int_equal(res.sectors.fallback, 1);
-	assert_int_equal(res.sectors.skipped_blank, 2);
-	assert_int_equal(res.sectors.erased, 0);
-	assert_int_equal(ev.sector[STDFU_SECTOR_FALLBACK], 1);
-	assert_int_equal(ev.sector[STDFU_SECTOR_BLANK], 3); /* reported before the fallback */
-	assert_memory_equal(m.flash, data, 20 * K);
+	assert_int_equal(r.res.sectors.fallback, 1);
+	assert_int_equal(r.res.sectors.skipped_blank, 2);
+	assert_int_equal(r.res.sectors.erased, 0);
+	assert_int_equal(r.ev.sector[STDFU_SECTOR_FALLBACK], 1);
+	assert_int_equal(r.ev.sector[STDFU_SECTOR_BLANK], 3); /* reported before the fallback */
+	assert_memory_equal(m.flash, r.data, 20 * K);
 	assert_true(stdfu_plan_is_blank(m.flash + 20 * K, 4 * K));
-	assert_memory_equal(m.flash + 24 * K, data + 24 * K, 16 * K);
+	assert_memory_equal(m.flash + 24 * K, r.data + 24 * K, 16 * K);
 	assert_true(stdfu_plan_is_blank(m.flash + 40 * K, 8 * K));
 	assert_int_equal(m.flash[48 * K], 0x5A);
 	/* Verify read the image back (the 5 ends in the result are of every phase). */
-	assert_int_equal(res.phase[STDFU_PHASE_VERIFY].bytes, 36 * K);
-	assert_int_equal(ev.ends[STDFU_PHASE_WRITE], 1);
-	free(data);
+	assert_int_equal(r.res.phase[STDFU_PHASE_VERIFY].bytes, 36 * K);
+	assert_int_equal(r.ev.ends[STDFU_PHASE_WRITE], 1);
+	run_end(&r);
 }
 
 /* A write that fails again after the fallback's erase is a real error. */
 static void errprog_after_the_fallback_erase_is_an_error(void **state)
 {
-	uint8_t *data = pattern(16 * K, 11);
-	struct stdfu_segment seg = {BASE, 16 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
-	m.ecc = 8;
-	m.bad_unit = BASE + 4 * K;
-	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_ERR_DFU_STATUS);
+	run_begin(&r, &(struct flash_case){
+			      .n = 16 * K, .seed = 11, .ecc = 8, .bad_unit = BASE + 4 * K});
+	assert_int_equal(stdfu_flash(&dev, &r.img, NULL, &r.res), STDFU_ERR_DFU_STATUS);
 	assert_int_equal(m.prog_errors, 2);
 	assert_int_equal(m.erases, 1);
-	assert_int_equal(res.sectors.fallback, 1);
-	free(data);
+	assert_int_equal(r.res.sectors.fallback, 1);
+	run_end(&r);
 }
 
 /*
@@ -744,84 +766,70 @@ static void errprog_after_the_fallback_erase_is_an_error(void **state)
  */
 static void errprog_in_a_blank_sector_without_ecc_is_an_error(void **state)
 {
-	uint8_t *data = pattern(16 * K, 13);
-	struct stdfu_segment seg = {BASE, 16 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
-	m.bad_unit = BASE + 4 * K;
-	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_ERR_DFU_STATUS);
+	run_begin(&r, &(struct flash_case){.n = 16 * K, .seed = 13, .bad_unit = BASE + 4 * K});
+	assert_int_equal(stdfu_flash(&dev, &r.img, NULL, &r.res), STDFU_ERR_DFU_STATUS);
 	assert_int_equal(m.prog_errors, 1);
 	assert_int_equal(m.erases, 0);
-	assert_int_equal(res.sectors.fallback, 0);
-	assert_int_equal(res.sectors.skipped_blank, 1);
-	free(data);
+	assert_int_equal(r.res.sectors.fallback, 0);
+	assert_int_equal(r.res.sectors.skipped_blank, 1);
+	run_end(&r);
 }
 
 /* A family stdfu does not know is taken for ECC flash: the fallback applies. */
 static void errprog_on_an_unknown_family_falls_back(void **state)
 {
-	uint8_t *data = pattern(16 * K, 14);
-	struct stdfu_segment seg = {BASE, 16 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
-	m.ecc = 8;
+	run_begin(&r, &(struct flash_case){.n = 16 * K, .seed = 14, .ecc = 8});
 	m.family_set = true;
 	m.family = STDFU_FAMILY_UNKNOWN;
 	m.programmed[(4 * K) / 8] = 1;
-	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_OK);
+	assert_int_equal(stdfu_flash(&dev, &r.img, NULL, &r.res), STDFU_OK);
 	assert_int_equal(m.erases, 1);
-	assert_int_equal(res.sectors.fallback, 1);
-	assert_memory_equal(m.flash, data, 16 * K);
-	free(data);
+	assert_int_equal(r.res.sectors.fallback, 1);
+	assert_memory_equal(m.flash, r.data, 16 * K);
+	run_end(&r);
 }
 
 /* errPROG in a sector that was erased is not the blank-sector case: an error. */
 static void errprog_in_an_erased_sector_is_an_error(void **state)
 {
-	uint8_t *data = pattern(16 * K, 12);
-	struct stdfu_segment seg = {BASE, 16 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_flash_opts o = {.always_erase = true};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
-	m.ecc = 8;
-	m.bad_unit = BASE + 4 * K;
-	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_ERR_DFU_STATUS);
+	run_begin(&r, &(struct flash_case){
+			      .n = 16 * K, .seed = 12, .ecc = 8, .bad_unit = BASE + 4 * K});
+	r.o = (struct stdfu_flash_opts){.always_erase = true};
+	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_ERR_DFU_STATUS);
 	assert_int_equal(m.prog_errors, 1);
 	assert_int_equal(m.erases, 1);
-	assert_int_equal(res.sectors.fallback, 0);
-	free(data);
+	assert_int_equal(r.res.sectors.fallback, 0);
+	run_end(&r);
 }
 
 /* --incremental and the blank-sector skip share one read-back. */
 static void incremental_and_blank_skip_decide_from_one_read(void **state)
 {
-	uint8_t *data = pattern(48 * K, 13);
-	struct stdfu_segment seg = {BASE, 48 * K, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_incremental_stats st;
-	struct events ev = {0};
-	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
-	memcpy(m.flash, data, 16 * K);	     /* sector 0: up to date */
+	run_begin(&r, &(struct flash_case){.n = 48 * K, .seed = 13});
+	memcpy(m.flash, r.data, 16 * K);     /* sector 0: up to date */
 	memset(m.flash + 32 * K, 0, 16 * K); /* sector 2: old data; sector 1 blank */
-	assert_int_equal(stdfu_flash_incremental(&dev, &img, &o, &res, &st), STDFU_OK);
-	assert_int_equal(st.sectors_skipped, 1);
-	assert_int_equal(res.sectors.unchanged, 1);
-	assert_int_equal(res.sectors.skipped_blank, 1);
-	assert_int_equal(res.sectors.erased, 1);
+	assert_int_equal(stdfu_flash_incremental(&dev, &r.img, &r.o, &r.res, &r.st), STDFU_OK);
+	assert_int_equal(r.st.sectors_skipped, 1);
+	assert_int_equal(r.res.sectors.unchanged, 1);
+	assert_int_equal(r.res.sectors.skipped_blank, 1);
+	assert_int_equal(r.res.sectors.erased, 1);
 	assert_int_equal(m.erases, 1);
-	assert_int_equal(res.phase[STDFU_PHASE_READ].bytes, 48 * K);
-	assert_int_equal(res.phase[STDFU_PHASE_WRITE].bytes, 32 * K);
-	assert_memory_equal(m.flash, data, 48 * K);
-	free(data);
+	assert_int_equal(r.res.phase[STDFU_PHASE_READ].bytes, 48 * K);
+	assert_int_equal(r.res.phase[STDFU_PHASE_WRITE].bytes, 32 * K);
+	assert_memory_equal(m.flash, r.data, 48 * K);
+	run_end(&r);
 }
 
 /* A text file at the flash base is not an application: refused before any request. */
@@ -861,22 +869,110 @@ static void junk_at_the_flash_base_is_refused_unless_forced(void **state)
  */
 static void a_transfer_size_lie_is_refused_before_any_write(void **state)
 {
-	uint8_t *data = pattern(6000, 14);
-	struct stdfu_segment seg = {BASE + 16 * K, 6000, data, 0};
-	struct stdfu_image img = {.format = STDFU_FORMAT_RAW, .count = 1, .segments = &seg};
-	struct stdfu_result res;
+	struct flash_run r;
 
 	(void)state;
+	run_begin(&r, &(struct flash_case){.n = 6000, .seed = 14, .at = 16 * K});
 	dev.info.functional.transfer_size = 1024;
 	m.real_ts = 2048;
-	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_ERR_PROTOCOL);
+	assert_int_equal(stdfu_flash(&dev, &r.img, NULL, &r.res), STDFU_ERR_PROTOCOL);
 	assert_non_null(strstr(stdfu_error_detail(), "wTransferSize is 1024"));
 	assert_int_equal(m.writes + m.erases, 0);
 	/* the honest ROM: checked once per operation, and the flash is right */
 	m.real_ts = 0;
-	assert_int_equal(stdfu_flash(&dev, &img, NULL, &res), STDFU_OK);
+	assert_int_equal(stdfu_flash(&dev, &r.img, NULL, &r.res), STDFU_OK);
 	assert_int_equal(m.probes, 2);
-	assert_memory_equal(m.flash + 16 * K, data, 6000);
+	assert_memory_equal(m.flash + 16 * K, r.data, 6000);
+	run_end(&r);
+}
+
+/*
+ * A ROM that takes only full blocks (G4), ECC flash: the refused short end of
+ * the first segment is written again as a full block, and that block covers
+ * the start of the next segment. It must carry the next segment's bytes (its
+ * ECC units take one program), and the next segment's write must not program
+ * them again. Found by the engine fuzzer (tests/fuzz/fuzz_engine.c): padded
+ * with 0xFF, the second segment failed with errPROG.
+ */
+static void a_padded_block_carries_the_next_segment(void **state)
+{
+	uint8_t *data = pattern(4 * K, 12);
+	struct stdfu_segment segs[] = {{BASE, 100, data, 0}, {BASE + 512, 3000, data + 512, 0}};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 2, .segments = segs};
+	struct events ev = {0};
+	struct stdfu_flash_opts o = {.on_event = on_event, .user = &ev};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.full_block = 2048;
+	memset(m.flash, 0x5A, 64); /* not blank: erased first */
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 0);
+	assert_int_equal(res.sectors.erased, 1);
+	assert_memory_equal(m.flash, data, 100);
+	assert_true(stdfu_plan_is_blank(m.flash + 100, 412));
+	assert_memory_equal(m.flash + 512, data + 512, 3000);
+	assert_int_equal(ev.done, 3100); /* progress counts every image byte once */
+	assert_int_equal(res.phase[STDFU_PHASE_WRITE].bytes, 3100);
+	free(data);
+}
+
+/*
+ * The G4 ROM (full blocks only) gets blocks at multiples of wTransferSize: a
+ * run that starts off that grid and ends short of its sector's end is not
+ * padded into the next sector, which the plan neither erases nor reads (its
+ * programmed ECC units refused the pad). Found by the engine fuzzer.
+ */
+static void g4_blocks_stay_inside_the_planned_sectors(void **state)
+{
+	uint8_t *data = pattern(2 * K, 13);
+	struct stdfu_segment seg = {BASE + 16 * K - 1500, 1400, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {0};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.family_set = true;
+	m.family = STDFU_FAMILY_G4;
+	m.full_block = 1024;
+	dev.info.functional.transfer_size = 1024;
+	memset(m.flash + 16 * K, 0x5A, 64); /* the next sector holds data */
+	memset(m.programmed + (16 * K) / 8, 1, 64 / 8);
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 0);
+	/* the read-back's Set Address, then the write's, on the grid of 1024-byte blocks */
+	assert_true(m.set_address >= 2);
+	assert_int_equal(m.set_at[1], BASE + 14 * K);
+	assert_memory_equal(m.flash + 16 * K - 1500, data, 1400);
+	assert_true(stdfu_plan_is_blank(m.flash + 14 * K, 16 * K - 1500 - 14 * K));
+	assert_int_equal(m.flash[16 * K], 0x5A);
+	free(data);
+}
+
+/*
+ * errPROG on a short last block is the ECC flash's, not a refused length:
+ * the sector falls back (erase, rewrite) without a padded retry first, whose
+ * 0xFF pad would program units past the image (into the next sector, or past
+ * the end of the flash, where the retry fails with errTARGET and the fallback
+ * never comes). Found by the engine fuzzer.
+ */
+static void errprog_on_a_short_block_is_not_padded(void **state)
+{
+	uint8_t *data = pattern(4 * K, 14);
+	struct stdfu_segment seg = {BASE + 32 * K - 3000, 2900, data, 0};
+	struct stdfu_image img = {.format = STDFU_FORMAT_IHEX, .count = 1, .segments = &seg};
+	struct stdfu_flash_opts o = {0};
+	struct stdfu_result res;
+
+	(void)state;
+	m.ecc = 8;
+	m.programmed[(32 * K - 500) / 8] = 1; /* in the short block; reads 0xFF */
+	assert_int_equal(stdfu_flash(&dev, &img, &o, &res), STDFU_OK);
+	assert_int_equal(m.prog_errors, 1);
+	assert_int_equal(res.sectors.fallback, 1);
+	assert_memory_equal(m.flash + 32 * K - 3000, data, 2900);
 	free(data);
 }
 
@@ -906,6 +1002,9 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(junk_at_the_flash_base_is_refused_unless_forced, setup),
 		cmocka_unit_test_setup(a_transfer_size_lie_is_refused_before_any_write, setup),
+		cmocka_unit_test_setup(a_padded_block_carries_the_next_segment, setup),
+		cmocka_unit_test_setup(g4_blocks_stay_inside_the_planned_sectors, setup),
+		cmocka_unit_test_setup(errprog_on_a_short_block_is_not_padded, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,64 +16,35 @@ usage: e2e_reliability.py STAGE TEST [CHIP]
 """
 import json
 import os
-import random
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
-STAGE, TEST = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import Harness, json_lines  # noqa: E402
+
+TEST = sys.argv[2]
 CHIP = sys.argv[3] if len(sys.argv) > 3 else "f405"
-STDFU = os.path.join(STAGE, "bin", "stdfu")
-EMU = os.path.join(STAGE, "bin", "stdfu-emu")
-TMP = tempfile.mkdtemp(prefix="stdfu-rel-")
-RNG = random.Random(0x13 + sum(map(ord, TEST + CHIP)))
-failures = []
+H = Harness(sys.argv[1], "stdfu-rel-", 0x13 + sum(map(ord, TEST + CHIP)))
+STDFU, EMU = H.stdfu, H.emu
+check, path, write, read = H.check, H.path, H.write, H.read
 
 EXIT_USAGE, EXIT_IMAGE, EXIT_FILE, EXIT_PROTOCOL, EXIT_ADDRESS = 2, 7, 8, 16, 22
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def path(name):
-    return os.path.join(TMP, name)
-
-
-def write(name, data):
-    with open(path(name), "wb") as f:
-        f.write(data)
-    return path(name)
-
-
-def read(name):
-    with open(path(name), "rb") as f:
-        return f.read()
 
 
 def app(n):
     """A plausible application: initial SP in SRAM, odd reset vector in the flash."""
     return struct.pack("<II", 0x20001000, 0x08000201) + bytes(
-        RNG.getrandbits(8) for _ in range(n - 8))
+        H.rng.getrandbits(8) for _ in range(n - 8))
 
 
 def emu(cmd, *emu_args, timeout=120):
-    p = subprocess.run([EMU, "--chip", CHIP, *emu_args, "--", *cmd], capture_output=True,
-                       text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
+    return H.run(cmd, ["--chip", CHIP, *emu_args], timeout=timeout, cwd=None)
 
 
 def sh(script):
     return ["/bin/sh", "-c", script]
-
-
-def json_lines(out):
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
 def result(out):
@@ -273,9 +244,5 @@ def t_repros():
     check(rc != 0 and rc < 128, f"E4 timeout:upload:1: a documented failure (exit {rc})")
 
 
-TESTS = {"lies": t_lies, "interrupt": t_interrupt, "killed": t_killed, "repros": t_repros}
-
 if __name__ == "__main__":
-    TESTS[TEST]()
-    print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
-    sys.exit(1 if failures else 0)
+    H.main(globals(), TEST)

@@ -26,79 +26,46 @@ usage: station.py STAGE TEST
 """
 import json
 import os
-import random
 import re
 import shlex
 import sqlite3
 import subprocess
 import sys
-import tempfile
 
-STAGE, TEST = os.path.abspath(sys.argv[1]), sys.argv[2]
-STDFU = os.path.join(STAGE, "bin", "stdfu")
-EMU = os.path.join(STAGE, "bin", "stdfu-emu")
-TMP = tempfile.mkdtemp(prefix="stdfu-station-")
-RNG = random.Random(0x5747 + sum(map(ord, TEST)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import Harness, json_lines as lines  # noqa: E402
+
+TEST = sys.argv[2]
+H = Harness(sys.argv[1], "stdfu-station-", 0x5747 + sum(map(ord, TEST)))
+STDFU, EMU, TMP = H.stdfu, H.emu, H.tmp
 SERIAL_AT = 0x080FFF00
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def path(name):
-    return os.path.join(TMP, name)
+check, path, stats = H.check, H.path, H.stats
 
 
 def image(n=64 * 1024, name="app.bin"):
-    data = bytearray(RNG.getrandbits(8) for _ in range(n))
-    # a plausible vector table: the application starts after the leave
-    data[0:8] = (0x20001000).to_bytes(4, "little") + (0x08000101).to_bytes(4, "little")
-    with open(path(name), "wb") as f:
-        f.write(data)
-    return bytes(data)
+    return H.image(n, name)
 
 
 def schedule(text):
-    with open(path("plug.txt"), "w") as f:
-        f.write(text)
-    return ["--plug-schedule", path("plug.txt")]
+    return ["--plug-schedule", H.write("plug.txt", text)]
 
 
 def emu(cmd, *emu_args, timeout=240):
-    argv = [EMU, *emu_args, "--dump", path("dump.bin"), "--stats", path("stats.json"), "--",
-            *cmd]
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=TMP)
-    return p.returncode, p.stdout, p.stderr
+    return H.run(cmd, [*emu_args, "--dump", path("dump.bin"), "--stats", path("stats.json")],
+                 timeout=timeout)
 
 
 def shell(script, *emu_args, timeout=240):
     """Run a shell script under the emulator ($STDFU is the tool)."""
-    with open(path("inner.sh"), "w") as f:
-        f.write(f"STDFU={shlex.quote(STDFU)}\n" + script)
+    H.write("inner.sh", f"STDFU={shlex.quote(STDFU)}\n" + script)
     return emu(["/bin/sh", path("inner.sh")], *emu_args, timeout=timeout)
 
 
 def dump(i=None):
-    name = "dump.bin" if i is None else f"dump.bin.{i}"
     # with one board the emulator writes dump.bin itself
-    if not os.path.exists(path(name)):
-        name = "dump.bin"
-    with open(path(name), "rb") as f:
-        return f.read()
-
-
-def stats():
-    with open(path("stats.json")) as f:
-        return json.load(f)
-
-
-def lines(out):
-    return [json.loads(x) for x in out.splitlines() if x.startswith("{")]
+    if i is None or not os.path.exists(path(f"dump.bin.{i}")):
+        return H.read("dump.bin")
+    return H.dump(i)
 
 
 def log(name="st.jsonl"):
@@ -500,11 +467,4 @@ def t_readme():
           f"  and in it PASS, FAIL 14 and flashing as in the README ({sorted(seen)})")
 
 
-TESTS = {"readme": t_readme, "uid": t_uid, "done_when": t_done_when, "rework": t_rework, "serial": t_serial,
-         "serial_refused": t_serial_refused, "protect": t_protect, "interrupt": t_interrupt,
-         "abort": t_abort, "tty": t_tty, "plain": t_plain, "json": t_json, "usage": t_usage}
-TESTS[TEST]()
-if failures:
-    print(f"{len(failures)} check(s) failed", file=sys.stderr)
-    sys.exit(1)
-subprocess.run(["rm", "-rf", TMP])
+H.main(globals(), TEST, clean=True)

@@ -35,8 +35,24 @@
  *           "Internal Flash   ", the leave's get_status fails).
  *  [CROW155] github.com/monome/crow/issues/155 (F722: DFU_DETACH fails).
  *  [G431OB] community.st.com td-p/574813 (G431: "Option Bytes   ", three spaces).
- *  [F072D]  F072 dfu-util -l dumps reproduced in several public READMEs
- *           (serial FFFFFFFEFFFF); no address recorded: unverified.
+ *  [NVA]    github.com/owenduffy/NanoVNA-App UploadFirmwareUnit.cpp (a copy of
+ *           OneOfEleven's NanoVNA-App): the device and string descriptors read from
+ *           an STM32F072 and an STM32F303 ROM with ST's DfuSe library: bcdDevice
+ *           0x2200 ("ver: 34.00"), "STM32  BOOTLOADER", the two alt strings; serial
+ *           FFFFFFFEFFFF on the F072, a UID-derived serial (205C366B2039) on the F303.
+ *  [TNC3]   github.com/mobilinkd/tnc3-firmware/issues/12: dfu-util -l of the TNC3's
+ *           STM32L433 ROM (the L43x ROM; -DSTM32L433xx in that repository's README).
+ *  [NXH7]   github.com/apache/nuttx Documentation/platforms/arm/stm32h7/boards/
+ *           weact-stm32h750/index.rst: dfu-util -l of an H750 ROM, ver=0200,
+ *           "@Option Bytes   /0x5200201C/01*128 e", "@Internal Flash   /0x08000000/16*128Kg".
+ *  [H5C]    github.com/chcbaram/stm32h563-core firmware/docs/28-web.md (an H563 ROM
+ *           read with STM32_Programmer_CLI -l usb / ioreg): "DFU in FS Mode",
+ *           bcdDevice 0x0300, DFU version 0x011a, device ID 0x484, alt 0
+ *           "@Internal Flash   /0x08000000/256*08Kg"; its other alts are not listed.
+ *  [WBC]    community.st.com/t5/stm32-mcus-wireless/nucleo-wb55rg-board-fw-update/td-p/814513
+ *           and .../stm32wb-p-nucleo-wb55-fus-upgrade-57562: STM32CubeProgrammer over
+ *           the WB55 ROM's DFU: product "DFU in FS Mode", FW version 0x011a, device
+ *           ID 0x0495, option bytes uploaded from 0x1FFF8000, 128 bytes.
  *  Datasheets for timing: see each chip's timing block.
  */
 #include <string.h>
@@ -329,6 +345,7 @@ static const struct emu_chip chips[] = {
 		.n_alts = 2,
 		.alt =
 			{
+				/* [NXH7] both alts verbatim (H750: the same ROM, ID 0x450) */
 				{"@Internal Flash   /0x08000000/16*128Kg", EMU_MEM_FLASH},
 				{"@Option Bytes   /0x5200201C/01*128 e", EMU_MEM_OPTBYTES},
 			},
@@ -416,16 +433,16 @@ static const struct emu_chip chips[] = {
 	{
 		.name = "f072",
 		.description =
-			"STM32F072xB ROM (128 KiB, 2 KiB pages, half-word programming) [F072D]",
-		OLD_ROM,	   /* [F072D] ver=2200 */
+			"STM32F072xB ROM (128 KiB, 2 KiB pages, half-word programming) [NVA]",
+		OLD_ROM,	   /* [NVA] bcdDevice 0x2200, "STM32  BOOTLOADER" */
 		.bcd_usb = 0x0100, /* ASSUMPTION: as the F4 ROM of the same generation */
-		/* [F072D]-style dumps show no functional descriptor; 2048 is what
-		 * dfu-util reports for F072 ROMs in the same READMEs' logs
-		 * ("Device returned transfer size 2048"). */
+		/* ASSUMPTION: [NVA] gives no functional descriptor; 2048 as the
+		 * F4 ROM [F4L] (no F0 dfu-util -v log with an address was found). */
 		.transfer_size = 2048,
 		.n_alts = 2,
 		.alt =
 			{
+				/* [NVA] desc 4 and desc 5 */
 				{"@Internal Flash  /0x08000000/064*0002Kg", EMU_MEM_FLASH},
 				{"@Option Bytes  /0x1FFFF800/01*016 e", EMU_MEM_OPTBYTES},
 			},
@@ -444,18 +461,19 @@ static const struct emu_chip chips[] = {
 		.ob_rdp_level1 = 0xBB,
 		.timing = {F0_FLASH, F4_POLL},	  /* ASSUMPTION: poll reports as F4 */
 		.leave = EMU_LEAVE_BUSY_MANIFEST, /* ASSUMPTION: as F4 (older ROM) */
-		/* [F072D]: every F072/F042 ROM reports the same serial. */
+		/* [NVA] desc 3: the F072 ROM's serial is the constant FFFFFFFEFFFF. */
 		.q = {.const_serial = "FFFFFFFEFFFF"},
 	},
 	{
 		.name = "f303",
-		.description = "STM32F303xC ROM (256 KiB, 2 KiB pages, half-word programming)",
-		OLD_ROM,	       /* ASSUMPTION: no F303 dump with ver=; older-ROM pattern */
+		.description =
+			"STM32F303xC ROM (256 KiB, 2 KiB pages, half-word programming) [NVA]",
+		OLD_ROM,	       /* [NVA] bcdDevice 0x2200, "STM32  BOOTLOADER" */
 		.bcd_usb = 0x0100,     /* ASSUMPTION: as F4 */
 		.transfer_size = 2048, /* ASSUMPTION: as F4/F072 */
 		.n_alts = 2,
-		/* docs/real-rom-facts.md F303 row (/128*0002Kg, no address);
-		 * option-byte alt as F072, the same F0/F3 option bytes (RM0316). */
+		/* [NVA] desc 4 and desc 5 of an F303 ROM; its serial is derived
+		 * from the UID (205C366B2039), not constant as on the F072. */
 		.alt =
 			{
 				{"@Internal Flash  /0x08000000/128*0002Kg", EMU_MEM_FLASH},
@@ -575,13 +593,13 @@ static const struct emu_chip chips[] = {
 	{
 		.name = "l432",
 		.description = "STM32L432xC ROM (256 KiB, 2 KiB pages, ECC) [L43]",
-		OLD_ROM, /* ASSUMPTION: as the L45x ROM [L4D] */
+		OLD_ROM, /* [TNC3] ver=2200 */
 		.bcd_usb = 0x0100,
 		.transfer_size = 2048, /* [L43] advertised (DfuSe Demo "TransferSize: 2048") */
 		.n_alts = 4,
 		.alt =
 			{
-				/* docs/real-rom-facts.md L432 row; the other alts as [L4D] */
+				/* [TNC3]: the four alts of an L433 ROM, verbatim */
 				{"@Internal Flash  /0x08000000/0128*0002Kg", EMU_MEM_FLASH},
 				{"@Option Bytes  /0x1FFF7800/01*040 e", EMU_MEM_OPTBYTES},
 				{"@OTP Memory /0x1FFF7000/01*0001Ke", EMU_MEM_OTP},
@@ -646,27 +664,41 @@ static const struct emu_chip chips[] = {
 	{
 		.name = "h563",
 		.description = "STM32H563xI ROM (2 MiB, 8 KiB sectors, ECC)",
-		NEW_ROM,	       /* ASSUMPTION: "DFU in FS Mode" as the newer ROMs */
-		.bcd_device = 0x0300,  /* docs/real-rom-facts.md H563 row */
+		NEW_ROM,	       /* [H5C] "DFU in FS Mode" */
+		.bcd_device = 0x0300,  /* [H5C] bcdDevice 0x0300 */
 		.transfer_size = 1024, /* ASSUMPTION */
-		.n_alts = 1, /* docs/dfuse-protocol.md: the flash string; other alts unknown */
+		.n_alts = 1,	       /* [H5C] alt 0 verbatim; the other alts were not found */
 		.alt = {{"@Internal Flash   /0x08000000/256*08Kg", EMU_MEM_FLASH}},
 		.flash_base = 0x08000000,
 		.flash_size = 2048 * KiB,
 		.sram = {{0x20000000, 640 * KiB}},  /* SRAM1-3 (RM0481 §2.3.2) */
 		.ecc_unit = 16,			    /* RM0481 §7.3.8: quad-word programming, ECC */
 		.timing = {ECC128_FLASH, NEW_POLL}, /* ASSUMPTION: as U5 (same flash generation) */
-		/* docs/real-rom-facts.md: a leave from the H563 ROM locks up. */
+		/* docs/real-rom-facts.md: a leave from the H563 ROM locks up.
+		 * ASSUMPTION: how it locks up. No public report of the H5 ROM's
+		 * DFU leave was found; the closest public facts are AN2662's
+		 * DfuSe leave (the ROM jumps to the Address Pointer, and where no
+		 * executable code is there it resets and, by the boot pins, may
+		 * re-enter the bootloader) and an H563 whose ROM "GO" did not run
+		 * the application, which needed VTOR set by the application
+		 * (community.st.com/t5/stm32-mcus-products/stm32h563-nucleo-failed-
+		 * to-execute-a-image-in-flash-using-usart/td-p/878282). Modelled:
+		 * the device stays on the bus and answers nothing, not even after
+		 * a USB reset or with Set Address to the application's base first,
+		 * until a power cycle (the emulator restarted). */
 		.leave = EMU_LEAVE_LOCKS_UP,
 	},
 	{
 		.name = "wb55",
 		.description = "STM32WB55xG ROM (1 MiB, 4 KiB pages, ECC)",
-		NEW_ROM, /* docs/real-rom-facts.md WB55 row: "DFU in FS Mode" */
-		.bcd_device = 0x0200,
-		.transfer_size = 1024,
-		/* ASSUMPTION: flash string in the newer-ROM form for 256 pages of
-		 * 4 KiB (RM0434 §3.3.1); the other alts were not found. */
+		NEW_ROM,	       /* [WBC] "DFU in FS Mode" */
+		.bcd_device = 0x0200,  /* ASSUMPTION: [WBC] gives no bcdDevice */
+		.transfer_size = 1024, /* ASSUMPTION: as the other newer ROMs */
+		/* ASSUMPTION: no dfu-util -l of a WB55 ROM was found (docs/dumps/
+		 * wb55.txt lists the searches). Flash string in the newer-ROM form
+		 * for 256 pages of 4 KiB (RM0434 §3.3.1). [WBC] shows an option-byte
+		 * region at 0x1FFF8000 (128 bytes), but not its alt string, so it
+		 * is not modelled. */
 		.n_alts = 1,
 		.alt = {{"@Internal Flash   /0x08000000/256*04Kg", EMU_MEM_FLASH}},
 		.flash_base = 0x08000000,
@@ -680,7 +712,10 @@ static const struct emu_chip chips[] = {
 	{
 		.name = "c071",
 		.description = "STM32C071xB ROM (128 KiB, 2 KiB pages, ECC)",
-		NEW_ROM, /* ASSUMPTION: newer-ROM pattern */
+		/* ASSUMPTION: no public dump of a C0 ROM was found (docs/dumps/
+		 * c071.txt lists the searches); identity, transfer size and the
+		 * flash string follow the G0 ROM [G0C1] [G0D], 64 pages of 2 KiB. */
+		NEW_ROM,
 		.bcd_device = 0x0200,
 		.transfer_size = 1024,
 		.n_alts = 1,

@@ -11,7 +11,6 @@
  *      nWRP at +8, BOOT_ADD0 at +0x10, BOOT_ADD1 at +0x18) and are unverified
  *      against a real F7 ROM.
  */
-#include <stdio.h>
 
 #include "chip/ob_tables.h"
 
@@ -214,14 +213,9 @@ static const struct stdfu_ob_field f7_fields[] = {
 static const char *f7_lockout(const uint8_t *img, size_t len)
 {
 	static char why[128];
-	uint32_t add1 = stdfu__ob_get(&stdfu__ob_f7, img, len, "BOOT_ADD1");
 
-	if (add1 == F7_SYSMEM_BOOT_ADD)
-		return NULL;
-	snprintf(why, sizeof(why),
-		 "BOOT_ADD1=0x%04x: BOOT0 high boots 0x%08x, not the system memory (0x0040)",
-		 (unsigned)add1, (unsigned)(add1 << 14));
-	return why;
+	return stdfu__ob_boot_add1_lockout(&stdfu__ob_f7, img, len, F7_SYSMEM_BOOT_ADD, 14, why,
+					   sizeof(why));
 }
 
 static const char *f7_boot(const uint8_t *img, size_t len)

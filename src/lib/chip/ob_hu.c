@@ -73,14 +73,9 @@ static const struct stdfu_ob_field h7_fields[] = {
 static const char *h7_lockout(const uint8_t *img, size_t len)
 {
 	static char why[128];
-	uint32_t add1 = stdfu__ob_get(&stdfu__ob_h7, img, len, "BOOT_ADD1");
 
-	if (add1 == H7_SYSMEM_BOOT_ADD)
-		return NULL;
-	snprintf(why, sizeof(why),
-		 "BOOT_ADD1=0x%04x: BOOT0 high boots 0x%08x, not the system memory (0x1FF0)",
-		 (unsigned)add1, (unsigned)(add1 << 16));
-	return why;
+	return stdfu__ob_boot_add1_lockout(&stdfu__ob_h7, img, len, H7_SYSMEM_BOOT_ADD, 16, why,
+					   sizeof(why));
 }
 
 static const char *h7_boot(const uint8_t *img, size_t len)

@@ -34,6 +34,14 @@ extern const struct stdfu_ob_value stdfu__ob_rdp_values[2];
 uint32_t stdfu__ob_get(const struct stdfu_ob_family *fam, const uint8_t *image, size_t len,
 		       const char *name);
 
+/*
+ * F7 and H7: BOOT0 high boots the address BOOT_ADD1 << @shift. NULL if the field
+ * is @sysmem (the system memory's), else why it is a ROM lockout, written to @why.
+ */
+const char *stdfu__ob_boot_add1_lockout(const struct stdfu_ob_family *fam, const uint8_t *image,
+					size_t len, uint32_t sysmem, unsigned shift, char *why,
+					size_t cap);
+
 extern const struct stdfu_ob_family stdfu__ob_f0, stdfu__ob_f3, stdfu__ob_f4, stdfu__ob_f7;
 extern const struct stdfu_ob_family stdfu__ob_l4, stdfu__ob_g0, stdfu__ob_g4;
 extern const struct stdfu_ob_family stdfu__ob_h7, stdfu__ob_u5;

@@ -3,6 +3,7 @@
  * Option-byte images: field access, decode and the checked edit. The
  * per-family tables live in ob_f.c, ob_lg.c and ob_hu.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -59,6 +60,20 @@ uint32_t stdfu__ob_get(const struct stdfu_ob_family *fam, const uint8_t *image, 
 	const struct stdfu_ob_field *f = stdfu_ob_field_find(fam, name);
 
 	return f ? stdfu_ob_field_get(f, image, len) : 0xFFFFFFFFu;
+}
+
+const char *stdfu__ob_boot_add1_lockout(const struct stdfu_ob_family *fam, const uint8_t *image,
+					size_t len, uint32_t sysmem, unsigned shift, char *why,
+					size_t cap)
+{
+	uint32_t add1 = stdfu__ob_get(fam, image, len, "BOOT_ADD1");
+
+	if (add1 == sysmem)
+		return NULL;
+	snprintf(why, cap,
+		 "BOOT_ADD1=0x%04x: BOOT0 high boots 0x%08x, not the system memory (0x%04X)",
+		 (unsigned)add1, (unsigned)(add1 << shift), (unsigned)sysmem);
+	return why;
 }
 
 const struct stdfu_ob_value *stdfu_ob_value_find(const struct stdfu_ob_field *f, uint32_t value)

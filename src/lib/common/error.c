@@ -83,7 +83,7 @@ const char *stdfu_cause_name(enum stdfu_cause_kind kind)
 					    "port-exclusive", "interface-claimed", "no-board",
 					    "no-match",	      "app-not-triggered", "device-status",
 					    "not-dfu-mode",   "no-reaction",	   "back-in-app",
-					    "port-denied"};
+					    "port-denied",    "leave-hung"};
 
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "none";
 }

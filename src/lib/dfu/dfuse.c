@@ -242,12 +242,40 @@ static bool vanished(int lrc)
  * (the next request fails at once: stall, no device) or it hung on the bus
  * (the STM32H5 ROM locks up on leave): then GETSTATE times out too.
  */
-static bool hung_after_leave(struct stdfu_device *dev)
+enum probe { PROBE_GONE, PROBE_HUNG, PROBE_ANSWERED };
+
+static enum probe probe_after_leave(struct stdfu_device *dev)
 {
 	uint8_t state;
 	int rc = stdfu__usb_control(dev, 0xA1, STDFU_DFU_GETSTATE, 0, &state, 1, HUNG_PROBE_MS);
 
-	return rc == LIBUSB_ERROR_TIMEOUT;
+	if (rc == LIBUSB_ERROR_TIMEOUT)
+		return PROBE_HUNG;
+	return rc == 1 ? PROBE_ANSWERED : PROBE_GONE;
+}
+
+static bool hung_after_leave(struct stdfu_device *dev)
+{
+	return probe_after_leave(dev) == PROBE_HUNG;
+}
+
+/*
+ * Only the start failed, and only a power cycle helps: a clear error, not a
+ * wait. Bound: one request timeout (3 s, the zero-length DNLOAD's or the
+ * GETSTATUS's after it) plus the GETSTATE probe (0.5 s).
+ */
+static int leave_hung(struct stdfu_device *dev)
+{
+	int rc;
+
+	dev->leave_hung = true;
+	dev->gone = true; /* no cleanup request would be answered */
+	rc = stdfu__fail(STDFU_ERR_TIMEOUT,
+			 "leave: the ROM stopped answering and stays on the bus (the STM32H5 "
+			 "ROM locks up on leave), so the application did not start: "
+			 "power-cycle or reset the board to start it");
+	stdfu__cause(STDFU_CAUSE_LEAVE_HUNG, dev->info.path);
+	return rc;
 }
 
 /*
@@ -260,7 +288,7 @@ static int leave_status(struct stdfu_device *dev)
 {
 	struct stdfu_dfu_status st;
 	uint64_t start = stdfu__now_us();
-	bool busy = false;
+	bool busy = false, asked_again = false;
 
 	for (;;) {
 		int lrc;
@@ -273,15 +301,19 @@ static int leave_status(struct stdfu_device *dev)
 			stdfu__sleep_us(10000);
 			continue;
 		}
-		/* The image is written and verified; only the start failed, and
-		 * only a power cycle helps: a clear error, not a wait. */
-		if (rc && lrc == LIBUSB_ERROR_TIMEOUT && hung_after_leave(dev))
-			return stdfu__fail(
-				STDFU_ERR_TIMEOUT,
-				"leave: the ROM stopped answering and stays on the bus "
-				"(the STM32H5 ROM locks up on leave), so the application "
-				"did not start; the image is written and verified: "
-				"power-cycle or reset the board to start it");
+		if (rc && lrc == LIBUSB_ERROR_TIMEOUT) {
+			enum probe p = probe_after_leave(dev);
+
+			if (p == PROBE_HUNG)
+				return leave_hung(dev);
+			/* Still there and in DFU: that GETSTATUS was lost, and in
+			 * DfuSe it is the one that starts the leave: ask once more. */
+			if (p == PROBE_ANSWERED && !asked_again) {
+				asked_again = true;
+				stdfu_error_clear();
+				continue;
+			}
+		}
 		if (rc && vanished(lrc)) {
 			stdfu_error_clear();
 			return STDFU_OK;
@@ -315,6 +347,9 @@ int stdfu_dfuse_leave(struct stdfu_device *dev, uint32_t address)
 	if (rc)
 		return rc;
 	rc = stdfu__dfu_dnload(dev, 2, NULL, 0, "leave (zero-length DNLOAD)", &lrc);
+	/* a ROM may lock up before it acknowledges the request itself */
+	if (rc && lrc == LIBUSB_ERROR_TIMEOUT && hung_after_leave(dev))
+		return leave_hung(dev);
 	if (rc && vanished(lrc)) {
 		stdfu_error_clear();
 		return STDFU_OK;

@@ -46,13 +46,25 @@ static int read_block(struct op *op, uint16_t block, uint32_t address, uint8_t *
 	return STDFU_OK;
 }
 
+/* What the plan puts at @a: a byte of one of its runs, else 0xFF (erased). */
+static uint8_t planned_byte(const struct stdfu_plan *p, uint64_t a)
+{
+	for (size_t r = 0; p && r < p->n_runs; r++)
+		if (a >= p->runs[r].address && a - p->runs[r].address < p->runs[r].size)
+			return p->runs[r].data[a - p->runs[r].address];
+	return 0xFF;
+}
+
 /*
  * G4 ROMs accept only 1024-byte writes (docs/real-rom-facts.md): a short last
- * block is refused with a DFU status. Clear it and write the block again
- * padded with 0xFF, the erased value, to the full transfer size: the bytes
- * past the image stay as erased as they were. The pad stays inside the block
- * of wTransferSize that holds the image's end, within the erased sectors as
- * long as runs start on a multiple of wTransferSize inside a sector.
+ * block is refused with a DFU status. Clear it and write the block again,
+ * full size. The bytes past the run are what the plan puts there: 0xFF, the
+ * erased value, where nothing goes (they stay as erased as they were), but the
+ * image's own bytes where a later run (the next segment, or the same run's
+ * next piece in another sector) starts inside the block: padding those with
+ * 0xFF programmed their ECC units, and writing them afterwards failed with
+ * errPROG. The write phase skips what the padded block already wrote
+ * (op->padded_end).
  */
 static int write_padded(struct op *op, uint16_t block, uint32_t address, const uint8_t *data,
 			uint16_t len, uint16_t ts)
@@ -64,15 +76,18 @@ static int write_padded(struct op *op, uint16_t block, uint32_t address, const u
 	if (rc)
 		return rc;
 	memcpy(buf, data, len);
-	memset(buf + len, 0xFF, ts - len);
+	for (uint32_t i = len; i < ts; i++)
+		buf[i] = planned_byte(op->plan, (uint64_t)address + i);
 	rc = stdfu_dfuse_write_block(op->dev, block, buf, ts);
+	if (!rc && op->plan)
+		op->padded_end = (uint64_t)address + ts;
 	if (!rc && !op->padded) {
 		op->padded = true;
 		stdfu__device_warn(
 			op->dev, STDFU_WARN_PADDED_WRITE,
-			"the ROM refused a %u-byte write at 0x%08x; wrote it padded with "
-			"0xFF to %u bytes (ROMs such as the STM32G4's take only full "
-			"blocks)",
+			"the ROM refused a %u-byte write at 0x%08x; wrote it padded to %u "
+			"bytes with 0xFF and the image's next bytes (ROMs such as the "
+			"STM32G4's take only full blocks)",
 			len, address, ts);
 	}
 	return rc;
@@ -87,7 +102,10 @@ static int one_block(struct op *op, enum blocks_mode mode, uint16_t block, uint3
 	switch (mode) {
 	case BLOCKS_WRITE:
 		rc = stdfu_dfuse_write_block(op->dev, block, data, len);
-		if (rc == STDFU_ERR_DFU_STATUS && len < ts) {
+		/* errPROG is a programming failure, not a refused length: it goes
+		 * to the caller (the ECC fallback of write.c), unpadded */
+		if (rc == STDFU_ERR_DFU_STATUS && len < ts &&
+		    op->dev->last_status != STDFU_STATUS_ERR_PROG) {
 			stdfu_error_clear();
 			rc = write_padded(op, block, address, data, len, ts);
 		}

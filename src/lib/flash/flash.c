@@ -65,7 +65,28 @@ static int erase_sectors(struct op *op, const struct stdfu_plan *plan)
 	return rc;
 }
 
-static int leave_phase(struct op *op, uint32_t address)
+/*
+ * The ROM hung on the bus after the leave (the STM32H5 ROM locks up): the
+ * image is written and verified, which is what a flash is for; only the
+ * start needs a power cycle, which no host can give. So the flash succeeds
+ * with a warning that names the fix, as when an empty-check ROM comes back
+ * (after_leave.c); `stdfu leave` alone still fails, its one job undone.
+ */
+static int leave_hung(struct op *op)
+{
+	struct stdfu_device *dev = op->dev;
+
+	stdfu_error_clear();
+	stdfu__device_warn(dev, STDFU_WARN_LEAVE_HUNG,
+			   "the image is written and verified, but the ROM stopped answering "
+			   "after the leave and stays on the bus at %s (the STM32H5 ROM locks "
+			   "up on leave), so the application did not start: power-cycle or "
+			   "reset the board to start it",
+			   dev->info.path);
+	return STDFU_OK;
+}
+
+static int leave_phase(struct op *op, uint32_t address, bool hung_is_ok)
 {
 	struct stdfu_device *dev = op->dev;
 	const struct stdfu_alt *alt = flash_alt(dev);
@@ -75,6 +96,8 @@ static int leave_phase(struct op *op, uint32_t address)
 	rc = alt ? stdfu_device_set_alt(dev, alt->number) : STDFU_ERR_PROTOCOL;
 	if (!rc)
 		rc = stdfu_dfuse_leave(dev, address);
+	if (rc == STDFU_ERR_TIMEOUT && dev->leave_hung && hung_is_ok)
+		return stdfu__phase_close(op, leave_hung(op));
 	if (!rc)
 		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(op));
 	if (!rc) {
@@ -170,7 +193,8 @@ static int run_plan(struct op *op, struct stdfu_flash_plan *fp, struct stdfu_inc
 	if (!rc && !o->no_leave && stdfu__cancelled(op->dev))
 		rc = stdfu__cancel_at(op, fp->leave_address);
 	if (!rc && !o->no_leave)
-		rc = leave_phase(op, o->leave_address_set ? o->leave_address : fp->leave_address);
+		rc = leave_phase(op, o->leave_address_set ? o->leave_address : fp->leave_address,
+				 true);
 	return rc;
 }
 
@@ -356,8 +380,12 @@ int stdfu_erase_range(struct stdfu_device *dev, uint32_t address, uint32_t lengt
 	return stdfu__op_end(&op, rc);
 }
 
-int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
-		     struct stdfu_result *res)
+/*
+ * The whole flash erased in one ERASE phase over the flash alt, by one request
+ * (@erase): the mass erase, or the read unprotect that erases it on the way.
+ */
+static int whole_flash_erase(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
+			     struct stdfu_result *res, int (*erase)(struct op *op))
 {
 	const struct stdfu_alt *alt;
 	struct op op;
@@ -368,10 +396,21 @@ int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *op
 	if (rc)
 		return stdfu__op_end(&op, rc);
 	stdfu__phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
-	rc = stdfu_dfuse_mass_erase(dev);
+	rc = erase(&op);
 	if (!rc)
 		stdfu__progress(&op, op.total);
 	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
+}
+
+static int mass_erase(struct op *op)
+{
+	return stdfu_dfuse_mass_erase(op->dev);
+}
+
+int stdfu_erase_mass(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
+		     struct stdfu_result *res)
+{
+	return whole_flash_erase(dev, opts, res, mass_erase);
 }
 
 int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_flash_opts *opts,
@@ -384,28 +423,24 @@ int stdfu_leave(struct stdfu_device *dev, uint32_t address, const struct stdfu_f
 	stdfu__op_begin(&op, dev, opts, res);
 	rc = prepare_flash(&op, &alt);
 	if (!rc)
-		rc = leave_phase(&op, address);
+		rc = leave_phase(&op, address, false);
 	return stdfu__op_end(&op, rc);
+}
+
+/* Read Unprotect: the ROM mass-erases and resets itself; done once it has left the bus. */
+static int read_unprotect(struct op *op)
+{
+	int rc = stdfu_dfuse_read_unprotect(op->dev);
+
+	if (!rc)
+		rc = stdfu_device_wait_gone(op->dev->ctx, &op->dev->info, gone_timeout(op));
+	if (!rc)
+		op->dev->gone = true;
+	return rc;
 }
 
 int stdfu_unprotect(struct stdfu_device *dev, const struct stdfu_flash_opts *opts,
 		    struct stdfu_result *res)
 {
-	const struct stdfu_alt *alt;
-	struct op op;
-	int rc;
-
-	stdfu__op_begin(&op, dev, opts, res);
-	rc = prepare_flash(&op, &alt);
-	if (rc)
-		return stdfu__op_end(&op, rc);
-	stdfu__phase_start(&op, STDFU_PHASE_ERASE, stdfu_layout_bytes(&alt->layout));
-	rc = stdfu_dfuse_read_unprotect(dev);
-	if (!rc)
-		rc = stdfu_device_wait_gone(dev->ctx, &dev->info, gone_timeout(&op));
-	if (!rc) {
-		dev->gone = true;
-		stdfu__progress(&op, op.total);
-	}
-	return stdfu__op_end(&op, stdfu__phase_close(&op, rc));
+	return whole_flash_erase(dev, opts, res, read_unprotect);
 }

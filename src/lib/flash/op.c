@@ -42,9 +42,9 @@ static void warn_cb(void *user, int code, const char *msg)
 
 const char *stdfu_warning_name(enum stdfu_warning w)
 {
-	static const char *const names[] = {"other",	     "start-state",  "stale-status",
-					    "poll-clamped",  "stuck-busy",   "padded-write",
-					    "transfer-size", "ecc-fallback", "stayed-in-rom"};
+	static const char *const names[] = {
+		"other",	"start-state",	 "stale-status", "poll-clamped",  "stuck-busy",
+		"padded-write", "transfer-size", "ecc-fallback", "stayed-in-rom", "leave-hung"};
 
 	return (unsigned)w < sizeof(names) / sizeof(names[0]) ? names[w] : "other";
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <stdfu/flash.h>
+#include <stdfu/plan.h>
 
 struct op {
 	struct stdfu_device *dev;
@@ -21,6 +22,12 @@ struct op {
 	bool padded;	     /* a refused short block was written padded (said once) */
 	uint16_t write_size; /* 0, or the smaller write size after a failed block (L43x) */
 	bool ts_checked;     /* wTransferSize checked against the ROM's placement */
+	/* The write phase's plan of the selected alt: what a padded block holds past
+	 * its run (blocks.c), and where that block ended: the image is written up
+	 * to padded_end (0: no such block since the last erase). */
+	const struct stdfu_plan *plan;
+	uint64_t padded_end;
+	bool aligned; /* the ROM takes only full blocks: write them aligned (write.c) */
 };
 
 /* Start an operation: zero @res, route the device's warnings to the callback. */

@@ -44,6 +44,9 @@
  * erasing and writing again would hide it behind a success, so it is returned
  * like any errPROG ("program memory function failed", DFU 1.1 6.1.2).
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include <stdfu/chip.h>
 #include <stdfu/dfu.h>
 #include <stdfu/dfuse.h>
@@ -85,6 +88,96 @@ static struct stdfu_plan_erase *piece_at(struct stdfu_plan *p, uint64_t pos, uin
 	return NULL;
 }
 
+/*
+ * A ROM that takes only full blocks (the G4's, docs/real-rom-facts.md) gets
+ * every block at a multiple of wTransferSize: a padded block never reaches
+ * past the end of a sector (sectors are multiples of it), where the pad would
+ * program a sector the plan neither erased nor read (on ECC flash its 0xFF
+ * units then refuse the next program). The bytes of a block around the
+ * image's are what the plan puts there (0xFF, or a neighbouring run's).
+ */
+static bool takes_full_blocks(const struct stdfu_device *dev)
+{
+	struct stdfu_chip_id id;
+
+	stdfu_chip_identify(&dev->info, &id);
+	return id.family == STDFU_FAMILY_G4;
+}
+
+static const struct stdfu_layout *layout_of(const struct stdfu_device *dev, uint8_t alt)
+{
+	for (size_t a = 0; a < dev->info.n_alts; a++)
+		if (dev->info.alts[a].number == alt && dev->info.alts[a].layout_ok)
+			return &dev->info.alts[a].layout;
+	return NULL;
+}
+
+/* [lo, hi) lies in the sectors of [pos, end): blocks there stay in the plan's sectors. */
+static bool same_sectors(const struct stdfu_layout *l, uint64_t pos, uint64_t end, uint64_t lo,
+			 uint64_t hi)
+{
+	struct stdfu_sector first, last;
+
+	return l && !stdfu_layout_sector_at(l, (uint32_t)pos, &first) &&
+	       !stdfu_layout_sector_at(l, (uint32_t)(end - 1), &last) && first.start <= lo &&
+	       (uint64_t)last.start + last.size >= hi;
+}
+
+static int write_aligned(struct op *op, uint64_t lo, uint64_t hi)
+{
+	const struct stdfu_plan *p = op->plan;
+	uint8_t *buf = malloc(hi - lo);
+	int rc;
+
+	if (!buf)
+		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory aligning a write");
+	memset(buf, 0xFF, hi - lo);
+	for (size_t r = 0; r < p->n_runs; r++) {
+		uint64_t a = p->runs[r].address, b = a + p->runs[r].size;
+
+		if (a < lo)
+			a = lo;
+		if (b > hi)
+			b = hi;
+		if (a < b)
+			memcpy(buf + (a - lo), p->runs[r].data + (a - p->runs[r].address), b - a);
+	}
+	rc = stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)lo, (uint32_t)(hi - lo), buf, NULL);
+	free(buf);
+	if (!rc)
+		op->padded_end = hi;
+	return rc;
+}
+
+/* [pos, end) of @data at @pos, less what a padded block already wrote (blocks.c). */
+static int write_span(struct op *op, uint64_t pos, uint64_t end, const uint8_t *data)
+{
+	uint16_t ts = op->dev->info.functional.transfer_size;
+
+	if (op->padded_end > pos) {
+		uint64_t done = op->padded_end < end ? op->padded_end : end;
+
+		/* an aligned block counted them as its pad; a padded block did not */
+		if (op->aligned)
+			op->total -= done - pos;
+		else
+			stdfu__progress(op, done - pos);
+		data += done - pos;
+		pos = done;
+	}
+	if (pos >= end)
+		return STDFU_OK;
+	if (op->aligned && op->plan && ts) {
+		uint64_t lo = pos / ts * ts, hi = (end + ts - 1) / ts * ts;
+
+		if (same_sectors(layout_of(op->dev, op->plan->alt), pos, end, lo, hi)) {
+			op->total += (hi - lo) - (end - pos); /* the pad is written too */
+			return write_aligned(op, lo, hi);
+		}
+	}
+	return stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)pos, (uint32_t)(end - pos), data, NULL);
+}
+
 /* Write the image's bytes that fall into @e again (all runs, clipped). */
 static int rewrite_sector(struct op *op, const struct stdfu_plan *p,
 			  const struct stdfu_plan_erase *e)
@@ -102,8 +195,7 @@ static int rewrite_sector(struct op *op, const struct stdfu_plan *p,
 		if (lo >= hi)
 			continue;
 		op->total += hi - lo; /* these bytes are written twice */
-		rc = stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)lo, (uint32_t)(hi - lo),
-				   run->data + (lo - run->address), NULL);
+		rc = write_span(op, lo, hi, run->data + (lo - run->address));
 	}
 	return rc;
 }
@@ -122,6 +214,7 @@ static int fall_back(struct op *op, const struct stdfu_plan *p, struct stdfu_pla
 		"ECC flash): erased and written again",
 		e->address);
 	rc = stdfu_dfuse_erase_page(op->dev, e->address);
+	op->padded_end = 0; /* the erase took what a padded block wrote there */
 	if (!rc)
 		rc = rewrite_sector(op, p, e);
 	return rc;
@@ -170,8 +263,7 @@ static int write_run(struct op *op, struct stdfu_plan *p, const struct stdfu_pla
 
 		/* A fallback already wrote all of its sector's part of the image. */
 		if (!e || e->action == STDFU_SECTOR_BLANK)
-			rc = stdfu__blocks(op, BLOCKS_WRITE, (uint32_t)pos, (uint32_t)(next - pos),
-					   run->data + (pos - run->address), NULL);
+			rc = write_span(op, pos, next, run->data + (pos - run->address));
 		if (rc && e && ecc && is_errprog(op, rc))
 			rc = fall_back(op, p, e);
 		if (rc)
@@ -186,13 +278,17 @@ int stdfu__write_phase(struct op *op, struct stdfu_flash_plan *fp)
 	bool ecc = flash_has_ecc(op->dev);
 	int rc = STDFU_OK;
 
+	op->aligned = takes_full_blocks(op->dev);
 	stdfu__phase_start(op, STDFU_PHASE_WRITE, stdfu_flash_plan_write_bytes(fp));
 	for (size_t i = 0; i < fp->n_alts && !rc; i++) {
 		struct stdfu_plan *p = fp->alts[i];
 
+		op->plan = p;
+		op->padded_end = 0;
 		rc = stdfu_device_set_alt(op->dev, p->alt);
 		for (size_t r = 0; r < p->n_runs && !rc; r++)
 			rc = write_run(op, p, &p->runs[r], ecc);
 	}
+	op->plan = NULL;
 	return stdfu__phase_close(op, rc);
 }

@@ -3,26 +3,13 @@
  * Which board to take, pure: a running application first, else a board
  * already in DFU mode. The matcher is the one of stdfu/device.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <stdfu/target.h>
 
+#include "common/bufcat.h"
 #include "common/error_internal.h"
-
-/* Append to a bounded buffer; silently truncates (the detail is for humans). */
-__attribute__((format(printf, 3, 4))) static void cat(char *buf, size_t cap, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= cap)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, cap - len, fmt, ap);
-	va_end(ap);
-}
 
 static const char *or_q(const char *s)
 {
@@ -36,8 +23,9 @@ static int ambiguous(const struct stdfu_app_port *apps, size_t n_apps,
 
 	for (size_t i = 0; i < n_apps; i++)
 		if (stdfu_device_matches(&apps[i].dev, sel))
-			cat(list, sizeof(list), "\n  %s  usb-path %s  serial %s", apps[i].name,
-			    or_q(apps[i].dev.path), or_q(apps[i].dev.serial));
+			stdfu__bufcat(list, sizeof(list), "\n  %s  usb-path %s  serial %s",
+				      apps[i].name, or_q(apps[i].dev.path),
+				      or_q(apps[i].dev.serial));
 	return stdfu__fail(STDFU_ERR_AMBIGUOUS,
 			   "several application ports match; pick one with --usb-path or --serial "
 			   "(or --port):%s",

@@ -30,6 +30,7 @@ struct stdfu_device {
 	uint64_t transfers;
 	bool gone;	      /* a transfer said LIBUSB_ERROR_NO_DEVICE */
 	bool poll_lie_warned; /* an implausible bwPollTimeout was reported once */
+	bool leave_hung;      /* the ROM stopped answering on the bus after a leave */
 	int last_request;     /* the last DFU request other than a status query, -1 none */
 	/* Set by flash.c for the length of an operation: quiet warnings. */
 	void (*warn)(void *user, int code, const char *msg);

@@ -3,12 +3,12 @@
  * Choosing a device, pure: the syntax of a USB port path and of a VID:PID, the
  * one matcher of a selector, and the pick of one device in a list.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <stdfu/device.h>
 
+#include "common/bufcat.h"
 #include "common/error_internal.h"
 #include "common/hexdigit.h"
 
@@ -82,19 +82,6 @@ bool stdfu_device_matches(const struct stdfu_device_info *info, const struct std
 	return true;
 }
 
-/* Append to a bounded buffer; silently truncates (the detail is for humans). */
-__attribute__((format(printf, 3, 4))) static void cat(char *buf, size_t cap, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= cap)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, cap - len, fmt, ap);
-	va_end(ap);
-}
-
 static int ambiguous(const struct stdfu_device_list *list, const struct stdfu_selector *sel,
 		     size_t matches)
 {
@@ -104,8 +91,8 @@ static int ambiguous(const struct stdfu_device_list *list, const struct stdfu_se
 		const struct stdfu_device_info *d = &list->items[i];
 
 		if (stdfu_device_matches(d, sel))
-			cat(who, sizeof(who), "\n  --usb-path %-12s --serial %s", d->path,
-			    d->serial[0] ? d->serial : "(unknown)");
+			stdfu__bufcat(who, sizeof(who), "\n  --usb-path %-12s --serial %s", d->path,
+				      d->serial[0] ? d->serial : "(unknown)");
 	}
 	return stdfu__fail(STDFU_ERR_AMBIGUOUS,
 			   "%zu ST DFU devices match; choose one with --usb-path or --serial:%s",

@@ -4,32 +4,14 @@
  * here), string descriptors, the device at a bus/address/port path, and
  * libusb errors mapped to stdfu errors.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include <stdfu/usb_requests.h>
 
 #include "usb/device_internal.h"
 #include "common/error_internal.h"
-
-uint64_t stdfu__now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-void stdfu__sleep_us(uint64_t us)
-{
-	struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000};
-
-	if (us == 0)
-		return;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
 
 /* The one place that counts: @dev may be NULL (no session yet). */
 static void count_transfer(struct stdfu_ctx *ctx, struct stdfu_device *dev)
@@ -52,27 +34,12 @@ static bool is_class(uint8_t request_type)
 	return (request_type & 0x60) == LIBUSB_REQUEST_TYPE_CLASS; /* bmRequestType bits 6..5 */
 }
 
-/* DFU 1.1 table 3.2 and USB 2.0 table 9-4, for the verbose report. */
+/* Names from <stdfu/usb_requests.h>, shared with stdfu-emu's request log. */
 static const char *request_name(uint8_t request_type, uint8_t request)
 {
-	static const char *const dfu[] = {"DFU_DETACH", "DNLOAD",   "UPLOAD", "GETSTATUS",
-					  "CLRSTATUS",	"GETSTATE", "ABORT"};
-	static const char *const std[] = {"GET_STATUS",
-					  "CLEAR_FEATURE",
-					  "?",
-					  "SET_FEATURE",
-					  "?",
-					  "SET_ADDRESS",
-					  "GET_DESCRIPTOR",
-					  "SET_DESCRIPTOR",
-					  "GET_CONFIGURATION",
-					  "SET_CONFIGURATION",
-					  "GET_INTERFACE",
-					  "SET_INTERFACE"};
-
 	if (is_class(request_type))
-		return request < 7 ? dfu[request] : "?";
-	return request < 12 ? std[request] : "?";
+		return stdfu_dfu_request_name(request);
+	return stdfu_usb_std_request_name(request);
 }
 
 static void log_transfer(struct stdfu_ctx *ctx, const char *path, const uint8_t setup[8],
