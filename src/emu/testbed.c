@@ -509,13 +509,21 @@ static gboolean plug_cb(gpointer data)
 static gboolean unplug_cb(gpointer data)
 {
 	struct reenum *r = data;
+	uint64_t t0, spent_ms;
 
 	if (cable_changed(r)) {
 		g_free(r);
 		return G_SOURCE_REMOVE;
 	}
+	/*
+	 * The re-enumeration delay runs from the disconnect, which the host sees
+	 * as unplugging starts: the time the testbed spends removing the
+	 * nodes is no part of the device's delay.
+	 */
+	t0 = emu_now_ns();
 	emu_board_unplug(r->board);
-	g_timeout_add(r->back_ms, plug_cb, r);
+	spent_ms = (emu_now_ns() - t0) / 1000000u;
+	g_timeout_add(spent_ms < r->back_ms ? r->back_ms - (unsigned)spent_ms : 0, plug_cb, r);
 	return G_SOURCE_REMOVE;
 }
 

@@ -14,7 +14,9 @@
 #include "emu.h"
 
 #include <errno.h>
+#include <glib-unix.h>
 #include <sys/ioctl.h>
+#include <sys/timerfd.h>
 #include <linux/usbdevice_fs.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -24,8 +26,10 @@
 #define MAX_IFACES     32
 #define USB_SPEED_FULL 2 /* linux/usb/ch9.h enum usb_device_speed */
 
-/* a busy device answers "not yet" after at most this long (see busy_wait_ms) */
-#define EMU_REAP_WAIT_MAX_MS 20
+/* a busy device answers "not yet" after at most this long (see busy_wait_until) */
+#define EMU_REAP_WAIT_MAX_NS (20 * 1000000ull)
+/* a blocking REAPURB with nothing held back looks again this often */
+#define EMU_REAP_RETRY_NS    1000000ull
 
 struct urb {
 	const UMockdevIoctlClient *client; /* not owned: identity of the fd */
@@ -436,27 +440,56 @@ static int do_discard(EmuUsbfs *self, const UMockdevIoctlClient *client, UMockde
 	return EINVAL;
 }
 
-/* An ioctl answered later, from the board's thread, never by sleeping. */
+/*
+ * An ioctl answered later, from the board's thread, never by sleeping, at
+ * the device's ready time to the microsecond. GLib's timeouts cannot do
+ * that: g_timeout_source_new() takes whole milliseconds, and even a
+ * microsecond g_source_set_ready_time() becomes a poll() timeout rounded up
+ * to the next millisecond (gmain.c, g_main_context_prepare), so a 6 us
+ * GETSTATUS cost 1 ms and a 1.02 ms UPLOAD 2 ms. A timerfd armed at the
+ * absolute CLOCK_MONOTONIC deadline (the clock of emu_now_ns()) wakes the
+ * board's poll() on time (an hrtimer), without spinning.
+ */
 struct deferred {
 	EmuUsbfs *self;
 	UMockdevIoctlClient *client;
-	bool retry_reap; /* blocking REAPURB: try again every millisecond */
+	bool retry_reap; /* blocking REAPURB: try again until a URB completes */
 	bool once;	 /* REAPURBNDELAY on a busy device: try once more, then EAGAIN */
+	int timer_fd;	 /* -1: fires on the next loop iteration */
 	long res;
 	int err;
 	unsigned generation;
 	struct emu_reply reply;
 };
 
+static uint64_t reap_retry_at(EmuUsbfs *self, const UMockdevIoctlClient *client);
+
+static bool arm_at(int fd, uint64_t at_ns)
+{
+	struct itimerspec its = {0};
+
+	/* a zero it_value disarms; a deadline in the past fires at once */
+	at_ns = MAX(at_ns, 1);
+	its.it_value.tv_sec = (time_t)(at_ns / 1000000000u);
+	its.it_value.tv_nsec = (long)(at_ns % 1000000000u);
+	return timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) == 0;
+}
+
 static gboolean deferred_cb(gpointer data)
 {
 	struct deferred *d = data;
+	uint64_t expirations;
 
+	if (d->timer_fd >= 0 && read(d->timer_fd, &expirations, sizeof(expirations)) < 0 &&
+	    errno == EAGAIN)
+		return G_SOURCE_CONTINUE; /* woken early: not yet expired */
 	if (umockdev_ioctl_client_get_connected(d->client)) {
 		if (d->retry_reap) {
 			int e = do_reap(d->self, d->client,
 					umockdev_ioctl_client_get_arg(d->client));
-			if (e == EAGAIN && !d->once)
+			if (e == EAGAIN && !d->once &&
+			    (d->timer_fd < 0 ||
+			     arm_at(d->timer_fd, reap_retry_at(d->self, d->client))))
 				return G_SOURCE_CONTINUE;
 			umockdev_ioctl_client_complete(d->client, e ? -1 : 0, e);
 		} else {
@@ -467,23 +500,51 @@ static gboolean deferred_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+static gboolean deferred_fd_cb(gint fd, GIOCondition cond, gpointer data)
+{
+	(void)fd;
+	(void)cond;
+	return deferred_cb(data);
+}
+
 /* Also when the board's thread stops with the source still pending. */
 static void deferred_free(gpointer data)
 {
 	struct deferred *d = data;
 
+	if (d->timer_fd >= 0)
+		close(d->timer_fd);
 	g_object_unref(d->client);
 	g_object_unref(d->self);
 	g_free(d);
 }
 
-static void defer(EmuUsbfs *self, UMockdevIoctlClient *client, struct deferred *d, guint ms)
+/* Answer at @at_ns (emu_now_ns() time); at once if that has passed. */
+static void defer_until(EmuUsbfs *self, UMockdevIoctlClient *client, struct deferred *d,
+			uint64_t at_ns)
 {
-	GSource *src = g_timeout_source_new(ms);
+	GSource *src = NULL;
 
 	d->self = g_object_ref(self);
 	d->client = g_object_ref(client);
-	g_source_set_callback(src, deferred_cb, d, deferred_free);
+	d->timer_fd = -1;
+	if (at_ns > emu_now_ns()) {
+		d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (d->timer_fd >= 0 && arm_at(d->timer_fd, at_ns)) {
+			src = g_unix_fd_source_new(d->timer_fd, G_IO_IN);
+			g_source_set_callback(src, G_SOURCE_FUNC(deferred_fd_cb), d, deferred_free);
+		}
+	}
+	if (!src) {
+		/* due now, or no timer to be had: the next iteration, not early */
+		if (d->timer_fd >= 0)
+			close(d->timer_fd);
+		d->timer_fd = -1;
+		src = at_ns > emu_now_ns()
+			      ? g_timeout_source_new((guint)((at_ns - emu_now_ns()) / 1000000u + 1))
+			      : g_timeout_source_new(0);
+		g_source_set_callback(src, deferred_cb, d, deferred_free);
+	}
 	g_source_attach(src, self->loop->ctx);
 	g_source_unref(src);
 }
@@ -497,7 +558,6 @@ static void do_sync_control(EmuUsbfs *self, UMockdevIoctlClient *client)
 	struct emu_setup s;
 	GError *err = NULL;
 	uint8_t dummy[1];
-	uint64_t now;
 	bool stale;
 
 	d->generation = self->generation;
@@ -530,14 +590,13 @@ static void do_sync_control(EmuUsbfs *self, UMockdevIoctlClient *client)
 	d->res = (s.bmRequestType & 0x80) ? (long)d->reply.len : s.wLength;
 	if (d->reply.kind == EMU_REPLY_HANG) {
 		/* the kernel waits ct->timeout ms (0: for ever; capped here) */
-		defer(self, client, d, ct->timeout ? ct->timeout : 60000);
+		defer_until(self, client, d,
+			    emu_now_ns() +
+				    (uint64_t)(ct->timeout ? ct->timeout : 60000) * 1000000u);
 		return;
 	}
 out:
-	now = emu_now_ns();
-	defer(self, client, d,
-	      d->reply.ready_at_ns > now ? (guint)((d->reply.ready_at_ns - now + 999999) / 1000000)
-					 : 0);
+	defer_until(self, client, d, d->reply.ready_at_ns);
 }
 
 static UMockdevIoctlData *arg_struct(UMockdevIoctlClient *client, gsize size)
@@ -726,10 +785,10 @@ static int handle(EmuUsbfs *self, UMockdevIoctlClient *client, long *res)
 }
 
 /*
- * Milliseconds until the first of @client's URBs that the busy device holds
- * back completes, at most EMU_REAP_WAIT_MAX_MS; 0 if none is held back.
+ * When the first of @client's URBs that the busy device holds back
+ * completes, at most EMU_REAP_WAIT_MAX_NS from now; 0 if none is held back.
  */
-static guint busy_wait_ms(EmuUsbfs *self, const UMockdevIoctlClient *client)
+static uint64_t busy_wait_until(EmuUsbfs *self, const UMockdevIoctlClient *client)
 {
 	uint64_t now = emu_now_ns(), first = 0;
 
@@ -742,8 +801,16 @@ static guint busy_wait_ms(EmuUsbfs *self, const UMockdevIoctlClient *client)
 	}
 	if (!first)
 		return 0;
-	/* rounded up; a transfer that never completes waits the longest */
-	return (guint)MIN(EMU_REAP_WAIT_MAX_MS, (first - now) / 1000000 + 1);
+	/* a transfer that never completes waits the longest */
+	return MIN(first, now + EMU_REAP_WAIT_MAX_NS);
+}
+
+/* The next look of a blocking REAPURB: when a held-back URB completes. */
+static uint64_t reap_retry_at(EmuUsbfs *self, const UMockdevIoctlClient *client)
+{
+	uint64_t at = busy_wait_until(self, client);
+
+	return at ? at : emu_now_ns() + EMU_REAP_RETRY_NS;
 }
 
 /* One ioctl, on the board's thread. */
@@ -761,15 +828,15 @@ static void serve(EmuUsbfs *self, UMockdevIoctlClient *client)
 	/*
 	 * The node is a plain file, so the client's poll() never waits for a URB:
 	 * while the device holds one back, answer "not yet" once it completes
-	 * or EMU_REAP_WAIT_MAX_MS later rather than at once, or every libusb client spins on this
+	 * or EMU_REAP_WAIT_MAX_NS later rather than at once, or every libusb client spins on this
 	 * ioctl for as long as the device is busy (umockdev-notes.md).
 	 */
-	if (e == EAGAIN && req == USBDEVFS_REAPURBNDELAY && busy_wait_ms(self, client)) {
+	if (e == EAGAIN && req == USBDEVFS_REAPURBNDELAY && busy_wait_until(self, client)) {
 		struct deferred *d = g_new0(struct deferred, 1);
 
 		d->retry_reap = true;
 		d->once = true;
-		defer(self, client, d, busy_wait_ms(self, client));
+		defer_until(self, client, d, busy_wait_until(self, client));
 		return;
 	}
 	if (e == EAGAIN && req == USBDEVFS_REAPURB) {
@@ -777,7 +844,7 @@ static void serve(EmuUsbfs *self, UMockdevIoctlClient *client)
 		struct deferred *d = g_new0(struct deferred, 1);
 
 		d->retry_reap = true;
-		defer(self, client, d, 1);
+		defer_until(self, client, d, reap_retry_at(self, client));
 		return;
 	}
 	umockdev_ioctl_client_complete(client, e ? -1 : res, e);

@@ -219,13 +219,13 @@ def t_hints():
     rc, out, _ = run([STDFU, "flash", "--force", app, "--always-erase", "--json"], ["--fault", "status=errPROG:dnload-data:1"])
     h, hid = hint_of(validate("failed write", out, rc))
     check(rc == 10 and hid == "status-writing" and "half-written" in h, "a failed write may be half-written")
-    # ECC flash (h7): an errPROG into a sector skipped as blank is the programmed-0xFF case
+    # ECC flash (g0): an errPROG into a sector skipped as blank is the programmed-0xFF case
     rc, out, _ = run([STDFU, "flash", "--force", app, "--json"],
-                     ["--chip", "h7", "--fault", "status=errPROG:dnload-data:1"])
-    lines = validate("errPROG into a blank sector (h7)", out, rc)
+                     ["--chip", "g0", "--fault", "status=errPROG:dnload-data:1"])
+    lines = validate("errPROG into a blank sector (g0)", out, rc)
     check(rc == 0 and any(o["event"] == "warning" and o["code"] == "ecc-fallback" for o in lines)
           and any(o["event"] == "sector" and o["action"] == "fallback" for o in lines),
-          "errPROG into a blank h7 sector: erased and written again, a warning and a sector event")
+          "errPROG into a blank g0 sector: erased and written again, a warning and a sector event")
     # no ECC (f405): a blank unit always programs (RM0090 3.5.4), so errPROG is a real failure
     rc, out, _ = run([STDFU, "flash", "--force", app, "--json"], ["--fault", "status=errPROG:dnload-data:1"])
     h, hid = hint_of(validate("errPROG into a blank sector (f405)", out, rc))

@@ -469,12 +469,43 @@ static void check_ecc(const char *chip, unsigned unit)
 	emu_rom_free(rom);
 }
 
+/*
+ * H7: no PROGERR (RM0433 4.7). A word programmed with 0xFF is still virgin
+ * and takes data later; over data, the write is not refused and the cells
+ * AND (RM0433 4.3.9: "not recommended", an inconsistent ECC code).
+ */
+static void test_h7_program_unchecked(void **state)
+{
+	struct emu_rom *rom = mk("h7", EMU_TIMING_FAST, 0, NULL);
+	uint8_t d[32], *f = emu_rom_flash(rom, NULL, NULL);
+
+	(void)state;
+	to_idle(rom);
+	memset(d, 0xFF, sizeof(d));
+	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
+	memset(d, 0x5A, sizeof(d));
+	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
+	assert_int_equal(f[0], 0x5A);
+	assert_int_equal(f[31], 0x5A);
+	memset(d, 0xA5, sizeof(d));
+	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
+	assert_int_equal(f[0], 0x5A & 0xA5);
+	assert_int_equal(getstate(rom), DNLOAD_IDLE);
+	/* --load marks nothing programmed: a loaded 0xFF word is still virgin */
+	emu_rom_mark_programmed(rom, FLASH + 32, 32);
+	memset(d, 0x3C, sizeof(d));
+	assert_int_equal(set_address(rom, FLASH + 32), OK);
+	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
+	assert_int_equal(f[32], 0x3C);
+	emu_rom_free(rom);
+}
+
 static void test_ecc_families(void **state)
 {
 	(void)state;
 	check_ecc("l4", 8);
 	check_ecc("g0", 8);
-	check_ecc("h7", 32);
 }
 
 /*
@@ -1521,6 +1552,7 @@ int main(void)
 		cmocka_unit_test(test_block_addressing),
 		cmocka_unit_test(test_f4_program_ands),
 		cmocka_unit_test(test_ecc_families),
+		cmocka_unit_test(test_h7_program_unchecked),
 		cmocka_unit_test(test_f0_f3_halfword_by_value),
 		cmocka_unit_test(test_erase_semantics),
 		cmocka_unit_test(test_out_of_range),

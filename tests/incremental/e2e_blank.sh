@@ -4,8 +4,12 @@
 #                             0xFF, flashed with --no-leave over a blank chip,
 #                             then 256 KiB of other data over it
 #   e2e_blank.sh CHIP load    the same, the first image given by --load
-# Both: exit 0, the right content, the fallback reported, and the emulator's
-# count of erases as stdfu reports them. Plus: a blank chip is not erased.
+# Both: exit 0, the right content, and the emulator's count of erases as
+# stdfu reports them. On g0/l4 (PROGERR) the programmed-0xFF half forces the
+# fallback. On h7 nothing checks a word before programming it and a word
+# programmed 0xFF is still virgin (RM0433 4.3.9, 4.3.10, 4.7), so that half
+# is skipped as blank and written without a fallback. Plus: a blank chip is
+# not erased.
 set -euo pipefail
 : "${STDFU_STAGE:?STDFU_STAGE must point at the staged install}"
 EMU="$STDFU_STAGE/bin/stdfu-emu"
@@ -27,8 +31,8 @@ open("a.bin", "wb").write(a)
 open("b.bin", "wb").write(b)
 PY
 
-count() { # WORD: occurrences in out.json
-	grep -o "$1" out.json | wc -l
+count() { # WORD: occurrences in out.json (none is 0, not a failure)
+	{ grep -o "$1" out.json || true; } | wc -l
 }
 
 if [ "$how" = flash ]; then
@@ -41,12 +45,18 @@ else
 fi
 cmp -n 262144 dump.bin b.bin || fail "the flash does not hold the second image"
 fallback=$(count '"action":"fallback"')
-[ "$fallback" -ge 1 ] || fail "no fallback reported"
+checked=1
+[ "$chip" = h7 ] && checked=0
+if [ "$checked" = 1 ]; then
+	[ "$fallback" -ge 1 ] || fail "no fallback reported"
+else
+	[ "$fallback" -eq 0 ] || fail "a fallback on a chip that never refuses a program"
+fi
 grep -q '"event":"sectors".*"fallback":'"$fallback" out.json || fail "summary disagrees"
 # The emulator saw one erase per erased sector plus one per fallback.
-python3 - "$fallback" "$how" <<'PY' || fail "erase count"
+python3 - "$fallback" "$how" "$checked" <<'PY' || fail "erase count"
 import json, sys
-fb, how = int(sys.argv[1]), sys.argv[2]
+fb, how, checked = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
 out = [json.loads(l) for l in open("out.json") if l.startswith("{")]
 sec = next(o for o in out if o.get("event") == "sectors")
 st = json.load(open("stats.json"))["by_request"]["dnload_erase"]
@@ -55,7 +65,10 @@ if how == "flash":
     first = 0
 want = sec["erased"] + sec["fallback"] + first
 assert st == want, (st, want, sec)
-assert sec["skipped_blank"] == 0, sec  # every blank-looking sector was programmed 0xFF
+if checked:
+    assert sec["skipped_blank"] == 0, sec  # every blank-looking sector was programmed 0xFF
+else:
+    assert sec["skipped_blank"] >= 1 and sec["erased"] >= 1, sec  # 0xFF half: still virgin
 PY
 
 # A blank chip: nothing erased at all, and the image in place.

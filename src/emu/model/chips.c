@@ -353,9 +353,11 @@ static const struct emu_chip chips[] = {
 		.flash_size = 2048 * KiB,
 		/* DTCM 128 KiB, AXI SRAM 512 KiB, SRAM1-3 288 KiB (RM0433 §2.3). */
 		.sram = {{0x20000000, 128 * KiB}, {0x24000000, 512 * KiB}, {0x30000000, 288 * KiB}},
-		/* RM0433 §4.3.9: the flash word is 256 bits (+10 ECC bits); a
-		 * flash word can be programmed only once after erase. */
+		/* RM0433 §4.3.9: the flash word is 256 bits (+10 ECC bits);
+		 * overwriting one that is not virgin is "not recommended" but
+		 * not refused: no PROGERR (§4.7, see emu_chip). */
 		.ecc_unit = 32,
+		.unchecked_program = true,
 		.ob_default = h7_ob,
 		.ob_size = sizeof(h7_ob),
 		.ob_rdp_offset = 1,

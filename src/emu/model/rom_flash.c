@@ -205,7 +205,8 @@ void emu_rom_mark_programmed(struct emu_rom *rom, uint32_t addr, uint32_t len)
 	const struct emu_chip *c = rom->chip;
 	uint32_t off = addr - c->flash_base;
 
-	if (!c->ecc_unit || c->unit_by_value || !len || !in_flash(rom, addr, len))
+	if (!c->ecc_unit || c->unit_by_value || c->unchecked_program || !len ||
+	    !in_flash(rom, addr, len))
 		return;
 	for (uint32_t w = off / c->ecc_unit; (uint64_t)w * c->ecc_unit < (uint64_t)off + len; w++)
 		rom->ecc_used[w] = 1;
@@ -305,17 +306,30 @@ static bool ecc_word_blank(const struct emu_rom *rom, uint32_t word)
  * Program flash. No ECC (F4): bits can only go 1 -> 0, so the result is the
  * AND of old and new. F0/F3 (unit_by_value): a half-word that does not read
  * 0xFFFF fails, unless 0x0000 is written; one programmed with 0xFFFF can be
- * programmed again, as nothing but its value is checked. ECC (L4/G0 64-bit, H7 256-bit words): a
- * word can be programmed once after erase; programming one that is not erased fails with PROGERR
- * and the ROM reports errPROG. Words are programmed in order, so the words before the failing one
- * stay written, as on the chip.
+ * programmed again, as nothing but its value is checked. ECC with a check
+ * (L4/G0 64-bit words, PROGERR): a word can be programmed once after erase;
+ * programming one that is not erased fails and the ROM reports errPROG.
+ * Words are programmed in order, so the words before the failing one stay
+ * written, as on the chip.
+ *
+ * H7 (unchecked_program): nothing refuses the write (see emu_chip), and the
+ * cells, data and ECC alike, can only go 1 -> 0 (RM0433 4.3.9), so the data
+ * become the AND of old and new, as on F4. A word programmed with 0xFF is
+ * then still virgin: an erased word, all 256 data and 10 ECC cells at 1,
+ * "will be read at 1, without ECC error" (RM0433 4.3.10), so all ones is a
+ * codeword, the ECC of all-ones data is all ones, and programming it clears
+ * no cell. ASSUMPTION: the ECC decoder has no undocumented special case for
+ * virgin words. Over a word holding other data the ECC goes inconsistent;
+ * what the ROM's read then answers is not documented, and the model gives
+ * the AND of the data, which a read-back catches whenever the new data set a
+ * bit the old had cleared.
  */
 static uint8_t flash_program(struct emu_rom *rom, uint32_t addr, const uint8_t *data, uint32_t len)
 {
 	const struct emu_chip *c = rom->chip;
 	uint32_t off = addr - c->flash_base;
 
-	if (!c->ecc_unit) {
+	if (!c->ecc_unit || c->unchecked_program) {
 		for (uint32_t i = 0; i < len; i++)
 			rom->flash[off + i] &= data[i];
 		return DFU_STATUS_OK;

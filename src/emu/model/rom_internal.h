@@ -123,6 +123,16 @@ struct emu_chip {
 	 * by hidden ECC state: PGERR only if it does not read 0xFFFF, and 0x0000
 	 * may always be programmed (RM0091 3.2.2, RM0316 4.2.3). */
 	bool unit_by_value;
+	/*
+	 * H7: ECC flash words, but no check before programming one. RM0433
+	 * 4.7 lists no programming error for a word that is not virgin (PGSERR:
+	 * PG not set, STRBERR: a byte written twice into the write buffer,
+	 * INCERR: a word not written whole, OPERR: cycling or an interrupted
+	 * operation); 4.3.9: overwriting a non-virgin word "may lead to an
+	 * inconsistent ECC code", reported at read time (SNECCERR/DBECCERR). The same text is in
+	 * RM0399 (H745/H747) 4.3.9, 4.7: one flash design.
+	 */
+	bool unchecked_program;
 	/* Option bytes: initial content (RDP level 0) and where the RDP byte sits. */
 	const uint8_t *ob_default;
 	uint32_t ob_size;

@@ -3,12 +3,22 @@
  * The WRITE phase, and the fallback for a blank sector that cannot be
  * written without an erase.
  *
- * On ECC flash (L4, G0, G4 and U5 program 64- or 128-bit units, H7 256-bit
- * flash words: RM0351 3.3.7, RM0444 3.3.7, RM0433 4.3.9) each unit carries
- * ECC bits from the moment it is programmed, whatever the value; programming
- * it again before an erase fails (PROGERR), and the ROM reports errPROG. A
- * unit programmed with 0xFF reads exactly like an erased one, so the
- * read-back cannot tell, and only the write finds out.
+ * On ECC flash (L4, G0, G4 and U5 program 64- or 128-bit units: RM0351
+ * 3.3.7, RM0444 3.3.7) each unit carries ECC bits from the moment it is
+ * programmed, whatever the value; programming it again before an erase fails
+ * (PROGERR), and the ROM reports errPROG. A unit programmed with 0xFF reads
+ * exactly like an erased one, so the read-back cannot tell, and only the
+ * write finds out.
+ *
+ * The H7 (256-bit flash words) has no PROGERR (RM0433 4.7): overwriting a
+ * non-virgin word is not refused but leaves an inconsistent ECC (4.3.9). That
+ * cannot happen in a sector skipped as blank: an erased word, data and ECC
+ * cells all 1, reads "without ECC error" (4.3.10), so all ones is a codeword,
+ * a word programmed with 0xFF keeps every cell at 1 and is still virgin, and
+ * writing the image into it is a first write. Every word of the sector read
+ * 0xFF, so every word is virgin. The fallback below is then never needed
+ * there; an errPROG from an H7 is handled as on the other ECC families (the
+ * sector held only 0xFF, so erasing and writing again loses nothing).
  *
  * Why erasing that sector and writing its part of the image again loses
  * nothing. The sector was skipped because it read back all 0xFF, so before
