@@ -645,15 +645,21 @@ static int run(struct cli *c)
 	return rc;
 }
 
+/* The options' defaults, before argv is parsed (main and the argv fuzzer). */
+static struct cli cli_defaults(char **args)
+{
+	return (struct cli){.prog = "stdfu",
+			    .args = args,
+			    .poll = STDFU_POLL_EARLY,
+			    .trig.byte = -1,
+			    .wait_s = CLI_WAIT_DEFAULT_S,
+			    .serial_start = 1};
+}
+
 int main(int argc, char **argv)
 {
 	char *args[16];
-	struct cli c = {.prog = "stdfu",
-			.args = args,
-			.poll = STDFU_POLL_EARLY,
-			.trig.byte = -1,
-			.wait_s = CLI_WAIT_DEFAULT_S,
-			.serial_start = 1};
+	struct cli c = cli_defaults(args);
 	bool done;
 	int rc;
 

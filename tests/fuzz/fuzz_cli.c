@@ -22,12 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
 	char *words = malloc(size + 1), *av[MAX_WORDS + 2], *args[16];
-	struct cli c = {.prog = "stdfu",
-			.args = args,
-			.poll = STDFU_POLL_EARLY,
-			.trig.byte = -1,
-			.wait_s = CLI_WAIT_DEFAULT_S,
-			.serial_start = 1};
+	struct cli c = cli_defaults(args);
 	int ac = 1;
 	bool done;
 	int rc;
