@@ -183,13 +183,11 @@ struct region {
 static size_t regions(const struct stdfu_device_info *d, const struct stdfu_chip_id *id,
 		      struct region *r, size_t cap)
 {
-	const struct stdfu_layout *l = NULL;
+	const struct stdfu_alt *alt = stdfu__alt_by_number(d, id->ob_alt);
+	const struct stdfu_layout *l = alt ? &alt->layout : NULL;
 	size_t n = 0;
 	uint32_t off = 0;
 
-	for (size_t a = 0; a < d->n_alts; a++)
-		if (d->alts[a].number == id->ob_alt && d->alts[a].layout_ok)
-			l = &d->alts[a].layout;
 	if (!l || id->ob->via_flash_alt) {
 		r[0] = (struct region){id->ob->address, 0, id->ob->size};
 		return 1;

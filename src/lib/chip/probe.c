@@ -16,20 +16,13 @@
 
 #include "common/error_internal.h"
 #include "flash/read_unmapped.h"
-
-static const struct stdfu_alt *alt_by_number(const struct stdfu_device_info *d, int number)
-{
-	for (size_t a = 0; a < d->n_alts; a++)
-		if (d->alts[a].number == number && d->alts[a].layout_ok)
-			return &d->alts[a];
-	return NULL;
-}
+#include "usb/device_internal.h"
 
 /* The image is the alt's regions one after the other (G4 has two). */
 static int read_ob(struct stdfu_device *dev, const struct stdfu_chip_id *id, uint8_t *buf,
 		   size_t *len)
 {
-	const struct stdfu_alt *alt = alt_by_number(stdfu_device_get_info(dev), id->ob_alt);
+	const struct stdfu_alt *alt = stdfu__alt_by_number(stdfu_device_get_info(dev), id->ob_alt);
 	struct stdfu_result res;
 	size_t n = 0;
 

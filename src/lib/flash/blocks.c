@@ -167,14 +167,6 @@ static bool fall_back(struct op *op, int rc)
  * ASSUMPTION: the ROM refuses an UPLOAD that starts outside its memory map
  * (the emulator answers errTARGET); a ROM that does not passes the check.
  */
-static const struct stdfu_alt *current_alt(const struct stdfu_device *dev)
-{
-	for (size_t a = 0; a < dev->info.n_alts; a++)
-		if ((int)dev->info.alts[a].number == dev->alt && dev->info.alts[a].layout_ok)
-			return &dev->info.alts[a];
-	return NULL;
-}
-
 static int transfer_size_lie(struct stdfu_device *dev, const struct stdfu_alt *alt, uint16_t ts,
 			     uint32_t at, bool larger)
 {
@@ -225,7 +217,7 @@ static bool refused(int rc)
 int stdfu__check_transfer_size(struct op *op, uint64_t size)
 {
 	struct stdfu_device *dev = op->dev;
-	const struct stdfu_alt *alt = current_alt(dev);
+	const struct stdfu_alt *alt = stdfu__alt_by_number(&dev->info, dev->alt);
 	uint16_t ts = dev->info.functional.transfer_size;
 	uint8_t buf[STDFU_TRANSFER_SIZE_MAX];
 	struct stdfu_sector last;

@@ -12,6 +12,7 @@
 
 #include "common/error_internal.h"
 #include "flash/place.h"
+#include "usb/device_internal.h"
 
 static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t *cap)
 {
@@ -267,14 +268,6 @@ const struct stdfu_image *stdfu__image_placed(const struct stdfu_device_info *in
 	return view;
 }
 
-static const struct stdfu_alt *layout_alt(const struct stdfu_device_info *info, uint8_t number)
-{
-	for (size_t a = 0; a < info->n_alts; a++)
-		if (info->alts[a].number == number && info->alts[a].layout_ok)
-			return &info->alts[a];
-	return NULL;
-}
-
 /* Where a flash leaves DFU: the image's first address in the flash alt, else its start. */
 static uint32_t leave_address(const struct stdfu_device_info *info, const struct stdfu_image *img)
 {
@@ -316,7 +309,7 @@ static int plan_alts(struct stdfu_flash_plan *fp, const struct stdfu_device_info
 			continue;
 		if (fp->n_alts == STDFU_MAX_ALTS)
 			return stdfu__fail(STDFU_ERR_IMAGE, "the image targets too many alts");
-		alt = layout_alt(info, altno);
+		alt = stdfu__alt_by_number(info, altno);
 		if (!alt && broken_layout(info, altno))
 			return broken_layout(info, altno);
 		if (!alt)

@@ -104,18 +104,11 @@ static bool takes_full_blocks(const struct stdfu_device *dev)
 	return id.family == STDFU_FAMILY_G4;
 }
 
-static const struct stdfu_layout *layout_of(const struct stdfu_device *dev, uint8_t alt)
-{
-	for (size_t a = 0; a < dev->info.n_alts; a++)
-		if (dev->info.alts[a].number == alt && dev->info.alts[a].layout_ok)
-			return &dev->info.alts[a].layout;
-	return NULL;
-}
-
 /* [lo, hi) lies in the sectors of [pos, end): blocks there stay in the plan's sectors. */
-static bool same_sectors(const struct stdfu_layout *l, uint64_t pos, uint64_t end, uint64_t lo,
+static bool same_sectors(const struct stdfu_alt *alt, uint64_t pos, uint64_t end, uint64_t lo,
 			 uint64_t hi)
 {
+	const struct stdfu_layout *l = alt ? &alt->layout : NULL;
 	struct stdfu_sector first, last;
 
 	return l && !stdfu_layout_sector_at(l, (uint32_t)pos, &first) &&
@@ -170,7 +163,8 @@ static int write_span(struct op *op, uint64_t pos, uint64_t end, const uint8_t *
 	if (op->aligned && op->plan && ts) {
 		uint64_t lo = pos / ts * ts, hi = (end + ts - 1) / ts * ts;
 
-		if (same_sectors(layout_of(op->dev, op->plan->alt), pos, end, lo, hi)) {
+		if (same_sectors(stdfu__alt_by_number(&op->dev->info, op->plan->alt), pos, end, lo,
+				 hi)) {
 			op->total += (hi - lo) - (end - pos); /* the pad is written too */
 			return write_aligned(op, lo, hi);
 		}

@@ -88,6 +88,21 @@ void stdfu__usb_identity(libusb_device *udev, const struct libusb_device_descrip
 void stdfu__usb_dfu_interface(const struct libusb_config_descriptor *cfg, int protocol,
 			      struct stdfu_device_info *info, uint8_t *istr);
 
+/*
+ * The alt setting numbered @number whose layout string parsed, or NULL (none,
+ * or its layout is unusable). @number is int so that an unknown alt (-1)
+ * matches none. Inline: the engine's unit test links the flash sources
+ * without device.c.
+ */
+static inline const struct stdfu_alt *stdfu__alt_by_number(const struct stdfu_device_info *info,
+							   int number)
+{
+	for (size_t a = 0; a < info->n_alts; a++)
+		if (info->alts[a].number == number && info->alts[a].layout_ok)
+			return &info->alts[a];
+	return NULL;
+}
+
 /* device.c: report a warning to the running operation, if any. */
 void stdfu__device_warn(struct stdfu_device *dev, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
