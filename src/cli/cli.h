@@ -185,6 +185,8 @@ void out_log(const struct stdfu_log_event *ev, void *user);
 /* A library warning's code, message and advice (hints.c) into JSON line @o. */
 void out_warning_fields(struct json_t *o, const struct stdfu_event *ev);
 uint64_t out_now_us(void);
+/* What a finished leave phase of @secs says in plain text (one board and --all alike). */
+void out_leave_text(char *buf, size_t cap, bool hung, double secs);
 
 /* out_board.c: devices, application ports, the way to the ROM */
 void out_device(struct cli *c, const struct stdfu_device_info *info);

@@ -96,14 +96,12 @@ static void phase_end(struct fa_board *b, const struct stdfu_event *ev, double t
 
 	json_phase(b, "phase_end", ev, t);
 	kib(n, sizeof(n), (double)ev->done);
-	if (ev->phase == STDFU_PHASE_LEAVE && b->leave_hung)
-		line(b,
-		     "leave: the ROM hung on the bus after %.2f s; the application did not start "
-		     "(power-cycle the board)",
-		     t - b->phase_t0);
-	else if (ev->phase == STDFU_PHASE_LEAVE)
-		line(b, "left DFU mode; device gone from the bus after %.2f s", t - b->phase_t0);
-	else if (ev->phase != STDFU_PHASE_PREPARE)
+	if (ev->phase == STDFU_PHASE_LEAVE) {
+		char text[160];
+
+		out_leave_text(text, sizeof(text), b->leave_hung, t - b->phase_t0);
+		line(b, "%s", text);
+	} else if (ev->phase != STDFU_PHASE_PREPARE)
 		line(b, "%s done: %s in %.2f s", stdfu_phase_name(ev->phase), n, t - b->phase_t0);
 }
 

@@ -172,6 +172,17 @@ static void bar(struct cli *c, const struct stdfu_event *ev, bool final)
 	(void)c;
 }
 
+void out_leave_text(char *buf, size_t cap, bool hung, double secs)
+{
+	if (hung)
+		snprintf(buf, cap,
+			 "leave: the ROM hung on the bus after %.2f s; the application did not "
+			 "start (power-cycle the board)",
+			 secs);
+	else
+		snprintf(buf, cap, "left DFU mode; device gone from the bus after %.2f s", secs);
+}
+
 static void human_end(struct cli *c, const struct stdfu_event *ev, double t)
 {
 	char total[32];
@@ -180,15 +191,11 @@ static void human_end(struct cli *c, const struct stdfu_event *ev, double t)
 		bar(c, ev, true);
 		return;
 	}
-	if (ev->phase == STDFU_PHASE_LEAVE && prog.leave_hung) {
-		out_msg(c,
-			"leave: the ROM hung on the bus after %.2f s; the application did not "
-			"start (power-cycle the board)",
-			t - prog.t0);
-		return;
-	}
 	if (ev->phase == STDFU_PHASE_LEAVE) {
-		out_msg(c, "left DFU mode; device gone from the bus after %.2f s", t - prog.t0);
+		char text[160];
+
+		out_leave_text(text, sizeof(text), prog.leave_hung, t - prog.t0);
+		out_msg(c, "%s", text);
 		return;
 	}
 	human_bytes(total, sizeof(total), (double)ev->done);
