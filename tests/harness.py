@@ -29,6 +29,15 @@ class Harness:
         self.rng = random.Random(seed)
         self.failures = []
 
+    # "with Harness(...) as h:" for a scratch directory that goes at the end
+    # (a driver that runs many sessions side by side, one Harness each).
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return False
+
     def check(self, cond, what):
         print(("ok   " if cond else "FAIL ") + what, flush=True)
         if not cond:
@@ -95,3 +104,14 @@ def json_lines(out):
 
 def results(out):
     return [o for o in json_lines(out) if o.get("event") == "result"]
+
+
+def last_event(out, name):
+    """The last JSON line of event NAME in OUT, or {} if there is none."""
+    ev = [o for o in json_lines(out) if o.get("event") == name]
+    return ev[-1] if ev else {}
+
+
+def sh(script):
+    """SCRIPT as an argv for run(): several commands under one emulator."""
+    return ["/bin/sh", "-c", script]

@@ -35,8 +35,10 @@ import os
 import struct
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import Harness, json_lines, sh  # noqa: E402
 
 KINDS = ["stall", "disconnect", "timeout", "status=errPROG", "status=errTARGET", "state=10"]
 DOCUMENTED = set(range(1, 24)) | {130, 143}
@@ -48,11 +50,10 @@ def app_image(n, seed):
     return struct.pack("<II", 0x20001000, 0x08000201) + body
 
 
-def emulate(args, chip, extra, script):
-    emu = [os.path.join(args.stage, "bin", "stdfu-emu"), "--chip", chip] + extra
-    p = subprocess.run(emu + ["--", "/bin/sh", "-c", script], capture_output=True,
-                       text=True, timeout=SESSION_TIMEOUT)
-    return p, dict(kv.split("=") for kv in p.stdout.split() if "=" in kv)
+def emulate(h, chip, extra, script):
+    """SCRIPT in one stdfu-emu session: its exit and the KEY=VALUE words it printed."""
+    rc, out, _ = h.run(sh(script), ["--chip", chip, *extra], timeout=SESSION_TIMEOUT, cwd=None)
+    return rc, dict(kv.split("=") for kv in out.split() if "=" in kv)
 
 
 def told_power_cycle(path):
@@ -60,7 +61,7 @@ def told_power_cycle(path):
     message or hint names it (the documented fix of a locked-up ROM)."""
     try:
         with open(path) as f:
-            lines = [json.loads(l) for l in f if l.startswith("{")]
+            lines = json_lines(f.read())
     except (OSError, ValueError):
         return False
     for e in lines:
@@ -70,18 +71,15 @@ def told_power_cycle(path):
     return False
 
 
-def run_session(args, chip, fault, lie, start, tmp):
-    img = os.path.join(tmp, "new.bin")
-    dump = os.path.join(tmp, "dump.bin")
-    a_json = os.path.join(tmp, "a.json")
-    stdfu = os.path.join(args.stage, "bin", "stdfu")
+def run_session(h, chip, fault, lie, start):
+    img, dump, a_json, stdfu = h.path("new.bin"), h.path("dump.bin"), h.path("a.json"), h.stdfu
     extra = ["--dump", dump]
     if fault:
         extra += ["--fault", fault]
     if lie:
         extra += ["--lie", lie]
     if start == "old":
-        extra += ["--load", os.path.join(tmp, "old.bin")]
+        extra += ["--load", h.path("old.bin")]
     # a board that dropped off the bus is back after a moment (a person
     # re-runs seconds later): let it go, then wait for it to be listed
     rerun = (f"sleep 0.5; i=0; while [ $i -lt 50 ] && ! '{stdfu}' list 2>/dev/null | grep -q .; "
@@ -92,24 +90,22 @@ def run_session(args, chip, fault, lie, start, tmp):
               f"else {rerun}; fi; fi")
     t0 = time.monotonic()
     try:
-        p, codes = emulate(args, chip, extra, script)
+        emu_rc, codes = emulate(h, chip, extra, script)
         cycled = "PC" in codes and told_power_cycle(a_json)
         if cycled:
             # the power cycle the user was told to do: the same flash, a new ROM
             os.replace(dump, dump + ".before")
-            p, more = emulate(args, chip, ["--load", dump + ".before", "--dump", dump], rerun)
+            emu_rc, more = emulate(h, chip, ["--load", dump + ".before", "--dump", dump], rerun)
             codes.update(more)
     except subprocess.TimeoutExpired:
         return {"outcome": "hang", "secs": time.monotonic() - t0}
-    with open(img, "rb") as f:
-        want = f.read()
+    want = h.read("new.bin")
     try:
-        with open(dump, "rb") as f:
-            right = f.read(len(want)) == want
+        right = h.read("dump.bin")[:len(want)] == want
     except OSError:
         right = False
     return {"a": int(codes.get("A", -1)), "b": int(codes.get("B", -1)) if "B" in codes else None,
-            "power_cycle": cycled, "right": right, "emu": p.returncode,
+            "power_cycle": cycled, "right": right, "emu": emu_rc,
             "secs": time.monotonic() - t0}
 
 
@@ -130,28 +126,21 @@ def classify(args, chip, r):
 
 def one(args, job):
     chip, fault, lie, start = job
-    with tempfile.TemporaryDirectory(prefix="stdfu-camp-") as tmp:
-        with open(os.path.join(tmp, "new.bin"), "wb") as f:
-            f.write(app_image(args.size, 1))
-        with open(os.path.join(tmp, "old.bin"), "wb") as f:
-            f.write(app_image(args.size + 3000, 2))
-        r = run_session(args, chip, fault, lie, start, tmp)
+    with Harness(args.stage, "stdfu-camp-") as h:
+        h.write("new.bin", app_image(args.size, 1))
+        h.write("old.bin", app_image(args.size + 3000, 2))
+        r = run_session(h, chip, fault, lie, start)
     r.update(chip=chip, fault=fault, lie=lie, start=start, outcome=classify(args, chip, r))
     return r
 
 
 def requests_of(args, chip):
     """Control requests of a clean flash of this chip (the fault indices), and its exit."""
-    with tempfile.TemporaryDirectory(prefix="stdfu-camp-") as tmp:
-        img = os.path.join(tmp, "new.bin")
-        st = os.path.join(tmp, "stats.json")
-        with open(img, "wb") as f:
-            f.write(app_image(args.size, 1))
-        p = subprocess.run([os.path.join(args.stage, "bin", "stdfu-emu"), "--chip", chip,
-                            "--stats", st, "--", os.path.join(args.stage, "bin", "stdfu"),
-                            "flash", img, "-q"], capture_output=True, text=True, timeout=120)
-        with open(st) as f:
-            return json.load(f)["control_transfers"], p.returncode
+    with Harness(args.stage, "stdfu-camp-") as h:
+        img = h.write("new.bin", app_image(args.size, 1))
+        rc, _, _ = h.run([h.stdfu, "flash", img, "-q"],
+                         ["--chip", chip, "--stats", h.path("stats.json")], timeout=120, cwd=None)
+        return h.stats()["control_transfers"], rc
 
 
 def jobs_of(args):

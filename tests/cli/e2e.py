@@ -6,73 +6,38 @@ usage: e2e.py STAGE TEST [CHIP]
 Every test runs real binaries: stdfu-emu builds a umockdev testbed, and the
 real libusb inside stdfu (and Debian's dfu-util) talk to the emulated ROM.
 """
-import json
 import os
-import random
 import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 
-STAGE, TEST = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import Harness, json_lines, last_event, sh  # noqa: E402
+
+TEST = sys.argv[2]
 CHIP = sys.argv[3] if len(sys.argv) > 3 else "f405"
 # Flash with ECC: every family but F0/F1/F3 (half-word PGERR, RM0091 3.2.2) and
 # F2/F4/F7 (no ECC, RM0090 3.5.4): the emulated chips' names start with the family.
 ECC = not CHIP.startswith("f")
-STDFU = os.path.join(STAGE, "bin", "stdfu")
-EMU = os.path.join(STAGE, "bin", "stdfu-emu")
+H = Harness(sys.argv[1], "stdfu-e2e-", 0x5DF0 + sum(map(ord, TEST + CHIP)))
+STDFU, EMU = H.stdfu, H.emu
 DFU_UTIL = shutil.which("dfu-util") or "/usr/bin/dfu-util"
-TMP = tempfile.mkdtemp(prefix="stdfu-e2e-")
-RNG = random.Random(0x5DF0 + sum(map(ord, TEST + CHIP)))
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def path(name):
-    return os.path.join(TMP, name)
+check, path, write, read = H.check, H.path, H.write, H.read
 
 
 def emu(cmd, *emu_args, timeout=120):
     """Run cmd (list) under stdfu-emu; return (rc, stdout, stderr)."""
-    argv = [EMU, "--chip", CHIP, *emu_args, "--", *cmd]
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
-def sh(script):
-    return ["/bin/sh", "-c", script]
-
-
-def write(name, data):
-    with open(path(name), "wb") as f:
-        f.write(data)
-    return path(name)
-
-
-def read(name):
-    with open(path(name), "rb") as f:
-        return f.read()
+    return H.run(cmd, ["--chip", CHIP, *emu_args], timeout=timeout, cwd=None)
 
 
 def rand(n):
     """Random bytes: not an application, so flashing them at the base needs --force."""
-    return bytes(RNG.getrandbits(8) for _ in range(n))
-
-
-def json_lines(out):
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return bytes(H.rng.getrandbits(8) for _ in range(n))
 
 
 def result(out):
-    res = [o for o in json_lines(out) if o.get("event") == "result"]
-    return res[-1] if res else {}
+    return last_event(out, "result")
 
 
 def layout():
@@ -230,11 +195,9 @@ def t_failures():
 
 
 def stats_run(img, extra):
-    st = path("stats.json")
-    rc, out, err = emu([STDFU, "flash", "--force", img, "--quiet", *extra], "--stats", st,
-                       "--dump", path("dump.bin"))
-    with open(st) as f:
-        return rc, json.load(f)
+    rc, out, err = emu([STDFU, "flash", "--force", img, "--quiet", *extra],
+                       "--stats", path("stats.json"), "--dump", path("dump.bin"))
+    return rc, H.stats("stats.json")
 
 
 def t_stats():
@@ -366,20 +329,4 @@ def t_short_poll():
         check(dump[: len(img)] == img, f"{CHIP} short-poll, --poll {policy}: flash holds the image")
 
 
-TESTS = {
-    "short_poll": t_short_poll,
-    "flash_random": t_flash_random,
-    "pattern": t_pattern,
-    "interop": t_interop,
-    "failures": t_failures,
-    "stats": t_stats,
-    "commands": t_commands,
-}
-
-try:
-    TESTS[TEST]()
-finally:
-    shutil.rmtree(TMP, ignore_errors=True)
-if failures:
-    print(f"{len(failures)} check(s) failed", file=sys.stderr)
-    sys.exit(1)
+H.main(globals(), TEST, clean=True)

@@ -12,20 +12,19 @@ usage: e2e_chip.py STAGE TEST [CHIP]
               (which stdfu triggers again) or as nothing (exit 15)
   protect     flash --protect -> RDP 1; flash exits 14; unprotect --yes; flash
 """
-import json
 import os
 import re
 import struct
-import subprocess
 import sys
-import tempfile
 
-STAGE, TEST = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import Harness, last_event, sh  # noqa: E402
+
+TEST = sys.argv[2]
 CHIP = sys.argv[3] if len(sys.argv) > 3 else "f405"
-STDFU = os.path.join(STAGE, "bin", "stdfu")
-EMU = os.path.join(STAGE, "bin", "stdfu-emu")
-TMP = tempfile.mkdtemp(prefix="stdfu-chip-")
-failures = []
+H = Harness(sys.argv[1], "stdfu-chip-")
+STDFU, EMU = H.stdfu, H.emu
+check, path, write, read = H.check, H.path, H.write, H.read
 
 # What each emulated chip is, from its reference manual and public dumps
 # (the chip table of src/emu/model/chips.c): family, flash bytes, bcdDevice.
@@ -59,45 +58,24 @@ OB = {
 EXIT_USAGE, EXIT_PROTECTED, EXIT_GONE = 2, 14, 15
 
 
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def path(name):
-    return os.path.join(TMP, name)
-
-
 def emu(cmd, *emu_args, chip=None, timeout=120):
-    argv = [EMU, "--chip", chip or CHIP, *emu_args, "--", *cmd]
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
+    return H.run(cmd, ["--chip", chip or CHIP, *emu_args], timeout=timeout, cwd=None)
 
 
-def json_lines(out):
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-
-
-def event(out, name):
-    ev = [o for o in json_lines(out) if o.get("event") == name]
-    return ev[-1] if ev else {}
+event = last_event
 
 
 def app_image(n=6000):
     """A plausible application: initial SP in SRAM, odd reset vector in flash."""
     data = struct.pack("<II", 0x20002000, 0x08000101) + bytes((i * 13 + 5) & 0xFF
                                                                for i in range(n - 8))
-    with open(path("app.bin"), "wb") as f:
-        f.write(data)
-    return path("app.bin")
+    return write("app.bin", data)
 
 
 def chips():
     """The chip models stdfu-emu --help lists after "--chip NAME ...:"."""
-    p = subprocess.run([EMU, "--help"], capture_output=True, text=True)
-    lines = (p.stdout + p.stderr).splitlines()
+    rc, out, err = H.run([EMU, "--help"], cwd=None)
+    lines = (out + err).splitlines()
     i = next(n for n, ln in enumerate(lines) if "--chip NAME" in ln)
     words = lines[i].split(":", 1)[1].split()
     for ln in lines[i + 1:]:
@@ -143,8 +121,7 @@ def refused(chip, what, args, cls, dump):
     check(rc == EXIT_USAGE and res.get("refusal") == cls,
           f"{chip} {what}: refused, exit 2, refusal {cls} (got {rc}, {res})")
     check(res.get("message"), f"{chip} {what}: the refusal explains itself")
-    with open(dump + ".optbytes", "rb") as f:
-        return f.read()
+    return read(os.path.basename(dump) + ".optbytes")
 
 
 def t_optbytes():
@@ -165,8 +142,7 @@ def t_optbytes():
     refused(CHIP, "value too wide", ["RDP=0x1AA", "--yes"], "bad-value", dump)
     rc, out, err = emu([STDFU, "option-bytes", "set", f"{harmless}=0"], "--dump", dump)
     check(rc == EXIT_USAGE and "--yes" in err, f"{CHIP} set without --yes: exit 2, asks for it")
-    with open(dump + ".optbytes", "rb") as f:
-        check(f.read() == base, f"{CHIP} set without --yes writes nothing")
+    check(read("ob.bin.optbytes") == base, f"{CHIP} set without --yes writes nothing")
     rc, out, err = emu([STDFU, "option-bytes", "set", f"{harmless}=0", "--yes", "--json"],
                        "--dump", dump)
     res = event(out, "result")
@@ -208,7 +184,7 @@ def t_protect():
               f"'{STDFU}' unprotect --yes --quiet; echo UNPROTECT=$?; sleep 1; "
               f"'{STDFU}' flash '{app}' --no-leave --quiet; echo FLASH2=$?; "
               f"'{STDFU}' info --json")
-    rc, out, err = emu(["/bin/sh", "-c", script], "--dump", path("p.bin"), timeout=240)
+    rc, out, err = emu(sh(script), "--dump", path("p.bin"), timeout=240)
     prot = event(out, "protect")
     check("PROTECT=0" in out, f"{CHIP} flash --protect exits 0 ({err[-400:]})")
     check(prot.get("rdp") == 1, f"{CHIP} --protect reports RDP level 1 ({prot})")
@@ -216,12 +192,8 @@ def t_protect():
     check("UNPROTECT=0" in out, f"{CHIP} unprotect --yes recovers")
     check("FLASH2=0" in out, f"{CHIP} a final flash passes")
     check(event(out, "info").get("rdp") == 0, f"{CHIP} info says RDP 0 at the end")
-    with open(path("p.bin"), "rb") as f:
-        check(f.read(len(open(app, "rb").read())) == open(app, "rb").read(),
-              f"{CHIP} the final image is in flash")
+    image = read("app.bin")
+    check(read("p.bin")[:len(image)] == image, f"{CHIP} the final image is in flash")
 
 
-TESTS = {"info": t_info, "optbytes": t_optbytes, "lockout": t_lockout, "protect": t_protect}
-TESTS[TEST]()
-print(f"{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+H.main(globals(), TEST, clean=True)

@@ -22,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from harness import Harness, json_lines  # noqa: E402
+from harness import Harness, json_lines, last_event, sh  # noqa: E402
 
 TEST = sys.argv[2]
 CHIP = sys.argv[3] if len(sys.argv) > 3 else "f405"
@@ -43,13 +43,8 @@ def emu(cmd, *emu_args, timeout=120):
     return H.run(cmd, ["--chip", CHIP, *emu_args], timeout=timeout, cwd=None)
 
 
-def sh(script):
-    return ["/bin/sh", "-c", script]
-
-
 def result(out):
-    res = [o for o in json_lines(out) if o.get("event") == "result"]
-    return res[-1] if res else {}
+    return last_event(out, "result")
 
 
 # --lie KEY=VALUE -> None (the flash must succeed with the right content), or
