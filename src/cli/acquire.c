@@ -31,6 +31,14 @@ static void other_serial(struct cli *c, struct stdfu_target_opts *o)
 		o->sel.other_serial = c->other_serial;
 }
 
+const char *cli_one_board_option(const struct cli *c)
+{
+	return c->sel.serial	  ? "--serial"
+	       : c->trig.port	  ? "--port"
+	       : c->trig.any_port ? "--any-port"
+				  : NULL;
+}
+
 struct stdfu_target_opts cli_target_opts(struct cli *c)
 {
 	const struct cli_trigger *t = &c->trig;

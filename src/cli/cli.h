@@ -158,6 +158,10 @@ void cli_release(struct cli *c, struct stdfu_device *dev);
  * report of cli_acquire() knows where the board was. */
 int cli_wait_app(struct cli *c, const struct stdfu_device_info *rom);
 uint32_t cli_flash_base(const struct stdfu_device_info *info);
+/* The option given that follows one board by its serial or its application
+ * port ("--serial", "--port", "--any-port"), or NULL: commands that run many
+ * boards follow each by its USB port path and refuse these. */
+const char *cli_one_board_option(const struct cli *c);
 
 /* load.c: an image as the command line names it ("-": standard input). Raw files go
  * to --address (else the library places them at the flash base); files with

@@ -141,10 +141,7 @@ static void *worker(void *arg)
 
 static int check_options(struct cli *c)
 {
-	const char *bad = c->sel.serial	     ? "--serial"
-			  : c->trig.port     ? "--port"
-			  : c->trig.any_port ? "--any-port"
-					     : NULL;
+	const char *bad = cli_one_board_option(c);
 
 	if (bad)
 		return out_usage(c,
