@@ -114,6 +114,12 @@ def ob_show(chip, *emu_args):
     return rc, {f["name"]: f for f in ev.get("fields", [])}, ev, err
 
 
+def optbytes(dump):
+    """The option bytes the emulator wrote beside its --dump DUMP."""
+    with open(dump + ".optbytes", "rb") as f:
+        return f.read()
+
+
 def refused(chip, what, args, cls, dump):
     rc, out, err = emu([STDFU, "option-bytes", "set", *args, "--json"], "--dump", dump,
                        chip=chip)
@@ -121,7 +127,7 @@ def refused(chip, what, args, cls, dump):
     check(rc == EXIT_USAGE and res.get("refusal") == cls,
           f"{chip} {what}: refused, exit 2, refusal {cls} (got {rc}, {res})")
     check(res.get("message"), f"{chip} {what}: the refusal explains itself")
-    return read(os.path.basename(dump) + ".optbytes")
+    return optbytes(dump)
 
 
 def t_optbytes():
@@ -142,7 +148,7 @@ def t_optbytes():
     refused(CHIP, "value too wide", ["RDP=0x1AA", "--yes"], "bad-value", dump)
     rc, out, err = emu([STDFU, "option-bytes", "set", f"{harmless}=0"], "--dump", dump)
     check(rc == EXIT_USAGE and "--yes" in err, f"{CHIP} set without --yes: exit 2, asks for it")
-    check(read("ob.bin.optbytes") == base, f"{CHIP} set without --yes writes nothing")
+    check(optbytes(dump) == base, f"{CHIP} set without --yes writes nothing")
     rc, out, err = emu([STDFU, "option-bytes", "set", f"{harmless}=0", "--yes", "--json"],
                        "--dump", dump)
     res = event(out, "result")
