@@ -31,7 +31,6 @@ struct stdfu_usb_watch {
 	struct stdfu_ctx *ctx;
 	libusb_hotplug_callback_handle handle;
 	bool on;
-	int events;
 	int completed; /* set by on_hotplug: ends the nap in progress */
 };
 
@@ -43,7 +42,6 @@ static int LIBUSB_CALL on_hotplug(libusb_context *usb, libusb_device *dev,
 	(void)usb;
 	(void)dev;
 	(void)event;
-	w->events++;
 	w->completed = 1;
 	return 0;
 }
