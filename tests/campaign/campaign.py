@@ -199,6 +199,10 @@ def main():
             results.append(r)
             if r["outcome"] not in ("ok", "recovered"):
                 print(f"{r['outcome'].upper()}: {r}", flush=True)
+            if len(results) % 1000 == 0:  # a full run takes hours: say where it is
+                secs = time.monotonic() - t0
+                print(f"campaign: {len(results)}/{len(jobs)} sessions in {secs:.0f} s "
+                      f"(now {r['chip']} {r['fault']})", flush=True)
     s = summary(results, time.monotonic() - t0)
     print("campaign: " + json.dumps(s), flush=True)
     if args.json:
