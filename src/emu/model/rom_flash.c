@@ -319,10 +319,12 @@ static bool ecc_word_blank(const struct emu_rom *rom, uint32_t word)
  * "will be read at 1, without ECC error" (RM0433 4.3.10), so all ones is a
  * codeword, the ECC of all-ones data is all ones, and programming it clears
  * no cell. ASSUMPTION: the ECC decoder has no undocumented special case for
- * virgin words. Over a word holding other data the ECC goes inconsistent;
- * what the ROM's read then answers is not documented, and the model gives
- * the AND of the data, which a read-back catches whenever the new data set a
- * bit the old had cleared.
+ * virgin words. Public reports speak against it (see flash/write.c in the
+ * library: an STM32H723 that takes "some non-null value once after erase",
+ * and the G4 manual's special case for virgin data). Over a word holding
+ * other data the ECC goes inconsistent; what the ROM's read then answers is
+ * not documented, and the model gives the AND of the data, which a read-back
+ * catches whenever the new data set a bit the old had cleared.
  */
 static uint8_t flash_program(struct emu_rom *rom, uint32_t addr, const uint8_t *data, uint32_t len)
 {
