@@ -115,9 +115,8 @@ def ob_show(chip, *emu_args):
 
 
 def optbytes(dump):
-    """The option bytes the emulator wrote beside its --dump DUMP."""
-    with open(dump + ".optbytes", "rb") as f:
-        return f.read()
+    """The option bytes the emulator wrote beside its --dump DUMP (a scratch path)."""
+    return read(dump + ".optbytes")
 
 
 def refused(chip, what, args, cls, dump):
