@@ -59,9 +59,11 @@ static void count_app(struct emu_board *b, const struct emu_setup *s, const stru
 }
 
 void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8_t *data,
-		       size_t cap, struct emu_reply *reply)
+		       size_t cap, uint64_t now_ns, struct emu_reply *reply)
 {
-	uint64_t now = emu_now_ns();
+	uint64_t now = MAX(now_ns, b->control_clock_ns);
+
+	b->control_clock_ns = now;
 
 	memset(reply, 0, sizeof(*reply));
 	if (b->kind == EMU_DEV_APP && (setup->bmRequestType & 0x60) == 0x20)

@@ -118,6 +118,7 @@ struct emu_board {
 	uint32_t requests;	    /* control requests answered, app and ROM, since start */
 	/* Trigger-flow timing for --stats (monotonic ns, 0 = never; bench/). */
 	uint64_t last_rx_ns, last_ctrl_ns;  /* last host input to the application */
+	uint64_t control_clock_ns;	    /* the latest now_ns emu_board_control() used */
 	uint64_t trigger_rx_ns, trigger_ns; /* that input; the app accepted the trigger */
 	uint64_t rom_enumerated_ns;	    /* the ROM's last plug: just before its uevent */
 	uint64_t rom_plugged_ns;	    /* ... and when the plug (all uevents) was done */
@@ -199,9 +200,11 @@ void emu_board_cable_in(struct emu_board *b);
  * starts the pull of an "unplug <i> after <n> requests" line at the n-th. */
 void emu_plug_count_request(struct emu_board *b);
 
-/* board.c: dispatch one control transfer to the current model (lock held). */
+/* board.c: dispatch one control transfer to the current model (lock held);
+ * @now_ns: when the request reached the device (emu_now_ns() time), never
+ * taken as earlier than that of a request dispatched before it. */
 void emu_board_control(struct emu_board *b, const struct emu_setup *setup, uint8_t *data,
-		       size_t cap, struct emu_reply *reply);
+		       size_t cap, uint64_t now_ns, struct emu_reply *reply);
 /* Thread-safe: the chip resets (@jump: the application jumps to the ROM) and
  * comes back as what its option bytes boot (the ROM, the application or
  * nothing; optbytes.c). */

@@ -68,7 +68,7 @@ static void app_control(EmuTty *t, uint8_t req, uint16_t value, uint8_t *data, u
 {
 	struct emu_setup s = {0x21, req, value, 0, len};
 
-	emu_board_control(t->board, &s, data, len, r);
+	emu_board_control(t->board, &s, data, len, emu_now_ns(), r);
 }
 
 static uint32_t speed_to_baud(speed_t sp)

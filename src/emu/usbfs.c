@@ -35,6 +35,7 @@ struct urb {
 	const UMockdevIoctlClient *client; /* not owned: identity of the fd */
 	UMockdevIoctlData *urb_data;
 	UMockdevIoctlData *buf_data; /* NULL for an empty buffer */
+	uint8_t *shadow;	     /* the device's copy of the buffer, see submit_now() */
 	bool processed;
 	bool discarded;
 	uint64_t ready_at_ns;
@@ -70,7 +71,8 @@ struct emu_usbfs {
 	struct emu_board *board;
 	struct board_loop *loop; /* not owned: lives until emu_usbfs_stop() */
 	unsigned generation;
-	gint gone; /* atomic */
+	gint gone;	  /* atomic */
+	uint64_t gone_ns; /* when gone was set: written before it */
 	GQueue urbs;
 	UMockdevIoctlClient *claimed[MAX_IFACES];
 	bool unbound[MAX_IFACES]; /* app: cdc_acm detached from this interface */
@@ -90,6 +92,7 @@ static void urb_free(struct urb *u)
 		g_object_unref(u->urb_data);
 	if (u->buf_data)
 		g_object_unref(u->buf_data);
+	g_free(u->shadow);
 	g_free(u);
 }
 
@@ -199,14 +202,14 @@ static unsigned num_interfaces(const EmuUsbfs *self)
 
 /* Run one control transfer through the model; returns the reply. */
 static void do_control(EmuUsbfs *self, const struct emu_setup *setup, uint8_t *data, size_t cap,
-		       struct emu_reply *reply, bool *stale)
+		       uint64_t now_ns, struct emu_reply *reply, bool *stale)
 {
 	struct emu_board *b = self->board;
 
 	g_mutex_lock(&b->lock);
 	*stale = b->generation != self->generation || b->kind == EMU_DEV_NONE;
 	if (!*stale)
-		emu_board_control(b, setup, data, cap, reply);
+		emu_board_control(b, setup, data, cap, now_ns, reply);
 	g_mutex_unlock(&b->lock);
 }
 
@@ -238,17 +241,17 @@ static int synthetic(EmuUsbfs *self, uint8_t type, uint8_t req, uint16_t value, 
 	bool stale;
 
 	memset(&r, 0, sizeof(r));
-	do_control(self, &s, dummy, 0, &r, &stale);
+	do_control(self, &s, dummy, 0, emu_now_ns(), &r, &stale);
 	if (stale)
 		return ENODEV;
 	emu_board_after_reply(self->board, self->generation, &r);
 	return errno_of_reply(&r);
 }
 
-static void process_urb(EmuUsbfs *self, struct urb *u)
+static void process_urb(EmuUsbfs *self, struct urb *u, uint64_t now_ns)
 {
 	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)u->urb_data->data;
-	uint8_t *buf = u->buf_data ? u->buf_data->data : NULL;
+	uint8_t *buf = u->shadow ? u->shadow : u->buf_data ? u->buf_data->data : NULL;
 	size_t len = u->buf_data ? (size_t)u->buf_data->data_len : 0;
 	struct emu_setup s;
 	bool stale;
@@ -275,7 +278,7 @@ static void process_urb(EmuUsbfs *self, struct urb *u)
 		return;
 	}
 	memset(&u->reply, 0, sizeof(u->reply));
-	do_control(self, &s, buf + 8, s.wLength, &u->reply, &stale);
+	do_control(self, &s, buf + 8, s.wLength, now_ns, &u->reply, &stale);
 	if (stale) {
 		u->status = -ESHUTDOWN;
 		return;
@@ -343,10 +346,13 @@ static struct urb *reapable(EmuUsbfs *self, const UMockdevIoctlClient *client, b
 			u->status = -ESHUTDOWN;
 			u->processed = true;
 		} else if (!u->processed) {
-			process_urb(self, u);
-		} else if (gone && u->ready_at_ns == UINT64_MAX) {
-			u->status = -ESHUTDOWN; /* a hanging transfer ends with the device */
+			process_urb(self, u, now);
+		} else if (gone && u->ready_at_ns > self->gone_ns) {
+			/* in flight (or hanging) when the device went: it ends with it */
+			u->status = -ESHUTDOWN;
+			u->actual_length = 0;
 			u->ready_at_ns = 0;
+			u->reply.event = EMU_EVENT_NONE;
 		}
 		if (u->processed && u->ready_at_ns > now && !u->discarded)
 			return NULL; /* in flight: the device is still busy */
@@ -356,15 +362,31 @@ static struct urb *reapable(EmuUsbfs *self, const UMockdevIoctlClient *client, b
 	return NULL;
 }
 
-static int do_reap(EmuUsbfs *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+/*
+ * The caller's `struct usbdevfs_urb **`, read from its memory: a round trip
+ * to the client (umockdev-notes.md). Borrowed: the ioctl's argument holds it.
+ */
+static UMockdevIoctlData *reap_slot(UMockdevIoctlData *arg)
 {
-	UMockdevIoctlData *slot;
+	GError *err = NULL;
+	UMockdevIoctlData *slot = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), &err);
+
+	g_clear_error(&err);
+	if (slot)
+		g_object_unref(slot);
+	/* cppcheck-suppress deallocret ; borrowed: the argument holds it */
+	return slot;
+}
+
+/* @slot: reap_slot(arg) if already read, else NULL */
+static int do_reap(EmuUsbfs *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg,
+		   UMockdevIoctlData *slot)
+{
 	struct usbdevfs_urb *urb;
 	struct urb *u;
 	struct emu_reply reply;
 	unsigned gen;
 	bool pending;
-	GError *err = NULL;
 
 	u = reapable(self, client, &pending);
 	if (!u)
@@ -372,14 +394,15 @@ static int do_reap(EmuUsbfs *self, UMockdevIoctlClient *client, UMockdevIoctlDat
 	urb = (struct usbdevfs_urb *)u->urb_data->data;
 	urb->status = u->status;
 	urb->actual_length = u->actual_length;
-	slot = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), &err);
+	if (u->shadow && u->buf_data && !u->discarded)
+		memcpy(u->buf_data->data, u->shadow, u->buf_data->data_len);
+	if (!slot)
+		slot = reap_slot(arg);
 	if (!slot) {
-		g_clear_error(&err);
 		urb_free(u);
 		return EFAULT;
 	}
 	umockdev_ioctl_data_set_ptr(slot, 0, u->urb_data);
-	g_object_unref(slot); /* the ioctl argument keeps its own reference */
 	reply = u->reply;
 	gen = u->generation;
 	urb_free(u);
@@ -387,8 +410,42 @@ static int do_reap(EmuUsbfs *self, UMockdevIoctlClient *client, UMockdevIoctlDat
 	return 0;
 }
 
+/*
+ * A control URB reaches the device when it is submitted, as on a real bus:
+ * the kernel hands it to the host controller in proc_submiturb(), so the
+ * device's time (bus, erase, program) runs from the submit, not from the
+ * reap the client sends after it. Only a URB alone on its fd: the kernel
+ * runs ep0's URBs one after the other, so a second one waits for the reap
+ * of the first (reapable()). The device writes its IN data into a copy that
+ * the reap hands over: changing the buffer during SUBMITURB would make
+ * umockdev write it back then too (umockdev-notes.md).
+ *
+ * @submitted_ns is when the client's ioctl arrived, before umockdev's
+ * round trips to read the URB and its buffer from the client (two process
+ * wake-ups each): the kernel's copy_from_user of those costs next to
+ * nothing, and the URB is on the bus as soon as it is done.
+ */
+static void submit_now(EmuUsbfs *self, const UMockdevIoctlClient *client, struct urb *u,
+		       uint64_t submitted_ns)
+{
+	const struct usbdevfs_urb *urb = (const struct usbdevfs_urb *)u->urb_data->data;
+
+	if (urb->type != USBDEVFS_URB_TYPE_CONTROL)
+		return;
+	for (GList *l = self->urbs.head; l; l = l->next) {
+		const struct urb *o = l->data;
+
+		if (o != u && o->client == client)
+			return;
+	}
+	if (u->buf_data)
+		u->shadow = g_memdup2(u->buf_data->data, u->buf_data->data_len);
+	process_urb(self, u, submitted_ns);
+}
+
 static int do_submit(EmuUsbfs *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
 {
+	uint64_t submitted_ns = emu_now_ns(); /* before the round trips of resolve() */
 	GError *err = NULL;
 	UMockdevIoctlData *data;
 	struct usbdevfs_urb *urb;
@@ -422,6 +479,7 @@ static int do_submit(EmuUsbfs *self, UMockdevIoctlClient *client, UMockdevIoctlD
 		}
 	}
 	g_queue_push_tail(&self->urbs, u);
+	submit_now(self, client, u, submitted_ns);
 	return 0;
 }
 
@@ -453,9 +511,10 @@ static int do_discard(EmuUsbfs *self, const UMockdevIoctlClient *client, UMockde
 struct deferred {
 	EmuUsbfs *self;
 	UMockdevIoctlClient *client;
-	bool retry_reap; /* blocking REAPURB: try again until a URB completes */
-	bool once;	 /* REAPURBNDELAY on a busy device: try once more, then EAGAIN */
-	int timer_fd;	 /* -1: fires on the next loop iteration */
+	bool retry_reap;	 /* blocking REAPURB: try again until a URB completes */
+	bool once;		 /* REAPURBNDELAY on a busy device: try once more, then EAGAIN */
+	UMockdevIoctlData *slot; /* a reap's reap_slot(), read while the device is busy */
+	int timer_fd;		 /* -1: fires on the next loop iteration */
 	long res;
 	int err;
 	unsigned generation;
@@ -486,7 +545,7 @@ static gboolean deferred_cb(gpointer data)
 	if (umockdev_ioctl_client_get_connected(d->client)) {
 		if (d->retry_reap) {
 			int e = do_reap(d->self, d->client,
-					umockdev_ioctl_client_get_arg(d->client));
+					umockdev_ioctl_client_get_arg(d->client), d->slot);
 			if (e == EAGAIN && !d->once &&
 			    (d->timer_fd < 0 ||
 			     arm_at(d->timer_fd, reap_retry_at(d->self, d->client))))
@@ -552,6 +611,7 @@ static void defer_until(EmuUsbfs *self, UMockdevIoctlClient *client, struct defe
 /* USBDEVFS_CONTROL: synchronous for the caller, but a busy device answers late. */
 static void do_sync_control(EmuUsbfs *self, UMockdevIoctlClient *client)
 {
+	uint64_t called_ns = emu_now_ns(); /* before the round trips of resolve() */
 	struct deferred *d = g_new0(struct deferred, 1);
 	struct usbdevfs_ctrltransfer *ct;
 	UMockdevIoctlData *data, *buf = NULL;
@@ -581,7 +641,7 @@ static void do_sync_control(EmuUsbfs *self, UMockdevIoctlClient *client)
 		}
 		g_object_unref(buf);
 	}
-	do_control(self, &s, buf ? buf->data : dummy, s.wLength, &d->reply, &stale);
+	do_control(self, &s, buf ? buf->data : dummy, s.wLength, called_ns, &d->reply, &stale);
 	if (stale) {
 		d->err = ENODEV;
 		goto out;
@@ -698,7 +758,7 @@ static int handle(EmuUsbfs *self, UMockdevIoctlClient *client, long *res)
 	switch (req) {
 	case USBDEVFS_REAPURB:
 	case USBDEVFS_REAPURBNDELAY:
-		return do_reap(self, client, arg);
+		return do_reap(self, client, arg, NULL);
 	case USBDEVFS_DISCARDURB:
 		return do_discard(self, client, arg);
 	default:
@@ -836,6 +896,8 @@ static void serve(EmuUsbfs *self, UMockdevIoctlClient *client)
 
 		d->retry_reap = true;
 		d->once = true;
+		/* not after the wait: the reply would pay this round trip too */
+		d->slot = reap_slot(umockdev_ioctl_client_get_arg(client));
 		defer_until(self, client, d, busy_wait_until(self, client));
 		return;
 	}
@@ -844,6 +906,7 @@ static void serve(EmuUsbfs *self, UMockdevIoctlClient *client)
 		struct deferred *d = g_new0(struct deferred, 1);
 
 		d->retry_reap = true;
+		d->slot = reap_slot(umockdev_ioctl_client_get_arg(client));
 		defer_until(self, client, d, reap_retry_at(self, client));
 		return;
 	}
@@ -1023,6 +1086,7 @@ struct emu_usbfs *emu_usbfs_new(struct emu_board *b, unsigned generation)
 
 void emu_usbfs_gone(struct emu_usbfs *u)
 {
+	u->gone_ns = emu_now_ns();
 	g_atomic_int_set(&u->gone, 1);
 }
 
