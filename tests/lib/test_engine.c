@@ -580,9 +580,9 @@ static void full_flash_erases_exactly_the_touched_sectors(void **state)
 	/* 8K..48K touches sectors 0, 1, 2 (16 KiB each); nothing else changes. */
 	assert_int_equal(m.erases, 3);
 	assert_int_equal(m.writes, 20);
-	/* The read-back stops at the first block of each (not blank), then verify. */
+	/* The read-back stops at the 64-byte head of each (not blank), then verify. */
 	assert_int_equal(m.reads, 3 + 20);
-	assert_int_equal(r.res.phase[STDFU_PHASE_READ].bytes, 3 * 2 * K);
+	assert_int_equal(r.res.phase[STDFU_PHASE_READ].bytes, 3 * 64);
 	assert_int_equal(r.res.sectors.erased, 3);
 	assert_int_equal(r.ev.sector[STDFU_SECTOR_ERASE], 3);
 	assert_memory_equal(m.flash + 8 * K, r.data, 40 * K);
@@ -599,9 +599,11 @@ static void full_flash_erases_exactly_the_touched_sectors(void **state)
 
 /*
  * One Set Address serves the whole read-back: each sector is reached by its
- * wBlockNum from that pointer (AN3156 6.3.3). Sector 0 is blank (read in
- * full, not erased), sector 1 is not blank from its second block, sector 2
- * only in its last byte: both erased, each read up to where it stops.
+ * wBlockNum from that pointer (AN3156 6.3.3). Each sector's 64-byte head
+ * is read first; all three heads are blank here. Sector 0 is blank (read in
+ * full, not erased), sector 1 is not blank from byte 100 of its first block
+ * (which the head does not see) and sector 2 only in its last byte: both
+ * erased, each read up to where it stops.
  */
 static void read_back_reaches_every_sector_from_one_set_address(void **state)
 {
@@ -610,10 +612,10 @@ static void read_back_reaches_every_sector_from_one_set_address(void **state)
 	(void)state;
 	run_begin(&r, &(struct flash_case){.n = 48 * K, .seed = 15});
 	r.o.no_verify = true;
-	m.flash[16 * K + 2 * K + 7] = 0x00;
+	m.flash[16 * K + 100] = 0x00;
 	m.flash[48 * K - 1] = 0x7E;
 	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_OK);
-	assert_int_equal(m.reads, 8 + 2 + 8);
+	assert_int_equal(m.reads, 3 + 8 + 1 + 8);
 	assert_int_equal(m.set_at[0], BASE);
 	assert_int_equal(m.set_address, 1 + 2); /* the read; the write in two pieces */
 	assert_int_equal(r.res.sectors.skipped_blank, 1);
@@ -653,8 +655,8 @@ static void blank_sectors_are_written_without_an_erase(void **state)
 	m.flash[64 * K] = 0x5A; /* the 64K sector is not touched: not read */
 	assert_int_equal(stdfu_flash(&dev, &r.img, &r.o, &r.res), STDFU_OK);
 	assert_int_equal(m.erases, 0);
-	/* Each of the three sectors read in full (8 blocks), then verify (20). */
-	assert_int_equal(m.reads, 24 + 20);
+	/* Each of the three sectors: its head, then in full (8 blocks); verify (20). */
+	assert_int_equal(m.reads, 3 + 24 + 20);
 	assert_int_equal(r.res.phase[STDFU_PHASE_READ].bytes, 48 * K);
 	assert_int_equal(r.res.phase[STDFU_PHASE_ERASE].bytes, 0);
 	assert_int_equal(r.res.sectors.skipped_blank, 3);
