@@ -30,8 +30,7 @@ static int mismatch(struct op *op, uint32_t address, const uint8_t *want, const 
 			   address + (uint32_t)i, want[i], got[i]);
 }
 
-/* UPLOAD one block into @dst; compare it with @want when given. */
-static int read_block(struct op *op, uint16_t block, uint32_t address, uint8_t *dst,
+int stdfu__read_block(struct op *op, uint16_t block, uint32_t address, uint8_t *dst,
 		      const uint8_t *want, uint16_t len)
 {
 	int rc = stdfu_dfuse_read_block(op->dev, block, dst, len);
@@ -111,9 +110,9 @@ static int one_block(struct op *op, enum blocks_mode mode, uint16_t block, uint3
 		}
 		return rc;
 	case BLOCKS_READ:
-		return read_block(op, block, address, out, NULL, len);
+		return stdfu__read_block(op, block, address, out, NULL, len);
 	default:
-		return read_block(op, block, address, buf, data, len);
+		return stdfu__read_block(op, block, address, buf, data, len);
 	}
 }
 

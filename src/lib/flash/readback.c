@@ -78,17 +78,6 @@ static uint16_t block_of(const struct pointer *pt, uint32_t address, uint32_t le
  */
 #define HEAD_PROBE_LEN 64u
 
-/* UPLOAD @len bytes of @block into @buf; exactly @len, or a protocol error. */
-static int read_exact(struct op *op, uint16_t block, uint32_t address, uint8_t *buf, uint16_t len)
-{
-	int rc = stdfu_dfuse_read_block(op->dev, block, buf, len);
-
-	if (rc >= 0 && rc != len)
-		return stdfu__fail(STDFU_ERR_PROTOCOL, "UPLOAD at 0x%08x returned %d of %u bytes",
-				   address, rc, len);
-	return rc < 0 ? rc : STDFU_OK;
-}
-
 /*
  * Read block by block, stopping after the first block that is not blank.
  * The head probe reads @block with a short wLength: the ROM places every
@@ -116,7 +105,7 @@ static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e,
 	}
 	*blank = true;
 	if (!rc && e->size > HEAD_PROBE_LEN && ts > HEAD_PROBE_LEN) {
-		rc = read_exact(op, block, e->address, buf, HEAD_PROBE_LEN);
+		rc = stdfu__read_block(op, block, e->address, buf, NULL, HEAD_PROBE_LEN);
 		if (rc)
 			return rc;
 		*blank = stdfu_plan_is_blank(buf, HEAD_PROBE_LEN);
@@ -126,7 +115,7 @@ static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e,
 	for (uint32_t pos = 0; pos < e->size && !rc && *blank; pos += ts) {
 		uint16_t len = (uint16_t)(e->size - pos < ts ? e->size - pos : ts);
 
-		rc = read_exact(op, block++, e->address + pos, buf + pos, len);
+		rc = stdfu__read_block(op, block++, e->address + pos, buf + pos, NULL, len);
 		if (rc)
 			return rc;
 		stdfu__progress(op, len);
