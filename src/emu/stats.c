@@ -18,6 +18,7 @@ static void add_stats(struct emu_stats *sum, const struct emu_stats *s)
 	sum->bytes_down += s->bytes_down;
 	sum->bytes_up += s->bytes_up;
 	sum->device_busy_ns += s->device_busy_ns;
+	sum->ecc_faults += s->ecc_faults;
 }
 
 static void print_stats(FILE *f, const struct emu_stats *s, const char *indent)
@@ -31,7 +32,8 @@ static void print_stats(FILE *f, const struct emu_stats *s, const char *indent)
 	fprintf(f, "},\n");
 	fprintf(f, "%s\"bytes_down\": %llu,\n", indent, (unsigned long long)s->bytes_down);
 	fprintf(f, "%s\"bytes_up\": %llu,\n", indent, (unsigned long long)s->bytes_up);
-	fprintf(f, "%s\"device_busy_ms\": %.3f", indent, (double)s->device_busy_ns / 1e6);
+	fprintf(f, "%s\"device_busy_ms\": %.3f,\n", indent, (double)s->device_busy_ns / 1e6);
+	fprintf(f, "%s\"ecc_faults\": %llu", indent, (unsigned long long)s->ecc_faults);
 }
 
 /* Trigger-flow timestamps (CLOCK_MONOTONIC ns, 0 = did not happen), for bench/. */

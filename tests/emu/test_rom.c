@@ -469,35 +469,61 @@ static void check_ecc(const char *chip, unsigned unit)
 	emu_rom_free(rom);
 }
 
+/* H7: an UPLOAD of one 32-byte word at @a, from dfuIDLE. */
+static struct emu_reply h7_read_word(struct emu_rom *rom, uint32_t a)
+{
+	to_idle(rom);
+	assert_int_equal(set_address(rom, a), OK);
+	to_idle(rom);
+	return ctl(rom, 0xA1, 2, 2, 32);
+}
+
 /*
- * H7: no PROGERR (RM0433 4.7). A word programmed with 0xFF is still virgin
- * and takes data later; over data, the write is not refused and the cells
- * AND (RM0433 4.3.9: "not recommended", an inconsistent ECC code).
+ * H7: no PROGERR (RM0433 4.7), so a second programming is taken, but a word
+ * programmed once, with 0xFF too, is not virgin: over other data its ECC no
+ * longer matches, and the read of it faults the ROM, which then answers
+ * nothing until it is reset. The same word again, or all zeros, is harmless.
  */
-static void test_h7_program_unchecked(void **state)
+static void test_h7_program_twice(void **state)
 {
 	struct emu_rom *rom = mk("h7", EMU_TIMING_FAST, 0, NULL);
 	uint8_t d[32], *f = emu_rom_flash(rom, NULL, NULL);
 
 	(void)state;
 	to_idle(rom);
-	memset(d, 0xFF, sizeof(d));
+	memset(d, 0x5A, sizeof(d));
 	assert_int_equal(set_address(rom, FLASH), OK);
+	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
+	assert_int_equal(run(rom, 2, d, sizeof(d)), OK); /* the same word again */
+	memset(d, 0, sizeof(d));
+	assert_int_equal(run(rom, 2, d, sizeof(d)), OK); /* all zeros: a zero ECC */
+	assert_int_equal(f[0], 0);
+	/* 0xFF, then data: taken, the cells AND, the ECC is inconsistent */
+	assert_int_equal(set_address(rom, FLASH + 32), OK);
+	memset(d, 0xFF, sizeof(d));
 	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
 	memset(d, 0x5A, sizeof(d));
 	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
-	assert_int_equal(f[0], 0x5A);
-	assert_int_equal(f[31], 0x5A);
-	memset(d, 0xA5, sizeof(d));
-	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
-	assert_int_equal(f[0], 0x5A & 0xA5);
+	assert_int_equal(f[32], 0x5A);
 	assert_int_equal(getstate(rom), DNLOAD_IDLE);
-	/* --load marks nothing programmed: a loaded 0xFF word is still virgin */
-	emu_rom_mark_programmed(rom, FLASH + 32, 32);
+	/* --load marks what it loads programmed: a loaded 0xFF word too */
+	emu_rom_mark_programmed(rom, FLASH + 64, 32);
 	memset(d, 0x3C, sizeof(d));
-	assert_int_equal(set_address(rom, FLASH + 32), OK);
+	assert_int_equal(set_address(rom, FLASH + 64), OK);
 	assert_int_equal(run(rom, 2, d, sizeof(d)), OK);
-	assert_int_equal(f[32], 0x3C);
+
+	assert_int_equal(h7_read_word(rom, FLASH).kind, EMU_REPLY_ACK);
+	assert_int_equal(emu_rom_stats(rom)->ecc_faults, 0);
+	assert_int_equal(h7_read_word(rom, FLASH + 32).kind, EMU_REPLY_HANG);
+	assert_int_equal(emu_rom_stats(rom)->ecc_faults, 1);
+	assert_int_equal(ctl(rom, 0xA1, 3, 0, 6).kind, EMU_REPLY_HANG); /* hung */
+	emu_rom_reset(rom); /* re-plugged: it answers, and the word still faults */
+	assert_int_equal(h7_read_word(rom, FLASH + 64).kind, EMU_REPLY_HANG);
+	emu_rom_reset(rom);
+	to_idle(rom);
+	assert_int_equal(erase(rom, FLASH), OK); /* the erase makes them virgin */
+	assert_int_equal(h7_read_word(rom, FLASH + 32).kind, EMU_REPLY_ACK);
+	assert_int_equal(io[0], 0xFF);
 	emu_rom_free(rom);
 }
 
@@ -1552,7 +1578,7 @@ int main(void)
 		cmocka_unit_test(test_block_addressing),
 		cmocka_unit_test(test_f4_program_ands),
 		cmocka_unit_test(test_ecc_families),
-		cmocka_unit_test(test_h7_program_unchecked),
+		cmocka_unit_test(test_h7_program_twice),
 		cmocka_unit_test(test_f0_f3_halfword_by_value),
 		cmocka_unit_test(test_erase_semantics),
 		cmocka_unit_test(test_out_of_range),

@@ -505,6 +505,17 @@ static void handle_upload(struct emu_rom *rom, struct rom_req *q)
 		return;
 	}
 	addr = (uint64_t)rom->addr_ptr + (uint64_t)(s->wValue - 2) * c->transfer_size;
+	if (c->alt[rom->alt].kind == EMU_MEM_FLASH && rom_ecc_fault_at(rom, addr, s->wLength)) {
+		/* H7: a word programmed twice (rom_flash.c) is a double ECC
+		 * error, and its read faults the core ("unhandled NMI to
+		 * Hardfault", community.st.com td-p/51344). ASSUMPTION (no
+		 * trace of the ROM's handler is public): the ROM's fault
+		 * handler never returns, so nothing answers until a reset. */
+		rom->locked = true;
+		rom->stats.ecc_faults++;
+		q->reply->kind = EMU_REPLY_HANG;
+		return;
+	}
 	/*
 	 * ASSUMPTION: a read that starts in readable memory but runs past its
 	 * end returns the readable part (a short packet ends the upload, DFU

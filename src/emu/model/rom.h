@@ -109,7 +109,8 @@ uint8_t *emu_rom_flash(struct emu_rom *rom, uint32_t *base, uint32_t *size);
 /*
  * Mark [addr, addr+len) of the flash as programmed, as flashing it would
  * (--load): on ECC chips every programming unit it touches, 0xFF or not,
- * then fails a second program with errPROG until erased.
+ * then fails a second program with errPROG until erased; on the H7, which
+ * refuses nothing, a second program leaves its ECC inconsistent instead.
  */
 void emu_rom_mark_programmed(struct emu_rom *rom, uint32_t addr, uint32_t len);
 
@@ -223,6 +224,7 @@ struct emu_stats {
 	uint64_t bytes_down; /* data-stage bytes host -> device */
 	uint64_t bytes_up;   /* data-stage bytes device -> host */
 	uint64_t device_busy_ns;
+	uint64_t ecc_faults; /* H7: reads that met a word programmed twice (ROM hung) */
 };
 
 /* JSON key of a counter: "dnload_data", "dnload_set_address", ... */

@@ -205,11 +205,11 @@ void emu_rom_mark_programmed(struct emu_rom *rom, uint32_t addr, uint32_t len)
 	const struct emu_chip *c = rom->chip;
 	uint32_t off = addr - c->flash_base;
 
-	if (!c->ecc_unit || c->unit_by_value || c->unchecked_program || !len ||
-	    !in_flash(rom, addr, len))
+	if (!c->ecc_unit || c->unit_by_value || !len || !in_flash(rom, addr, len))
 		return;
 	for (uint32_t w = off / c->ecc_unit; (uint64_t)w * c->ecc_unit < (uint64_t)off + len; w++)
-		rom->ecc_used[w] = 1;
+		if (rom->ecc_used[w] == ECC_ERASED)
+			rom->ecc_used[w] = ECC_PROGRAMMED;
 }
 
 static void mass_erase(struct emu_rom *rom)
@@ -294,7 +294,7 @@ static bool ecc_word_blank(const struct emu_rom *rom, uint32_t word)
 	const uint32_t u = rom->chip->ecc_unit;
 	const uint8_t *p = rom->flash + (size_t)word * u;
 
-	if (rom->ecc_used[word])
+	if (rom->ecc_used[word] != ECC_ERASED)
 		return false;
 	for (uint32_t i = 0; i < u; i++)
 		if (p[i] != 0xFF)
@@ -312,26 +312,75 @@ static bool ecc_word_blank(const struct emu_rom *rom, uint32_t word)
  * Words are programmed in order, so the words before the failing one stay
  * written, as on the chip.
  *
- * H7 (unchecked_program): nothing refuses the write (see emu_chip), and the
- * cells, data and ECC alike, can only go 1 -> 0 (RM0433 4.3.9), so the data
- * become the AND of old and new, as on F4. A word programmed with 0xFF is
- * then still virgin: an erased word, all 256 data and 10 ECC cells at 1,
- * "will be read at 1, without ECC error" (RM0433 4.3.10), so all ones is a
- * codeword, the ECC of all-ones data is all ones, and programming it clears
- * no cell. ASSUMPTION: the ECC decoder has no undocumented special case for
- * virgin words. Public reports speak against it (see flash/write.c in the
- * library: an STM32H723 that takes "some non-null value once after erase",
- * and the G4 manual's special case for virgin data). Over a word holding
- * other data the ECC goes inconsistent; what the ROM's read then answers is
- * not documented, and the model gives the AND of the data, which a read-back
- * catches whenever the new data set a bit the old had cleared.
+ * H7 (unchecked_program): nothing refuses the write (see emu_chip), so the
+ * ROM reports OK, as HAL_FLASH_Program() does in the reports below. Each
+ * 256-bit word is erased or programmed, whatever its value: "write the whole
+ * granule at once and only once, otherwise you get an ECC error leading
+ * through unhandled NMI to Hardfault" (STM32H747, community.st.com/t5/
+ * stm32-mcus-products/stm32h747igt6-flash-read-leading-to-hardfault/
+ * td-p/51344); "You can only flash some non-null value once after erase but
+ * you can also flash a none-null unit to all null" (STM32H723, community.st
+ * .com/t5/stm32-mcus-products/flash-writing-issue/m-p/59967). The erased ECC
+ * is a special case, not the ECC of all-ones data (the G4 manual's note on
+ * virgin data, quoted in community.st.com/t5/stm32-mcus-products/
+ * stm32g4-check-if-programmed-previously/td-p/200876), so a word programmed
+ * with 0xFF is programmed. Programming a programmed word again leaves the
+ * AND of old and new data (cells only go 1 -> 0, RM0433 4.3.9) under an ECC
+ * that no longer matches them ("may lead to an inconsistent ECC code",
+ * 4.3.9), unless nothing changes: the same word again, or all zeros (a zero
+ * ECC). ASSUMPTION: a read of such a word is a double error (DBECCERR), not
+ * a corrected single one: which it is depends on ST's undisclosed code.
  */
+/* H7: program one 256-bit word @w with @len bytes of @data at @from. */
+static void h7_program_word(struct emu_rom *rom, uint32_t w, uint32_t from, const uint8_t *data,
+			    uint32_t len)
+{
+	const uint32_t u = rom->chip->ecc_unit;
+	uint8_t *cell = rom->flash + (size_t)w * u;
+	uint8_t word[64];
+	bool same = true, zero = true;
+
+	if (u > sizeof(word))
+		return;
+	/* The ROM programs whole words: bytes the block leaves out are 0xFF. */
+	memset(word, 0xFF, u);
+	memcpy(word + (from - w * u), data, len);
+	for (uint32_t i = 0; i < u; i++) {
+		same = same && word[i] == cell[i];
+		zero = zero && !word[i];
+		cell[i] &= word[i];
+	}
+	if (rom->ecc_used[w] == ECC_ERASED || zero)
+		rom->ecc_used[w] = ECC_PROGRAMMED;
+	else if (!same)
+		rom->ecc_used[w] = ECC_INCONSISTENT;
+}
+
+bool rom_ecc_fault_at(const struct emu_rom *rom, uint64_t addr, uint32_t len)
+{
+	const struct emu_chip *c = rom->chip;
+	uint64_t end = addr + len;
+
+	if (!c->unchecked_program || !len || end <= c->flash_base ||
+	    addr >= (uint64_t)c->flash_base + c->flash_size)
+		return false;
+	if (addr < c->flash_base)
+		addr = c->flash_base;
+	if (end > (uint64_t)c->flash_base + c->flash_size)
+		end = (uint64_t)c->flash_base + c->flash_size;
+	for (uint64_t w = (addr - c->flash_base) / c->ecc_unit;
+	     w * c->ecc_unit < end - c->flash_base; w++)
+		if (rom->ecc_used[w] == ECC_INCONSISTENT)
+			return true;
+	return false;
+}
+
 static uint8_t flash_program(struct emu_rom *rom, uint32_t addr, const uint8_t *data, uint32_t len)
 {
 	const struct emu_chip *c = rom->chip;
 	uint32_t off = addr - c->flash_base;
 
-	if (!c->ecc_unit || c->unchecked_program) {
+	if (!c->ecc_unit) {
 		for (uint32_t i = 0; i < len; i++)
 			rom->flash[off + i] &= data[i];
 		return DFU_STATUS_OK;
@@ -341,11 +390,15 @@ static uint8_t flash_program(struct emu_rom *rom, uint32_t addr, const uint8_t *
 		uint32_t from = ws < off ? off : ws;
 		uint32_t to = ws + c->ecc_unit < off + len ? ws + c->ecc_unit : off + len;
 
+		if (c->unchecked_program) {
+			h7_program_word(rom, w, from, data + (from - off), to - from);
+			continue;
+		}
 		if (!ecc_word_blank(rom, w) &&
 		    !(c->unit_by_value && all_zero(data + (from - off), to - from)))
 			return DFU_STATUS_ERR_PROG;
 		memcpy(rom->flash + from, data + (from - off), to - from);
-		rom->ecc_used[w] = !c->unit_by_value;
+		rom->ecc_used[w] = c->unit_by_value ? ECC_ERASED : ECC_PROGRAMMED;
 	}
 	return DFU_STATUS_OK;
 }

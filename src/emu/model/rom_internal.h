@@ -242,7 +242,7 @@ struct emu_rom {
 	struct emu_memmap map[EMU_MAX_ALTS];
 	uint8_t *store[EMU_MAX_ALTS]; /* backing store of each alt (flash alts: flash) */
 	uint8_t *flash;
-	uint8_t *ecc_used; /* per ECC word: programmed since its last erase */
+	uint8_t *ecc_used; /* per ECC word: enum ecc_word_state */
 	uint8_t *ob;	   /* option-byte store, or NULL */
 	int rdp;
 
@@ -288,6 +288,16 @@ static inline const struct emu_chip_timing *rom_tm(const struct emu_rom *rom)
 {
 	return &rom->chip->timing;
 }
+
+/* What an ECC word holds since its last erase (rom->ecc_used). */
+enum ecc_word_state {
+	ECC_ERASED = 0,	  /* data and ECC cells all 1: programmable */
+	ECC_PROGRAMMED,	  /* data and their ECC, whatever the value (0xFF too) */
+	ECC_INCONSISTENT, /* H7: programmed twice; a read is a double ECC error */
+};
+
+/* True if a read of [addr, addr+len) of the flash meets an inconsistent ECC word. */
+bool rom_ecc_fault_at(const struct emu_rom *rom, uint64_t addr, uint32_t len);
 
 /* What executing a DfuSe command or data block did (rom_flash.c -> rom.c). */
 struct rom_exec_result {
