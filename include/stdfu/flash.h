@@ -58,6 +58,7 @@ enum stdfu_warning {
 	STDFU_WARN_ECC_FALLBACK, /**< a blank sector refused a write (errPROG): erased, rewritten */
 	STDFU_WARN_STAYED_IN_ROM, /**< written and verified, but the board came back as the ROM */
 	STDFU_WARN_LEAVE_HUNG,	  /**< written and verified, but the ROM hung on leave (STM32H5) */
+	STDFU_WARN_BLANK_ERASED,  /**< blank sectors erased: the flash cannot refuse (STM32H7) */
 };
 
 struct stdfu_event {
@@ -88,6 +89,9 @@ struct stdfu_sector_counts {
 	size_t skipped_blank; /**< written without an erase: they read back all 0xFF */
 	size_t fallback;      /**< skipped, then erased and rewritten after errPROG */
 	size_t unchanged;     /**< --incremental: neither erased nor written */
+	/** Of @erased: read back blank, erased all the same because the flash
+	 *  does not refuse a second programming (STM32H7, see trust_blank). */
+	size_t erased_blank;
 };
 
 struct stdfu_result {
@@ -109,6 +113,11 @@ struct stdfu_flash_opts {
 	/** Erase every sector the image touches, even those that read back
 	 *  blank (no blank-sector skip; see stdfu_flash_run()). */
 	bool always_erase;
+	/** Skip the erase of blank sectors even where the flash does not
+	 *  refuse a word programmed twice (STM32H7): only for chips whose
+	 *  flash is known virgin (new, or mass-erased) since (see
+	 *  stdfu_flash_run()). */
+	bool trust_blank;
 	bool leave_address_set;
 	uint32_t leave_address;	  /**< default: the start of the image (else the flash base) */
 	unsigned gone_timeout_ms; /**< wait for the device to leave the bus; 0 = 5000 */
@@ -145,12 +154,14 @@ int stdfu_flash(struct stdfu_device *dev, const struct stdfu_image *img,
  * fails with errPROG (an ECC programming unit already programmed, with 0xFF),
  * that sector alone is erased and its part of the image written again
  * (STDFU_SECTOR_FALLBACK); nothing else is lost, because the sector held
- * nothing but 0xFF before (see blank.c). With @inc (incremental) every such
- * sector is read in full, and the sectors that already hold the image are
- * dropped from @plan (stdfu_incremental_filter()) and @inc is filled; when
- * nothing differs the device is only read and left. @inc NULL: no incremental
- * filter. The decision for each sector is reported by STDFU_EVENT_SECTOR and
- * counted in res->sectors.
+ * nothing but 0xFF before (see write.c). The STM32H7 refuses no second
+ * programming: it takes the write, and the word's ECC no longer matches, so
+ * that the verify's read faults the ROM. There a blank sector is erased all
+ * the same (erased_blank, STDFU_WARN_BLANK_ERASED), unless trust_blank. With @inc (incremental)
+ * every such sector is read in full, and the sectors that already hold the image are dropped from
+ * @plan (stdfu_incremental_filter()) and @inc is filled; when nothing differs the device is only
+ * read and left. @inc NULL: no incremental filter. The decision for each sector is reported by
+ * STDFU_EVENT_SECTOR and counted in res->sectors.
  */
 int stdfu_flash_run(struct stdfu_device *dev, struct stdfu_flash_plan *plan,
 		    const struct stdfu_flash_opts *opts, struct stdfu_result *res,

@@ -39,7 +39,10 @@ extern "C" {
  * (L4, G0, G4, H7, U5...) a programming unit that was once programmed, even
  * with 0xFF, cannot be programmed again (errPROG), and a read cannot tell it
  * from an erased one; such a write fails, and the sector alone is then
- * erased and written again (STDFU_SECTOR_FALLBACK).
+ * erased and written again (STDFU_SECTOR_FALLBACK). The H7 has no such
+ * check: a second programming is taken, and leaves the word's ECC
+ * inconsistent. There a blank sector stays STDFU_SECTOR_ERASE, with
+ * read_blank set, unless the caller trusts the flash to be virgin.
  */
 enum stdfu_sector_action {
 	STDFU_SECTOR_ERASE = 0, /**< "erased": erased, then written */
@@ -56,6 +59,9 @@ struct stdfu_plan_erase {
 	uint32_t address; /**< sector start */
 	uint32_t size;	  /**< sector size */
 	enum stdfu_sector_action action;
+	/** Its start read back 0xFF, but it is erased: the flash cannot refuse
+	 *  a second programming (STM32H7), see stdfu_flash_opts.trust_blank. */
+	bool read_blank;
 };
 
 /** A contiguous run of bytes: one Set Address, then incrementing wBlockNum. */

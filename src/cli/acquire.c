@@ -112,6 +112,7 @@ struct stdfu_flash_opts cli_flash_opts(struct cli *c)
 	o.no_leave = c->no_leave;
 	o.force = c->force;
 	o.always_erase = c->always_erase;
+	o.trust_blank = c->trust_blank;
 	o.on_event = out_event;
 	o.user = c;
 	return o;

@@ -65,7 +65,7 @@ enum cli_opt_bit {
 	OPT_OB_ALLOW = 1 << 15,	    /* --allow-irreversible --allow-rom-lockout (option-bytes) */
 	OPT_PROTECT = 1 << 16,	    /* --protect (flash) */
 	OPT_ALL = 1 << 17,	    /* --all (flash): every board at once */
-	OPT_ALWAYS_ERASE = 1 << 18, /* --always-erase (flash) */
+	OPT_ALWAYS_ERASE = 1 << 18, /* --always-erase --trust-blank (flash) */
 	OPT_WAIT = 1 << 19,	    /* --wait SECONDS: for a board to appear */
 	OPT_STATION = 1 << 20,	    /* --count --log --db --serial-at --serial-start */
 };
@@ -118,6 +118,7 @@ struct cli {
 	const char *usb_paths[CLI_USB_PATHS_MAX];	     /* every --usb-path, in order */
 	size_t n_usb_paths;
 	bool always_erase; /* flash: no blank-sector skip */
+	bool trust_blank;  /* flash: skip blank sectors even on STM32H7 */
 	/* station */
 	bool count_set, serial_at_set, serial_start_set;
 	uint32_t count, serial_at, serial_start;

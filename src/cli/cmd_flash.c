@@ -39,14 +39,15 @@ static void report_sectors(struct cli *c, const struct stdfu_sector_counts *n)
 		jw_int(o, "skipped_blank", (long long)n->skipped_blank);
 		jw_int(o, "fallback", (long long)n->fallback);
 		jw_int(o, "unchanged", (long long)n->unchanged);
+		jw_int(o, "erased_blank", (long long)n->erased_blank);
 		jw_emit(o);
 		return;
 	}
-	if (n->skipped_blank || n->fallback)
+	if (n->skipped_blank || n->fallback || n->erased_blank)
 		out_msg(c,
-			"sectors: %zu erased, %zu already blank (not erased), %zu erased after "
-			"errPROG",
-			n->erased, n->skipped_blank, n->fallback);
+			"sectors: %zu erased (%zu of them looked blank), %zu already blank (not "
+			"erased), %zu erased after errPROG",
+			n->erased, n->erased_blank, n->skipped_blank, n->fallback);
 }
 
 /*

@@ -96,6 +96,11 @@ const struct cli_hint cli_hints[] = {
 	{STDFU_ERR_TIMEOUT, STDFU_CAUSE_LEAVE_HUNG, 0, "rom-hung",
 	 "the ROM hung on the bus instead of starting the application (the STM32H5 ROM does): "
 	 "power-cycle or reset the board with BOOT0 low; the flash is not touched by a leave"},
+	{STDFU_ERR_TIMEOUT, HINT_ANY, HINT_PH(STDFU_PHASE_VERIFY), "timeout-verifying",
+	 "the ROM stopped answering while it read back the image. After --trust-blank on an "
+	 "STM32H7 that is a flash word programmed twice, whose ECC faults the ROM: power-cycle "
+	 "the board and flash again without --trust-blank (the sector is then erased). Else "
+	 "reset the board into DFU mode and flash again"},
 	{STDFU_ERR_TIMEOUT, HINT_ANY, 0, "timeout", "reset the board into DFU mode and try again"},
 	{STDFU_ERR_TRIGGER, HINT_ANY, 0, "trigger",
 	 "try another --method (byte, touch1200, detach, micropython, betaflight, "
@@ -143,6 +148,10 @@ const struct cli_warn_hint cli_warn_hints[] = {
 	{STDFU_WARN_ECC_FALLBACK, "ecc-fallback",
 	 "nothing was lost: the sector held nothing. --always-erase erases every sector first "
 	 "and skips the blank check"},
+	{STDFU_WARN_BLANK_ERASED, "blank-erased",
+	 "nothing to do: the image is in place. If these chips are virgin (new from the "
+	 "reel, or mass-erased since), --trust-blank writes their blank sectors without an "
+	 "erase; on a chip once flashed with 0xFF there, the verify then hangs the ROM"},
 	{STDFU_WARN_PADDED_WRITE, "padded-write",
 	 "nothing to do: the bytes added after the image are 0xFF, as erased flash reads"},
 	{STDFU_WARN_POLL_CLAMPED, "poll-clamped",

@@ -50,8 +50,8 @@ const struct cli_cmd cli_commands[] = {
 		 OPT_WAIT_APP | OPT_INCREMENTAL | OPT_PROTECT | OPT_ALL | OPT_ALWAYS_ERASE,
 	 1, 1,
 	 "FILE|- [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
-	 "       [--incremental] [--always-erase] [--protect] [--format FMT] [--force]\n"
-	 "       [--all [--usb-path BUS-PORT[.PORT...]]...] [--wait-app] " TRIG,
+	 "       [--incremental] [--always-erase|--trust-blank] [--protect] [--format FMT]\n"
+	 "       [--force] [--all [--usb-path BUS-PORT[.PORT...]]...] [--wait-app] " TRIG,
 	 "trigger the application into DFU, erase, write, verify and start an image",
 	 "Takes the board from its running application into the ROM bootloader (--method,\n"
 	 "default: the trigger byte on the application's CDC port) and waits for the ROM on\n"
@@ -65,7 +65,9 @@ const struct cli_cmd cli_commands[] = {
 	 "touching the device.\n"
 	 "Sectors that read back blank (all 0xFF) are written without an erase; on ECC\n"
 	 "flash a write that then fails (errPROG) erases and rewrites that sector alone.\n"
-	 "--always-erase erases every touched sector instead.\n"
+	 "--always-erase erases every touched sector instead. STM32H7 flash cannot refuse\n"
+	 "a second programming, so there blank sectors are erased all the same unless\n"
+	 "--trust-blank says the flash is virgin (new, or mass-erased since).\n"
 	 "--incremental reads back the sectors FILE touches first and skips erasing and\n"
 	 "writing those that already hold exactly what a full flash would leave.\n"
 	 "--protect, after the verified flash, sets read protection (RDP level 1) through\n"
@@ -81,7 +83,8 @@ const struct cli_cmd cli_commands[] = {
 	 1, 1,
 	 "FILE [--usb-path BUS-PORT[.PORT...]]... [--count N] [--log FILE.jsonl]\n"
 	 "       [--db FILE.sqlite] [--protect] [--serial-at ADDR [--serial-start N]]\n"
-	 "       [--address ADDR] [--format FMT] [--force] [--always-erase] [--poll spec|early]\n"
+	 "       [--address ADDR] [--format FMT] [--force] [--always-erase|--trust-blank]\n"
+	 "       [--poll spec|early]\n"
 	 "       [--method M] [--app-id VID:PID]... [--trigger-byte 0xNN] [--timeout MS]",
 	 "factory station: flash every board as it arrives, record each one",
 	 "Watches the ports (every port, or each --usb-path) and flashes each board as soon\n"
@@ -168,6 +171,7 @@ enum {
 	O_PROTECT,
 	O_ALL,
 	O_ALWAYS_ERASE,
+	O_TRUST_BLANK,
 	O_COLOR,
 	O_VERBOSE,
 	O_WAIT,
@@ -208,6 +212,7 @@ static const struct option long_opts[] = {
 	{"protect", no_argument, NULL, O_PROTECT},
 	{"all", no_argument, NULL, O_ALL},
 	{"always-erase", no_argument, NULL, O_ALWAYS_ERASE},
+	{"trust-blank", no_argument, NULL, O_TRUST_BLANK},
 	{"color", required_argument, NULL, O_COLOR},
 	{"verbose", no_argument, NULL, O_VERBOSE},
 	{"wait", required_argument, NULL, O_WAIT},
@@ -249,6 +254,7 @@ static const struct {
 	{O_PROTECT, OPT_PROTECT},
 	{O_ALL, OPT_ALL},
 	{O_ALWAYS_ERASE, OPT_ALWAYS_ERASE},
+	{O_TRUST_BLANK, OPT_ALWAYS_ERASE},
 	{O_WAIT, OPT_WAIT},
 	{O_COUNT, OPT_STATION},
 	{O_LOG, OPT_STATION},
@@ -312,6 +318,7 @@ static bool set_flag(struct cli *c, int opt)
 		     : opt == O_NO_LEAVE	   ? &c->no_leave
 		     : opt == O_INCREMENTAL	   ? &c->incremental
 		     : opt == O_ALWAYS_ERASE	   ? &c->always_erase
+		     : opt == O_TRUST_BLANK	   ? &c->trust_blank
 		     : opt == O_ALL		   ? &c->all
 		     : opt == O_MASS		   ? &c->mass
 		     : opt == O_YES		   ? &c->yes
@@ -570,6 +577,9 @@ static int check_args(struct cli *c)
 	if (c->n_usb_paths > 1 && !c->all && c->cmd->run != cmd_station)
 		return out_usage(c, "--usb-path given more than once: name one board, or a set "
 				    "of boards with flash --all or station");
+	if (c->always_erase && c->trust_blank)
+		return out_usage(c, "--always-erase and --trust-blank contradict each other: "
+				    "give one");
 	if (c->nargs < c->cmd->min_args)
 		return out_usage(c, "missing argument: %s", c->cmd->synopsis);
 	if (c->nargs > c->cmd->max_args)

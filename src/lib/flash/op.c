@@ -42,9 +42,10 @@ static void warn_cb(void *user, int code, const char *msg)
 
 const char *stdfu_warning_name(enum stdfu_warning w)
 {
-	static const char *const names[] = {
-		"other",	"start-state",	 "stale-status", "poll-clamped",  "stuck-busy",
-		"padded-write", "transfer-size", "ecc-fallback", "stayed-in-rom", "leave-hung"};
+	static const char *const names[] = {"other",	     "start-state",  "stale-status",
+					    "poll-clamped",  "stuck-busy",   "padded-write",
+					    "transfer-size", "ecc-fallback", "stayed-in-rom",
+					    "leave-hung",    "blank-erased"};
 
 	return (unsigned)w < sizeof(names) / sizeof(names[0]) ? names[w] : "other";
 }
@@ -147,6 +148,7 @@ void stdfu__sector_event(struct op *op, const struct stdfu_plan_erase *sector)
 	switch (sector->action) {
 	case STDFU_SECTOR_ERASE:
 		n->erased++;
+		n->erased_blank += sector->read_blank;
 		break;
 	case STDFU_SECTOR_BLANK:
 		n->skipped_blank++;

@@ -27,9 +27,8 @@ static int add_erase(struct stdfu_plan *p, const struct stdfu_sector *s, size_t 
 		p->erase = e;
 		*cap = ncap;
 	}
-	p->erase[p->n_erase].address = s->start;
-	p->erase[p->n_erase].size = s->size;
-	p->erase[p->n_erase].action = STDFU_SECTOR_ERASE;
+	p->erase[p->n_erase] = (struct stdfu_plan_erase){
+		.address = s->start, .size = s->size, .action = STDFU_SECTOR_ERASE};
 	p->n_erase++;
 	p->erase_bytes += s->size;
 	return STDFU_OK;

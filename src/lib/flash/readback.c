@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdfu/chip.h>
 #include <stdfu/dfu.h>
 #include <stdfu/dfuse.h>
 #include <stdfu/incremental.h>
@@ -79,6 +80,28 @@ static uint16_t block_of(const struct pointer *pt, uint32_t address, uint32_t le
 #define HEAD_PROBE_LEN 64u
 
 /*
+ * Whether the flash refuses to program a word twice, so that a write into a
+ * blank sector that an earlier image programmed with 0xFF fails (errPROG,
+ * see write.c) instead of corrupting it. Every ECC family but the H7 does;
+ * flash without ECC needs no check. The H7 takes the write (RM0433 4.7 has
+ * no such error) and leaves an inconsistent ECC (4.3.9), and reading the word
+ * then faults: "write the whole granule at once and only once, otherwise you
+ * get an ECC error leading through unhandled NMI to Hardfault" (community.st
+ * .com/t5/stm32-mcus-products/stm32h747igt6-flash-read-leading-to-hardfault/
+ * td-p/51344). So its blank sectors are skipped only when trusted, and only
+ * their heads are read: they are erased whatever the rest holds.
+ */
+static bool skip_is_safe(const struct op *op)
+{
+	struct stdfu_chip_id id;
+
+	if (op->opts->trust_blank)
+		return true;
+	stdfu_chip_identify(&op->dev->info, &id);
+	return id.family != STDFU_FAMILY_H7;
+}
+
+/*
  * Read block by block, stopping after the first block that is not blank.
  * The head probe reads @block with a short wLength: the ROM places every
  * UPLOAD at pointer + (wBlockNum - 2) * wTransferSize whatever its length
@@ -88,6 +111,7 @@ static uint16_t block_of(const struct pointer *pt, uint32_t address, uint32_t le
 static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e, uint8_t *buf,
 				struct pointer *pt, bool *blank)
 {
+	bool head_only = !skip_is_safe(op); /* erased anyway: the head is enough to report */
 	uint32_t ts = op->dev->info.functional.transfer_size;
 	bool checked = op->ts_checked;
 	int rc = stdfu__check_transfer_size(op, e->size);
@@ -109,8 +133,10 @@ static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e,
 		if (rc)
 			return rc;
 		*blank = stdfu_plan_is_blank(buf, HEAD_PROBE_LEN);
-		if (!*blank)
+		if (!*blank || head_only)
 			stdfu__progress(op, HEAD_PROBE_LEN); /* else counted in the full read */
+		if (head_only)
+			return STDFU_OK;
 	}
 	for (uint32_t pos = 0; pos < e->size && !rc && *blank; pos += ts) {
 		uint16_t len = (uint16_t)(e->size - pos < ts ? e->size - pos : ts);
@@ -161,6 +187,24 @@ static void mark_blank(struct stdfu_plan *plan, const bool *blank)
 	}
 }
 
+/* H7: blank sectors are erased all the same; say so once. */
+static void keep_blank(struct op *op, struct stdfu_plan *plan, const bool *blank)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->n_erase; i++) {
+		plan->erase[i].read_blank = blank[i];
+		n += blank[i];
+	}
+	if (n)
+		stdfu__device_warn(op->dev, STDFU_WARN_BLANK_ERASED,
+				   "%zu sector%s that look%s blank (0xFF at the start) %s erased "
+				   "all the same: "
+				   "STM32H7 flash takes a second programming of a word, whose ECC "
+				   "then faults the ROM on read, so 0xFF is no proof of an erase",
+				   n, n == 1 ? "" : "s", n == 1 ? "s" : "", n == 1 ? "is" : "are");
+}
+
 /* Report each sector: the ones the filter dropped are unchanged. */
 static void report(struct op *op, const struct stdfu_plan *plan, struct stdfu_plan_erase *before,
 		   size_t n_before)
@@ -190,8 +234,10 @@ static int decide(struct op *op, struct stdfu_plan *plan, struct span *s, const 
 
 	if (!before)
 		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory deciding the sectors");
-	if (!op->opts->always_erase)
+	if (!op->opts->always_erase && skip_is_safe(op))
 		mark_blank(plan, blank);
+	else if (!op->opts->always_erase)
+		keep_blank(op, plan, blank);
 	memcpy(before, plan->erase, n * sizeof(*before));
 	if (inc) {
 		rc = stdfu_incremental_filter(plan, read_span, s, &one);

@@ -11,22 +11,13 @@
  * write finds out.
  *
  * The H7 (256-bit flash words) has no PROGERR (RM0433 4.7): overwriting a
- * non-virgin word is not refused but leaves an inconsistent ECC (4.3.9).
- * stdfu assumes that this cannot happen in a sector skipped as blank: an
- * erased word, data and ECC cells all 1, reads "without ECC error" (4.3.10),
- * taken to mean that all ones is a codeword, so that a word programmed with
- * 0xFF keeps every cell at 1 and is still virgin. ASSUMPTION, and public
- * reports speak against it: "You can only flash some non-null value once
- * after erase" (STM32H723, community.st.com/t5/stm32-mcus-products/
- * flash-writing-issue/m-p/59967), and the G4 manual's note that for virgin
- * data "one error is detected and corrected but two errors detection is not
- * supported" (quoted in community.st.com/t5/stm32-mcus-products/
- * stm32g4-check-if-programmed-previously/td-p/200876) makes the erased ECC a
- * special case, not the ECC of all-ones data. If they are right, a sector an
- * earlier image programmed with 0xFF is skipped here and its words are
- * programmed twice, with an inconsistent ECC that the H7 does not refuse.
- * An errPROG from an H7 is handled as on the other ECC families (the sector
- * held only 0xFF, so erasing and writing again loses nothing).
+ * non-virgin word is not refused but leaves an inconsistent ECC (4.3.9), and
+ * a read of it faults the ROM. Public reports say that a word programmed
+ * with 0xFF is not virgin ("You can only flash some non-null value once
+ * after erase", STM32H723, community.st.com/t5/stm32-mcus-products/
+ * flash-writing-issue/m-p/59967). So on the H7 no sector is skipped as
+ * blank unless the caller trusts the flash to be virgin (readback.c); an
+ * errPROG from an H7 is still handled as on the other ECC families.
  *
  * Why erasing that sector and writing its part of the image again loses
  * nothing. The sector was skipped because it read back all 0xFF, so before
