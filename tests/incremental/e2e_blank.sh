@@ -94,6 +94,15 @@ if [ "$checked" = 0 ]; then
 		fail "the emulator saw no ECC fault"
 fi
 
+if [ "$checked" = 0 ] && [ "$how" = load ]; then
+	# --incremental over the same image: nothing to erase, so no note either.
+	"$EMU" --chip "$chip" --load a.bin --stats stats.json -- \
+		"$STDFU" flash a.bin --incremental --json >out.json || fail "incremental: exit $?"
+	! grep -q '"code":"blank-erased"' out.json || fail "incremental: blank-erased for no erase"
+	grep -q '"event":"sectors","erased":0,"skipped_blank":0,"fallback":0,"unchanged":2' out.json ||
+		fail "incremental: both sectors should be unchanged"
+fi
+
 # A blank chip: nothing erased at all, and the image in place.
 trust=()
 [ "$checked" = 0 ] && trust=(--trust-blank)

@@ -187,15 +187,20 @@ static void mark_blank(struct stdfu_plan *plan, const bool *blank)
 	}
 }
 
-/* H7: blank sectors are erased all the same; say so once. */
-static void keep_blank(struct op *op, struct stdfu_plan *plan, const bool *blank)
+/* H7: blank sectors are erased all the same (unless --incremental drops them). */
+static void keep_blank(struct stdfu_plan *plan, const bool *blank)
+{
+	for (size_t i = 0; i < plan->n_erase; i++)
+		plan->erase[i].read_blank = blank[i];
+}
+
+/* Say once how many of the sectors still to be erased looked blank. */
+static void warn_kept_blank(struct op *op, const struct stdfu_plan *plan)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < plan->n_erase; i++) {
-		plan->erase[i].read_blank = blank[i];
-		n += blank[i];
-	}
+	for (size_t i = 0; i < plan->n_erase; i++)
+		n += plan->erase[i].read_blank;
 	if (n)
 		stdfu__device_warn(op->dev, STDFU_WARN_BLANK_ERASED,
 				   "%zu sector%s that look%s blank (0xFF at the start) %s erased "
@@ -237,7 +242,7 @@ static int decide(struct op *op, struct stdfu_plan *plan, struct span *s, const 
 	if (!op->opts->always_erase && skip_is_safe(op))
 		mark_blank(plan, blank);
 	else if (!op->opts->always_erase)
-		keep_blank(op, plan, blank);
+		keep_blank(plan, blank);
 	memcpy(before, plan->erase, n * sizeof(*before));
 	if (inc) {
 		rc = stdfu_incremental_filter(plan, read_span, s, &one);
@@ -248,8 +253,10 @@ static int decide(struct op *op, struct stdfu_plan *plan, struct span *s, const 
 			inc->bytes_skipped += one.bytes_skipped;
 		}
 	}
-	if (!rc)
+	if (!rc) {
+		warn_kept_blank(op, plan);
 		report(op, plan, before, n);
+	}
 	free(before);
 	return rc;
 }
