@@ -51,7 +51,8 @@ const struct cli_cmd cli_commands[] = {
 	 1, 1,
 	 "FILE|- [--address ADDR] [SELECT] [--no-verify] [--no-leave] [--poll spec|early]\n"
 	 "       [--incremental] [--always-erase|--trust-blank] [--protect] [--format FMT]\n"
-	 "       [--force] [--all [--usb-path BUS-PORT[.PORT...]]...] [--wait-app] " TRIG,
+	 "       [--force] [--all [--usb-path BUS-PORT[.PORT...]]...] [--wait-app]\n"
+	 "       " TRIG,
 	 "trigger the application into DFU, erase, write, verify and start an image",
 	 "Takes the board from its running application into the ROM bootloader (--method,\n"
 	 "default: the trigger byte on the application's CDC port) and waits for the ROM on\n"
