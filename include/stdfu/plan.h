@@ -42,7 +42,7 @@ extern "C" {
  * erased and written again (STDFU_SECTOR_FALLBACK). The H7 has no such
  * check: a second programming is taken, and leaves the word's ECC
  * inconsistent. There a blank sector stays STDFU_SECTOR_ERASE, with
- * read_blank set, unless the caller trusts the flash to be virgin.
+ * looked_blank set, unless the caller trusts the flash to be virgin.
  */
 enum stdfu_sector_action {
 	STDFU_SECTOR_ERASE = 0, /**< "erased": erased, then written */
@@ -61,7 +61,7 @@ struct stdfu_plan_erase {
 	enum stdfu_sector_action action;
 	/** Its start read back 0xFF, but it is erased: the flash cannot refuse
 	 *  a second programming (STM32H7), see stdfu_flash_opts.trust_blank. */
-	bool read_blank;
+	bool looked_blank;
 };
 
 /** A contiguous run of bytes: one Set Address, then incrementing wBlockNum. */

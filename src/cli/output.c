@@ -270,7 +270,7 @@ static void json_sector(const struct stdfu_event *ev)
 	jw_addr(o, "address", ev->sector->address);
 	jw_int(o, "size", ev->sector->size);
 	jw_str(o, "action", stdfu_sector_action_name(ev->sector->action));
-	if (ev->sector->read_blank)
+	if (ev->sector->looked_blank)
 		jw_bool(o, "looked_blank", true);
 	jw_emit(o);
 }

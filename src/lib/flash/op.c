@@ -148,7 +148,7 @@ void stdfu__sector_event(struct op *op, const struct stdfu_plan_erase *sector)
 	switch (sector->action) {
 	case STDFU_SECTOR_ERASE:
 		n->erased++;
-		n->erased_blank += sector->read_blank;
+		n->erased_blank += sector->looked_blank;
 		break;
 	case STDFU_SECTOR_BLANK:
 		n->skipped_blank++;

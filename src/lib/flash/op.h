@@ -27,7 +27,8 @@ struct op {
 	 * to padded_end (0: no such block since the last erase). */
 	const struct stdfu_plan *plan;
 	uint64_t padded_end;
-	bool aligned; /* the ROM takes only full blocks: write them aligned (write.c) */
+	bool aligned;	/* the ROM takes only full blocks: write them aligned (write.c) */
+	bool skip_safe; /* blank sectors may go unerased (readback.c), decided once */
 };
 
 /* Start an operation: zero @res, route the device's warnings to the callback. */

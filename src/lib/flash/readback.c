@@ -111,7 +111,7 @@ static bool skip_is_safe(const struct op *op)
 static int read_until_not_blank(struct op *op, const struct stdfu_plan_erase *e, uint8_t *buf,
 				struct pointer *pt, bool *blank)
 {
-	bool head_only = !skip_is_safe(op); /* erased anyway: the head is enough to report */
+	bool head_only = !op->skip_safe; /* erased anyway: the head is enough to report */
 	uint32_t ts = op->dev->info.functional.transfer_size;
 	bool checked = op->ts_checked;
 	int rc = stdfu__check_transfer_size(op, e->size);
@@ -191,7 +191,7 @@ static void mark_blank(struct stdfu_plan *plan, const bool *blank)
 static void keep_blank(struct stdfu_plan *plan, const bool *blank)
 {
 	for (size_t i = 0; i < plan->n_erase; i++)
-		plan->erase[i].read_blank = blank[i];
+		plan->erase[i].looked_blank = blank[i];
 }
 
 /* Say once how many of the sectors still to be erased looked blank. */
@@ -200,7 +200,7 @@ static void warn_kept_blank(struct op *op, const struct stdfu_plan *plan)
 	size_t n = 0;
 
 	for (size_t i = 0; i < plan->n_erase; i++)
-		n += plan->erase[i].read_blank;
+		n += plan->erase[i].looked_blank;
 	if (n)
 		stdfu__device_warn(op->dev, STDFU_WARN_BLANK_ERASED,
 				   "%zu sector%s that look%s blank (0xFF at the start) %s erased "
@@ -239,7 +239,7 @@ static int decide(struct op *op, struct stdfu_plan *plan, struct span *s, const 
 
 	if (!before)
 		return stdfu__fail(STDFU_ERR_NOMEM, "out of memory deciding the sectors");
-	if (!op->opts->always_erase && skip_is_safe(op))
+	if (!op->opts->always_erase && op->skip_safe)
 		mark_blank(plan, blank);
 	else if (!op->opts->always_erase)
 		keep_blank(plan, blank);
@@ -301,6 +301,7 @@ int stdfu__read_back(struct op *op, struct stdfu_flash_plan *plan,
 		memset(inc, 0, sizeof(*inc));
 	if (!total) /* nothing erasable (OTP only): nothing to decide */
 		return STDFU_OK;
+	op->skip_safe = skip_is_safe(op);
 	stdfu__phase_start(op, STDFU_PHASE_READ, total);
 	for (size_t i = 0; i < plan->n_alts && !rc; i++)
 		rc = read_back_alt(op, plan->alts[i], inc);
